@@ -1,0 +1,1 @@
+"""Powermap: a GraphQL API over account relationship graphs for key-account selling."""

@@ -1,0 +1,72 @@
+"""The one async driver of the process, and the unit-of-work helpers built on it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, LiteralString, ParamSpec, TypeVar
+
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Record
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class QueryCounter:
+    """Counts Cypher round trips; tests read it to prove that batching holds."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+QUERIES = QueryCounter()
+
+
+def create_driver(uri: str, user: str, password: str) -> AsyncDriver:
+    auth = (user, password) if password else None
+    return AsyncGraphDatabase.driver(
+        uri,
+        auth=auth,
+        connection_timeout=5.0,
+        connection_acquisition_timeout=10.0,
+        max_transaction_retry_time=15.0,
+    )
+
+
+async def fetch(tx: AsyncManagedTransaction, query: LiteralString, **params: Any) -> list[Record]:
+    """Run one query in `tx` and return all its records (one round trip)."""
+    QUERIES.count += 1
+    result = await tx.run(query, params)
+    return [record async for record in result]
+
+
+class Database:
+    """The driver plus the database name: runs units of work as managed, retried transactions."""
+
+    def __init__(self, driver: AsyncDriver, database: str) -> None:
+        self.driver = driver
+        self.database = database
+
+    async def read(
+        self,
+        work: Callable[..., Awaitable[T]],
+        *args: Any,
+        **kwargs: Any,
+    ) -> T:
+        async with self.driver.session(database=self.database, default_access_mode="READ") as session:
+            return await session.execute_read(work, *args, **kwargs)
+
+    async def write(
+        self,
+        work: Callable[..., Awaitable[T]],
+        *args: Any,
+        **kwargs: Any,
+    ) -> T:
+        async with self.driver.session(database=self.database) as session:
+            return await session.execute_write(work, *args, **kwargs)
+
+    async def ping(self) -> None:
+        """One trivial query; raises when the database is unreachable."""
+        await self.driver.execute_query("RETURN 1", database_=self.database)
+
+    async def close(self) -> None:
+        await self.driver.close()

@@ -1,0 +1,167 @@
+"""Keyset-paginated lists (accounts, an account's stakeholders) and their filtered totals."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from service.graph import records
+from service.graph.driver import fetch
+from service.rules.enums import BuyingRole, Stance
+from service.rules.models import Account, Stakeholder
+from service.rules.paging import Page, PageRequest, cut_page
+
+Tx = AsyncManagedTransaction
+
+
+@dataclass(frozen=True, slots=True)
+class StakeholderFilter:
+    search: str | None = None
+    stances: tuple[Stance, ...] | None = None
+    roles: tuple[BuyingRole, ...] | None = None
+    include_archived: bool = False
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "search": self.search.lower() if self.search else None,
+            "stances": [s.value for s in self.stances] if self.stances is not None else None,
+            "roles": [r.value for r in self.roles] if self.roles is not None else None,
+            "includeArchived": self.include_archived,
+        }
+
+
+STAKEHOLDER_FILTER: LiteralString = """
+  ($includeArchived OR NOT s.archived)
+  AND ($search IS NULL OR toLower(s.name) CONTAINS $search
+       OR toLower(coalesce(s.title, '')) CONTAINS $search
+       OR toLower(coalesce(s.department, '')) CONTAINS $search)
+  AND ($stances IS NULL OR s.stance IN $stances)
+  AND ($roles IS NULL OR any(role IN s.buyingRoles WHERE role IN $roles))
+"""
+
+STAKEHOLDER_PAGES_FORWARD: LiteralString = (
+    """
+UNWIND $keys AS key
+CALL (key) {
+  MATCH (s:Stakeholder {workspaceId: $ws, accountId: key.accountId})
+  WHERE key.name IS NULL OR s.name > key.name OR (s.name = key.name AND s.id > key.id)
+  WITH s WHERE"""
+    + STAKEHOLDER_FILTER
+    + """
+  RETURN s ORDER BY s.name, s.id LIMIT key.limit
+}
+RETURN key.index AS index, collect(s {.*}) AS items
+"""
+)
+
+STAKEHOLDER_PAGES_BACKWARD: LiteralString = (
+    """
+UNWIND $keys AS key
+CALL (key) {
+  MATCH (s:Stakeholder {workspaceId: $ws, accountId: key.accountId})
+  WHERE key.name IS NULL OR s.name < key.name OR (s.name = key.name AND s.id < key.id)
+  WITH s WHERE"""
+    + STAKEHOLDER_FILTER
+    + """
+  RETURN s ORDER BY s.name DESC, s.id DESC LIMIT key.limit
+}
+RETURN key.index AS index, collect(s {.*}) AS items
+"""
+)
+
+STAKEHOLDER_COUNTS: LiteralString = (
+    """
+UNWIND $ids AS id
+CALL (id) {
+  MATCH (s:Stakeholder {workspaceId: $ws, accountId: id})
+  WHERE"""
+    + STAKEHOLDER_FILTER
+    + """
+  RETURN count(s) AS total
+}
+RETURN id AS key, total
+"""
+)
+
+ACCOUNT_FILTER: LiteralString = "($search IS NULL OR toLower(a.name) CONTAINS $search)"
+
+ACCOUNT_PAGE_FORWARD: LiteralString = (
+    """
+MATCH (a:Account {workspaceId: $ws})
+WHERE ($name IS NULL OR a.name > $name OR (a.name = $name AND a.id > $id)) AND """
+    + ACCOUNT_FILTER
+    + """
+RETURN a {.*} AS item ORDER BY a.name, a.id LIMIT $limit
+"""
+)
+
+ACCOUNT_PAGE_BACKWARD: LiteralString = (
+    """
+MATCH (a:Account {workspaceId: $ws})
+WHERE ($name IS NULL OR a.name < $name OR (a.name = $name AND a.id < $id)) AND """
+    + ACCOUNT_FILTER
+    + """
+RETURN a {.*} AS item ORDER BY a.name DESC, a.id DESC LIMIT $limit
+"""
+)
+
+ACCOUNT_COUNT: LiteralString = (
+    "MATCH (a:Account {workspaceId: $ws}) WHERE " + ACCOUNT_FILTER + " RETURN count(a) AS total"
+)
+
+
+def _boundary_params(request: PageRequest) -> dict[str, Any]:
+    boundary = request.boundary
+    return {
+        "name": boundary.name if boundary else None,
+        "id": boundary.id if boundary else None,
+        "limit": request.limit + 1,
+    }
+
+
+async def stakeholder_pages(
+    tx: Tx,
+    ws: str,
+    filter_: StakeholderFilter,
+    requests: Sequence[tuple[str, PageRequest]],
+) -> list[Page[Stakeholder]]:
+    """One page per (account id, request); all requests of one call share the filter."""
+    results: dict[int, Page[Stakeholder]] = {}
+    by_direction: dict[bool, list[int]] = defaultdict(list)
+    for index, (_, request) in enumerate(requests):
+        by_direction[request.forward].append(index)
+    for forward, indexes in by_direction.items():
+        query = STAKEHOLDER_PAGES_FORWARD if forward else STAKEHOLDER_PAGES_BACKWARD
+        keys = [
+            {"index": i, "accountId": requests[i][0], **_boundary_params(requests[i][1])} for i in indexes
+        ]
+        rows = await fetch(tx, query, ws=ws, keys=keys, **filter_.params())
+        found = {row["index"]: [records.stakeholder_from(item) for item in row["items"]] for row in rows}
+        for i in indexes:
+            results[i] = cut_page(found.get(i, []), requests[i][1])
+    return [results[i] for i in range(len(requests))]
+
+
+async def stakeholder_counts(
+    tx: Tx, ws: str, filter_: StakeholderFilter, account_ids: Sequence[str]
+) -> list[int]:
+    rows = await fetch(tx, STAKEHOLDER_COUNTS, ws=ws, ids=list(account_ids), **filter_.params())
+    totals = {row["key"]: row["total"] for row in rows}
+    return [totals.get(i, 0) for i in account_ids]
+
+
+async def account_page(tx: Tx, ws: str, search: str | None, request: PageRequest) -> Page[Account]:
+    query = ACCOUNT_PAGE_FORWARD if request.forward else ACCOUNT_PAGE_BACKWARD
+    search_param = search.lower() if search else None
+    rows = await fetch(tx, query, ws=ws, search=search_param, **_boundary_params(request))
+    return cut_page([records.account_from(row["item"]) for row in rows], request)
+
+
+async def account_count(tx: Tx, ws: str, search: str | None) -> int:
+    rows = await fetch(tx, ACCOUNT_COUNT, ws=ws, search=search.lower() if search else None)
+    total: int = rows[0]["total"]
+    return total

@@ -1,0 +1,365 @@
+"""Batched reads behind the GraphQL DataLoaders: one query per relationship, keys in, lists out.
+
+Every function takes the transaction and the workspace first and returns results aligned with the
+keys it was given. Links to archived stakeholders are left out, as archived people are.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any, LiteralString, TypeVar
+
+from neo4j import AsyncManagedTransaction, Record
+
+from service.graph import records
+from service.graph.driver import fetch
+from service.rules.models import (
+    Account,
+    Change,
+    Circle,
+    CircleMembership,
+    Coverage,
+    ExternalId,
+    InfluenceLink,
+    Stakeholder,
+    TeamMember,
+    Tie,
+)
+
+T = TypeVar("T")
+Tx = AsyncManagedTransaction
+
+ACCOUNTS_BY_IDS: LiteralString = """
+UNWIND $ids AS id
+MATCH (n:Account {workspaceId: $ws, id: id})
+RETURN id AS key, n {.*} AS item
+"""
+
+STAKEHOLDERS_BY_IDS: LiteralString = """
+UNWIND $ids AS id
+MATCH (n:Stakeholder {workspaceId: $ws, id: id})
+RETURN id AS key, n {.*} AS item
+"""
+
+CIRCLES_BY_IDS: LiteralString = """
+UNWIND $ids AS id
+MATCH (n:Circle {workspaceId: $ws, id: id})
+RETURN id AS key, n {.*} AS item
+"""
+
+TEAM_MEMBERS_BY_IDS: LiteralString = """
+UNWIND $ids AS id
+MATCH (n:TeamMember {workspaceId: $ws, id: id})
+RETURN id AS key, n {.*} AS item
+"""
+
+INFLUENCES_BY_IDS: LiteralString = """
+UNWIND $ids AS id
+MATCH (a:Stakeholder)-[r:INFLUENCES {id: id}]->(b:Stakeholder)
+WHERE r.workspaceId = $ws
+RETURN id AS key, r {.*, from: a.id, to: b.id} AS item
+"""
+
+TIES_BY_IDS: LiteralString = """
+UNWIND $ids AS id
+MATCH (a:Stakeholder)-[r:TIE {id: id}]->(b:Stakeholder)
+WHERE r.workspaceId = $ws
+RETURN id AS key, r {.*, a: a.id, b: b.id} AS item
+"""
+
+ACCOUNT_BY_EXTERNAL_ID: LiteralString = """
+MATCH (:AccountRef {workspaceId: $ws, source: $source, externalId: $externalId})-[:IDENTIFIES]->(n:Account)
+RETURN n {.*} AS item
+"""
+
+ACCOUNT_EXTERNAL_IDS: LiteralString = """
+UNWIND $ids AS id
+MATCH (r:AccountRef)-[:IDENTIFIES]->(:Account {workspaceId: $ws, id: id})
+RETURN id AS key, r {.*} AS item ORDER BY r.source, r.externalId
+"""
+
+STAKEHOLDER_EXTERNAL_IDS: LiteralString = """
+UNWIND $ids AS id
+MATCH (r:StakeholderRef)-[:IDENTIFIES]->(:Stakeholder {workspaceId: $ws, id: id})
+RETURN id AS key, r {.*} AS item ORDER BY r.source, r.externalId
+"""
+
+TEAM_MEMBER_EXTERNAL_IDS: LiteralString = """
+UNWIND $ids AS id
+MATCH (r:TeamMemberRef)-[:IDENTIFIES]->(:TeamMember {workspaceId: $ws, id: id})
+RETURN id AS key, r {.*} AS item ORDER BY r.source, r.externalId
+"""
+
+DECISION_MAKERS_BY_ACCOUNT: LiteralString = """
+UNWIND $ids AS id
+MATCH (n:Stakeholder {workspaceId: $ws, accountId: id})
+WHERE NOT n.archived AND 'DECISION_MAKER' IN n.buyingRoles
+RETURN id AS key, n {.*} AS item ORDER BY n.name, n.id
+"""
+
+CIRCLES_BY_ACCOUNT: LiteralString = """
+UNWIND $ids AS id
+MATCH (n:Circle {workspaceId: $ws, accountId: id})
+RETURN id AS key, n {.*} AS item ORDER BY n.name, n.id
+"""
+
+TEAM_BY_ACCOUNT: LiteralString = """
+UNWIND $ids AS id
+CALL (id) {
+  MATCH (t:TeamMember)-[:ASSIGNED_TO]->(:Account {workspaceId: $ws, id: id})
+  RETURN t
+  UNION
+  MATCH (t:TeamMember)-[:COVERS]->(s:Stakeholder {workspaceId: $ws, accountId: id})
+  WHERE NOT s.archived
+  RETURN t
+}
+RETURN id AS key, t {.*} AS item ORDER BY t.name, t.id
+"""
+
+INFLUENCES_BY_ACCOUNT: LiteralString = """
+UNWIND $ids AS id
+MATCH (a:Stakeholder {workspaceId: $ws, accountId: id})-[r:INFLUENCES]->(b:Stakeholder)
+WHERE NOT a.archived AND NOT b.archived
+RETURN id AS key, r {.*, from: a.id, to: b.id} AS item ORDER BY a.name, b.name, r.id
+"""
+
+TIES_BY_ACCOUNT: LiteralString = """
+UNWIND $ids AS id
+MATCH (a:Stakeholder {workspaceId: $ws, accountId: id})-[r:TIE]->(b:Stakeholder)
+WHERE NOT a.archived AND NOT b.archived
+RETURN id AS key, r {.*, a: a.id, b: b.id} AS item ORDER BY r.kind, a.name, b.name, r.id
+"""
+
+MANAGER_BY_STAKEHOLDER: LiteralString = """
+UNWIND $ids AS id
+MATCH (:Stakeholder {workspaceId: $ws, id: id})-[:REPORTS_TO]->(m:Stakeholder)
+WHERE NOT m.archived
+RETURN id AS key, m {.*} AS item
+"""
+
+DIRECT_REPORTS_BY_STAKEHOLDER: LiteralString = """
+UNWIND $ids AS id
+MATCH (:Stakeholder {workspaceId: $ws, id: id})<-[:REPORTS_TO]-(n:Stakeholder)
+WHERE NOT n.archived
+RETURN id AS key, n {.*} AS item ORDER BY n.name, n.id
+"""
+
+MEMBERSHIPS_BY_STAKEHOLDER: LiteralString = """
+UNWIND $ids AS id
+MATCH (:Stakeholder {workspaceId: $ws, id: id})-[m:MEMBER_OF]->(c:Circle)
+RETURN id AS key, {stakeholder: id, circle: c.id, core: m.core} AS item ORDER BY c.name, c.id
+"""
+
+MEMBERS_BY_CIRCLE: LiteralString = """
+UNWIND $ids AS id
+MATCH (s:Stakeholder)-[m:MEMBER_OF]->(:Circle {workspaceId: $ws, id: id})
+WHERE NOT s.archived
+RETURN id AS key, {stakeholder: s.id, circle: id, core: m.core} AS item ORDER BY m.core DESC, s.name, s.id
+"""
+
+RIVALS_BY_CIRCLE: LiteralString = """
+UNWIND $ids AS id
+MATCH (:Circle {workspaceId: $ws, id: id})-[:RIVAL_OF]-(c:Circle)
+RETURN DISTINCT id AS key, c {.*} AS item ORDER BY c.name, c.id
+"""
+
+ALLIES_BY_CIRCLE: LiteralString = """
+UNWIND $ids AS id
+MATCH (:Circle {workspaceId: $ws, id: id})-[:ALLIED_WITH]-(c:Circle)
+RETURN DISTINCT id AS key, c {.*} AS item ORDER BY c.name, c.id
+"""
+
+INFLUENCES_FROM_STAKEHOLDER: LiteralString = """
+UNWIND $ids AS id
+MATCH (a:Stakeholder {workspaceId: $ws, id: id})-[r:INFLUENCES]->(b:Stakeholder)
+WHERE NOT b.archived
+RETURN id AS key, r {.*, from: a.id, to: b.id} AS item ORDER BY r.strength DESC, b.name, r.id
+"""
+
+INFLUENCES_TO_STAKEHOLDER: LiteralString = """
+UNWIND $ids AS id
+MATCH (a:Stakeholder)-[r:INFLUENCES]->(b:Stakeholder {workspaceId: $ws, id: id})
+WHERE NOT a.archived
+RETURN id AS key, r {.*, from: a.id, to: b.id} AS item ORDER BY r.strength DESC, a.name, r.id
+"""
+
+TIES_OF_STAKEHOLDER: LiteralString = """
+UNWIND $ids AS id
+MATCH (s:Stakeholder {workspaceId: $ws, id: id})-[r:TIE]-(other:Stakeholder)
+WHERE NOT other.archived
+WITH id, r, startNode(r) AS a, endNode(r) AS b, other
+RETURN id AS key, r {.*, a: a.id, b: b.id} AS item ORDER BY r.kind, other.name, r.id
+"""
+
+COVERAGE_OF_STAKEHOLDER: LiteralString = """
+UNWIND $ids AS id
+MATCH (t:TeamMember)-[c:COVERS]->(s:Stakeholder {workspaceId: $ws, id: id})
+CALL (t, s) {
+  MATCH (t)<-[:BY]-(i:Interaction)-[:MET]->(s)
+  RETURN max(i.at) AS lastContactAt
+}
+RETURN id AS key, c {.*, teamMember: t.id, stakeholder: s.id, lastContactAt: lastContactAt} AS item
+ORDER BY t.name, t.id
+"""
+
+COVERAGE_BY_TEAM_MEMBER: LiteralString = """
+UNWIND $ids AS id
+MATCH (t:TeamMember {workspaceId: $ws, id: id})-[c:COVERS]->(s:Stakeholder)
+WHERE NOT s.archived
+CALL (t, s) {
+  MATCH (t)<-[:BY]-(i:Interaction)-[:MET]->(s)
+  RETURN max(i.at) AS lastContactAt
+}
+RETURN id AS key, c {.*, teamMember: t.id, stakeholder: s.id, lastContactAt: lastContactAt} AS item
+ORDER BY s.name, s.id
+"""
+
+LAST_CONTACT_BY_STAKEHOLDER: LiteralString = """
+UNWIND $ids AS id
+MATCH (:Stakeholder {workspaceId: $ws, id: id})<-[:MET]-(i:Interaction)
+RETURN id AS key, max(i.at) AS item
+"""
+
+HISTORY_BY_STAKEHOLDER: LiteralString = """
+UNWIND $ids AS id
+MATCH (:Stakeholder {workspaceId: $ws, id: id})<-[:ABOUT]-(c:Change)
+RETURN id AS key, c {.*} AS item ORDER BY c.at DESC, c.seq DESC
+"""
+
+
+async def _rows(tx: Tx, query: LiteralString, ws: str, ids: Sequence[str]) -> list[Record]:
+    return await fetch(tx, query, ws=ws, ids=list(dict.fromkeys(ids)))
+
+
+async def _one_each(
+    tx: Tx, query: LiteralString, ws: str, ids: Sequence[str], parse: Callable[[Any], T]
+) -> list[T | None]:
+    found = {row["key"]: parse(row["item"]) for row in await _rows(tx, query, ws, ids)}
+    return [found.get(key) for key in ids]
+
+
+async def _many_each(
+    tx: Tx, query: LiteralString, ws: str, ids: Sequence[str], parse: Callable[[Any], T]
+) -> list[list[T]]:
+    grouped: dict[str, list[T]] = defaultdict(list)
+    for row in await _rows(tx, query, ws, ids):
+        grouped[row["key"]].append(parse(row["item"]))
+    return [grouped.get(key, []) for key in ids]
+
+
+def _membership(p: Any) -> CircleMembership:
+    return CircleMembership(stakeholder_id=p["stakeholder"], circle_id=p["circle"], core=bool(p["core"]))
+
+
+async def accounts_by_ids(tx: Tx, ws: str, ids: Sequence[str]) -> list[Account | None]:
+    return await _one_each(tx, ACCOUNTS_BY_IDS, ws, ids, records.account_from)
+
+
+async def stakeholders_by_ids(tx: Tx, ws: str, ids: Sequence[str]) -> list[Stakeholder | None]:
+    return await _one_each(tx, STAKEHOLDERS_BY_IDS, ws, ids, records.stakeholder_from)
+
+
+async def circles_by_ids(tx: Tx, ws: str, ids: Sequence[str]) -> list[Circle | None]:
+    return await _one_each(tx, CIRCLES_BY_IDS, ws, ids, records.circle_from)
+
+
+async def team_members_by_ids(tx: Tx, ws: str, ids: Sequence[str]) -> list[TeamMember | None]:
+    return await _one_each(tx, TEAM_MEMBERS_BY_IDS, ws, ids, records.team_member_from)
+
+
+async def influences_by_ids(tx: Tx, ws: str, ids: Sequence[str]) -> list[InfluenceLink | None]:
+    return await _one_each(tx, INFLUENCES_BY_IDS, ws, ids, records.influence_from)
+
+
+async def ties_by_ids(tx: Tx, ws: str, ids: Sequence[str]) -> list[Tie | None]:
+    return await _one_each(tx, TIES_BY_IDS, ws, ids, records.tie_from)
+
+
+async def account_by_external_id(tx: Tx, ws: str, source: str, external_id: str) -> Account | None:
+    rows = await fetch(tx, ACCOUNT_BY_EXTERNAL_ID, ws=ws, source=source, externalId=external_id)
+    return records.account_from(rows[0]["item"]) if rows else None
+
+
+async def account_external_ids(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[ExternalId]]:
+    return await _many_each(tx, ACCOUNT_EXTERNAL_IDS, ws, ids, records.external_id_from)
+
+
+async def stakeholder_external_ids(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[ExternalId]]:
+    return await _many_each(tx, STAKEHOLDER_EXTERNAL_IDS, ws, ids, records.external_id_from)
+
+
+async def team_member_external_ids(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[ExternalId]]:
+    return await _many_each(tx, TEAM_MEMBER_EXTERNAL_IDS, ws, ids, records.external_id_from)
+
+
+async def decision_makers_by_account(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[Stakeholder]]:
+    return await _many_each(tx, DECISION_MAKERS_BY_ACCOUNT, ws, ids, records.stakeholder_from)
+
+
+async def circles_by_account(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[Circle]]:
+    return await _many_each(tx, CIRCLES_BY_ACCOUNT, ws, ids, records.circle_from)
+
+
+async def team_by_account(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[TeamMember]]:
+    return await _many_each(tx, TEAM_BY_ACCOUNT, ws, ids, records.team_member_from)
+
+
+async def influences_by_account(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[InfluenceLink]]:
+    return await _many_each(tx, INFLUENCES_BY_ACCOUNT, ws, ids, records.influence_from)
+
+
+async def ties_by_account(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[Tie]]:
+    return await _many_each(tx, TIES_BY_ACCOUNT, ws, ids, records.tie_from)
+
+
+async def manager_by_stakeholder(tx: Tx, ws: str, ids: Sequence[str]) -> list[Stakeholder | None]:
+    return await _one_each(tx, MANAGER_BY_STAKEHOLDER, ws, ids, records.stakeholder_from)
+
+
+async def direct_reports(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[Stakeholder]]:
+    return await _many_each(tx, DIRECT_REPORTS_BY_STAKEHOLDER, ws, ids, records.stakeholder_from)
+
+
+async def memberships_by_stakeholder(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[CircleMembership]]:
+    return await _many_each(tx, MEMBERSHIPS_BY_STAKEHOLDER, ws, ids, _membership)
+
+
+async def members_by_circle(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[CircleMembership]]:
+    return await _many_each(tx, MEMBERS_BY_CIRCLE, ws, ids, _membership)
+
+
+async def rivals_by_circle(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[Circle]]:
+    return await _many_each(tx, RIVALS_BY_CIRCLE, ws, ids, records.circle_from)
+
+
+async def allies_by_circle(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[Circle]]:
+    return await _many_each(tx, ALLIES_BY_CIRCLE, ws, ids, records.circle_from)
+
+
+async def influences_from(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[InfluenceLink]]:
+    return await _many_each(tx, INFLUENCES_FROM_STAKEHOLDER, ws, ids, records.influence_from)
+
+
+async def influences_to(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[InfluenceLink]]:
+    return await _many_each(tx, INFLUENCES_TO_STAKEHOLDER, ws, ids, records.influence_from)
+
+
+async def ties_of(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[Tie]]:
+    return await _many_each(tx, TIES_OF_STAKEHOLDER, ws, ids, records.tie_from)
+
+
+async def coverage_of(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[Coverage]]:
+    return await _many_each(tx, COVERAGE_OF_STAKEHOLDER, ws, ids, records.coverage_from)
+
+
+async def coverage_by_team_member(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[Coverage]]:
+    return await _many_each(tx, COVERAGE_BY_TEAM_MEMBER, ws, ids, records.coverage_from)
+
+
+async def last_contact_by_stakeholder(tx: Tx, ws: str, ids: Sequence[str]) -> list[Any]:
+    return await _one_each(tx, LAST_CONTACT_BY_STAKEHOLDER, ws, ids, records.native_datetime)
+
+
+async def history_by_stakeholder(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[Change]]:
+    return await _many_each(tx, HISTORY_BY_STAKEHOLDER, ws, ids, records.change_from)

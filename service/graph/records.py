@@ -1,0 +1,174 @@
+"""One parser per domain type: stored property maps -> frozen domain objects."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from enum import Enum
+from typing import Any, TypeVar
+
+from service.rules.enums import (
+    AccountTier,
+    Adaptability,
+    BuyerType,
+    BuyingRole,
+    ContactTier,
+    InfluenceKind,
+    InteractionType,
+    OrgLevel,
+    Personality,
+    PortfolioClass,
+    RelationshipStage,
+    RelationshipType,
+    Stance,
+    TeamRole,
+    TieKind,
+)
+from service.rules.models import (
+    Account,
+    Change,
+    Circle,
+    Coverage,
+    ExternalId,
+    InfluenceLink,
+    Interaction,
+    Stakeholder,
+    TeamMember,
+    Tie,
+)
+
+E = TypeVar("E", bound=Enum)
+Props = Mapping[str, Any]
+
+
+def _enum(kind: type[E], value: Any) -> E | None:
+    return None if value is None else kind(value)
+
+
+def native_datetime(value: Any) -> datetime | None:
+    """Neo4j's DateTime -> an aware `datetime` (None stays None)."""
+    if value is None:
+        return None
+    native: datetime = value.to_native() if hasattr(value, "to_native") else value
+    return native
+
+
+def account_from(p: Props) -> Account:
+    return Account(
+        id=p["id"],
+        name=p["name"],
+        industry=p.get("industry"),
+        tier=_enum(AccountTier, p.get("tier")),
+        portfolio_class=_enum(PortfolioClass, p.get("portfolioClass")),
+        relationship_stage=_enum(RelationshipStage, p.get("relationshipStage")),
+        updated_at=native_datetime(p.get("updatedAt")),
+    )
+
+
+def stakeholder_from(p: Props) -> Stakeholder:
+    return Stakeholder(
+        id=p["id"],
+        account_id=p["accountId"],
+        name=p["name"],
+        title=p.get("title"),
+        department=p.get("department"),
+        email=p.get("email"),
+        phone=p.get("phone"),
+        level=_enum(OrgLevel, p.get("level")),
+        stance=Stance(p.get("stance") or Stance.UNKNOWN.value),
+        influence=p.get("influence"),
+        buying_roles=tuple(BuyingRole(r) for r in p.get("buyingRoles") or ()),
+        buyer_types=tuple(BuyerType(t) for t in p.get("buyerTypes") or ()),
+        adaptability=_enum(Adaptability, p.get("adaptability")),
+        personality=_enum(Personality, p.get("personality")),
+        contact_tier=_enum(ContactTier, p.get("contactTier")),
+        notes=p.get("notes"),
+        archived=bool(p.get("archived", False)),
+        version=int(p.get("version", 1)),
+        updated_at=native_datetime(p.get("updatedAt")),
+    )
+
+
+def circle_from(p: Props) -> Circle:
+    return Circle(
+        id=p["id"],
+        account_id=p["accountId"],
+        name=p["name"],
+        color=p.get("color"),
+        business_value=p.get("businessValue"),
+        track_record=p.get("trackRecord"),
+        partisans_and_allies=p.get("partisansAndAllies"),
+        philosophy_and_policy=p.get("philosophyAndPolicy"),
+    )
+
+
+def influence_from(p: Props) -> InfluenceLink:
+    return InfluenceLink(
+        id=p["id"],
+        from_id=p["from"],
+        to_id=p["to"],
+        strength=p["strength"],
+        kind=_enum(InfluenceKind, p.get("kind")),
+        topic=p.get("topic"),
+        confidence=p.get("confidence"),
+    )
+
+
+def tie_from(p: Props) -> Tie:
+    return Tie(
+        id=p["id"],
+        kind=TieKind(p["kind"]),
+        a_id=p["a"],
+        b_id=p["b"],
+        strength=p.get("strength"),
+        note=p.get("note"),
+    )
+
+
+def team_member_from(p: Props) -> TeamMember:
+    return TeamMember(id=p["id"], name=p["name"], role=TeamRole(p["role"]), email=p.get("email"))
+
+
+def coverage_from(p: Props) -> Coverage:
+    return Coverage(
+        team_member_id=p["teamMember"],
+        stakeholder_id=p["stakeholder"],
+        relationship_step=p.get("relationshipStep"),
+        relationship_type=_enum(RelationshipType, p.get("relationshipType")),
+        last_contact_at=native_datetime(p.get("lastContactAt")),
+    )
+
+
+def interaction_from(p: Props) -> Interaction:
+    at = native_datetime(p["at"])
+    assert at is not None
+    return Interaction(
+        id=p["id"],
+        account_id=p["accountId"],
+        at=at,
+        type=InteractionType(p["type"]),
+        team_member_id=p.get("teamMember"),
+        stakeholder_ids=tuple(p.get("stakeholders") or ()),
+        summary=p.get("summary"),
+        next_step=p.get("nextStep"),
+    )
+
+
+def change_from(p: Props) -> Change:
+    at = native_datetime(p["at"])
+    assert at is not None
+    return Change(
+        id=p["id"],
+        at=at,
+        by=p["by"],
+        entity=p["entity"],
+        entity_id=p["entityId"],
+        field=p["field"],
+        old=json.loads(p["old"]),
+        new=json.loads(p["new"]),
+    )
+
+
+def external_id_from(p: Props) -> ExternalId:
+    return ExternalId(source=p["source"], id=p["externalId"])

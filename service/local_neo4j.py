@@ -1,0 +1,213 @@
+"""A local Neo4j Community server without Docker: fetched from Maven Central, run as a child process.
+
+The jars come from `tools/neo4j/pom.xml` through Maven into a git-ignored cache
+(`.cache/neo4j/<version>/lib`). The server is Neo4j's own entry point (`CommunityEntryPoint`) with a
+generated `neo4j.conf`: Bolt on 127.0.0.1 only, HTTP off, auth off, heap and page cache capped and
+usage reporting off, so it makes no outbound connection.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+NEO4J_VERSION = "5.26.30"
+DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
+ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+POM = PROJECT_ROOT / "tools" / "neo4j" / "pom.xml"
+CACHE_DIR = PROJECT_ROOT / ".cache" / "neo4j"
+
+JVM_OPTIONS = (
+    "-Xms256m",
+    "-Xmx1g",
+    "-XX:+ExitOnOutOfMemoryError",
+    "-XX:+UseParallelGC",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+)
+
+START_TIMEOUT_SECONDS = 120.0
+
+
+class LocalNeo4jError(RuntimeError):
+    """The local server could not be fetched or started; the message says why and where to look."""
+
+
+def lib_dir(version: str = NEO4J_VERSION) -> Path:
+    return CACHE_DIR / version / "lib"
+
+
+def fetch(version: str = NEO4J_VERSION) -> Path:
+    """Download the server's jars once; later calls return the cached folder at once."""
+    target = lib_dir(version)
+    marker = target / ".complete"
+    if marker.exists():
+        return target
+    if shutil.which("mvn") is None or shutil.which("java") is None:
+        raise LocalNeo4jError("the local Neo4j needs Java 17+ and Maven on PATH (or set POWERMAP_NEO4J_URI)")
+    staging = target.with_name("lib.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    command = [
+        "mvn", "-B", "-q", "-f", str(POM),
+        f"-Dneo4j.version={version}",
+        f"{DEPENDENCY_PLUGIN}:copy-dependencies",
+        "-DincludeScope=runtime",
+        f"-DoutputDirectory={staging}",
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise LocalNeo4jError(f"Maven could not fetch Neo4j {version}:\n{result.stdout}{result.stderr}")
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
+    marker.touch()
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _config(port: int, pagecache: str, heap: str) -> str:
+    settings = {
+        "server.bolt.enabled": "true",
+        "server.bolt.listen_address": f"127.0.0.1:{port}",
+        "server.bolt.advertised_address": f"127.0.0.1:{port}",
+        "server.http.enabled": "false",
+        "server.https.enabled": "false",
+        "dbms.security.auth_enabled": "false",
+        "server.memory.pagecache.size": pagecache,
+        "server.memory.heap.max_size": heap,
+        "dbms.usage_report.enabled": "false",
+        "db.tx_log.rotation.retention_policy": "1 files",
+    }
+    return "".join(f"{key}={value}\n" for key, value in settings.items())
+
+
+@dataclass
+class LocalNeo4j:
+    """One Neo4j server process. Use as a context manager, or call `start()` and `stop()`.
+
+    `home` holds the server's data and logs. When it is None a temporary folder is used and removed
+    on `stop()`; otherwise the data there survives restarts.
+    """
+
+    port: int = 7687
+    home: Path | None = None
+    version: str = NEO4J_VERSION
+    pagecache: str = "256m"
+    heap: str = "1g"
+    process: subprocess.Popen[bytes] | None = field(default=None, init=False)
+    started_in_seconds: float = field(default=0.0, init=False)
+    _temporary_home: bool = field(default=False, init=False)
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.port}"
+
+    @property
+    def log_file(self) -> Path:
+        assert self.home is not None
+        return self.home / "console.log"
+
+    def start(self) -> LocalNeo4j:
+        libs = fetch(self.version)
+        if self.home is None:
+            self.home = Path(tempfile.mkdtemp(prefix="powermap-neo4j-"))
+            self._temporary_home = True
+        conf_dir = self.home / "conf"
+        conf_dir.mkdir(parents=True, exist_ok=True)
+        (conf_dir / "neo4j.conf").write_text(_config(self.port, self.pagecache, self.heap))
+        if _port_open(self.port):
+            raise LocalNeo4jError(f"port {self.port} is already in use; choose another with the port setting")
+        began = time.monotonic()
+        self.process = self._spawn(libs, conf_dir)
+        self._wait_until_ready()
+        self.started_in_seconds = time.monotonic() - began
+        return self
+
+    def _spawn(self, libs: Path, conf_dir: Path) -> subprocess.Popen[bytes]:
+        assert self.home is not None
+        command = [
+            "java", *JVM_OPTIONS, f"-Xmx{self.heap}", "-cp", str(libs / "*"), ENTRY_POINT,
+            f"--home-dir={self.home}", f"--config-dir={conf_dir}", "--console-mode",
+        ]  # fmt: skip
+        with self.log_file.open("ab") as log:
+            return subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                env={**os.environ, "NEO4J_HOME": str(self.home)},
+            )
+
+    def _wait_until_ready(self) -> None:
+        assert self.process is not None
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise LocalNeo4jError(f"Neo4j exited with {self.process.returncode}; see {self.log_file}")
+            if _port_open(self.port) and "Started." in self.log_file.read_text(errors="replace"):
+                return
+            time.sleep(0.1)
+        self.stop()
+        raise LocalNeo4jError(
+            f"Neo4j did not start within {START_TIMEOUT_SECONDS:.0f} s; see {self.log_file}"
+        )
+
+    def kill(self) -> None:
+        """Stop the server abruptly (SIGKILL), as a crash would; the data folder stays."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.process = None
+        if self._temporary_home and self.home is not None:
+            shutil.rmtree(self.home, ignore_errors=True)
+            self.home = None
+
+    def resident_memory_kib(self) -> int | None:
+        """The server's resident set size, read from /proc (Linux only)."""
+        if self.process is None:
+            return None
+        status = Path(f"/proc/{self.process.pid}/status")
+        for line in status.read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        return None
+
+    def __enter__(self) -> LocalNeo4j:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0

@@ -1,0 +1,96 @@
+"""The account snapshot that every analytic reads: plain, immutable data loaded in one round trip.
+
+`service.graph` builds it; `service.rules.analytics` computes over it. Ids are the internal ids of
+the stored nodes. Archived stakeholders are normally left out by the loader; `Person.archived` lets
+the rules drop any that slip in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from service.rules.enums import BuyerType, BuyingRole, ContactTier, Stance, TieKind
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: str
+    name: str
+    title: str | None = None
+    stance: Stance = Stance.UNKNOWN
+    influence: int | None = None
+    buying_roles: frozenset[BuyingRole] = frozenset()
+    buyer_types: frozenset[BuyerType] = frozenset()
+    contact_tier: ContactTier | None = None
+    archived: bool = False
+    last_contact_at: datetime | None = None
+    """The latest interaction that met this person, by anyone on our team."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A directed influence link `source -> target` of strength 1..5."""
+
+    id: str
+    source: str
+    target: str
+    strength: int
+
+
+@dataclass(frozen=True, slots=True)
+class Tie:
+    """An undirected tie between two people; `strength` None counts as 3."""
+
+    id: str
+    kind: TieKind
+    a: str
+    b: str
+    strength: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportingLine:
+    person: str
+    manager: str
+
+
+@dataclass(frozen=True, slots=True)
+class Circle:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    person: str
+    circle: str
+    core: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TeamMember:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Team member `team_member` covers stakeholder `person`; step None counts as the default step."""
+
+    team_member: str
+    person: str
+    relationship_step: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountGraph:
+    account_id: str
+    people: tuple[Person, ...] = ()
+    links: tuple[Link, ...] = ()
+    ties: tuple[Tie, ...] = ()
+    reporting_lines: tuple[ReportingLine, ...] = ()
+    circles: tuple[Circle, ...] = ()
+    memberships: tuple[Membership, ...] = ()
+    team: tuple[TeamMember, ...] = ()
+    coverage: tuple[Coverage, ...] = field(default=())

@@ -1,0 +1,49 @@
+"""Keyset pagination over (name, id): page requests and their windows, free of any storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    name: str
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """`limit` rows after `after` (forward) or before `before` (backward), in (name, id) order."""
+
+    limit: int
+    forward: bool = True
+    after: SortKey | None = None
+    before: SortKey | None = None
+
+    @property
+    def boundary(self) -> SortKey | None:
+        return self.after if self.forward else self.before
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: tuple[T, ...]
+    has_next_page: bool
+    has_previous_page: bool
+
+
+def cut_page(rows: list[T], request: PageRequest) -> Page[T]:
+    """Rows come in query order and one more than the limit if there are more; return the page in
+    ascending order with its neighbours known."""
+    more = len(rows) > request.limit
+    window = rows[: request.limit]
+    if request.forward:
+        return Page(tuple(window), has_next_page=more, has_previous_page=request.after is not None)
+    window.reverse()
+    return Page(tuple(window), has_next_page=request.before is not None, has_previous_page=more)

@@ -1,0 +1,43 @@
+"""Errors at the GraphQL edge: `UserError` for expected failures in payloads, `ClientError` for
+client faults that must surface as top-level errors. Anything else is masked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import strawberry
+from graphql import GraphQLError
+
+from service.rules.enums import ErrorCode
+from service.rules.validation import Problem
+
+strawberry.enum(ErrorCode, name="UserErrorCode")
+
+
+@strawberry.type
+class UserError:
+    field: list[str] | None = strawberry.field(
+        description='Path to the offending input field, e.g. ["input", "stakeholders", "3", "influence"].'
+    )
+    message: str
+    code: ErrorCode
+
+
+def user_errors(problems: Sequence[Problem], prefix: Sequence[str] = ("input",)) -> list[UserError]:
+    return [UserError(field=[*prefix, *p.path], message=p.message, code=p.code) for p in problems]
+
+
+class ClientError(GraphQLError):
+    """A fault in the request itself (bad id, out-of-range argument): shown to the client as is."""
+
+    def __init__(self, message: str, *, code: str = "BAD_REQUEST", field: str | None = None) -> None:
+        extensions: dict[str, object] = {"code": code}
+        if field is not None:
+            extensions["field"] = field
+        super().__init__(message, extensions=extensions)
+
+
+def is_client_fault(error: GraphQLError) -> bool:
+    """Parse, validation and our own client errors pass through; every other error is masked."""
+    original = error.original_error
+    return original is None or isinstance(original, ClientError)

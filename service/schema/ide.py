@@ -1,0 +1,78 @@
+"""GraphiQL served from vendored assets, so the IDE works without internet access.
+
+Strawberry's stock GraphiQL page loads React/GraphiQL from unpkg. ``PowermapGraphQLRouter``
+serves the same page with every ``https://unpkg.com/<pkg>@<version>/`` prefix pointed at
+``GRAPHIQL_STATIC_PATH``, which ``mount_graphiql_assets`` mounts on the app. The files in
+``service/static/graphiql`` are byte-identical to the npm releases, so strawberry's SRI
+``integrity`` attributes keep working (see that directory's README for refreshing them).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.staticfiles import StaticFiles
+from strawberry.fastapi import GraphQLRouter
+from strawberry.fastapi.context import CustomContext
+from typing_extensions import TypeVar
+
+__all__ = [
+    "GRAPHIQL_ASSETS_DIR",
+    "GRAPHIQL_STATIC_PATH",
+    "PowermapGraphQLRouter",
+    "mount_graphiql_assets",
+    "rewrite_cdn_urls",
+]
+
+GRAPHIQL_STATIC_PATH = "/graphiql-static"
+GRAPHIQL_ASSETS_DIR = Path(__file__).resolve().parent.parent / "static" / "graphiql"
+
+# https://unpkg.com/react@18.2.0/...  or  https://unpkg.com/@graphiql/plugin-explorer@1.0.2/...
+_UNPKG_PREFIX = re.compile(r"https://unpkg\.com/(?P<pkg>(?:@[\w.-]+/)?[\w.-]+)@[\w.+-]+/")
+# Anything the browser would fetch from another origin: src/href attributes with a scheme.
+_EXTERNAL_FETCH = re.compile(r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+
+# Same defaults as GraphQLRouter's own type parameters.
+ContextT = TypeVar("ContextT", default=CustomContext)
+RootValueT = TypeVar("RootValueT", default=None)
+
+
+def rewrite_cdn_urls(html: str, static_path: str = GRAPHIQL_STATIC_PATH) -> str:
+    """Point unpkg URLs at ``static_path``; fail if any other external fetch remains."""
+    local = _UNPKG_PREFIX.sub(lambda m: f"{static_path}/{m['pkg']}/", html)
+    leftover = _EXTERNAL_FETCH.search(local)
+    if leftover is not None:
+        # A strawberry upgrade changed the template: re-vendor (service/static/graphiql/README.md).
+        raise RuntimeError(f"GraphiQL page still references an external URL near {leftover.group()!r}")
+    return local
+
+
+@cache
+def _local_graphiql_html(template: str, static_path: str) -> str:
+    return rewrite_cdn_urls(template, static_path)
+
+
+class PowermapGraphQLRouter(GraphQLRouter[ContextT, RootValueT]):
+    """``GraphQLRouter`` whose GraphiQL page loads its assets from ``GRAPHIQL_STATIC_PATH``."""
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        if self.graphql_ide != "graphiql":
+            # Apollo Sandbox / Pathfinder are not vendored: keep strawberry's behaviour.
+            return await super().render_graphql_ide(request)
+        root_path: str = request.scope.get("root_path", "")
+        html = _local_graphiql_html(self.graphql_ide_html, root_path.rstrip("/") + GRAPHIQL_STATIC_PATH)
+        return HTMLResponse(html)
+
+
+def mount_graphiql_assets(app: FastAPI) -> None:
+    """Serve the vendored GraphiQL files at ``GRAPHIQL_STATIC_PATH``."""
+    app.mount(
+        GRAPHIQL_STATIC_PATH,
+        StaticFiles(directory=GRAPHIQL_ASSETS_DIR),
+        name="graphiql-static",
+    )

@@ -1,0 +1,147 @@
+"""Per-request DataLoaders: each relationship field batches its keys into one Cypher query."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from neo4j import AsyncManagedTransaction
+from strawberry.dataloader import DataLoader
+
+from service.graph import pages, reads
+from service.graph.analytics import load_account_graph
+from service.graph.driver import Database
+from service.rules.account_graph import AccountGraph
+from service.rules.models import (
+    Account,
+    Change,
+    Circle,
+    CircleMembership,
+    Coverage,
+    ExternalId,
+    InfluenceLink,
+    Stakeholder,
+    TeamMember,
+    Tie,
+)
+from service.rules.paging import Page, PageRequest
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+BatchRead = Callable[[AsyncManagedTransaction, str, Sequence[str]], Awaitable[list[V]]]
+
+PageKey = tuple[str, pages.StakeholderFilter, PageRequest]
+CountKey = tuple[str, pages.StakeholderFilter]
+
+
+def _by_ids(db: Database, ws: str, read: BatchRead[V]) -> DataLoader[str, V]:
+    async def load(keys: list[str]) -> list[V]:
+        return await db.read(read, ws, keys)
+
+    return DataLoader(load_fn=load)
+
+
+def _grouped(
+    load_group: Callable[[pages.StakeholderFilter, list[tuple[int, Any]]], Awaitable[dict[int, V]]],
+) -> Callable[[list[Any]], Awaitable[list[V]]]:
+    """Keys carry a filter; run one batched query per distinct filter."""
+
+    async def load(keys: list[Any]) -> list[V]:
+        groups: dict[pages.StakeholderFilter, list[tuple[int, Any]]] = defaultdict(list)
+        for index, key in enumerate(keys):
+            groups[key[1]].append((index, key))
+        results: dict[int, V] = {}
+        for filter_, members in groups.items():
+            results.update(await load_group(filter_, members))
+        return [results[i] for i in range(len(keys))]
+
+    return load
+
+
+@dataclass(frozen=True)
+class Loaders:
+    account: DataLoader[str, Account | None]
+    stakeholder: DataLoader[str, Stakeholder | None]
+    circle: DataLoader[str, Circle | None]
+    team_member: DataLoader[str, TeamMember | None]
+    influence: DataLoader[str, InfluenceLink | None]
+    tie: DataLoader[str, Tie | None]
+    account_external_ids: DataLoader[str, list[ExternalId]]
+    stakeholder_external_ids: DataLoader[str, list[ExternalId]]
+    team_member_external_ids: DataLoader[str, list[ExternalId]]
+    decision_makers: DataLoader[str, list[Stakeholder]]
+    circles_of_account: DataLoader[str, list[Circle]]
+    team_of_account: DataLoader[str, list[TeamMember]]
+    influences_of_account: DataLoader[str, list[InfluenceLink]]
+    ties_of_account: DataLoader[str, list[Tie]]
+    manager: DataLoader[str, Stakeholder | None]
+    direct_reports: DataLoader[str, list[Stakeholder]]
+    memberships: DataLoader[str, list[CircleMembership]]
+    circle_members: DataLoader[str, list[CircleMembership]]
+    circle_rivals: DataLoader[str, list[Circle]]
+    circle_allies: DataLoader[str, list[Circle]]
+    influences_from: DataLoader[str, list[InfluenceLink]]
+    influences_to: DataLoader[str, list[InfluenceLink]]
+    ties_of_stakeholder: DataLoader[str, list[Tie]]
+    coverage_of_stakeholder: DataLoader[str, list[Coverage]]
+    coverage_by_team_member: DataLoader[str, list[Coverage]]
+    last_contact: DataLoader[str, datetime | None]
+    history: DataLoader[str, list[Change]]
+    stakeholder_page: DataLoader[PageKey, Page[Stakeholder]]
+    stakeholder_count: DataLoader[CountKey, int]
+    account_graph: DataLoader[str, AccountGraph]
+
+
+def build_loaders(db: Database, ws: str) -> Loaders:
+    async def load_pages(
+        filter_: pages.StakeholderFilter, members: list[tuple[int, PageKey]]
+    ) -> dict[int, Page[Stakeholder]]:
+        requests = [(key[0], key[2]) for _, key in members]
+        found = await db.read(pages.stakeholder_pages, ws, filter_, requests)
+        return {index: page for (index, _), page in zip(members, found, strict=True)}
+
+    async def load_counts(
+        filter_: pages.StakeholderFilter, members: list[tuple[int, CountKey]]
+    ) -> dict[int, int]:
+        totals = await db.read(pages.stakeholder_counts, ws, filter_, [key[0] for _, key in members])
+        return {index: total for (index, _), total in zip(members, totals, strict=True)}
+
+    async def load_graphs(account_ids: list[str]) -> list[AccountGraph]:
+        return [await db.read(load_account_graph, ws, account_id) for account_id in account_ids]
+
+    return Loaders(
+        account=_by_ids(db, ws, reads.accounts_by_ids),
+        stakeholder=_by_ids(db, ws, reads.stakeholders_by_ids),
+        circle=_by_ids(db, ws, reads.circles_by_ids),
+        team_member=_by_ids(db, ws, reads.team_members_by_ids),
+        influence=_by_ids(db, ws, reads.influences_by_ids),
+        tie=_by_ids(db, ws, reads.ties_by_ids),
+        account_external_ids=_by_ids(db, ws, reads.account_external_ids),
+        stakeholder_external_ids=_by_ids(db, ws, reads.stakeholder_external_ids),
+        team_member_external_ids=_by_ids(db, ws, reads.team_member_external_ids),
+        decision_makers=_by_ids(db, ws, reads.decision_makers_by_account),
+        circles_of_account=_by_ids(db, ws, reads.circles_by_account),
+        team_of_account=_by_ids(db, ws, reads.team_by_account),
+        influences_of_account=_by_ids(db, ws, reads.influences_by_account),
+        ties_of_account=_by_ids(db, ws, reads.ties_by_account),
+        manager=_by_ids(db, ws, reads.manager_by_stakeholder),
+        direct_reports=_by_ids(db, ws, reads.direct_reports),
+        memberships=_by_ids(db, ws, reads.memberships_by_stakeholder),
+        circle_members=_by_ids(db, ws, reads.members_by_circle),
+        circle_rivals=_by_ids(db, ws, reads.rivals_by_circle),
+        circle_allies=_by_ids(db, ws, reads.allies_by_circle),
+        influences_from=_by_ids(db, ws, reads.influences_from),
+        influences_to=_by_ids(db, ws, reads.influences_to),
+        ties_of_stakeholder=_by_ids(db, ws, reads.ties_of),
+        coverage_of_stakeholder=_by_ids(db, ws, reads.coverage_of),
+        coverage_by_team_member=_by_ids(db, ws, reads.coverage_by_team_member),
+        last_contact=_by_ids(db, ws, reads.last_contact_by_stakeholder),
+        history=_by_ids(db, ws, reads.history_by_stakeholder),
+        stakeholder_page=DataLoader(load_fn=_grouped(load_pages)),
+        stakeholder_count=DataLoader(load_fn=_grouped(load_counts)),
+        account_graph=DataLoader(load_fn=load_graphs),
+    )

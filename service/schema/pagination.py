@@ -1,0 +1,55 @@
+"""Relay connection arguments -> keyset page requests, and opaque cursors."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+
+from service.rules.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest, SortKey
+from service.schema.errors import ClientError
+
+
+def encode_cursor(key: SortKey) -> str:
+    raw = json.dumps([key.name, key.id], ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, argument: str) -> SortKey:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        name, raw_id = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        if not isinstance(name, str) or not isinstance(raw_id, str):
+            raise TypeError
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
+        raise ClientError(
+            f"`{argument}` is not a valid cursor.", code="INVALID_CURSOR", field=argument
+        ) from None
+    return SortKey(name=name, id=raw_id)
+
+
+def page_request(first: int | None, after: str | None, last: int | None, before: str | None) -> PageRequest:
+    """Forward with `first`/`after`, or backward with `last`/`before`; at most 100 a page."""
+    if (first is not None or after is not None) and (last is not None or before is not None):
+        raise ClientError(
+            "Page forward (`first`, `after`) or backward (`last`, `before`), not both.",
+            code="INVALID_ARGUMENT",
+            field="last" if last is not None else "before",
+        )
+    for argument, value in (("first", first), ("last", last)):
+        if value is not None and not 0 <= value <= MAX_PAGE_SIZE:
+            raise ClientError(
+                f"`{argument}` must be between 0 and {MAX_PAGE_SIZE}, got {value}.",
+                code="LIMIT_EXCEEDED",
+                field=argument,
+            )
+    if last is not None or before is not None:
+        return PageRequest(
+            limit=DEFAULT_PAGE_SIZE if last is None else last,
+            forward=False,
+            before=decode_cursor(before, "before") if before else None,
+        )
+    return PageRequest(
+        limit=DEFAULT_PAGE_SIZE if first is None else first,
+        after=decode_cursor(after, "after") if after else None,
+    )

@@ -1,0 +1,87 @@
+"""Root query fields."""
+
+from __future__ import annotations
+
+import strawberry
+
+from service.graph import pages, reads
+from service.schema.context import Context
+from service.schema.ids import decode_id, raw_id_of
+from service.schema.pagination import page_request
+from service.schema.types.account import Account, AccountConnection
+from service.schema.types.circle import PoliticalCircle
+from service.schema.types.common import Node
+from service.schema.types.links import InfluenceLink, Tie
+from service.schema.types.stakeholder import Stakeholder
+from service.schema.types.team import TeamMember
+
+
+async def resolve_node(info: strawberry.Info[Context], global_id: str) -> Node | None:
+    decoded = decode_id(global_id)
+    if decoded is None:
+        return None
+    type_name, raw = decoded
+    loaders = info.context.loaders
+    if type_name == "Account":
+        account = await loaders.account.load(raw)
+        return None if account is None else Account.from_domain(account)
+    if type_name == "Stakeholder":
+        stakeholder = await loaders.stakeholder.load(raw)
+        return None if stakeholder is None else Stakeholder.from_domain(stakeholder)
+    if type_name == "PoliticalCircle":
+        circle = await loaders.circle.load(raw)
+        return None if circle is None else PoliticalCircle.from_domain(circle)
+    if type_name == "TeamMember":
+        member = await loaders.team_member.load(raw)
+        return None if member is None else TeamMember.from_domain(member)
+    if type_name == "InfluenceLink":
+        link = await loaders.influence.load(raw)
+        return None if link is None else InfluenceLink.from_domain(link)
+    if type_name == "Tie":
+        tie = await loaders.tie.load(raw)
+        return None if tie is None else Tie.from_domain(tie)
+    return None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def node(self, info: strawberry.Info[Context], id: strawberry.ID) -> Node | None:
+        return await resolve_node(info, id)
+
+    @strawberry.field
+    async def account(self, info: strawberry.Info[Context], id: strawberry.ID) -> Account | None:
+        raw = raw_id_of(id, "Account")
+        found = None if raw is None else await info.context.loaders.account.load(raw)
+        return None if found is None else Account.from_domain(found)
+
+    @strawberry.field
+    async def account_by_external_id(
+        self, info: strawberry.Info[Context], source: str, id: str
+    ) -> Account | None:
+        ctx = info.context
+        found = await ctx.db.read(reads.account_by_external_id, ctx.workspace_id, source, id)
+        return None if found is None else Account.from_domain(found)
+
+    @strawberry.field(description="Accounts by name, at most 100 a page; `search` matches part of the name.")
+    async def accounts(
+        self,
+        info: strawberry.Info[Context],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        search: str | None = None,
+    ) -> AccountConnection:
+        request = page_request(first, after, last, before)
+        ctx = info.context
+        page = await ctx.db.read(pages.account_page, ctx.workspace_id, search or None, request)
+        for account in page.items:
+            ctx.loaders.account.prime(account.id, account)
+        return AccountConnection(page=page, search=search or None)
+
+    @strawberry.field
+    async def stakeholder(self, info: strawberry.Info[Context], id: strawberry.ID) -> Stakeholder | None:
+        raw = raw_id_of(id, "Stakeholder")
+        found = None if raw is None else await info.context.loaders.stakeholder.load(raw)
+        return None if found is None else Stakeholder.from_domain(found)

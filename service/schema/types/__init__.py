@@ -1,0 +1,1 @@
+"""GraphQL object types: thin projections of domain objects; relations resolve through DataLoaders."""

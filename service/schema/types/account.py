@@ -1,0 +1,133 @@
+"""Account: one customer organisation and its relationship map."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from service.graph.pages import StakeholderFilter
+from service.rules import models
+from service.rules.paging import Page, SortKey
+from service.schema.context import Context
+from service.schema.enums import AccountTier, BuyingRole, PortfolioClass, RelationshipStage, Stance
+from service.schema.ids import encode_id
+from service.schema.pagination import encode_cursor, page_request
+from service.schema.types.account_analytics import AccountAnalytics
+from service.schema.types.circle import PoliticalCircle
+from service.schema.types.common import ExternalId, Node, PageInfo
+from service.schema.types.links import InfluenceLink, Tie
+from service.schema.types.stakeholder import Stakeholder, StakeholderConnection
+from service.schema.types.team import TeamMember
+
+
+@strawberry.type
+class Account(AccountAnalytics, Node):
+    name: str
+    industry: str | None
+    tier: AccountTier | None
+    portfolio_class: PortfolioClass | None
+    relationship_stage: RelationshipStage | None
+    updated_at: datetime | None
+
+    @classmethod
+    def from_domain(cls, a: models.Account) -> Account:
+        return cls(
+            id=strawberry.ID(encode_id("Account", a.id)),
+            raw_id=a.id,
+            name=a.name,
+            industry=a.industry,
+            tier=a.tier,
+            portfolio_class=a.portfolio_class,
+            relationship_stage=a.relationship_stage,
+            updated_at=a.updated_at,
+        )
+
+    @strawberry.field
+    async def external_ids(self, info: strawberry.Info[Context]) -> list[ExternalId]:
+        found = await info.context.loaders.account_external_ids.load(self.raw_id)
+        return [ExternalId.from_domain(e) for e in found]
+
+    @strawberry.field(description="The account's stakeholders by name; archived ones only when asked for.")
+    async def stakeholders(
+        self,
+        info: strawberry.Info[Context],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        search: str | None = None,
+        stance: list[Stance] | None = None,
+        role: list[BuyingRole] | None = None,
+        include_archived: bool | None = False,
+    ) -> StakeholderConnection:
+        request = page_request(first, after, last, before)
+        filter_ = StakeholderFilter(
+            search=search or None,
+            stances=tuple(stance) if stance is not None else None,
+            roles=tuple(role) if role is not None else None,
+            include_archived=bool(include_archived),
+        )
+        page = await info.context.loaders.stakeholder_page.load((self.raw_id, filter_, request))
+        for s in page.items:
+            info.context.loaders.stakeholder.prime(s.id, s)
+        return StakeholderConnection(page=page, account_id=self.raw_id, filter_key=filter_)
+
+    @strawberry.field
+    async def decision_makers(self, info: strawberry.Info[Context]) -> list[Stakeholder]:
+        return [
+            Stakeholder.from_domain(s) for s in await info.context.loaders.decision_makers.load(self.raw_id)
+        ]
+
+    @strawberry.field
+    async def circles(self, info: strawberry.Info[Context]) -> list[PoliticalCircle]:
+        found = await info.context.loaders.circles_of_account.load(self.raw_id)
+        return [PoliticalCircle.from_domain(c) for c in found]
+
+    @strawberry.field(description="Team members assigned to the account or covering one of its stakeholders.")
+    async def team(self, info: strawberry.Info[Context]) -> list[TeamMember]:
+        return [
+            TeamMember.from_domain(t) for t in await info.context.loaders.team_of_account.load(self.raw_id)
+        ]
+
+    @strawberry.field
+    async def influence_links(self, info: strawberry.Info[Context]) -> list[InfluenceLink]:
+        found = await info.context.loaders.influences_of_account.load(self.raw_id)
+        return [InfluenceLink.from_domain(link) for link in found]
+
+    @strawberry.field
+    async def ties(self, info: strawberry.Info[Context]) -> list[Tie]:
+        return [Tie.from_domain(t) for t in await info.context.loaders.ties_of_account.load(self.raw_id)]
+
+
+@strawberry.type
+class AccountEdge:
+    cursor: str
+    node: Account
+
+
+@strawberry.type
+class AccountConnection:
+    page: strawberry.Private[Page[models.Account]]
+    search: strawberry.Private[str | None]
+
+    @strawberry.field
+    def edges(self) -> list[AccountEdge]:
+        return [
+            AccountEdge(cursor=encode_cursor(SortKey(a.name, a.id)), node=Account.from_domain(a))
+            for a in self.page.items
+        ]
+
+    @strawberry.field
+    def nodes(self) -> list[Account]:
+        return [Account.from_domain(a) for a in self.page.items]
+
+    @strawberry.field
+    def page_info(self) -> PageInfo:
+        return PageInfo.of(self.page)
+
+    @strawberry.field
+    async def total_count(self, info: strawberry.Info[Context]) -> int:
+        from service.graph.pages import account_count
+
+        return await info.context.db.read(account_count, info.context.workspace_id, self.search)

@@ -1,0 +1,76 @@
+"""Influence links (directed) and ties (undirected) between stakeholders."""
+
+from __future__ import annotations
+
+import strawberry
+
+from service.rules import models
+from service.schema.context import Context
+from service.schema.enums import InfluenceKind, TieKind
+from service.schema.ids import encode_id
+from service.schema.types.common import Node
+from service.schema.types.stakeholder import Stakeholder
+
+
+async def load_stakeholder(info: strawberry.Info[Context], raw_id: str) -> Stakeholder:
+    found = await info.context.loaders.stakeholder.load(raw_id)
+    assert found is not None, "links only join stored stakeholders"
+    return Stakeholder.from_domain(found)
+
+
+@strawberry.type
+class InfluenceLink(Node):
+    from_id: strawberry.Private[str]
+    to_id: strawberry.Private[str]
+    strength: int
+    kind: InfluenceKind | None
+    topic: str | None
+    confidence: float | None
+
+    @classmethod
+    def from_domain(cls, link: models.InfluenceLink) -> InfluenceLink:
+        return cls(
+            id=strawberry.ID(encode_id("InfluenceLink", link.id)),
+            from_id=link.from_id,
+            to_id=link.to_id,
+            strength=link.strength,
+            kind=link.kind,
+            topic=link.topic,
+            confidence=link.confidence,
+        )
+
+    @strawberry.field(name="from")
+    async def from_(self, info: strawberry.Info[Context]) -> Stakeholder:
+        return await load_stakeholder(info, self.from_id)
+
+    @strawberry.field
+    async def to(self, info: strawberry.Info[Context]) -> Stakeholder:
+        return await load_stakeholder(info, self.to_id)
+
+
+@strawberry.type
+class Tie(Node):
+    kind: TieKind
+    a_id: strawberry.Private[str]
+    b_id: strawberry.Private[str]
+    strength: int | None
+    note: str | None
+
+    @classmethod
+    def from_domain(cls, tie: models.Tie) -> Tie:
+        return cls(
+            id=strawberry.ID(encode_id("Tie", tie.id)),
+            kind=tie.kind,
+            a_id=tie.a_id,
+            b_id=tie.b_id,
+            strength=tie.strength,
+            note=tie.note,
+        )
+
+    @strawberry.field
+    async def a(self, info: strawberry.Info[Context]) -> Stakeholder:
+        return await load_stakeholder(info, self.a_id)
+
+    @strawberry.field
+    async def b(self, info: strawberry.Info[Context]) -> Stakeholder:
+        return await load_stakeholder(info, self.b_id)

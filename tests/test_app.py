@@ -1,0 +1,61 @@
+"""The app's HTTP surface: liveness, readiness, GraphiQL and error masking."""
+
+from __future__ import annotations
+
+import httpx
+
+from service.app import create_app
+from service.graph.driver import Database, create_driver
+from service.settings import Settings
+from tests.conftest import GraphQLClient
+
+
+async def test_healthz_answers_without_the_database(client: GraphQLClient) -> None:
+    response = await client.http.get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+async def test_readyz_is_ready_when_the_database_answers(client: GraphQLClient) -> None:
+    response = await client.http.get("/readyz")
+    assert (response.status_code, response.json()) == (200, {"status": "ready"})
+
+
+async def test_graphiql_page_loads_only_local_assets(client: GraphQLClient) -> None:
+    page = await client.http.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "unpkg.com" not in page.text
+    assert "/graphiql-static/graphiql/graphiql.min.js" in page.text
+    asset = await client.http.get("/graphiql-static/graphiql/graphiql.min.js")
+    assert asset.status_code == 200
+
+
+async def test_unknown_fields_are_client_errors_with_their_message(client: GraphQLClient) -> None:
+    body = await client.execute("{ nope }")
+    assert body["errors"][0]["message"] == "Cannot query field 'nope' on type 'Query'. Did you mean 'node'?"
+
+
+async def test_malformed_cursor_is_a_named_client_error(client: GraphQLClient) -> None:
+    body = await client.execute('{ accounts(after: "%%%") { totalCount } }')
+    assert body["errors"][0]["message"] == "`after` is not a valid cursor."
+    assert body["errors"][0]["extensions"] == {"code": "INVALID_CURSOR", "field": "after"}
+
+
+async def test_page_size_over_100_is_refused(client: GraphQLClient) -> None:
+    body = await client.execute("{ accounts(first: 101) { totalCount } }")
+    assert body["errors"][0]["message"] == "`first` must be between 0 and 100, got 101."
+
+
+async def test_readyz_is_503_when_the_database_is_unreachable(settings: Settings) -> None:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        dead = Database(create_driver("bolt://127.0.0.1:9", "neo4j", ""), "neo4j")
+        live = app.state.db
+        app.state.db = dead
+        try:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+                response = await http.get("/readyz")
+        finally:
+            app.state.db = live
+            await dead.close()
+    assert (response.status_code, response.json()) == (503, {"status": "unavailable"})
