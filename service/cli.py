@@ -48,9 +48,7 @@ def run_neo4j(settings: Settings) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="powermap", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser(
-        "serve", help="run the GraphQL API (starts a local Neo4j unless POWERMAP_NEO4J_URI is set)"
-    )
+    commands.add_parser("serve", help="run the GraphQL API (starts a local Neo4j unless POWERMAP_NEO4J_URI is set)")
     commands.add_parser("neo4j", help="run only the local Neo4j, until interrupted")
     importer = commands.add_parser("import", help="import account documents (accountGraphImport input JSON)")
     importer.add_argument("files", nargs="+", type=Path)

@@ -166,9 +166,7 @@ class LocalNeo4j:
                 return
             time.sleep(0.1)
         self.stop()
-        raise LocalNeo4jError(
-            f"Neo4j did not start within {START_TIMEOUT_SECONDS:.0f} s; see {self.log_file}"
-        )
+        raise LocalNeo4jError(f"Neo4j did not start within {START_TIMEOUT_SECONDS:.0f} s; see {self.log_file}")
 
     def kill(self) -> None:
         """Stop the server abruptly (SIGKILL), as a crash would; the data folder stays."""

@@ -12,9 +12,7 @@ LogLevel = Literal["critical", "error", "warning", "info", "debug"]
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="POWERMAP_", env_file=".env", env_ignore_empty=True, extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="POWERMAP_", env_file=".env", env_ignore_empty=True, extra="ignore")
 
     neo4j_uri: str | None = Field(
         default=None,

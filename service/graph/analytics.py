@@ -101,7 +101,5 @@ async def load_account_graph(tx: AsyncManagedTransaction, ws: str, account_id: s
         circles=tuple(Circle(id=i, name=n) for i, n in row["circles"]),
         memberships=tuple(Membership(person=p, circle=c, core=bool(k)) for p, c, k in row["memberships"]),
         team=_team(row["coverage"], row["assigned"]),
-        coverage=tuple(
-            Coverage(team_member=t, person=p, relationship_step=step) for t, _, p, step in row["coverage"]
-        ),
+        coverage=tuple(Coverage(team_member=t, person=p, relationship_step=step) for t, _, p, step in row["coverage"]),
     )

@@ -29,6 +29,7 @@ def create_driver(uri: str, user: str, password: str) -> AsyncDriver:
         connection_timeout=5.0,
         connection_acquisition_timeout=10.0,
         max_transaction_retry_time=15.0,
+        notifications_min_severity="OFF",
     )
 
 

@@ -26,13 +26,10 @@ from neo4j import AsyncDriver
 
 CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT account_id IF NOT EXISTS FOR (n:Account) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
-    "CREATE CONSTRAINT stakeholder_id IF NOT EXISTS "
-    "FOR (n:Stakeholder) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
+    "CREATE CONSTRAINT stakeholder_id IF NOT EXISTS FOR (n:Stakeholder) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
     "CREATE CONSTRAINT circle_id IF NOT EXISTS FOR (n:Circle) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
-    "CREATE CONSTRAINT team_member_id IF NOT EXISTS "
-    "FOR (n:TeamMember) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
-    "CREATE CONSTRAINT interaction_id IF NOT EXISTS "
-    "FOR (n:Interaction) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
+    "CREATE CONSTRAINT team_member_id IF NOT EXISTS FOR (n:TeamMember) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
+    "CREATE CONSTRAINT interaction_id IF NOT EXISTS FOR (n:Interaction) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
     "CREATE CONSTRAINT change_id IF NOT EXISTS FOR (n:Change) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
     "CREATE CONSTRAINT account_ref IF NOT EXISTS "
     "FOR (n:AccountRef) REQUIRE (n.workspaceId, n.source, n.externalId) IS UNIQUE",
@@ -49,8 +46,7 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
 )
 
 INDEXES: tuple[LiteralString, ...] = (
-    "CREATE INDEX stakeholder_by_account IF NOT EXISTS "
-    "FOR (n:Stakeholder) ON (n.workspaceId, n.accountId, n.name)",
+    "CREATE INDEX stakeholder_by_account IF NOT EXISTS FOR (n:Stakeholder) ON (n.workspaceId, n.accountId, n.name)",
     "CREATE INDEX account_by_name IF NOT EXISTS FOR (n:Account) ON (n.workspaceId, n.name)",
     "CREATE INDEX circle_by_account IF NOT EXISTS FOR (n:Circle) ON (n.workspaceId, n.accountId)",
     "CREATE INDEX interaction_by_account IF NOT EXISTS FOR (n:Interaction) ON (n.workspaceId, n.accountId)",

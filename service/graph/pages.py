@@ -136,9 +136,7 @@ async def stakeholder_pages(
         by_direction[request.forward].append(index)
     for forward, indexes in by_direction.items():
         query = STAKEHOLDER_PAGES_FORWARD if forward else STAKEHOLDER_PAGES_BACKWARD
-        keys = [
-            {"index": i, "accountId": requests[i][0], **_boundary_params(requests[i][1])} for i in indexes
-        ]
+        keys = [{"index": i, "accountId": requests[i][0], **_boundary_params(requests[i][1])} for i in indexes]
         rows = await fetch(tx, query, ws=ws, keys=keys, **filter_.params())
         found = {row["index"]: [records.stakeholder_from(item) for item in row["items"]] for row in rows}
         for i in indexes:
@@ -146,9 +144,7 @@ async def stakeholder_pages(
     return [results[i] for i in range(len(requests))]
 
 
-async def stakeholder_counts(
-    tx: Tx, ws: str, filter_: StakeholderFilter, account_ids: Sequence[str]
-) -> list[int]:
+async def stakeholder_counts(tx: Tx, ws: str, filter_: StakeholderFilter, account_ids: Sequence[str]) -> list[int]:
     rows = await fetch(tx, STAKEHOLDER_COUNTS, ws=ws, ids=list(account_ids), **filter_.params())
     totals = {row["key"]: row["total"] for row in rows}
     return [totals.get(i, 0) for i in account_ids]

@@ -32,17 +32,13 @@ def in_range(value: int | None, allowed: range, path: Sequence[str], what: str) 
     return [Problem(tuple(path), f"{what} must be between {allowed[0]} and {allowed[-1]}, got {value}.")]
 
 
-def required_text(
-    value: str | None, path: Sequence[str], what: str, limit: int = MAX_NAME_LENGTH
-) -> list[Problem]:
+def required_text(value: str | None, path: Sequence[str], what: str, limit: int = MAX_NAME_LENGTH) -> list[Problem]:
     if value is None or not value.strip():
         return [Problem(tuple(path), f"{what} must not be empty.")]
     return optional_text(value, path, what, limit)
 
 
-def optional_text(
-    value: str | None, path: Sequence[str], what: str, limit: int = MAX_TEXT_LENGTH
-) -> list[Problem]:
+def optional_text(value: str | None, path: Sequence[str], what: str, limit: int = MAX_TEXT_LENGTH) -> list[Problem]:
     if value is not None and len(value) > limit:
         return [Problem(tuple(path), f"{what} must be at most {limit} characters.")]
     return []

@@ -104,9 +104,7 @@ def build_loaders(db: Database, ws: str) -> Loaders:
         found = await db.read(pages.stakeholder_pages, ws, filter_, requests)
         return {index: page for (index, _), page in zip(members, found, strict=True)}
 
-    async def load_counts(
-        filter_: pages.StakeholderFilter, members: list[tuple[int, CountKey]]
-    ) -> dict[int, int]:
+    async def load_counts(filter_: pages.StakeholderFilter, members: list[tuple[int, CountKey]]) -> dict[int, int]:
         totals = await db.read(pages.stakeholder_counts, ws, filter_, [key[0] for _, key in members])
         return {index: total for (index, _), total in zip(members, totals, strict=True)}
 

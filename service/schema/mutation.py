@@ -1,12 +1,11 @@
-"""Root mutation fields: one module per mutation under `service.schema.mutations`."""
+"""The root Mutation type, merged from one part per area; each mutation has a module of its own."""
 
 from __future__ import annotations
 
-import strawberry
+from strawberry.tools import merge_types
 
+from service.schema.mutations.account_graph_import import ImportMutations
+from service.schema.mutations.entities import EntityMutations
+from service.schema.mutations.sync import SyncMutations
 
-@strawberry.type
-class Mutation:
-    @strawberry.mutation
-    def placeholder(self) -> bool:
-        return True
+Mutation = merge_types("Mutation", (ImportMutations, EntityMutations, SyncMutations))

@@ -22,9 +22,7 @@ def decode_cursor(cursor: str, argument: str) -> SortKey:
         if not isinstance(name, str) or not isinstance(raw_id, str):
             raise TypeError
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
-        raise ClientError(
-            f"`{argument}` is not a valid cursor.", code="INVALID_CURSOR", field=argument
-        ) from None
+        raise ClientError(f"`{argument}` is not a valid cursor.", code="INVALID_CURSOR", field=argument) from None
     return SortKey(name=name, id=raw_id)
 
 

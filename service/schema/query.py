@@ -56,9 +56,7 @@ class Query:
         return None if found is None else Account.from_domain(found)
 
     @strawberry.field
-    async def account_by_external_id(
-        self, info: strawberry.Info[Context], source: str, id: str
-    ) -> Account | None:
+    async def account_by_external_id(self, info: strawberry.Info[Context], source: str, id: str) -> Account | None:
         ctx = info.context
         found = await ctx.db.read(reads.account_by_external_id, ctx.workspace_id, source, id)
         return None if found is None else Account.from_domain(found)

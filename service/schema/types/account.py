@@ -75,9 +75,7 @@ class Account(AccountAnalytics, Node):
 
     @strawberry.field
     async def decision_makers(self, info: strawberry.Info[Context]) -> list[Stakeholder]:
-        return [
-            Stakeholder.from_domain(s) for s in await info.context.loaders.decision_makers.load(self.raw_id)
-        ]
+        return [Stakeholder.from_domain(s) for s in await info.context.loaders.decision_makers.load(self.raw_id)]
 
     @strawberry.field
     async def circles(self, info: strawberry.Info[Context]) -> list[PoliticalCircle]:
@@ -86,9 +84,7 @@ class Account(AccountAnalytics, Node):
 
     @strawberry.field(description="Team members assigned to the account or covering one of its stakeholders.")
     async def team(self, info: strawberry.Info[Context]) -> list[TeamMember]:
-        return [
-            TeamMember.from_domain(t) for t in await info.context.loaders.team_of_account.load(self.raw_id)
-        ]
+        return [TeamMember.from_domain(t) for t in await info.context.loaders.team_of_account.load(self.raw_id)]
 
     @strawberry.field
     async def influence_links(self, info: strawberry.Info[Context]) -> list[InfluenceLink]:

@@ -52,15 +52,11 @@ class PoliticalCircle(Node):
 
     @strawberry.field
     async def rivals(self, info: strawberry.Info[Context]) -> list[PoliticalCircle]:
-        return [
-            PoliticalCircle.from_domain(c) for c in await info.context.loaders.circle_rivals.load(self.raw_id)
-        ]
+        return [PoliticalCircle.from_domain(c) for c in await info.context.loaders.circle_rivals.load(self.raw_id)]
 
     @strawberry.field
     async def allies(self, info: strawberry.Info[Context]) -> list[PoliticalCircle]:
-        return [
-            PoliticalCircle.from_domain(c) for c in await info.context.loaders.circle_allies.load(self.raw_id)
-        ]
+        return [PoliticalCircle.from_domain(c) for c in await info.context.loaders.circle_allies.load(self.raw_id)]
 
 
 async def load_circle(info: strawberry.Info[Context], raw_id: str) -> PoliticalCircle:

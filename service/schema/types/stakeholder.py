@@ -41,9 +41,7 @@ CoverageRef = Annotated["Coverage", strawberry.lazy("service.schema.types.team")
 class Change:
     at: datetime
     by: str
-    entity: str = strawberry.field(
-        description="What changed: Stakeholder, InfluenceLink, Tie, Membership, Coverage."
-    )
+    entity: str = strawberry.field(description="What changed: Stakeholder, InfluenceLink, Tie, Membership, Coverage.")
     field: str
     old_value: str | None = strawberry.field(description="The previous value as JSON; null when created.")
     new_value: str | None = strawberry.field(description="The new value as JSON; null when removed.")
@@ -127,9 +125,7 @@ class Stakeholder(Node):
 
     @strawberry.field
     async def direct_reports(self, info: strawberry.Info[Context]) -> list[Stakeholder]:
-        return [
-            Stakeholder.from_domain(s) for s in await info.context.loaders.direct_reports.load(self.raw_id)
-        ]
+        return [Stakeholder.from_domain(s) for s in await info.context.loaders.direct_reports.load(self.raw_id)]
 
     @strawberry.field
     async def circles(self, info: strawberry.Info[Context]) -> list[CircleMembershipRef]:

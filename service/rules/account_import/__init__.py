@@ -1,0 +1,8 @@
+"""Whole-account import: the document, its validation, and the diff against what is stored."""
+
+from service.rules.account_import.document import AccountDocument
+from service.rules.account_import.plan import ImportPlan, plan_import
+from service.rules.account_import.stored import StoredAccountState
+from service.rules.account_import.validate import validate_document
+
+__all__ = ["AccountDocument", "ImportPlan", "StoredAccountState", "plan_import", "validate_document"]

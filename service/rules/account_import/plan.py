@@ -1,0 +1,429 @@
+"""The diff between an account document and what is stored: rows to write, counts and history.
+
+MERGE upserts what the document gives: a field left out (null) keeps its stored value. REPLACE
+treats the document as the whole truth for its source: left-out fields are cleared, and this
+source's links, ties, memberships, coverage and circles that the document no longer has are
+removed, and its absent stakeholders archived (never deleted). Records written by hand or by other
+sources are left alone. Unchanged records produce no rows, so re-importing writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from service.rules.account_import.document import (
+    AccountDocument,
+    CircleDoc,
+    CoverageDoc,
+    InfluenceDoc,
+    InteractionDoc,
+    StakeholderDoc,
+    TeamMemberDoc,
+    TieDoc,
+)
+from service.rules.account_import.stored import Props, StoredAccountState, StoredCircle, StoredLink
+from service.rules.enums import ErrorCode, ImportMode
+from service.rules.validation import Problem
+
+INTELLIGENCE_FIELDS = (
+    "stance",
+    "influence",
+    "buyingRoles",
+    "buyerTypes",
+    "adaptability",
+    "personality",
+    "contactTier",
+    "notes",
+)
+CLEARED_VALUES: Mapping[str, Any] = {"stance": "UNKNOWN", "buyingRoles": [], "buyerTypes": []}
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    archived: int = 0
+    removed: int = 0
+
+    def tally(self, created: bool, changed: bool) -> None:
+        if created:
+            self.created += 1
+        elif changed:
+            self.updated += 1
+        else:
+            self.unchanged += 1
+
+
+@dataclass
+class ImportPlan:
+    account_id: str
+    problems: list[Problem] = field(default_factory=list)
+    account: list[dict[str, Any]] = field(default_factory=list)
+    stakeholders_created: list[dict[str, Any]] = field(default_factory=list)
+    stakeholders_updated: list[dict[str, Any]] = field(default_factory=list)
+    reporting: list[dict[str, Any]] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
+    circles: list[dict[str, Any]] = field(default_factory=list)
+    circles_removed: list[str] = field(default_factory=list)
+    memberships: list[dict[str, Any]] = field(default_factory=list)
+    memberships_removed: list[dict[str, Any]] = field(default_factory=list)
+    circle_relations: list[dict[str, Any]] = field(default_factory=list)
+    circle_relations_removed: list[dict[str, Any]] = field(default_factory=list)
+    influences: list[dict[str, Any]] = field(default_factory=list)
+    influences_removed: list[str] = field(default_factory=list)
+    ties: list[dict[str, Any]] = field(default_factory=list)
+    ties_removed: list[str] = field(default_factory=list)
+    team: list[dict[str, Any]] = field(default_factory=list)
+    coverage: list[dict[str, Any]] = field(default_factory=list)
+    coverage_removed: list[dict[str, Any]] = field(default_factory=list)
+    interactions: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
+
+    def record(self, entity: str, entity_id: str, name: str, old: Any, new: Any, about: list[str]) -> None:
+        self.changes.append(
+            {"entity": entity, "entityId": entity_id, "field": name, "old": old, "new": new, "about": about}
+        )
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_value(v) for v in value]
+    return value
+
+
+def merged(stored: Props | None, given: Props, mode: ImportMode) -> tuple[Props, dict[str, tuple[Any, Any]]]:
+    """The properties after applying `given` (None = not given), and what changed: name -> (old, new)."""
+    before = stored or {}
+    after = dict(before)
+    for name, value in given.items():
+        if value is None:
+            if mode is ImportMode.MERGE:
+                continue
+            value = CLEARED_VALUES.get(name)
+        after[name] = _value(value)
+    changed = {
+        name: (before.get(name), after.get(name))
+        for name in given
+        if before.get(name) != after.get(name) and not (name not in before and after.get(name) is None)
+    }
+    return after, changed
+
+
+def _stakeholder_props(s: StakeholderDoc) -> Props:
+    return {
+        "name": s.name,
+        "title": s.title,
+        "department": s.department,
+        "email": s.email,
+        "phone": s.phone,
+        "level": s.level,
+        "stance": s.stance,
+        "influence": s.influence,
+        "buyingRoles": s.buying_roles,
+        "buyerTypes": s.buyer_types,
+        "adaptability": s.adaptability,
+        "personality": s.personality,
+        "contactTier": s.contact_tier,
+        "notes": s.notes,
+    }
+
+
+def _circle_props(c: CircleDoc) -> Props:
+    return {
+        "name": c.name,
+        "color": c.color,
+        "businessValue": c.business_value,
+        "trackRecord": c.track_record,
+        "partisansAndAllies": c.partisans_and_allies,
+        "philosophyAndPolicy": c.philosophy_and_policy,
+    }
+
+
+def _influence_props(i: InfluenceDoc) -> Props:
+    return {"strength": i.strength, "kind": i.kind, "topic": i.topic, "confidence": i.confidence}
+
+
+def _tie_props(t: TieDoc) -> Props:
+    return {"strength": t.strength, "note": t.note}
+
+
+def _team_props(t: TeamMemberDoc) -> Props:
+    return {"name": t.name, "role": t.role, "email": t.email}
+
+
+def _coverage_props(c: CoverageDoc) -> Props:
+    return {"relationshipStep": c.relationship_step, "relationshipType": c.relationship_type}
+
+
+def _interaction_props(i: InteractionDoc) -> Props:
+    return {"at": i.at, "type": i.type, "summary": i.summary, "nextStep": i.next_step}
+
+
+class _Planner:
+    def __init__(self, doc: AccountDocument, stored: StoredAccountState, new_id: Callable[[], str]) -> None:
+        self.doc = doc
+        self.stored = stored
+        self.new_id = new_id
+        self.mode = doc.mode
+        account_id = stored.account.id if stored.account else new_id()
+        self.plan = ImportPlan(account_id=account_id)
+        self.people: dict[str, str] = {}
+        self.circle_ids: dict[str, str] = {}
+        self.team_ids: dict[str, str] = {}
+
+    def build(self) -> ImportPlan:
+        self._conflicts()
+        if self.plan.problems:
+            return self.plan
+        self._account()
+        self._stakeholders()
+        self._circles()
+        self._influences()
+        self._ties()
+        self._team()
+        self._coverage()
+        self._interactions()
+        return self.plan
+
+    def _conflicts(self) -> None:
+        for index, s in enumerate(self.doc.stakeholders):
+            found = self.stored.stakeholders.get(s.external_id)
+            if found is not None and found.account_id != self.plan.account_id:
+                self.plan.problems.append(
+                    Problem(
+                        ("stakeholders", str(index), "externalId"),
+                        f"{s.external_id!r} of source {self.doc.source!r} belongs to another account.",
+                        ErrorCode.CONFLICT,
+                    )
+                )
+
+    def _account(self) -> None:
+        a = self.doc.account
+        stored = self.stored.account
+        given = {"name": a.name, "industry": a.industry, "tier": a.tier}
+        props, changed = merged(stored.props if stored else None, given, self.mode)
+        self.plan.counts.tally(stored is None, bool(changed))
+        if stored is None or changed:
+            self.plan.account.append(
+                {
+                    "id": self.plan.account_id,
+                    "externalId": a.external_id,
+                    "create": stored is None,
+                    "props": props,
+                }
+            )
+
+    def _stakeholders(self) -> None:
+        for s in self.doc.stakeholders:
+            found = self.stored.stakeholders.get(s.external_id)
+            self.people[s.external_id] = found.id if found else self.new_id()
+        for s in self.doc.stakeholders:
+            self._stakeholder(s)
+        if self.mode is ImportMode.REPLACE:
+            self._archive_absent()
+
+    def _stakeholder(self, s: StakeholderDoc) -> None:
+        found = self.stored.stakeholders.get(s.external_id)
+        person = self.people[s.external_id]
+        props, changed = merged(found.props if found else None, _stakeholder_props(s), self.mode)
+        manager = self.people.get(s.reports_to) if s.reports_to else None
+        manager_changed = (
+            found is not None
+            and found.manager_id != manager
+            and (s.reports_to is not None or self.mode is ImportMode.REPLACE)
+        )
+        restored = found is not None and found.archived
+        self.plan.counts.tally(found is None, bool(changed) or manager_changed or restored)
+        if found is None:
+            props.setdefault("stance", "UNKNOWN")
+            props.setdefault("buyingRoles", [])
+            props.setdefault("buyerTypes", [])
+            self.plan.stakeholders_created.append({"id": person, "externalId": s.external_id, "props": props})
+        elif changed or restored:
+            self.plan.stakeholders_updated.append({"id": person, "props": props})
+        if restored:
+            self.plan.record("Stakeholder", person, "archived", True, False, [person])
+        for name in INTELLIGENCE_FIELDS:
+            if name in changed:
+                old, new = changed[name]
+                self.plan.record("Stakeholder", person, name, old, new, [person])
+        if (found is None and manager is not None) or manager_changed:
+            self.plan.reporting.append({"id": person, "managerId": manager})
+
+    def _archive_absent(self) -> None:
+        present = set(self.people.values())
+        archived = {s.id for s in self.stored.stakeholders.values() if s.archived}
+        for person in sorted(self.stored.source_stakeholders_in_account):
+            if person in present or person in archived:
+                continue
+            self.plan.archived.append(person)
+            self.plan.counts.archived += 1
+            self.plan.record("Stakeholder", person, "archived", False, True, [person])
+
+    def _circles(self) -> None:
+        for c in self.doc.circles:
+            found = self.stored.circles.get(c.key)
+            self.circle_ids[c.key] = found.id if found else self.new_id()
+        wanted_relations: set[tuple[str, str, str]] = set()
+        for c in self.doc.circles:
+            self._circle(c)
+            me = self.circle_ids[c.key]
+            for relation, keys in (("RIVAL_OF", c.rivals), ("ALLIED_WITH", c.allies)):
+                for key in keys:
+                    other = self.circle_ids[key]
+                    wanted_relations.add((relation, min(me, other), max(me, other)))
+        self._circle_relations(wanted_relations)
+        if self.mode is ImportMode.REPLACE:
+            for key, stored in sorted(self.stored.circles.items()):
+                if key not in self.circle_ids:
+                    self.plan.circles_removed.append(stored.id)
+                    self.plan.counts.removed += 1
+                    for person in stored.members:
+                        self.plan.record("Membership", stored.id, "core", stored.members[person], None, [person])
+
+    def _circle(self, c: CircleDoc) -> None:
+        found = self.stored.circles.get(c.key)
+        circle = self.circle_ids[c.key]
+        props, changed = merged(found.props if found else None, _circle_props(c), self.mode)
+        members_changed = self._members(c, circle, found)
+        self.plan.counts.tally(found is None, bool(changed) or members_changed)
+        if found is None or changed:
+            self.plan.circles.append({"id": circle, "key": c.key, "create": found is None, "props": props})
+
+    def _members(self, c: CircleDoc, circle: str, found: StoredCircle | None) -> bool:
+        stored = found.members if found else {}
+        wanted = {self.people[m.stakeholder]: m.core for m in c.members}
+        changed = False
+        for person, core in wanted.items():
+            if stored.get(person) != core:
+                changed = True
+                self.plan.memberships.append({"stakeholderId": person, "circleId": circle, "core": core})
+                self.plan.record("Membership", circle, "core", stored.get(person), core, [person])
+        if self.mode is ImportMode.REPLACE:
+            for person, core in stored.items():
+                if person not in wanted:
+                    changed = True
+                    self.plan.memberships_removed.append({"stakeholderId": person, "circleId": circle})
+                    self.plan.record("Membership", circle, "core", core, None, [person])
+        return changed
+
+    def _circle_relations(self, wanted: set[tuple[str, str, str]]) -> None:
+        existing: set[tuple[str, str, str]] = set()
+        for stored in self.stored.circles.values():
+            for relation, others in (("RIVAL_OF", stored.rivals), ("ALLIED_WITH", stored.allies)):
+                for other in others:
+                    existing.add((relation, min(stored.id, other), max(stored.id, other)))
+        for relation, a, b in sorted(wanted - existing):
+            self.plan.circle_relations.append({"type": relation, "a": a, "b": b})
+        if self.mode is ImportMode.REPLACE:
+            for relation, a, b in sorted(existing - wanted):
+                self.plan.circle_relations_removed.append({"type": relation, "a": a, "b": b})
+
+    def _link(
+        self,
+        entity: str,
+        found: StoredLink | None,
+        given: Props,
+        about: list[str],
+    ) -> tuple[str, Props, bool]:
+        link_id = found.id if found else self.new_id()
+        props, changed = merged(found.props if found else None, given, self.mode)
+        self.plan.counts.tally(found is None, bool(changed))
+        for name, (old, new) in changed.items():
+            self.plan.record(entity, link_id, name, old, new, about)
+        return link_id, props, found is None or bool(changed)
+
+    def _removed_links(self, entity: str, stale: list[StoredLink]) -> list[StoredLink]:
+        removed = [link for link in stale if link.source == self.doc.source]
+        for link in removed:
+            self.plan.counts.removed += 1
+            for name, value in sorted(link.props.items()):
+                self.plan.record(entity, link.id, name, value, None, [link.start, link.end])
+        return removed
+
+    def _influences(self) -> None:
+        wanted = set()
+        for i in self.doc.influences:
+            start, end = self.people[i.source], self.people[i.target]
+            wanted.add((start, end))
+            found = self.stored.influences.get((start, end))
+            link_id, props, write = self._link("InfluenceLink", found, _influence_props(i), [start, end])
+            if write:
+                self.plan.influences.append({"id": link_id, "from": start, "to": end, "props": props})
+        if self.mode is ImportMode.REPLACE:
+            stale = [link for key, link in sorted(self.stored.influences.items()) if key not in wanted]
+            self.plan.influences_removed += [link.id for link in self._removed_links("InfluenceLink", stale)]
+
+    def _ties(self) -> None:
+        wanted = set()
+        for t in self.doc.ties:
+            a, b = sorted((self.people[t.a], self.people[t.b]))
+            key = (t.kind.value, a, b)
+            wanted.add(key)
+            found = self.stored.ties.get(key)
+            link_id, props, write = self._link("Tie", found, _tie_props(t), [a, b])
+            if write:
+                self.plan.ties.append({"id": link_id, "a": a, "b": b, "props": {**props, "kind": t.kind.value}})
+        if self.mode is ImportMode.REPLACE:
+            stale = [link for key, link in sorted(self.stored.ties.items()) if key not in wanted]
+            self.plan.ties_removed += [link.id for link in self._removed_links("Tie", stale)]
+
+    def _team(self) -> None:
+        for t in self.doc.team:
+            found = self.stored.team.get(t.external_id)
+            member = found.id if found else self.new_id()
+            self.team_ids[t.external_id] = member
+            props, changed = merged(found.props if found else None, _team_props(t), self.mode)
+            assign = found is None or not found.assigned
+            self.plan.counts.tally(found is None, bool(changed) or assign)
+            if found is None or changed or assign:
+                self.plan.team.append(
+                    {"id": member, "externalId": t.external_id, "create": found is None, "props": props}
+                )
+
+    def _coverage(self) -> None:
+        wanted = set()
+        for c in self.doc.coverage:
+            key = (self.team_ids[c.team_member], self.people[c.stakeholder])
+            wanted.add(key)
+            found = self.stored.coverage.get(key)
+            link_id, props, write = self._link("Coverage", found, _coverage_props(c), [key[1]])
+            if write:
+                self.plan.coverage.append({"teamMemberId": key[0], "stakeholderId": key[1], "props": props})
+        if self.mode is ImportMode.REPLACE:
+            stale = [link for key, link in sorted(self.stored.coverage.items()) if key not in wanted]
+            self.plan.coverage_removed += [
+                {"teamMemberId": link.start, "stakeholderId": link.end}
+                for link in self._removed_links("Coverage", stale)
+            ]
+
+    def _interactions(self) -> None:
+        for i in self.doc.interactions:
+            found = self.stored.interactions.get(i.external_id)
+            team_member = self.team_ids[i.team_member] if i.team_member else None
+            met = frozenset(self.people[key] for key in i.stakeholders)
+            props, changed = merged(found.props if found else None, _interaction_props(i), self.mode)
+            relinked = found is not None and (found.team_member_id != team_member or found.stakeholder_ids != met)
+            self.plan.counts.tally(found is None, bool(changed) or relinked)
+            if found is None or changed or relinked:
+                self.plan.interactions.append(
+                    {
+                        "id": found.id if found else self.new_id(),
+                        "externalId": i.external_id,
+                        "props": props,
+                        "teamMemberId": team_member,
+                        "stakeholderIds": sorted(met),
+                    }
+                )
+
+
+def plan_import(doc: AccountDocument, stored: StoredAccountState, new_id: Callable[[], str]) -> ImportPlan:
+    """What to write so that the store matches `doc` (see the module docstring)."""
+    return _Planner(doc, stored, new_id).build()

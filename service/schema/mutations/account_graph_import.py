@@ -1,0 +1,279 @@
+"""accountGraphImport: one whole account document from one source, in one transaction, all or nothing."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import strawberry
+from neo4j import AsyncManagedTransaction
+
+from service.graph.account_import import apply_plan, load_stored_state
+from service.rules.account_import import AccountDocument, ImportPlan, plan_import, validate_document
+from service.rules.account_import import document as doc
+from service.rules.enums import (
+    AccountTier,
+    Adaptability,
+    BuyerType,
+    BuyingRole,
+    ContactTier,
+    ImportMode,
+    InfluenceKind,
+    InteractionType,
+    OrgLevel,
+    Personality,
+    RelationshipType,
+    Stance,
+    TeamRole,
+    TieKind,
+)
+from service.schema.context import Context
+from service.schema.errors import UserError, user_errors
+from service.schema.types.account import Account
+
+
+@strawberry.input
+class AccountInput:
+    external_id: str
+    name: str
+    industry: str | None = None
+    tier: AccountTier | None = None
+
+
+@strawberry.input
+class StakeholderInput:
+    external_id: str
+    name: str
+    title: str | None = None
+    department: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    level: OrgLevel | None = None
+    reports_to: str | None = strawberry.field(
+        default=None, description="externalId of the manager, within the same document"
+    )
+    stance: Stance | None = None
+    influence: int | None = None
+    buying_roles: list[BuyingRole] | None = None
+    buyer_types: list[BuyerType] | None = None
+    adaptability: Adaptability | None = None
+    personality: Personality | None = None
+    contact_tier: ContactTier | None = None
+    notes: str | None = None
+
+
+@strawberry.input
+class CircleMemberInput:
+    stakeholder: str
+    core: bool | None = False
+
+
+@strawberry.input
+class CircleInput:
+    key: str = strawberry.field(description="Key of the circle within this account and source.")
+    name: str
+    color: str | None = None
+    business_value: str | None = None
+    track_record: str | None = None
+    partisans_and_allies: str | None = None
+    philosophy_and_policy: str | None = None
+    members: list[CircleMemberInput] | None = None
+    rivals: list[str] | None = None
+    allies: list[str] | None = None
+
+
+@strawberry.input
+class InfluenceInput:
+    from_: str = strawberry.field(name="from")
+    to: str
+    strength: int
+    kind: InfluenceKind | None = None
+    topic: str | None = None
+    confidence: float | None = None
+
+
+@strawberry.input
+class TieInput:
+    kind: TieKind
+    a: str
+    b: str
+    strength: int | None = None
+    note: str | None = None
+
+
+@strawberry.input
+class TeamMemberInput:
+    external_id: str
+    name: str
+    role: TeamRole
+    email: str | None = None
+
+
+@strawberry.input
+class CoverageInput:
+    team_member: str
+    stakeholder: str
+    relationship_step: int | None = None
+    relationship_type: RelationshipType | None = None
+
+
+@strawberry.input
+class InteractionInput:
+    external_id: str
+    at: datetime
+    type: InteractionType
+    stakeholders: list[str]
+    team_member: str | None = None
+    summary: str | None = None
+    next_step: str | None = None
+
+
+@strawberry.input
+class AccountGraphInput:
+    source: str
+    account: AccountInput
+    stakeholders: list[StakeholderInput]
+    circles: list[CircleInput] | None = None
+    influences: list[InfluenceInput] | None = None
+    ties: list[TieInput] | None = None
+    team: list[TeamMemberInput] | None = None
+    coverage: list[CoverageInput] | None = None
+    interactions: list[InteractionInput] | None = None
+    mode: ImportMode | None = strawberry.field(
+        default=ImportMode.MERGE,
+        description="MERGE upserts what is given. REPLACE also removes this account's links, ties, memberships "
+        "and coverage that the document no longer has, and archives (never deletes) absent stakeholders.",
+    )
+
+
+@strawberry.type
+class AccountGraphImportPayload:
+    account: Account | None
+    created: int
+    updated: int
+    unchanged: int
+    archived: int
+    removed: int = strawberry.field(description="Links, ties, memberships, coverage and circles that REPLACE removed.")
+    user_errors: list[UserError]
+
+
+def to_document(data: AccountGraphInput) -> AccountDocument:
+    """The GraphQL input as a domain document (no validation here)."""
+    return AccountDocument(
+        source=data.source,
+        account=doc.AccountDoc(data.account.external_id, data.account.name, data.account.industry, data.account.tier),
+        stakeholders=tuple(
+            doc.StakeholderDoc(
+                external_id=s.external_id,
+                name=s.name,
+                title=s.title,
+                department=s.department,
+                email=s.email,
+                phone=s.phone,
+                level=s.level,
+                reports_to=s.reports_to,
+                stance=s.stance,
+                influence=s.influence,
+                buying_roles=tuple(s.buying_roles) if s.buying_roles is not None else None,
+                buyer_types=tuple(s.buyer_types) if s.buyer_types is not None else None,
+                adaptability=s.adaptability,
+                personality=s.personality,
+                contact_tier=s.contact_tier,
+                notes=s.notes,
+            )
+            for s in data.stakeholders
+        ),
+        circles=tuple(
+            doc.CircleDoc(
+                key=c.key,
+                name=c.name,
+                color=c.color,
+                business_value=c.business_value,
+                track_record=c.track_record,
+                partisans_and_allies=c.partisans_and_allies,
+                philosophy_and_policy=c.philosophy_and_policy,
+                members=tuple(doc.CircleMemberDoc(m.stakeholder, bool(m.core)) for m in c.members or ()),
+                rivals=tuple(c.rivals or ()),
+                allies=tuple(c.allies or ()),
+            )
+            for c in data.circles or ()
+        ),
+        influences=tuple(
+            doc.InfluenceDoc(i.from_, i.to, i.strength, i.kind, i.topic, i.confidence) for i in data.influences or ()
+        ),
+        ties=tuple(doc.TieDoc(t.kind, t.a, t.b, t.strength, t.note) for t in data.ties or ()),
+        team=tuple(doc.TeamMemberDoc(t.external_id, t.name, t.role, t.email) for t in data.team or ()),
+        coverage=tuple(
+            doc.CoverageDoc(c.team_member, c.stakeholder, c.relationship_step, c.relationship_type)
+            for c in data.coverage or ()
+        ),
+        interactions=tuple(
+            doc.InteractionDoc(
+                external_id=i.external_id,
+                at=i.at,
+                type=i.type,
+                stakeholders=tuple(i.stakeholders),
+                team_member=i.team_member,
+                summary=i.summary,
+                next_step=i.next_step,
+            )
+            for i in data.interactions or ()
+        ),
+        mode=data.mode or ImportMode.MERGE,
+    )
+
+
+async def import_document(tx: AsyncManagedTransaction, ws: str, document: AccountDocument, actor: str) -> ImportPlan:
+    """The unit of work: read what is stored, diff, and write the difference, or nothing on a problem."""
+    stored = await load_stored_state(tx, ws, document)
+    plan = plan_import(document, stored, new_id=lambda: uuid.uuid4().hex)
+    if not plan.problems:
+        await apply_plan(tx, ws, document.source, plan, datetime.now(UTC), actor)
+    return plan
+
+
+async def account_graph_import(info: strawberry.Info[Context], input: AccountGraphInput) -> AccountGraphImportPayload:
+    ctx = info.context
+    document = to_document(input)
+    problems = validate_document(document)
+    if problems:
+        return AccountGraphImportPayload(
+            account=None,
+            created=0,
+            updated=0,
+            unchanged=0,
+            archived=0,
+            removed=0,
+            user_errors=user_errors(problems),
+        )
+    plan = await ctx.db.write(import_document, ctx.workspace_id, document, ctx.actor)
+    if plan.problems:
+        return AccountGraphImportPayload(
+            account=None,
+            created=0,
+            updated=0,
+            unchanged=0,
+            archived=0,
+            removed=0,
+            user_errors=user_errors(plan.problems),
+        )
+    account = await ctx.loaders.account.load(plan.account_id)
+    counts = plan.counts
+    return AccountGraphImportPayload(
+        account=None if account is None else Account.from_domain(account),
+        created=counts.created,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        archived=counts.archived,
+        removed=counts.removed,
+        user_errors=[],
+    )
+
+
+@strawberry.type
+class ImportMutations:
+    account_graph_import: AccountGraphImportPayload = strawberry.mutation(
+        resolver=account_graph_import,
+        description="Load or refresh one account's whole map from one source system, in one transaction: "
+        "all or nothing.",
+    )

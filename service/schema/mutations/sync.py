@@ -1,0 +1,10 @@
+"""Mutations for integration jobs: bulk contact upserts and merging duplicates."""
+
+from __future__ import annotations
+
+import strawberry
+
+
+@strawberry.type
+class SyncMutations:
+    pass
