@@ -1,0 +1,57 @@
+"""Strategy analytics over one account snapshot (DOMAIN.md, "Analytics"): pure functions, no I/O.
+
+Every function takes an `AccountGraph` first and returns frozen result rows that reference people,
+team members and circles by id. Bad arguments raise `AnalyticsInputError(field, message)`.
+Weights, thresholds and defaults live in `policy`.
+"""
+
+from service.rules.analytics.access import AccessPath, access_paths
+from service.rules.analytics.coach import CoachCandidate, coach_candidates
+from service.rules.analytics.consolidation import (
+    IsolatedSupporter,
+    SupporterConsolidation,
+    SupporterPair,
+    supporter_consolidation,
+)
+from service.rules.analytics.conversion import ConversionTarget, neutrals_to_convert, opponents_to_neutralize
+from service.rules.analytics.coverage_gaps import CoverageGap, coverage_gaps
+from service.rules.analytics.errors import AnalyticsInputError
+from service.rules.analytics.influencers import InfluencePath, influencers
+from service.rules.analytics.leverage import leverage
+from service.rules.analytics.nodes import NodeKind, NodeRef
+from service.rules.analytics.power_map import CircleBalance, PowerMap, power_map
+from service.rules.analytics.simulation import Simulation, StanceChanges, simulate
+from service.rules.analytics.support import support_score
+from service.rules.analytics.validation import validate_first, validate_max_hops, validate_stale_after_days
+
+__all__ = [
+    "AccessPath",
+    "AnalyticsInputError",
+    "CircleBalance",
+    "CoachCandidate",
+    "ConversionTarget",
+    "CoverageGap",
+    "InfluencePath",
+    "IsolatedSupporter",
+    "NodeKind",
+    "NodeRef",
+    "PowerMap",
+    "Simulation",
+    "StanceChanges",
+    "SupporterConsolidation",
+    "SupporterPair",
+    "access_paths",
+    "coach_candidates",
+    "coverage_gaps",
+    "influencers",
+    "leverage",
+    "neutrals_to_convert",
+    "opponents_to_neutralize",
+    "power_map",
+    "simulate",
+    "support_score",
+    "supporter_consolidation",
+    "validate_first",
+    "validate_max_hops",
+    "validate_stale_after_days",
+]

@@ -1,0 +1,111 @@
+"""The account as the analytics see it: archived people and everything touching them dropped, once.
+
+Also drops references to ids that are not in the snapshot, self-links and links rated below the
+minimum, and merges duplicates (strongest link per ordered pair, one membership per person and
+circle, core if any record says so), so every analytic can trust its input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from service.rules.account_graph import (
+    AccountGraph,
+    Circle,
+    Coverage,
+    Membership,
+    Person,
+    ReportingLine,
+    TeamMember,
+    Tie,
+)
+from service.rules.analytics.ordering import person_key
+from service.rules.analytics.policy import MIN_STRENGTH_RATING
+from service.rules.analytics.weights import rating_weight
+from service.rules.enums import BuyingRole
+
+Arc = tuple[str, float]
+"""(neighbour id, weight) in an adjacency list."""
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveView:
+    people: dict[str, Person]
+    link_strength: dict[tuple[str, str], int]
+    """Strength of the influence link `source -> target`, one per ordered pair."""
+    ties: tuple[Tie, ...]
+    reporting_lines: tuple[ReportingLine, ...]
+    circles: dict[str, Circle]
+    memberships: tuple[Membership, ...]
+    team: dict[str, TeamMember]
+    coverage: tuple[Coverage, ...]
+    influences_out: dict[str, tuple[Arc, ...]]
+    influences_in: dict[str, tuple[Arc, ...]]
+    decision_makers: tuple[str, ...]
+    """People holding DECISION_MAKER, by name then id."""
+    covered: frozenset[str]
+
+    def person(self, person_id: str) -> Person:
+        return self.people[person_id]
+
+    def name(self, person_id: str) -> str:
+        return self.people[person_id].name
+
+    def sorted_ids(self, person_ids: Iterable[str]) -> list[str]:
+        return sorted(person_ids, key=lambda person_id: person_key(self.people[person_id]))
+
+
+def active_view(graph: AccountGraph) -> ActiveView:
+    people = {person.id: person for person in graph.people if not person.archived}
+    link_strength = _link_strengths(graph, people)
+    team = {member.id: member for member in graph.team}
+    coverage = tuple(c for c in graph.coverage if c.person in people and c.team_member in team)
+    return ActiveView(
+        people=people,
+        link_strength=link_strength,
+        ties=tuple(t for t in graph.ties if t.a != t.b and t.a in people and t.b in people),
+        reporting_lines=tuple(
+            r for r in graph.reporting_lines if r.person != r.manager and r.person in people and r.manager in people
+        ),
+        circles={circle.id: circle for circle in graph.circles},
+        memberships=_merged_memberships(graph, people),
+        team=team,
+        coverage=coverage,
+        influences_out=_adjacency((source, target, strength) for (source, target), strength in link_strength.items()),
+        influences_in=_adjacency((target, source, strength) for (source, target), strength in link_strength.items()),
+        decision_makers=tuple(
+            sorted(
+                (p.id for p in people.values() if BuyingRole.DECISION_MAKER in p.buying_roles),
+                key=lambda person_id: person_key(people[person_id]),
+            )
+        ),
+        covered=frozenset(c.person for c in coverage),
+    )
+
+
+def _link_strengths(graph: AccountGraph, people: dict[str, Person]) -> dict[tuple[str, str], int]:
+    strengths: dict[tuple[str, str], int] = {}
+    for link in graph.links:
+        usable = link.source != link.target and link.strength >= MIN_STRENGTH_RATING
+        if usable and link.source in people and link.target in people:
+            pair = (link.source, link.target)
+            strengths[pair] = max(link.strength, strengths.get(pair, link.strength))
+    return strengths
+
+
+def _merged_memberships(graph: AccountGraph, people: dict[str, Person]) -> tuple[Membership, ...]:
+    core_by_pair: dict[tuple[str, str], bool] = {}
+    circle_ids = {circle.id for circle in graph.circles}
+    for membership in graph.memberships:
+        if membership.person in people and membership.circle in circle_ids:
+            pair = (membership.person, membership.circle)
+            core_by_pair[pair] = core_by_pair.get(pair, False) or membership.core
+    return tuple(Membership(person, circle, core) for (person, circle), core in core_by_pair.items())
+
+
+def _adjacency(arcs: Iterable[tuple[str, str, int]]) -> dict[str, tuple[Arc, ...]]:
+    lists: dict[str, list[Arc]] = {}
+    for origin, neighbour, strength in arcs:
+        lists.setdefault(origin, []).append((neighbour, rating_weight(strength)))
+    return {origin: tuple(arc_list) for origin, arc_list in lists.items()}

@@ -1,0 +1,171 @@
+"""Items 3 and 4: neutrals to win and opponents to neutralise, each with its best converter.
+
+A converter is a stakeholder with a strongest influence path to the target or, for neutrals only,
+a team member covering the target directly (strength relationshipStep / 5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from service.rules.account_graph import AccountGraph, Person
+from service.rules.analytics.active_view import ActiveView, active_view
+from service.rules.analytics.describe import influence_chain, label, rating, score
+from service.rules.analytics.influence_paths import strongest_paths_to
+from service.rules.analytics.leverage import leverage_in
+from service.rules.analytics.nodes import NodeKind, NodeRef
+from service.rules.analytics.ordering import SortKey, is_positive, person_key, tolerant_sorted
+from service.rules.analytics.policy import (
+    CONVERTER_KIND_PREFERENCE,
+    DEFAULT_FIRST_TARGETS,
+    DEFAULT_MAX_HOPS,
+    HOSTILE_STANCES,
+    NEUTRAL_OR_BETTER_STANCES,
+    STRENGTH_SCALE,
+    SUPPORTIVE_STANCES,
+)
+from service.rules.analytics.validation import validate_first, validate_max_hops
+from service.rules.analytics.weights import influence_of, rating_weight, step_rating
+from service.rules.enums import Stance
+
+
+@dataclass(frozen=True, slots=True)
+class ConversionTarget:
+    stakeholder: str
+    leverage: float
+    converter: NodeRef | None
+    """Who can move this person; None when nobody qualifies."""
+    converter_strength: float
+    """0 when there is no converter."""
+    converter_hops: int
+    path: tuple[NodeRef, ...]
+    """From the converter to the target, both included; empty when there is no converter."""
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Offer:
+    converter: NodeRef
+    strength: float
+    path: tuple[NodeRef, ...]
+
+    @property
+    def hops(self) -> int:
+        return len(self.path) - 1
+
+
+def neutrals_to_convert(
+    graph: AccountGraph, max_hops: int = DEFAULT_MAX_HOPS, first: int = DEFAULT_FIRST_TARGETS
+) -> list[ConversionTarget]:
+    """NEUTRAL stakeholders with leverage > 0; converter: a supporter/mentor or a covering team member."""
+    validate_max_hops(max_hops)
+    validate_first(first)
+    view = active_view(graph)
+    return _conversion_targets(view, max_hops, first, {Stance.NEUTRAL}, SUPPORTIVE_STANCES, use_team=True)
+
+
+def opponents_to_neutralize(
+    graph: AccountGraph, max_hops: int = DEFAULT_MAX_HOPS, first: int = DEFAULT_FIRST_TARGETS
+) -> list[ConversionTarget]:
+    """ENEMY/OPPONENT stakeholders with leverage > 0; lever: the NEUTRAL-or-better stakeholder with
+    the strongest path to them (aim: move them to neutral). Team members are not levers."""
+    validate_max_hops(max_hops)
+    validate_first(first)
+    view = active_view(graph)
+    return _conversion_targets(view, max_hops, first, HOSTILE_STANCES, NEUTRAL_OR_BETTER_STANCES, use_team=False)
+
+
+def _conversion_targets(
+    view: ActiveView,
+    max_hops: int,
+    first: int,
+    target_stances: Iterable[Stance],
+    converter_stances: frozenset[Stance],
+    *,
+    use_team: bool,
+) -> list[ConversionTarget]:
+    leverage = leverage_in(view, max_hops)
+    wanted = set(target_stances)
+    rows: list[ConversionTarget] = []
+    for person in view.people.values():
+        if person.stance in wanted and is_positive(leverage[person.id]):
+            offers = _stakeholder_offers(view, person.id, max_hops, converter_stances)
+            if use_team:
+                offers += _team_offers(view, person.id)
+            rows.append(_row(view, person, leverage[person.id], _best(view, offers)))
+    ranked = tolerant_sorted(rows, key=lambda row: _target_rank(view, row))
+    return ranked[:first]
+
+
+def _target_rank(view: ActiveView, row: ConversionTarget) -> SortKey:
+    person = view.people[row.stakeholder]
+    return (-row.leverage, -row.converter_strength, -influence_of(person), *person_key(person))
+
+
+def _stakeholder_offers(
+    view: ActiveView, target: str, max_hops: int, converter_stances: frozenset[Stance]
+) -> list[_Offer]:
+    return [
+        _Offer(NodeRef.stakeholder(source), found.strength, tuple(NodeRef.stakeholder(p) for p in found.path))
+        for source, found in strongest_paths_to(view, target, max_hops).items()
+        if view.people[source].stance in converter_stances
+    ]
+
+
+def _team_offers(view: ActiveView, target: str) -> list[_Offer]:
+    offers = []
+    for coverage in view.coverage:
+        strength = rating_weight(step_rating(coverage))
+        if coverage.person == target and is_positive(strength):
+            member = NodeRef.team_member(coverage.team_member)
+            offers.append(_Offer(member, strength, (member, NodeRef.stakeholder(target))))
+    return offers
+
+
+def _best(view: ActiveView, offers: list[_Offer]) -> _Offer | None:
+    ranked = tolerant_sorted(offers, key=lambda offer: _offer_rank(view, offer))
+    return ranked[0] if ranked else None
+
+
+def _offer_rank(view: ActiveView, offer: _Offer) -> SortKey:
+    kind_order = CONVERTER_KIND_PREFERENCE.index(offer.converter.kind)
+    return (-offer.strength, offer.hops, kind_order, _node_name(view, offer.converter), offer.converter.id)
+
+
+def _node_name(view: ActiveView, node: NodeRef) -> str:
+    if node.kind is NodeKind.TEAM_MEMBER:
+        return view.team[node.id].name
+    return view.name(node.id)
+
+
+def _row(view: ActiveView, person: Person, leverage: float, offer: _Offer | None) -> ConversionTarget:
+    return ConversionTarget(
+        stakeholder=person.id,
+        leverage=leverage,
+        converter=offer.converter if offer else None,
+        converter_strength=offer.strength if offer else 0.0,
+        converter_hops=offer.hops if offer else 0,
+        path=offer.path if offer else (),
+        reason=f"{_why_target(view, person, leverage)} {_why_converter(view, person, offer)}",
+    )
+
+
+def _why_target(view: ActiveView, person: Person, leverage: float) -> str:
+    weight = "is a decision maker" if person.id in view.decision_makers else f"has leverage {score(leverage)}"
+    return f"{label(view, person.id)} is {person.stance.value} and {weight}."
+
+
+def _why_converter(view: ActiveView, person: Person, offer: _Offer | None) -> str:
+    aim = "win them over" if person.stance is Stance.NEUTRAL else "move them toward neutral"
+    if offer is None:
+        return f"Nobody who could {aim} reaches them yet."
+    if offer.converter.kind is NodeKind.TEAM_MEMBER:
+        coverage_step = round(offer.strength * STRENGTH_SCALE)
+        return (
+            f"To {aim}: our {view.team[offer.converter.id].name} covers them directly, "
+            f"relationship step {rating(coverage_step)}."
+        )
+    converter = view.people[offer.converter.id]
+    chain = influence_chain(view, [node.id for node in offer.path], offer.strength)
+    return f"To {aim}, use {converter.name} ({converter.stance.value}): {chain}."

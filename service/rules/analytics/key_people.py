@@ -1,0 +1,45 @@
+"""Item 6: who counts as a key person, and whether our coverage of them has gone stale."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from service.rules.account_graph import Person
+from service.rules.analytics.active_view import ActiveView
+from service.rules.analytics.describe import rating
+from service.rules.analytics.policy import (
+    KEY_PERSON_BUYER_TYPES,
+    KEY_PERSON_CONTACT_TIERS,
+    KEY_PERSON_MIN_INFLUENCE,
+    KEY_PERSON_ROLES,
+)
+from service.rules.analytics.weights import influence_of
+from service.rules.enums import BuyerType, BuyingRole
+
+
+def key_person_grounds(view: ActiveView, person: Person) -> list[str]:
+    """Why `person` is a key person, in words; empty when they are not one."""
+    grounds = [role.value for role in BuyingRole if role in person.buying_roles & KEY_PERSON_ROLES]
+    grounds += [f"{kind.value} buyer" for kind in BuyerType if kind in person.buyer_types & KEY_PERSON_BUYER_TYPES]
+    if influence_of(person) >= KEY_PERSON_MIN_INFLUENCE:
+        grounds.append(f"influence {rating(influence_of(person))}")
+    core_circles = sorted(view.circles[m.circle].name for m in view.memberships if m.person == person.id and m.core)
+    grounds += [f"core of {name}" for name in core_circles]
+    if person.contact_tier in KEY_PERSON_CONTACT_TIERS:
+        grounds.append(f"{person.contact_tier.value} contact tier")
+    return grounds
+
+
+def is_stale(person: Person, as_of: datetime, stale_after_days: int) -> bool:
+    """No interaction within `stale_after_days` before `as_of` (naive datetimes are taken as UTC)."""
+    if person.last_contact_at is None:
+        return True
+    return as_utc(person.last_contact_at) < as_utc(as_of) - timedelta(days=stale_after_days)
+
+
+def as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def is_key_person(view: ActiveView, person: Person) -> bool:
+    return bool(key_person_grounds(view, person))
