@@ -27,6 +27,7 @@ from service.settings import Settings
 
 WORKSPACE = "test-workspace"
 TEST_PASSWORD = "powermap-test-password"
+RESET = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,9 @@ async def database(neo4j_server: Neo4jServer) -> AsyncIterator[Database]:
 @pytest_asyncio.fixture
 async def db(database: Database) -> Database:
     """The database, emptied of data (constraints and indexes stay)."""
-    await database.driver.execute_query(
-        "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-    )
+    async with database.driver.session(database=database.database) as session:
+        result = await session.run(RESET)
+        await result.consume()
     return database
 
 

@@ -52,7 +52,7 @@ CALL (key) {
   WITH s WHERE"""
     + STAKEHOLDER_FILTER
     + """
-  RETURN s ORDER BY s.name, s.id LIMIT key.limit
+  RETURN s ORDER BY s.name, s.id LIMIT $limit
 }
 RETURN key.index AS index, collect(s {.*}) AS items
 """
@@ -67,7 +67,7 @@ CALL (key) {
   WITH s WHERE"""
     + STAKEHOLDER_FILTER
     + """
-  RETURN s ORDER BY s.name DESC, s.id DESC LIMIT key.limit
+  RETURN s ORDER BY s.name DESC, s.id DESC LIMIT $limit
 }
 RETURN key.index AS index, collect(s {.*}) AS items
 """
@@ -119,7 +119,6 @@ def _boundary_params(request: PageRequest) -> dict[str, Any]:
     return {
         "name": boundary.name if boundary else None,
         "id": boundary.id if boundary else None,
-        "limit": request.limit + 1,
     }
 
 
@@ -131,13 +130,14 @@ async def stakeholder_pages(
 ) -> list[Page[Stakeholder]]:
     """One page per (account id, request); all requests of one call share the filter."""
     results: dict[int, Page[Stakeholder]] = {}
-    by_direction: dict[bool, list[int]] = defaultdict(list)
+    # LIMIT takes no row variable: one query per direction and page size.
+    groups: dict[tuple[bool, int], list[int]] = defaultdict(list)
     for index, (_, request) in enumerate(requests):
-        by_direction[request.forward].append(index)
-    for forward, indexes in by_direction.items():
+        groups[(request.forward, request.limit)].append(index)
+    for (forward, limit), indexes in groups.items():
         query = STAKEHOLDER_PAGES_FORWARD if forward else STAKEHOLDER_PAGES_BACKWARD
         keys = [{"index": i, "accountId": requests[i][0], **_boundary_params(requests[i][1])} for i in indexes]
-        rows = await fetch(tx, query, ws=ws, keys=keys, **filter_.params())
+        rows = await fetch(tx, query, ws=ws, keys=keys, limit=limit + 1, **filter_.params())
         found = {row["index"]: [records.stakeholder_from(item) for item in row["items"]] for row in rows}
         for i in indexes:
             results[i] = cut_page(found.get(i, []), requests[i][1])
@@ -153,7 +153,7 @@ async def stakeholder_counts(tx: Tx, ws: str, filter_: StakeholderFilter, accoun
 async def account_page(tx: Tx, ws: str, search: str | None, request: PageRequest) -> Page[Account]:
     query = ACCOUNT_PAGE_FORWARD if request.forward else ACCOUNT_PAGE_BACKWARD
     search_param = search.lower() if search else None
-    rows = await fetch(tx, query, ws=ws, search=search_param, **_boundary_params(request))
+    rows = await fetch(tx, query, ws=ws, search=search_param, limit=request.limit + 1, **_boundary_params(request))
     return cut_page([records.account_from(row["item"]) for row in rows], request)
 
 

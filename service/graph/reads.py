@@ -161,13 +161,15 @@ RETURN id AS key, {stakeholder: s.id, circle: id, core: m.core} AS item ORDER BY
 RIVALS_BY_CIRCLE: LiteralString = """
 UNWIND $ids AS id
 MATCH (:Circle {workspaceId: $ws, id: id})-[:RIVAL_OF]-(c:Circle)
-RETURN DISTINCT id AS key, c {.*} AS item ORDER BY c.name, c.id
+WITH DISTINCT id, c ORDER BY c.name, c.id
+RETURN id AS key, c {.*} AS item
 """
 
 ALLIES_BY_CIRCLE: LiteralString = """
 UNWIND $ids AS id
 MATCH (:Circle {workspaceId: $ws, id: id})-[:ALLIED_WITH]-(c:Circle)
-RETURN DISTINCT id AS key, c {.*} AS item ORDER BY c.name, c.id
+WITH DISTINCT id, c ORDER BY c.name, c.id
+RETURN id AS key, c {.*} AS item
 """
 
 INFLUENCES_FROM_STAKEHOLDER: LiteralString = """

@@ -12,7 +12,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
-from service.schema.errors import is_client_fault
+from service.schema.errors import should_mask
 from service.schema.mutation import Mutation
 from service.schema.query import Query
 from service.schema.types.account import Account
@@ -37,7 +37,7 @@ def build_schema() -> Schema:
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-            lambda: MaskErrors(should_mask_error=lambda error: not is_client_fault(error)),
+            lambda: MaskErrors(should_mask_error=should_mask),
         ],
     )
 

@@ -3,6 +3,7 @@ client faults that must surface as top-level errors. Anything else is masked."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import strawberry
@@ -10,6 +11,8 @@ from graphql import GraphQLError
 
 from service.rules.enums import ErrorCode
 from service.rules.validation import Problem
+
+logger = logging.getLogger("powermap.graphql")
 
 strawberry.enum(ErrorCode, name="UserErrorCode")
 
@@ -41,3 +44,11 @@ def is_client_fault(error: GraphQLError) -> bool:
     """Parse, validation and our own client errors pass through; every other error is masked."""
     original = error.original_error
     return original is None or isinstance(original, ClientError)
+
+
+def should_mask(error: GraphQLError) -> bool:
+    """Mask anything that is not the client's fault, after logging it with its traceback."""
+    if is_client_fault(error):
+        return False
+    logger.error("unexpected error at %s", error.path, exc_info=error.original_error)
+    return True

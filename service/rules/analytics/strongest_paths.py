@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from service.rules.analytics.ordering import compare_scores, is_stronger
+from service.rules.analytics.ordering import compare_scores
 
 N = TypeVar("N", bound=Hashable)
 
@@ -49,7 +49,7 @@ def strongest_paths_from(
     for hops in range(1, len(layers)):
         for node, (strength, _) in layers[hops].items():
             held = best_layer.get(node)
-            if node != origin and (held is None or is_stronger(strength, layers[held][node][0])):
+            if node != origin and (held is None or strength >= layers[held][node][0] - 1e-9):
                 best_layer[node] = hops
     return {
         node: BestPath(layers[hops][node][0], hops, _reconstruct(layers, node, hops))

@@ -1,0 +1,34 @@
+"""The public API stays a compatible superset of the contract, and the committed SDL matches the code.
+
+Regenerate the committed SDL after an intended change:
+    .venv/bin/strawberry export-schema service.schema:schema --output schema.graphql
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from graphql import build_schema, find_breaking_changes
+
+from service.schema import schema
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACT = ROOT / "tests" / "contract" / "schema.graphql"
+UPSTREAM_CONTRACT = ROOT.parent / "shared" / "contract" / "schema.graphql"
+COMMITTED_SDL = ROOT / "schema.graphql"
+
+
+def test_schema_has_no_breaking_change_against_the_contract() -> None:
+    contract = build_schema(CONTRACT.read_text(encoding="utf-8"))
+    changes = find_breaking_changes(contract, schema._schema)
+    assert [f"{c.type.name}: {c.description}" for c in changes] == []
+
+
+def test_committed_sdl_matches_the_code() -> None:
+    assert COMMITTED_SDL.read_text(encoding="utf-8") == schema.as_str() + "\n"
+
+
+@pytest.mark.skipif(not UPSTREAM_CONTRACT.exists(), reason="the shared contract is not checked out beside the repo")
+def test_vendored_contract_is_the_upstream_contract() -> None:
+    assert CONTRACT.read_text(encoding="utf-8") == UPSTREAM_CONTRACT.read_text(encoding="utf-8")
