@@ -68,7 +68,7 @@ def access_paths(
         backwards.setdefault(b, []).append((a, step.weight))
     target = NodeRef.stakeholder(to)
     # One search backwards from the target serves every team member at once.
-    found = strongest_paths_from(target, backwards, max_hops, lambda node: _rank(view, node))
+    found = strongest_paths_from([target], backwards, max_hops, lambda node: _rank(view, node))
     rows = [
         _row(view, steps, tuple(reversed(best.path)), best.strength)
         for node, best in found.items()

@@ -7,8 +7,9 @@ circle, core if any record says so), so every analytic can trust its input.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from service.rules.account_graph import (
     AccountGraph,
@@ -25,6 +26,7 @@ from service.rules.analytics.policy import MIN_STRENGTH_RATING
 from service.rules.analytics.weights import rating_weight
 from service.rules.enums import BuyingRole
 
+T = TypeVar("T")
 Arc = tuple[str, float]
 """(neighbour id, weight) in an adjacency list."""
 
@@ -45,6 +47,9 @@ class ActiveView:
     decision_makers: tuple[str, ...]
     """People holding DECISION_MAKER, by name then id."""
     covered: frozenset[str]
+    memberships_of: dict[str, tuple[Membership, ...]]
+    coverage_of: dict[str, tuple[Coverage, ...]]
+    """Person id -> the coverage of that person."""
 
     def person(self, person_id: str) -> Person:
         return self.people[person_id]
@@ -61,6 +66,7 @@ def active_view(graph: AccountGraph) -> ActiveView:
     link_strength = _link_strengths(graph, people)
     team = {member.id: member for member in graph.team}
     coverage = tuple(c for c in graph.coverage if c.person in people and c.team_member in team)
+    memberships = _merged_memberships(graph, people)
     return ActiveView(
         people=people,
         link_strength=link_strength,
@@ -69,7 +75,7 @@ def active_view(graph: AccountGraph) -> ActiveView:
             r for r in graph.reporting_lines if r.person != r.manager and r.person in people and r.manager in people
         ),
         circles={circle.id: circle for circle in graph.circles},
-        memberships=_merged_memberships(graph, people),
+        memberships=memberships,
         team=team,
         coverage=coverage,
         influences_out=_adjacency((source, target, strength) for (source, target), strength in link_strength.items()),
@@ -81,7 +87,16 @@ def active_view(graph: AccountGraph) -> ActiveView:
             )
         ),
         covered=frozenset(c.person for c in coverage),
+        memberships_of=_grouped(memberships, lambda m: m.person),
+        coverage_of=_grouped(coverage, lambda c: c.person),
     )
+
+
+def _grouped(items: Iterable[T], person_of: Callable[[T], str]) -> dict[str, tuple[T, ...]]:
+    groups: dict[str, list[T]] = {}
+    for item in items:
+        groups.setdefault(person_of(item), []).append(item)
+    return {person_id: tuple(group) for person_id, group in groups.items()}
 
 
 def _link_strengths(graph: AccountGraph, people: dict[str, Person]) -> dict[tuple[str, str], int]:

@@ -13,6 +13,7 @@ from service.rules.analytics.network import (
     Neighbours,
     breadth_neighbours,
     fewest_hop_path,
+    hop_distances,
     introduction_neighbours,
 )
 from service.rules.analytics.ordering import SortKey, person_key, tolerant_sorted
@@ -54,7 +55,7 @@ def coach_candidates(graph: AccountGraph, first: int = DEFAULT_FIRST_COACHES) ->
 
 def coach_candidates_in(view: ActiveView) -> list[CoachCandidate]:
     neighbours = breadth_neighbours(view)
-    introductions = introduction_neighbours(view, INTRODUCTION_TIE_KINDS)
+    introductions = _Introductions(view)
     leverage = leverage_in(view, DEFAULT_MAX_HOPS)
     candidates = [
         _candidate(view, person, neighbours, introductions, leverage[person.id])
@@ -83,14 +84,28 @@ def _rank(view: ActiveView, candidate: CoachCandidate) -> SortKey:
 
 def circles_reached(view: ActiveView, person_id: str, neighbours: Neighbours) -> int:
     reached = neighbours[person_id] | {person_id}
-    return len({m.circle for m in view.memberships if m.person in reached})
+    return len({m.circle for p in reached for m in view.memberships_of.get(p, ())})
+
+
+class _Introductions:
+    """Fewest-hop introduction paths from anyone we cover, over links and bonding ties (any direction)."""
+
+    def __init__(self, view: ActiveView) -> None:
+        self._view = view
+        self._neighbours = introduction_neighbours(view, INTRODUCTION_TIE_KINDS)
+        self._distance = hop_distances(self._neighbours, view.sorted_ids(view.covered))
+
+    def to(self, person_id: str) -> tuple[str, ...]:
+        if person_id in self._view.covered:
+            return ()
+        return fewest_hop_path(self._view, self._neighbours, self._distance, person_id)
 
 
 def _candidate(
-    view: ActiveView, person: Person, neighbours: Neighbours, introductions: Neighbours, leverage: float
+    view: ActiveView, person: Person, neighbours: Neighbours, introductions: _Introductions, leverage: float
 ) -> CoachCandidate:
     covered = person.id in view.covered
-    via = () if covered else fewest_hop_path(view, introductions, view.covered, person.id)
+    via = introductions.to(person.id)
     breadth = len(neighbours[person.id])
     circles = circles_reached(view, person.id, neighbours)
     qualified = person.stance in COACH_QUALIFIED_STANCES

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from service.rules.account_graph import AccountGraph, Person
 from service.rules.analytics.active_view import ActiveView, active_view
 from service.rules.analytics.describe import influence_chain, label, rating, score
-from service.rules.analytics.influence_paths import strongest_paths_to
+from service.rules.analytics.influence_paths import strongest_paths_from_any
 from service.rules.analytics.leverage import leverage_in
 from service.rules.analytics.nodes import NodeKind, NodeRef
 from service.rules.analytics.ordering import SortKey, is_positive, person_key, tolerant_sorted
@@ -25,6 +25,7 @@ from service.rules.analytics.policy import (
     STRENGTH_SCALE,
     SUPPORTIVE_STANCES,
 )
+from service.rules.analytics.strongest_paths import BestPath
 from service.rules.analytics.validation import validate_first, validate_max_hops
 from service.rules.analytics.weights import influence_of, rating_weight, step_rating
 from service.rules.enums import Stance
@@ -87,10 +88,13 @@ def _conversion_targets(
 ) -> list[ConversionTarget]:
     leverage = leverage_in(view, max_hops)
     wanted = set(target_stances)
+    converters = [p.id for p in view.people.values() if p.stance in converter_stances]
+    # One search from all converters at once: each target gets its strongest converter.
+    from_converters = strongest_paths_from_any(view, converters, max_hops)
     rows: list[ConversionTarget] = []
     for person in view.people.values():
         if person.stance in wanted and is_positive(leverage[person.id]):
-            offers = _stakeholder_offers(view, person.id, max_hops, converter_stances)
+            offers = _stakeholder_offers(from_converters.get(person.id))
             if use_team:
                 offers += _team_offers(view, person.id)
             rows.append(_row(view, person, leverage[person.id], _best(view, offers)))
@@ -103,21 +107,18 @@ def _target_rank(view: ActiveView, row: ConversionTarget) -> SortKey:
     return (-row.leverage, -row.converter_strength, -influence_of(person), *person_key(person))
 
 
-def _stakeholder_offers(
-    view: ActiveView, target: str, max_hops: int, converter_stances: frozenset[Stance]
-) -> list[_Offer]:
-    return [
-        _Offer(NodeRef.stakeholder(source), found.strength, tuple(NodeRef.stakeholder(p) for p in found.path))
-        for source, found in strongest_paths_to(view, target, max_hops).items()
-        if view.people[source].stance in converter_stances
-    ]
+def _stakeholder_offers(found: BestPath[str] | None) -> list[_Offer]:
+    if found is None:
+        return []
+    path = tuple(NodeRef.stakeholder(p) for p in found.path)
+    return [_Offer(path[0], found.strength, path)]
 
 
 def _team_offers(view: ActiveView, target: str) -> list[_Offer]:
     offers = []
-    for coverage in view.coverage:
+    for coverage in view.coverage_of.get(target, ()):
         strength = rating_weight(step_rating(coverage))
-        if coverage.person == target and is_positive(strength):
+        if is_positive(strength):
             member = NodeRef.team_member(coverage.team_member)
             offers.append(_Offer(member, strength, (member, NodeRef.stakeholder(target))))
     return offers

@@ -8,7 +8,7 @@ from service.rules.account_graph import AccountGraph
 from service.rules.analytics.active_view import ActiveView, active_view
 from service.rules.analytics.describe import influence_chain
 from service.rules.analytics.errors import AnalyticsInputError
-from service.rules.analytics.influence_paths import strongest_paths_to, strongest_paths_to_any
+from service.rules.analytics.influence_paths import strongest_paths_among, strongest_paths_to
 from service.rules.analytics.ordering import is_stronger, person_key, tolerant_sorted
 from service.rules.analytics.policy import DEFAULT_MAX_HOPS, DEFAULT_MIN_STRENGTH
 from service.rules.analytics.strongest_paths import BestPath
@@ -39,10 +39,10 @@ def influencers(
     validate_max_hops(max_hops)
     view = active_view(graph)
     if of is None:
-        best = strongest_paths_to_any(view, view.decision_makers, max_hops)
+        best = strongest_paths_among(view, view.decision_makers, max_hops)
     else:
         _require_active(view, of)
-        best = strongest_paths_to(view, of, max_hops)
+        best = strongest_paths_to(view, [of], max_hops)
     rows = [_row(view, found) for found in best.values() if is_stronger(found.strength, min_strength)]
     return tolerant_sorted(rows, key=lambda row: (-row.strength, row.hops, *person_key(view.people[row.influencer])))
 

@@ -23,7 +23,7 @@ def key_person_grounds(view: ActiveView, person: Person) -> list[str]:
     grounds += [f"{kind.value} buyer" for kind in BuyerType if kind in person.buyer_types & KEY_PERSON_BUYER_TYPES]
     if influence_of(person) >= KEY_PERSON_MIN_INFLUENCE:
         grounds.append(f"influence {rating(influence_of(person))}")
-    core_circles = sorted(view.circles[m.circle].name for m in view.memberships if m.person == person.id and m.core)
+    core_circles = sorted(view.circles[m.circle].name for m in view.memberships_of.get(person.id, ()) if m.core)
     grounds += [f"core of {name}" for name in core_circles]
     if person.contact_tier in KEY_PERSON_CONTACT_TIERS:
         grounds.append(f"{person.contact_tier.value} contact tier")
@@ -39,7 +39,3 @@ def is_stale(person: Person, as_of: datetime, stale_after_days: int) -> bool:
 
 def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
-def is_key_person(view: ActiveView, person: Person) -> bool:
-    return bool(key_person_grounds(view, person))

@@ -36,30 +36,10 @@ def _undirected(view: ActiveView, pairs: Iterable[tuple[str, str]]) -> Neighbour
     return neighbours
 
 
-def fewest_hop_path(view: ActiveView, neighbours: Neighbours, sources: Collection[str], target: str) -> tuple[str, ...]:
-    """A fewest-hop path from one of `sources` to `target`; () when none reaches it.
-
-    Among equally short paths, the smallest sequence of (name, id) read from the source end: the
-    nearest source first, then the smallest next step that still lies on a shortest path.
-    """
-    distance = _distances_from(neighbours, target)
-    reachable = [s for s in sources if s in distance]
-    if not reachable:
-        return ()
-    node = min(reachable, key=lambda s: (distance[s], *person_key(view.people[s])))
-    path = [node]
-    while node != target:
-        node = min(
-            (n for n in neighbours[node] if distance.get(n) == distance[node] - 1),
-            key=lambda n: person_key(view.people[n]),
-        )
-        path.append(node)
-    return tuple(path)
-
-
-def _distances_from(neighbours: Neighbours, origin: str) -> dict[str, int]:
-    distance = {origin: 0}
-    queue = deque([origin])
+def hop_distances(neighbours: Neighbours, sources: Collection[str]) -> dict[str, int]:
+    """Fewest hops from the nearest of `sources` to every node reachable from them."""
+    distance = dict.fromkeys(sources, 0)
+    queue = deque(sources)
     while queue:
         node = queue.popleft()
         for neighbour in neighbours[node]:
@@ -67,3 +47,19 @@ def _distances_from(neighbours: Neighbours, origin: str) -> dict[str, int]:
                 distance[neighbour] = distance[node] + 1
                 queue.append(neighbour)
     return distance
+
+
+def fewest_hop_path(view: ActiveView, neighbours: Neighbours, distance: dict[str, int], target: str) -> tuple[str, ...]:
+    """A fewest-hop path from the sources `distance` was measured from to `target`; () if none.
+
+    Built from the target end: each step back goes to the neighbour one hop nearer the sources with
+    the smallest (name, id). One breadth-first search (`hop_distances`) serves every target.
+    """
+    if target not in distance:
+        return ()
+    path = [target]
+    while distance[path[-1]] > 0:
+        nearer = (n for n in neighbours[path[-1]] if distance.get(n) == distance[path[-1]] - 1)
+        path.append(min(nearer, key=lambda n: person_key(view.people[n])))
+    path.reverse()
+    return tuple(path)
