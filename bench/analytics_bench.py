@@ -1,0 +1,218 @@
+"""Analytics benchmark: server-side time of each analytic, and of all in one request, against the floor.
+
+The floor is one raw Cypher round trip through the driver that returns the same account's stakeholders
+and links. Server-side time is `schema.execute` in-process with a fresh context (fresh DataLoaders, so
+every request loads its snapshot). Prints p50/p95 in milliseconds and the ratio of p50 to the floor.
+
+    .venv/bin/python bench/analytics_bench.py                 # 1,000/10,000 and 5,000/50,000
+    .venv/bin/python bench/analytics_bench.py --sizes 1000 --runs 31
+    NEO4J_URI=bolt://127.0.0.1:7687 .venv/bin/python bench/analytics_bench.py   # an existing database
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from service.graph.driver import Database, create_driver
+from service.graph.migrations import apply_migrations
+from service.local_neo4j import LocalNeo4j, free_port
+from service.schema import schema
+from service.schema.context import Context
+from service.schema.ids import encode_id
+
+WORKSPACE = "bench"
+LINKS_PER_PERSON = 10
+STANCES = ["ENEMY", "OPPONENT", "NEUTRAL", "NEUTRAL", "NEUTRAL", "SUPPORTER", "SUPPORTER", "MENTOR", "UNKNOWN"]
+ROLES = [["DECISION_MAKER"], ["APPROVER"], ["RECOMMENDER"], ["USER"], [], [], [], []]
+TYPES = [["ECONOMIC"], ["TECHNICAL"], ["USER"], ["FINANCIAL"], ["COACH"], ["INFLUENCER"], [], [], [], []]
+
+CREATE_PEOPLE = """
+UNWIND $rows AS row
+CREATE (:Stakeholder {workspaceId: $ws, id: row.id, accountId: $accountId, name: row.name, stance: row.stance,
+                      influence: row.influence, buyingRoles: row.roles, buyerTypes: row.types, archived: false,
+                      version: 1, createdAt: datetime(), updatedAt: datetime()})
+"""
+CREATE_LINKS = """
+UNWIND $rows AS row
+MATCH (a:Stakeholder {workspaceId: $ws, id: row.a}), (b:Stakeholder {workspaceId: $ws, id: row.b})
+CREATE (a)-[:INFLUENCES {workspaceId: $ws, id: row.id, strength: row.strength}]->(b)
+"""
+CREATE_TIES = """
+UNWIND $rows AS row
+MATCH (a:Stakeholder {workspaceId: $ws, id: row.a}), (b:Stakeholder {workspaceId: $ws, id: row.b})
+CREATE (a)-[:TIE {workspaceId: $ws, id: row.id, kind: row.kind, strength: row.strength}]->(b)
+"""
+CREATE_CIRCLES = """
+UNWIND $rows AS row
+CREATE (c:Circle {workspaceId: $ws, id: row.id, accountId: $accountId, name: row.name})
+WITH c, row UNWIND row.members AS member
+MATCH (s:Stakeholder {workspaceId: $ws, id: member.id})
+CREATE (s)-[:MEMBER_OF {workspaceId: $ws, core: member.core}]->(c)
+"""
+CREATE_TEAM = """
+MATCH (a:Account {workspaceId: $ws, id: $accountId})
+UNWIND $rows AS row
+CREATE (t:TeamMember {workspaceId: $ws, id: row.id, name: row.name, role: 'SALES'})-[:ASSIGNED_TO {workspaceId: $ws}]->(a)
+WITH t, row UNWIND row.covers AS covered
+MATCH (s:Stakeholder {workspaceId: $ws, id: covered})
+CREATE (t)-[:COVERS {workspaceId: $ws, relationshipStep: row.step}]->(s)
+"""
+FLOOR = """
+MATCH (s:Stakeholder {workspaceId: $ws, accountId: $accountId})
+WITH collect(s {.id, .name, .stance, .influence, .buyingRoles, .buyerTypes}) AS people
+MATCH (a:Stakeholder {workspaceId: $ws, accountId: $accountId})-[r:INFLUENCES]->(b:Stakeholder)
+RETURN people, collect([r.id, a.id, b.id, r.strength]) AS links
+"""
+
+
+async def build_account(db: Database, people: int, seed: int = 7) -> tuple[str, str]:
+    """A synthetic account of `people` stakeholders and `people * 10` influence links."""
+    rng = random.Random(seed)
+    account_id = f"bench-{people}"
+    driver = db.driver
+    await driver.execute_query("CREATE (:Account {workspaceId: $ws, id: $id, name: $id})", ws=WORKSPACE, id=account_id)
+    ids = [f"{account_id}-p{i}" for i in range(people)]
+    rows = [
+        {
+            "id": p,
+            "name": f"P{i:05d}",
+            "stance": rng.choice(STANCES),
+            "influence": rng.randint(1, 5),
+            "roles": ["DECISION_MAKER"] if i < 3 else rng.choice(ROLES),
+            "types": rng.choice(TYPES),
+        }
+        for i, p in enumerate(ids)
+    ]
+    params: dict[str, Any] = {"ws": WORKSPACE, "accountId": account_id}
+    for start in range(0, people, 5_000):
+        await driver.execute_query(CREATE_PEOPLE, rows=rows[start : start + 5_000], **params)
+    pairs: set[tuple[str, str]] = set()
+    while len(pairs) < people * LINKS_PER_PERSON:
+        a, b = rng.sample(ids, 2)
+        pairs.add((a, b))
+    links = [{"id": f"l{n}", "a": a, "b": b, "strength": rng.randint(1, 5)} for n, (a, b) in enumerate(sorted(pairs))]
+    for start in range(0, len(links), 10_000):
+        await driver.execute_query(CREATE_LINKS, rows=links[start : start + 10_000], **params)
+    ties = [
+        {"id": f"t{n}", "a": a, "b": b, "kind": rng.choice(["KNOWS", "ALLY", "RIVAL"]), "strength": rng.randint(1, 5)}
+        for n, (a, b) in enumerate(sorted({tuple(sorted(rng.sample(ids, 2))) for _ in range(people * 2)}))
+    ]
+    await driver.execute_query(CREATE_TIES, rows=ties, **params)
+    circles = [
+        {
+            "id": f"{account_id}-c{c}",
+            "name": f"Circle {c}",
+            "members": [{"id": p, "core": k < 3} for k, p in enumerate(rng.sample(ids, max(people // 20, 3)))],
+        }
+        for c in range(10)
+    ]
+    await driver.execute_query(CREATE_CIRCLES, rows=circles, **params)
+    team = [
+        {
+            "id": f"{account_id}-t{t}",
+            "name": f"Rep {t}",
+            "step": rng.randint(1, 5),
+            "covers": rng.sample(ids, people // 50),
+        }
+        for t in range(10)
+    ]
+    await driver.execute_query(CREATE_TEAM, rows=team, **params)
+    target = encode_id("Stakeholder", ids[0])
+    return encode_id("Account", account_id), target
+
+
+def analytic_queries(target: str) -> dict[str, str]:
+    fields = {
+        "influencers": "influencers { strength hops influencer { id } target { id } }",
+        "neutralsToConvert": "neutralsToConvert { leverage converterStrength reason stakeholder { id } }",
+        "opponentsToNeutralize": "opponentsToNeutralize { leverage converterStrength reason stakeholder { id } }",
+        "supporterConsolidation": "supporterConsolidation { unlinkedPairs { a { id } b { id } } isolatedSupporters { id } }",
+        "coverageGaps": "coverageGaps { kind severity reason }",
+        "coachCandidates": "coachCandidates { qualified breadth circlesReached leverage stakeholder { id } }",
+        "powerMap": "powerMap { circles { members coreMembers influenceTotal stanceBalance } unaffiliated { id } }",
+        "supportScore": "supportScore",
+        "accessPaths": f'accessPaths(to: "{target}") {{ strength path {{ id }} }}',
+        "simulate": f'simulate(changes: [{{stakeholder: "{target}", stance: SUPPORTER}}]) {{ supportScoreBefore supportScoreAfter }}',
+    }
+    queries = {name: f"query($id: ID!) {{ account(id: $id) {{ {body} }} }}" for name, body in fields.items()}
+    queries["all in one request"] = "query($id: ID!) { account(id: $id) { " + " ".join(fields.values()) + " } }"
+    return queries
+
+
+async def timed(runs: int, call: Callable[[], Awaitable[Any]]) -> list[float]:
+    await call()  # warm the plan cache and the code paths
+    samples = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        await call()
+        samples.append((time.perf_counter() - began) * 1000)
+    return samples
+
+
+def p(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def bench_size(db: Database, people: int, runs: int) -> None:
+    account, target = await build_account(db, people)
+    raw_account = account
+    account_id = f"bench-{people}"
+
+    async def floor() -> None:
+        await db.driver.execute_query(FLOOR, ws=WORKSPACE, accountId=account_id, database_=db.database)
+
+    floor_samples = await timed(runs, floor)
+    floor_p50 = statistics.median(floor_samples)
+    print(f"\n{people:,} stakeholders, {people * LINKS_PER_PERSON:,} links ({runs} runs each)")
+    print(f"  {'raw Cypher floor':<26} p50 {floor_p50:8.1f} ms  p95 {p(floor_samples, 0.95):8.1f} ms")
+    for name, query in analytic_queries(target).items():
+
+        async def execute(query: str = query) -> None:
+            result = await schema.execute(query, {"id": raw_account}, context_value=Context(db, WORKSPACE))
+            if result.errors:
+                raise RuntimeError(result.errors)
+
+        samples = await timed(runs, execute)
+        p50 = statistics.median(samples)
+        print(f"  {name:<26} p50 {p50:8.1f} ms  p95 {p(samples, 0.95):8.1f} ms  {p50 / floor_p50:5.2f}x floor")
+
+
+@contextmanager
+def database_uri() -> Iterator[str]:
+    if uri := os.environ.get("NEO4J_URI"):
+        yield uri
+        return
+    with LocalNeo4j(port=free_port()) as server:
+        print(f"local Neo4j started in {server.started_in_seconds:.1f} s")
+        yield server.uri
+
+
+async def main(sizes: list[int], runs: int) -> None:
+    with database_uri() as uri:
+        driver = create_driver(uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
+        db = Database(driver, "neo4j")
+        try:
+            await apply_migrations(driver, "neo4j")
+            await driver.execute_query("MATCH (n {workspaceId: $ws}) DETACH DELETE n", ws=WORKSPACE)
+            for people in sizes:
+                await bench_size(db, people, runs)
+        finally:
+            await driver.execute_query("MATCH (n {workspaceId: $ws}) DETACH DELETE n", ws=WORKSPACE)
+            await db.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 5_000])
+    parser.add_argument("--runs", type=int, default=21)
+    args = parser.parse_args()
+    asyncio.run(main(args.sizes, args.runs))

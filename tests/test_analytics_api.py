@@ -1,0 +1,140 @@
+"""The analytics over GraphQL on the demo account: findings, arguments, errors and one shared snapshot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import GraphQLClient, QueryCounterView
+from tests.test_account_import import canon, run_import
+
+CANON = {"source": "demo", "id": "acc-canon-zh"}
+
+
+async def account_data(client: GraphQLClient, fields: str, **variables: Any) -> dict[str, Any]:
+    declared = "".join(f", ${name}: ID!" for name in variables)
+    query = f"query($source: String!, $id: String!{declared}) {{ accountByExternalId(source: $source, id: $id) {{ {fields} }} }}"
+    data = await client.data(query, {**CANON, **variables})
+    account: dict[str, Any] = data["accountByExternalId"]
+    return account
+
+
+async def person_id(client: GraphQLClient, name: str) -> str:
+    page = await account_data(client, f'stakeholders(search: "{name}") {{ nodes {{ id name }} }}')
+    return next(str(n["id"]) for n in page["stakeholders"]["nodes"] if n["name"] == name)
+
+
+@pytest.fixture
+async def demo(client: GraphQLClient) -> GraphQLClient:
+    await run_import(client, canon())
+    return client
+
+
+async def test_influencers_of_the_decision_maker(demo: GraphQLClient) -> None:
+    account = await account_data(
+        demo, "influencers(maxHops: 1) { strength hops reason influencer { name } target { name } path { name } }"
+    )
+    rows = [(r["influencer"]["name"], r["target"]["name"], r["strength"], r["hops"]) for r in account["influencers"]]
+    assert rows == [("周敏", "山田浩二", 1.0, 1), ("刘建华", "山田浩二", 0.8, 1), ("李娜", "山田浩二", 0.4, 1)]
+    assert account["influencers"][0]["path"] == [{"name": "周敏"}, {"name": "山田浩二"}]
+    assert "周敏" in account["influencers"][0]["reason"]
+    assert "5/5" in account["influencers"][0]["reason"]
+
+
+async def test_neutrals_to_convert_name_their_converter(demo: GraphQLClient) -> None:
+    account = await account_data(
+        demo,
+        """neutralsToConvert(first: 3) { leverage converterStrength reason stakeholder { name }
+             converter { __typename ... on Stakeholder { name } ... on TeamMember { name } }
+             path { __typename ... on Stakeholder { name } ... on TeamMember { name } } }""",
+    )
+    top = account["neutralsToConvert"][0]
+    assert (top["stakeholder"]["name"], top["leverage"]) == ("山田浩二", 1.0)
+    vp = next(r for r in account["neutralsToConvert"] if r["stakeholder"]["name"] == "刘建华")
+    assert (vp["converter"], vp["converterStrength"], vp["leverage"]) == (
+        {"__typename": "Stakeholder", "name": "王磊"},
+        0.8,
+        0.8,
+    )
+    assert vp["path"] == [
+        {"__typename": "Stakeholder", "name": "王磊"},
+        {"__typename": "Stakeholder", "name": "刘建华"},
+    ]
+
+
+async def test_decision_circle_has_no_covered_core(demo: GraphQLClient) -> None:
+    account = await account_data(
+        demo,
+        """coverageGaps { kind severity reason suggestion circle { name } stakeholder { name } }
+           powerMap { circles { decisionCircle coreMembers coveredCoreMembers circle { name } } }""",
+    )
+    kinds = {g["kind"] for g in account["coverageGaps"]}
+    assert "NO_CORE_ACCESS" in kinds
+    assert "SINGLE_THREADED" not in kinds
+    core_gap = next(g for g in account["coverageGaps"] if g["kind"] == "NO_CORE_ACCESS")
+    assert (core_gap["circle"], core_gap["severity"]) == ({"name": "红色圈 财务-行政圈"}, 1.0)
+    assert core_gap["suggestion"]
+    assert account["powerMap"]["circles"][0] == {
+        "decisionCircle": True,
+        "coreMembers": 2,
+        "coveredCoreMembers": 0,
+        "circle": {"name": "红色圈 财务-行政圈"},
+    }
+
+
+async def test_coach_candidates_apply_the_seed_rule(demo: GraphQLClient) -> None:
+    account = await account_data(demo, "coachCandidates(first: 20) { qualified breadth stakeholder { name } }")
+    names = [c["stakeholder"]["name"] for c in account["coachCandidates"]]
+    assert "唐军" not in names  # our warmest contact, but influence 2 and a narrow network
+    assert {"郑雪", "孙丽"} <= set(names)
+
+
+async def test_support_score_and_simulation(demo: GraphQLClient) -> None:
+    cfo = await person_id(demo, "周敏")
+    account = await account_data(
+        demo,
+        """supportScore simulate(changes: [{stakeholder: $cfo, stance: NEUTRAL}]) {
+             supportScoreBefore supportScoreAfter neutralsBefore neutralsAfter opponentsBefore opponentsAfter }""",
+        cfo=cfo,
+    )
+    assert account["supportScore"] == pytest.approx(-0.125)
+    simulation = account["simulate"]
+    assert simulation["supportScoreBefore"] == pytest.approx(-0.125)
+    assert (
+        simulation["neutralsAfter"] - simulation["neutralsBefore"],
+        simulation["opponentsBefore"] - simulation["opponentsAfter"],
+    ) == (1, 1)
+
+
+async def test_max_hops_out_of_range_is_a_clear_error(demo: GraphQLClient) -> None:
+    body = await demo.execute(
+        "query($s: String!, $i: String!) { accountByExternalId(source: $s, id: $i) { influencers(maxHops: 7) { hops } } }",
+        {"s": "demo", "i": "acc-canon-zh"},
+    )
+    assert body["errors"][0]["extensions"] == {"code": "INVALID_ARGUMENT", "field": "maxHops"}
+    assert body["errors"][0]["message"].startswith("`maxHops`:")
+
+
+async def test_unknown_target_id_is_a_clear_error(demo: GraphQLClient) -> None:
+    body = await demo.execute(
+        'query($s: String!, $i: String!) { accountByExternalId(source: $s, id: $i) { accessPaths(to: "nope") { strength } } }',
+        {"s": "demo", "i": "acc-canon-zh"},
+    )
+    assert body["errors"][0]["message"] == "`to` is not a Stakeholder id."
+
+
+async def test_all_analytics_in_one_request_load_one_snapshot(
+    demo: GraphQLClient, query_count: QueryCounterView
+) -> None:
+    gm = await person_id(demo, "山田浩二")
+    query_count.reset()
+    await account_data(
+        demo,
+        """influencers { strength } neutralsToConvert { leverage } opponentsToNeutralize { leverage }
+           supporterConsolidation { isolatedSupporters { id } } coverageGaps { kind } coachCandidates { breadth }
+           powerMap { circles { members } } supportScore accessPaths(to: $gm) { strength }
+           simulate(changes: []) { neutralsBefore }""",
+        gm=gm,
+    )
+    assert query_count.value == 2  # the account and its one snapshot, shared by every analytic
