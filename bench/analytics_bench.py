@@ -30,9 +30,16 @@ from service.schema.ids import encode_id
 
 WORKSPACE = "bench"
 LINKS_PER_PERSON = 10
-STANCES = ["ENEMY", "OPPONENT", "NEUTRAL", "NEUTRAL", "NEUTRAL", "SUPPORTER", "SUPPORTER", "MENTOR", "UNKNOWN"]
-ROLES = [["DECISION_MAKER"], ["APPROVER"], ["RECOMMENDER"], ["USER"], [], [], [], []]
-TYPES = [["ECONOMIC"], ["TECHNICAL"], ["USER"], ["FINANCIAL"], ["COACH"], ["INFLUENCER"], [], [], [], []]
+# A large customer as account teams map it: three decision makers, a few approvers, a tenth of the
+# people on our side, most neutral or not yet known.
+DECISION_MAKERS = 3
+STANCES = {"ENEMY": 3, "OPPONENT": 7, "NEUTRAL": 45, "UNKNOWN": 30, "SUPPORTER": 12, "MENTOR": 3}
+ROLES = {"APPROVER": 2, "RECOMMENDER": 10, "USER": 20, "": 68}
+TYPES = {"ECONOMIC": 1, "TECHNICAL": 5, "USER": 15, "FINANCIAL": 2, "COACH": 2, "INFLUENCER": 3, "": 72}
+
+
+def pick(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 CREATE_PEOPLE = """
 UNWIND $rows AS row
@@ -84,10 +91,10 @@ async def build_account(db: Database, people: int, seed: int = 7) -> tuple[str, 
         {
             "id": p,
             "name": f"P{i:05d}",
-            "stance": rng.choice(STANCES),
+            "stance": pick(rng, STANCES),
             "influence": rng.randint(1, 5),
-            "roles": ["DECISION_MAKER"] if i < 3 else rng.choice(ROLES),
-            "types": rng.choice(TYPES),
+            "roles": ["DECISION_MAKER"] if i < DECISION_MAKERS else [r for r in [pick(rng, ROLES)] if r],
+            "types": [t for t in [pick(rng, TYPES)] if t],
         }
         for i, p in enumerate(ids)
     ]
