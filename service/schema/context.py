@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import Request
 from strawberry.fastapi import BaseContext
 
 from service.graph.driver import Database
 from service.schema.loaders import Loaders, build_loaders
+
+if TYPE_CHECKING:
+    from service.schema.types.stakeholder import Stakeholder
 
 SYSTEM_ACTOR = "api"
 
@@ -18,6 +23,8 @@ class Context(BaseContext):
         self.workspace_id = workspace_id
         self.actor = actor
         self.loaders: Loaders = build_loaders(db, workspace_id)
+        self.built_stakeholders: dict[str, Stakeholder] = {}
+        """Stakeholder objects already built in this request, by internal id."""
 
 
 async def get_context(request: Request) -> Context:

@@ -23,6 +23,7 @@ from service.rules.models import (
     Coverage,
     ExternalId,
     InfluenceLink,
+    Interaction,
     Stakeholder,
     TeamMember,
     Tie,
@@ -91,6 +92,8 @@ class Loaders:
     coverage_by_team_member: DataLoader[str, list[Coverage]]
     last_contact: DataLoader[str, datetime | None]
     history: DataLoader[str, list[Change]]
+    interaction: DataLoader[str, Interaction | None]
+    interactions_of_account: DataLoader[str, list[Interaction]]
     stakeholder_page: DataLoader[PageKey, Page[Stakeholder]]
     stakeholder_count: DataLoader[CountKey, int]
     account_graph: DataLoader[str, AccountGraph]
@@ -139,6 +142,8 @@ def build_loaders(db: Database, ws: str) -> Loaders:
         coverage_by_team_member=_by_ids(db, ws, reads.coverage_by_team_member),
         last_contact=_by_ids(db, ws, reads.last_contact_by_stakeholder),
         history=_by_ids(db, ws, reads.history_by_stakeholder),
+        interaction=_by_ids(db, ws, reads.interactions_by_ids),
+        interactions_of_account=_by_ids(db, ws, reads.interactions_by_account),
         stakeholder_page=DataLoader(load_fn=_grouped(load_pages)),
         stakeholder_count=DataLoader(load_fn=_grouped(load_counts)),
         account_graph=DataLoader(load_fn=load_graphs),

@@ -11,6 +11,7 @@ from service.schema.pagination import page_request
 from service.schema.types.account import Account, AccountConnection
 from service.schema.types.circle import PoliticalCircle
 from service.schema.types.common import Node
+from service.schema.types.interaction import Interaction
 from service.schema.types.links import InfluenceLink, Tie
 from service.schema.types.stakeholder import Stakeholder
 from service.schema.types.team import TeamMember
@@ -37,6 +38,9 @@ async def resolve_node(info: strawberry.Info[Context], global_id: str) -> Node |
     if type_name == "InfluenceLink":
         link = await loaders.influence.load(raw)
         return None if link is None else InfluenceLink.from_domain(link)
+    if type_name == "Interaction":
+        interaction = await loaders.interaction.load(raw)
+        return None if interaction is None else Interaction.from_domain(interaction)
     if type_name == "Tie":
         tie = await loaders.tie.load(raw)
         return None if tie is None else Tie.from_domain(tie)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -19,6 +20,12 @@ from service.schema.types.common import ExternalId, Node, PageInfo
 from service.schema.types.links import InfluenceLink, Tie
 from service.schema.types.stakeholder import Stakeholder, StakeholderConnection
 from service.schema.types.team import TeamMember
+
+if TYPE_CHECKING:
+    from service.schema.types.interaction import Interaction
+
+
+InteractionRef = Annotated["Interaction", strawberry.lazy("service.schema.types.interaction")]
 
 
 @strawberry.type
@@ -94,6 +101,13 @@ class Account(AccountAnalytics, Node):
     @strawberry.field
     async def ties(self, info: strawberry.Info[Context]) -> list[Tie]:
         return [Tie.from_domain(t) for t in await info.context.loaders.ties_of_account.load(self.raw_id)]
+
+    @strawberry.field(description="The visit log, newest first.")
+    async def interactions(self, info: strawberry.Info[Context], first: int | None = 50) -> list[InteractionRef]:
+        from service.schema.types.interaction import Interaction
+
+        found = await info.context.loaders.interactions_of_account.load(self.raw_id)
+        return [Interaction.from_domain(i) for i in found[: max(first or 0, 0)]]
 
 
 @strawberry.type

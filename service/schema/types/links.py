@@ -13,9 +13,13 @@ from service.schema.types.stakeholder import Stakeholder
 
 
 async def load_stakeholder(info: strawberry.Info[Context], raw_id: str) -> Stakeholder:
-    found = await info.context.loaders.stakeholder.load(raw_id)
-    assert found is not None, "links only join stored stakeholders"
-    return Stakeholder.from_domain(found)
+    """The stakeholder's GraphQL object, built once per request however many rows name them."""
+    built = info.context.built_stakeholders
+    if raw_id not in built:
+        found = await info.context.loaders.stakeholder.load(raw_id)
+        assert found is not None, "links only join stored stakeholders"
+        built[raw_id] = Stakeholder.from_domain(found)
+    return built[raw_id]
 
 
 @strawberry.type

@@ -1,0 +1,80 @@
+"""The visit log by hand: record an interaction (optionally under a source's external id), delete one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from service.graph import records
+from service.graph.driver import fetch
+from service.rules.models import Interaction
+
+Tx = AsyncManagedTransaction
+
+CLAIM_INTERACTION_KEY: LiteralString = """
+MERGE (i:Interaction {workspaceId: $ws, accountId: $accountId, source: $source, externalId: $externalId})
+  ON CREATE SET i.id = $id
+RETURN i.id = $id AS fresh
+"""
+
+RECORD_INTERACTION: LiteralString = """
+MERGE (i:Interaction {workspaceId: $ws, id: $id})
+  ON CREATE SET i.accountId = $accountId
+SET i += $props, i.createdAt = $now, i.updatedAt = $now
+WITH i
+CALL (i) {
+  MATCH (t:TeamMember {workspaceId: $ws, id: $teamMemberId})
+  CREATE (i)-[:BY {workspaceId: $ws}]->(t)
+}
+CALL (i) {
+  UNWIND $stakeholderIds AS stakeholderId
+  MATCH (s:Stakeholder {workspaceId: $ws, id: stakeholderId})
+  CREATE (i)-[:MET {workspaceId: $ws}]->(s)
+}
+RETURN i {.*, teamMember: [(i)-[:BY]->(t) | t.id][0], stakeholders: [(i)-[:MET]->(s) | s.id]} AS item
+"""
+
+DELETE_INTERACTION: LiteralString = """
+MATCH (i:Interaction {workspaceId: $ws, id: $id})
+DETACH DELETE i
+"""
+
+
+async def claim_interaction_key(
+    tx: Tx, ws: str, interaction_id: str, account_id: str, source: str, external_id: str
+) -> bool:
+    """Take (source, external id) in the account for `interaction_id`; False when another interaction has it."""
+    rows = await fetch(
+        tx, CLAIM_INTERACTION_KEY, ws=ws, id=interaction_id, accountId=account_id, source=source, externalId=external_id
+    )
+    return bool(rows[0]["fresh"])
+
+
+async def record_interaction(
+    tx: Tx,
+    ws: str,
+    interaction_id: str,
+    account_id: str,
+    props: dict[str, Any],
+    team_member_id: str | None,
+    stakeholder_ids: list[str],
+    now: datetime,
+) -> Interaction:
+    rows = await fetch(
+        tx,
+        RECORD_INTERACTION,
+        ws=ws,
+        id=interaction_id,
+        accountId=account_id,
+        props=props,
+        teamMemberId=team_member_id,
+        stakeholderIds=stakeholder_ids,
+        now=now,
+    )
+    return records.interaction_from(rows[0]["item"])
+
+
+async def delete_interaction(tx: Tx, ws: str, interaction_id: str) -> None:
+    await fetch(tx, DELETE_INTERACTION, ws=ws, id=interaction_id)
