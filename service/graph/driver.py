@@ -66,8 +66,10 @@ class Database:
             return await session.execute_write(work, *args, **kwargs)
 
     async def ping(self) -> None:
-        """One trivial query; raises when the database is unreachable."""
-        await self.driver.execute_query("RETURN 1", database_=self.database)
+        """One trivial auto-commit query, never retried: raises at once when the database is unreachable."""
+        async with self.driver.session(database=self.database) as session:
+            result = await session.run("RETURN 1")
+            await result.consume()
 
     async def close(self) -> None:
         await self.driver.close()

@@ -9,6 +9,7 @@ serves the same page with every ``https://unpkg.com/<pkg>@<version>/`` prefix po
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -58,7 +59,11 @@ def _local_graphiql_html(template: str, static_path: str) -> str:
 
 
 class PowermapGraphQLRouter(GraphQLRouter[ContextT, RootValueT]):
-    """``GraphQLRouter`` whose GraphiQL page loads its assets from ``GRAPHIQL_STATIC_PATH``."""
+    """``GraphQLRouter`` whose GraphiQL page loads its assets from ``GRAPHIQL_STATIC_PATH``, and whose
+    responses carry names as UTF-8 rather than ``\\u`` escapes (half the bytes for Chinese text)."""
+
+    def encode_json(self, data: object) -> bytes:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         if self.graphql_ide != "graphiql":
