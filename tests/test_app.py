@@ -59,3 +59,14 @@ async def test_readyz_is_503_when_the_database_is_unreachable(settings: Settings
             app.state.db = live
             await dead.close()
     assert (response.status_code, response.json()) == (503, {"status": "unavailable"})
+
+
+async def test_bad_variables_name_the_missing_field(client: GraphQLClient) -> None:
+    body = await client.execute(
+        "mutation($input: AccountGraphInput!) { accountGraphImport(input: $input) { created } }",
+        {"input": {"source": "crm", "account": {"externalId": "a", "name": "A"}}},
+    )
+    assert [e["message"] for e in body["errors"]] == [
+        "Variable '$input' has invalid value: Expected value of type 'AccountGraphInput' to include required "
+        "field 'stakeholders', found: {'source': 'crm', 'account': {'externalId': 'a', 'name': 'A'}}."
+    ]

@@ -41,9 +41,9 @@ class ClientError(GraphQLError):
 
 
 def is_client_fault(error: GraphQLError) -> bool:
-    """Parse, validation and our own client errors pass through; every other error is masked."""
+    """Parse, validation, variable coercion and our own client errors pass through; the rest is masked."""
     original = error.original_error
-    return original is None or isinstance(original, ClientError)
+    return original is None or isinstance(original, GraphQLError)
 
 
 def should_mask(error: GraphQLError) -> bool:

@@ -1,0 +1,44 @@
+"""`powermap import FILE...`: the command line goes through the import mutation and sums up."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from service.graph.driver import Database
+from service.importer import import_files
+from service.settings import Settings
+from tests.test_account_import import canon
+
+
+@contextlib.contextmanager
+def same_database(settings: Settings) -> Iterator[Settings]:
+    yield settings
+
+
+async def test_import_command_loads_files_and_prints_a_summary(
+    db: Database,
+    settings: Settings,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    document = tmp_path / "canon.json"
+    document.write_text(json.dumps(canon()["input"], ensure_ascii=False), encoding="utf-8")
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"input": {"source": "demo"}}', encoding="utf-8")
+
+    status = await asyncio.to_thread(import_files, settings, [document, broken], same_database)
+
+    records, _, _ = await db.driver.execute_query("MATCH (s:Stakeholder) RETURN count(s) AS n")
+    assert (status, records[0]["n"]) == (1, 16)
+    output = capsys.readouterr().err
+    assert "canon.json" in output
+    assert "62" in output
+    assert "broken.json" in output
