@@ -93,4 +93,7 @@ class AccountGraph:
     circles: tuple[Circle, ...] = ()
     memberships: tuple[Membership, ...] = ()
     team: tuple[TeamMember, ...] = ()
-    coverage: tuple[Coverage, ...] = field(default=())
+    coverage: tuple[Coverage, ...] = ()
+    memo: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
+    """Derived structures computed once per snapshot (e.g. the analytics' active view), so that every
+    analytic of one request shares them."""

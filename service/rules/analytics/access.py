@@ -22,7 +22,7 @@ from service.rules.analytics.policy import (
     DEFAULT_FIRST_ACCESS_PATHS,
     SUPPORTIVE_STANCES,
 )
-from service.rules.analytics.strongest_paths import strongest_paths_from
+from service.rules.analytics.strongest_paths import search_from
 from service.rules.analytics.validation import validate_first, validate_max_hops
 from service.rules.analytics.weights import rating_weight, step_rating, tie_rating
 
@@ -38,16 +38,34 @@ class AccessPath:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Step:
-    """The strongest arc between two consecutive nodes, and how to say it."""
-
-    weight: float
-    rating: int
-    verb: str
+_Step = tuple[float, str, int]
+"""The strongest arc between two consecutive nodes, and how to say it: (weight, verb, rating)."""
+_Steps = dict[tuple[int, int], _Step]
+"""Keyed by node numbers (see `_Nodes`)."""
 
 
-_Steps = dict[tuple[NodeRef, NodeRef], _Step]
+class _Nodes:
+    """Stakeholders and team members numbered in the tie-break order (name, kind, id), so a search
+    compares integers and builds no NodeRef until a row is returned."""
+
+    def __init__(self, view: ActiveView) -> None:
+        stakeholder, team_member = NodeKind.STAKEHOLDER.value, NodeKind.TEAM_MEMBER.value
+        entries = [(p.name, stakeholder, p.id) for p in view.people.values()]
+        entries += [(m.name, team_member, m.id) for m in view.team.values()]
+        entries.sort()
+        self._entries = entries
+        self.person = {node_id: n for n, (_, kind, node_id) in enumerate(entries) if kind == stakeholder}
+        self.member = {node_id: n for n, (_, kind, node_id) in enumerate(entries) if kind == team_member}
+
+    def name(self, node: int) -> str:
+        return self._entries[node][0]
+
+    def id(self, node: int) -> str:
+        return self._entries[node][2]
+
+    def ref(self, node: int) -> NodeRef:
+        _, kind, node_id = self._entries[node]
+        return NodeRef(NodeKind(kind), node_id)
 
 
 def access_paths(
@@ -62,71 +80,67 @@ def access_paths(
     view = active_view(graph)
     if to not in view.people:
         raise AnalyticsInputError("to", f"no active stakeholder with id {to!r} in this account")
-    steps = _steps(view)
-    backwards: dict[NodeRef, list[tuple[NodeRef, float]]] = {}
+    nodes = _Nodes(view)
+    steps = _steps(view, nodes)
+    backwards: dict[int, list[tuple[int, float]]] = {}
     for (a, b), step in steps.items():
-        backwards.setdefault(b, []).append((a, step.weight))
-    target = NodeRef.stakeholder(to)
+        backwards.setdefault(b, []).append((a, step[0]))
     # One search backwards from the target serves every team member at once.
-    found = strongest_paths_from([target], backwards, max_hops, lambda node: _rank(view, node))
-    rows = [
-        _row(view, steps, tuple(reversed(best.path)), best.strength)
-        for node, best in found.items()
-        if node.kind is NodeKind.TEAM_MEMBER
-    ]
+    found = search_from([nodes.person[to]], backwards, max_hops, _identity, only=set(nodes.member.values()))
     ranked = tolerant_sorted(
-        rows, key=lambda row: (-row.strength, row.hops, view.team[row.team_member].name, row.team_member)
+        found.best_layer,
+        key=lambda n: (-found.strength(n), found.best_layer[n], nodes.name(n), nodes.id(n)),
     )
-    return ranked[:first]
+    return [_row(nodes, steps, found.walk_back(n), found.strength(n)) for n in ranked[:first]]
 
 
-def _rank(view: ActiveView, node: NodeRef) -> tuple[str, ...]:
-    name = view.team[node.id].name if node.kind is NodeKind.TEAM_MEMBER else view.name(node.id)
-    return (name, node.kind.value, node.id)
+def _identity(node: int) -> int:
+    return node
 
 
-def _steps(view: ActiveView) -> _Steps:
+def _steps(view: ActiveView, nodes: _Nodes) -> _Steps:
+    """Arcs from team members and supporters only: nobody else introduces us."""
     steps: _Steps = {}
+    weights: dict[int, float] = {}
+    person = nodes.person
+    supportive = {p.id for p in view.people.values() if p.stance in SUPPORTIVE_STANCES}
 
-    def offer(a: NodeRef, b: NodeRef, step: _Step) -> None:
+    def offer(a: int, b: int, rated: int, verb: str) -> None:
+        weight = weights.get(rated)
+        if weight is None:
+            weight = weights[rated] = rating_weight(rated)
         held = steps.get((a, b))
         # Equal weights: the verb decides, so the reason does not depend on input order.
-        if is_positive(step.weight) and (held is None or (-step.weight, step.verb) < (-held.weight, held.verb)):
-            steps[(a, b)] = step
+        if is_positive(weight) and (held is None or (-weight, verb) < (-held[0], held[1])):
+            steps[(a, b)] = (weight, verb, rated)
 
     for coverage in view.coverage:
-        member, person = NodeRef.team_member(coverage.team_member), NodeRef.stakeholder(coverage.person)
-        offer(member, person, _Step(rating_weight(step_rating(coverage)), step_rating(coverage), "covers"))
+        offer(nodes.member[coverage.team_member], person[coverage.person], step_rating(coverage), "covers")
     for (source, target), strength in view.link_strength.items():
-        a, b = NodeRef.stakeholder(source), NodeRef.stakeholder(target)
-        offer(a, b, _Step(rating_weight(strength), strength, "influences"))
-        offer(b, a, _Step(rating_weight(strength), strength, "is influenced by"))
+        if source in supportive:
+            offer(person[source], person[target], strength, "influences")
+        if target in supportive:
+            offer(person[target], person[source], strength, "is influenced by")
     for tie in view.ties:
-        if tie.kind in BONDING_TIE_KINDS:
-            a, b = NodeRef.stakeholder(tie.a), NodeRef.stakeholder(tie.b)
-            step = _Step(rating_weight(tie_rating(tie)), tie_rating(tie), tie.kind.value)
-            offer(a, b, step)
-            offer(b, a, step)
-    return {
-        (a, b): step
-        for (a, b), step in steps.items()
-        if a.kind is NodeKind.TEAM_MEMBER or view.people[a.id].stance in SUPPORTIVE_STANCES
-    }
+        if tie.kind in BONDING_TIE_KINDS and (tie.a in supportive or tie.b in supportive):
+            a, b, rated, verb = person[tie.a], person[tie.b], tie_rating(tie), tie.kind.value
+            if tie.a in supportive:
+                offer(a, b, rated, verb)
+            if tie.b in supportive:
+                offer(b, a, rated, verb)
+    return steps
 
 
-def _row(view: ActiveView, steps: _Steps, path: tuple[NodeRef, ...], strength: float) -> AccessPath:
-    def name(node: NodeRef) -> str:
-        return view.team[node.id].name if node.kind is NodeKind.TEAM_MEMBER else view.name(node.id)
-
+def _row(nodes: _Nodes, steps: _Steps, path: tuple[int, ...], strength: float) -> AccessPath:
     hops = [
-        f"{name(a)} {steps[(a, b)].verb} {name(b)} {rating(steps[(a, b)].rating)}"
+        f"{nodes.name(a)} {steps[(a, b)][1]} {nodes.name(b)} {rating(steps[(a, b)][2])}"
         for a, b in zip(path, path[1:], strict=False)
     ]
     return AccessPath(
-        team_member=path[0].id,
-        target=path[-1].id,
+        team_member=nodes.id(path[0]),
+        target=nodes.id(path[-1]),
         strength=strength,
         hops=len(path) - 1,
-        path=path,
+        path=tuple(nodes.ref(n) for n in path),
         reason=f"{'; '.join(hops)}: strength {score(strength)}.",
     )

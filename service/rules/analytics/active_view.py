@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
+from operator import attrgetter
 from typing import TypeVar
 
 from service.rules.account_graph import (
@@ -31,7 +33,7 @@ Arc = tuple[str, float]
 """(neighbour id, weight) in an adjacency list."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ActiveView:
     people: dict[str, Person]
     link_strength: dict[tuple[str, str], int]
@@ -42,14 +44,27 @@ class ActiveView:
     memberships: tuple[Membership, ...]
     team: dict[str, TeamMember]
     coverage: tuple[Coverage, ...]
-    influences_out: dict[str, tuple[Arc, ...]]
-    influences_in: dict[str, tuple[Arc, ...]]
     decision_makers: tuple[str, ...]
     """People holding DECISION_MAKER, by name then id."""
     covered: frozenset[str]
     memberships_of: dict[str, tuple[Membership, ...]]
     coverage_of: dict[str, tuple[Coverage, ...]]
     """Person id -> the coverage of that person."""
+
+    # Built on first use, once per view: not every analytic follows links.
+    @cached_property
+    def influences_out(self) -> dict[str, list[Arc]]:
+        return _adjacency(self.people, self.link_strength, reverse=False)
+
+    @cached_property
+    def influences_in(self) -> dict[str, list[Arc]]:
+        return _adjacency(self.people, self.link_strength, reverse=True)
+
+    @cached_property
+    def rank_of(self) -> dict[str, int]:
+        """Person id -> position in the order of `person_key`, so tie-breaks compare integers."""
+        ordered = sorted(self.people.values(), key=attrgetter("name", "id"))
+        return {person.id: position for position, person in enumerate(ordered)}
 
     def person(self, person_id: str) -> Person:
         return self.people[person_id]
@@ -58,10 +73,20 @@ class ActiveView:
         return self.people[person_id].name
 
     def sorted_ids(self, person_ids: Iterable[str]) -> list[str]:
-        return sorted(person_ids, key=lambda person_id: person_key(self.people[person_id]))
+        return sorted(person_ids, key=self.rank_of.__getitem__)
 
 
 def active_view(graph: AccountGraph) -> ActiveView:
+    """The snapshot without archived people and whatever touches them; built once per snapshot."""
+    cached = graph.memo.get("active_view")
+    if isinstance(cached, ActiveView):
+        return cached
+    view = _build_view(graph)
+    graph.memo["active_view"] = view
+    return view
+
+
+def _build_view(graph: AccountGraph) -> ActiveView:
     people = {person.id: person for person in graph.people if not person.archived}
     link_strength = _link_strengths(graph, people)
     team = {member.id: member for member in graph.team}
@@ -78,8 +103,6 @@ def active_view(graph: AccountGraph) -> ActiveView:
         memberships=memberships,
         team=team,
         coverage=coverage,
-        influences_out=_adjacency((source, target, strength) for (source, target), strength in link_strength.items()),
-        influences_in=_adjacency((target, source, strength) for (source, target), strength in link_strength.items()),
         decision_makers=tuple(
             sorted(
                 (p.id for p in people.values() if BuyingRole.DECISION_MAKER in p.buying_roles),
@@ -101,11 +124,14 @@ def _grouped(items: Iterable[T], person_of: Callable[[T], str]) -> dict[str, tup
 
 def _link_strengths(graph: AccountGraph, people: dict[str, Person]) -> dict[tuple[str, str], int]:
     strengths: dict[tuple[str, str], int] = {}
+    held = strengths.get
     for link in graph.links:
-        usable = link.source != link.target and link.strength >= MIN_STRENGTH_RATING
-        if usable and link.source in people and link.target in people:
-            pair = (link.source, link.target)
-            strengths[pair] = max(link.strength, strengths.get(pair, link.strength))
+        source, target, strength = link.source, link.target, link.strength
+        if strength >= MIN_STRENGTH_RATING and source != target and source in people and target in people:
+            pair = (source, target)
+            previous = held(pair)
+            if previous is None or strength > previous:
+                strengths[pair] = strength
     return strengths
 
 
@@ -119,8 +145,16 @@ def _merged_memberships(graph: AccountGraph, people: dict[str, Person]) -> tuple
     return tuple(Membership(person, circle, core) for (person, circle), core in core_by_pair.items())
 
 
-def _adjacency(arcs: Iterable[tuple[str, str, int]]) -> dict[str, tuple[Arc, ...]]:
-    lists: dict[str, list[Arc]] = {}
-    for origin, neighbour, strength in arcs:
-        lists.setdefault(origin, []).append((neighbour, rating_weight(strength)))
-    return {origin: tuple(arc_list) for origin, arc_list in lists.items()}
+def _adjacency(
+    people: dict[str, Person], link_strength: dict[tuple[str, str], int], *, reverse: bool
+) -> dict[str, list[Arc]]:
+    """Everyone's arcs in link order: to the targets of their links or, `reverse`, to their sources."""
+    weight = {strength: rating_weight(strength) for strength in set(link_strength.values())}
+    lists: dict[str, list[Arc]] = {person_id: [] for person_id in people}
+    if reverse:
+        for (source, target), strength in link_strength.items():
+            lists[target].append((source, weight[strength]))
+    else:
+        for (source, target), strength in link_strength.items():
+            lists[source].append((target, weight[strength]))
+    return lists

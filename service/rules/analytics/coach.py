@@ -4,18 +4,13 @@ liking us, old friendship, title and rank do not qualify anyone."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from service.rules.account_graph import AccountGraph, Person
 from service.rules.analytics.active_view import ActiveView, active_view
 from service.rules.analytics.describe import names, rating
 from service.rules.analytics.leverage import leverage_in
-from service.rules.analytics.network import (
-    Neighbours,
-    breadth_neighbours,
-    fewest_hop_path,
-    hop_distances,
-    introduction_neighbours,
-)
+from service.rules.analytics.network import Neighbours, Network, fewest_hop_path, hop_distances
 from service.rules.analytics.ordering import SortKey, person_key, tolerant_sorted
 from service.rules.analytics.policy import (
     COACH_CANDIDATE_STANCES,
@@ -50,50 +45,57 @@ def coach_candidates(graph: AccountGraph, first: int = DEFAULT_FIRST_COACHES) ->
     """Stance NEUTRAL or better, breadth >= 3, influence >= 3. Qualified first, then breadth x
     influence, then leverage (default max hops), then name."""
     validate_first(first)
-    return coach_candidates_in(active_view(graph))[:first]
+    return coach_candidates_in(active_view(graph), first)
 
 
-def coach_candidates_in(view: ActiveView) -> list[CoachCandidate]:
-    neighbours = breadth_neighbours(view)
-    introductions = _Introductions(view)
-    leverage = leverage_in(view, DEFAULT_MAX_HOPS)
-    candidates = [
-        _candidate(view, person, neighbours, introductions, leverage[person.id])
-        for person in view.people.values()
-        if _is_candidate(person, len(neighbours[person.id]))
-    ]
-    return tolerant_sorted(candidates, key=lambda c: _rank(view, c))
+def coach_candidates_in(
+    view: ActiveView, first: int | None = None, leverage: dict[str, float] | None = None
+) -> list[CoachCandidate]:
+    """The ranked candidates (the first `first` of them when given); `leverage` at the default max
+    hops when the caller already has it."""
+    network = Network(view, INTRODUCTION_TIE_KINDS)
+    leverage_of = leverage_in(view, DEFAULT_MAX_HOPS) if leverage is None else leverage
+    people = [person for person in view.people.values() if _is_candidate(person, network)]
+    ranked = tolerant_sorted(people, key=lambda p: _rank(p, network.breadth(p.id), leverage_of[p.id]))
+    chosen = ranked if first is None else ranked[:first]
+    # Circles, introductions and reasons only for the candidates returned.
+    introductions = _Introductions(view, network.introductions, [person.id for person in chosen])
+    return [_candidate(view, person, network, introductions, leverage_of[person.id]) for person in chosen]
 
 
-def _is_candidate(person: Person, breadth: int) -> bool:
+def _is_candidate(person: Person, network: Network) -> bool:
     return (
         person.stance in COACH_CANDIDATE_STANCES
-        and breadth >= COACH_MIN_BREADTH
         and influence_of(person) >= COACH_MIN_INFLUENCE
+        and network.breadth(person.id) >= COACH_MIN_BREADTH
     )
 
 
-def _rank(view: ActiveView, candidate: CoachCandidate) -> SortKey:
+def _rank(person: Person, breadth: int, leverage: float) -> SortKey:
     return (
-        0 if candidate.qualified else 1,
-        -candidate.breadth * candidate.influence,
-        -candidate.leverage,
-        *person_key(view.people[candidate.stakeholder]),
+        0 if person.stance in COACH_QUALIFIED_STANCES else 1,
+        -breadth * influence_of(person),
+        -leverage,
+        *person_key(person),
     )
 
 
-def circles_reached(view: ActiveView, person_id: str, neighbours: Neighbours) -> int:
-    reached = neighbours[person_id] | {person_id}
+def circles_reached(view: ActiveView, person_id: str, network: Network) -> int:
+    reached = network.neighbours(person_id) | {person_id}
     return len({m.circle for p in reached for m in view.memberships_of.get(p, ())})
 
 
 class _Introductions:
     """Fewest-hop introduction paths from anyone we cover, over links and bonding ties (any direction)."""
 
-    def __init__(self, view: ActiveView) -> None:
+    def __init__(self, view: ActiveView, neighbours: Neighbours, targets: list[str]) -> None:
         self._view = view
-        self._neighbours = introduction_neighbours(view, INTRODUCTION_TIE_KINDS)
-        self._distance = hop_distances(self._neighbours, view.sorted_ids(view.covered))
+        self._neighbours = neighbours
+        self._targets = [target for target in targets if target not in view.covered]
+
+    @cached_property
+    def _distance(self) -> dict[str, int]:
+        return hop_distances(self._neighbours, self._view.sorted_ids(self._view.covered), self._targets)
 
     def to(self, person_id: str) -> tuple[str, ...]:
         if person_id in self._view.covered:
@@ -102,12 +104,12 @@ class _Introductions:
 
 
 def _candidate(
-    view: ActiveView, person: Person, neighbours: Neighbours, introductions: _Introductions, leverage: float
+    view: ActiveView, person: Person, network: Network, introductions: _Introductions, leverage: float
 ) -> CoachCandidate:
     covered = person.id in view.covered
     via = introductions.to(person.id)
-    breadth = len(neighbours[person.id])
-    circles = circles_reached(view, person.id, neighbours)
+    breadth = network.breadth(person.id)
+    circles = circles_reached(view, person.id, network)
     qualified = person.stance in COACH_QUALIFIED_STANCES
     return CoachCandidate(
         stakeholder=person.id,

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
-from itertools import combinations
 
 from service.rules.account_graph import AccountGraph
 from service.rules.analytics.active_view import ActiveView, active_view
@@ -35,6 +33,9 @@ class SupporterConsolidation:
     isolated_supporters: tuple[IsolatedSupporter, ...]
 
 
+_NOBODY: frozenset[str] = frozenset()
+
+
 def supporter_consolidation(graph: AccountGraph, max_hops: int = DEFAULT_MAX_HOPS) -> SupporterConsolidation:
     """Supporter/mentor pairs with no bond, and supporters who influence no neutral.
 
@@ -46,40 +47,50 @@ def supporter_consolidation(graph: AccountGraph, max_hops: int = DEFAULT_MAX_HOP
     validate_max_hops(max_hops)
     view = active_view(graph)
     supporters = view.sorted_ids(p.id for p in view.people.values() if p.stance in SUPPORTIVE_STANCES)
-    bonded = _bonded_pairs(view)
-    pairs = tuple(
-        SupporterPair(a, b, f"{label(view, a)} and {label(view, b)} both support us but have no link or tie.")
-        for a, b in combinations(supporters, 2)
-        if frozenset((a, b)) not in bonded
-    )
+    bonded = _bonded_pairs(view, set(supporters))
+    labels = {s: label(view, s) for s in supporters}
+    unlinked: list[SupporterPair] = []
+    for index, a in enumerate(supporters):
+        partners, label_a = bonded.get(a, _NOBODY), labels[a]
+        unlinked += [
+            SupporterPair(a, b, f"{label_a} and {labels[b]} both support us but have no link or tie.")
+            for b in supporters[index + 1 :]
+            if b not in partners
+        ]
     isolated = tuple(
-        IsolatedSupporter(
-            s, f"{label(view, s)} supports us but influences no neutral stakeholder within {max_hops} hops."
-        )
+        IsolatedSupporter(s, f"{labels[s]} supports us but influences no neutral stakeholder within {max_hops} hops.")
         for s in supporters
         if not _reaches_neutral(view, s, max_hops)
     )
-    return SupporterConsolidation(pairs, isolated)
+    return SupporterConsolidation(tuple(unlinked), isolated)
 
 
-def _bonded_pairs(view: ActiveView) -> set[frozenset[str]]:
-    bonds = {frozenset(pair) for pair in view.link_strength}
-    bonds.update(frozenset((tie.a, tie.b)) for tie in view.ties if tie.kind in BONDING_TIE_KINDS)
+def _bonded_pairs(view: ActiveView, supporters: set[str]) -> dict[str, set[str]]:
+    """Supporter -> the supporters it shares a link (either way) or a bonding tie with."""
+    bonds: dict[str, set[str]] = {}
+    pairs = [*view.link_strength, *((tie.a, tie.b) for tie in view.ties if tie.kind in BONDING_TIE_KINDS)]
+    for a, b in pairs:
+        if a in supporters and b in supporters:
+            bonds.setdefault(a, set()).add(b)
+            bonds.setdefault(b, set()).add(a)
     return bonds
 
 
 def _reaches_neutral(view: ActiveView, source: str, max_hops: int) -> bool:
     """Breadth-first along influence links: hop counts only, strengths do not matter here."""
-    distance = {source: 0}
-    queue = deque([source])
-    while queue:
-        node = queue.popleft()
-        if distance[node] == max_hops:
-            continue
-        for neighbour, _ in view.influences_out.get(node, ()):
-            if neighbour not in distance:
-                if view.people[neighbour].stance is Stance.NEUTRAL:
-                    return True
-                distance[neighbour] = distance[node] + 1
-                queue.append(neighbour)
+    people, influences_out = view.people, view.influences_out
+    seen = {source}
+    frontier = [source]
+    for _ in range(max_hops):
+        following = []
+        for node in frontier:
+            for neighbour, _ in influences_out.get(node, ()):
+                if neighbour not in seen:
+                    if people[neighbour].stance is Stance.NEUTRAL:
+                        return True
+                    seen.add(neighbour)
+                    following.append(neighbour)
+        if not following:
+            return False
+        frontier = following
     return False

@@ -25,7 +25,7 @@ from service.rules.analytics.policy import (
     STRENGTH_SCALE,
     SUPPORTIVE_STANCES,
 )
-from service.rules.analytics.strongest_paths import BestPath
+from service.rules.analytics.strongest_paths import Search
 from service.rules.analytics.validation import validate_first, validate_max_hops
 from service.rules.analytics.weights import influence_of, rating_weight, step_rating
 from service.rules.enums import Stance
@@ -49,11 +49,7 @@ class ConversionTarget:
 class _Offer:
     converter: NodeRef
     strength: float
-    path: tuple[NodeRef, ...]
-
-    @property
-    def hops(self) -> int:
-        return len(self.path) - 1
+    hops: int
 
 
 def neutrals_to_convert(
@@ -89,29 +85,29 @@ def _conversion_targets(
     leverage = leverage_in(view, max_hops)
     wanted = set(target_stances)
     converters = [p.id for p in view.people.values() if p.stance in converter_stances]
+    candidates = [p for p in view.people.values() if p.stance in wanted and is_positive(leverage[p.id])]
     # One search from all converters at once: each target gets its strongest converter.
-    from_converters = strongest_paths_from_any(view, converters, max_hops)
-    rows: list[ConversionTarget] = []
-    for person in view.people.values():
-        if person.stance in wanted and is_positive(leverage[person.id]):
-            offers = _stakeholder_offers(from_converters.get(person.id))
-            if use_team:
-                offers += _team_offers(view, person.id)
-            rows.append(_row(view, person, leverage[person.id], _best(view, offers)))
-    ranked = tolerant_sorted(rows, key=lambda row: _target_rank(view, row))
-    return ranked[:first]
+    from_converters = strongest_paths_from_any(view, converters, max_hops, {p.id for p in candidates})
+    targets: list[tuple[Person, float, _Offer | None]] = []
+    for person in candidates:
+        offers = _stakeholder_offers(from_converters, person.id)
+        if use_team:
+            offers += _team_offers(view, person.id)
+        targets.append((person, leverage[person.id], _best(view, offers)))
+    ranked = tolerant_sorted(targets, key=lambda target: _target_rank(*target))
+    # Paths and reasons only for the rows returned.
+    return [_row(view, person, value, offer, from_converters) for person, value, offer in ranked[:first]]
 
 
-def _target_rank(view: ActiveView, row: ConversionTarget) -> SortKey:
-    person = view.people[row.stakeholder]
-    return (-row.leverage, -row.converter_strength, -influence_of(person), *person_key(person))
+def _target_rank(person: Person, leverage: float, offer: _Offer | None) -> SortKey:
+    return (-leverage, -(offer.strength if offer else 0.0), -influence_of(person), *person_key(person))
 
 
-def _stakeholder_offers(found: BestPath[str] | None) -> list[_Offer]:
-    if found is None:
+def _stakeholder_offers(from_converters: Search[str], target: str) -> list[_Offer]:
+    if target not in from_converters.best_layer:
         return []
-    path = tuple(NodeRef.stakeholder(p) for p in found.path)
-    return [_Offer(path[0], found.strength, path)]
+    converter = NodeRef.stakeholder(from_converters.origin(target))
+    return [_Offer(converter, from_converters.strength(target), from_converters.best_layer[target])]
 
 
 def _team_offers(view: ActiveView, target: str) -> list[_Offer]:
@@ -119,14 +115,14 @@ def _team_offers(view: ActiveView, target: str) -> list[_Offer]:
     for coverage in view.coverage_of.get(target, ()):
         strength = rating_weight(step_rating(coverage))
         if is_positive(strength):
-            member = NodeRef.team_member(coverage.team_member)
-            offers.append(_Offer(member, strength, (member, NodeRef.stakeholder(target))))
+            offers.append(_Offer(NodeRef.team_member(coverage.team_member), strength, 1))
     return offers
 
 
 def _best(view: ActiveView, offers: list[_Offer]) -> _Offer | None:
-    ranked = tolerant_sorted(offers, key=lambda offer: _offer_rank(view, offer))
-    return ranked[0] if ranked else None
+    if len(offers) < 2:
+        return offers[0] if offers else None
+    return tolerant_sorted(offers, key=lambda offer: _offer_rank(view, offer))[0]
 
 
 def _offer_rank(view: ActiveView, offer: _Offer) -> SortKey:
@@ -140,16 +136,27 @@ def _node_name(view: ActiveView, node: NodeRef) -> str:
     return view.name(node.id)
 
 
-def _row(view: ActiveView, person: Person, leverage: float, offer: _Offer | None) -> ConversionTarget:
+def _row(
+    view: ActiveView, person: Person, leverage: float, offer: _Offer | None, from_converters: Search[str]
+) -> ConversionTarget:
+    path = _path(person, offer, from_converters)
     return ConversionTarget(
         stakeholder=person.id,
         leverage=leverage,
         converter=offer.converter if offer else None,
         converter_strength=offer.strength if offer else 0.0,
         converter_hops=offer.hops if offer else 0,
-        path=offer.path if offer else (),
-        reason=f"{_why_target(view, person, leverage)} {_why_converter(view, person, offer)}",
+        path=path,
+        reason=f"{_why_target(view, person, leverage)} {_why_converter(view, person, offer, path)}",
     )
+
+
+def _path(person: Person, offer: _Offer | None, from_converters: Search[str]) -> tuple[NodeRef, ...]:
+    if offer is None:
+        return ()
+    if offer.converter.kind is NodeKind.TEAM_MEMBER:
+        return (offer.converter, NodeRef.stakeholder(person.id))
+    return tuple(NodeRef.stakeholder(p) for p in from_converters.path(person.id))
 
 
 def _why_target(view: ActiveView, person: Person, leverage: float) -> str:
@@ -157,7 +164,7 @@ def _why_target(view: ActiveView, person: Person, leverage: float) -> str:
     return f"{label(view, person.id)} is {person.stance.value} and {weight}."
 
 
-def _why_converter(view: ActiveView, person: Person, offer: _Offer | None) -> str:
+def _why_converter(view: ActiveView, person: Person, offer: _Offer | None, path: tuple[NodeRef, ...]) -> str:
     aim = "win them over" if person.stance is Stance.NEUTRAL else "move them toward neutral"
     if offer is None:
         return f"Nobody who could {aim} reaches them yet."
@@ -168,5 +175,5 @@ def _why_converter(view: ActiveView, person: Person, offer: _Offer | None) -> st
             f"relationship step {rating(coverage_step)}."
         )
     converter = view.people[offer.converter.id]
-    chain = influence_chain(view, [node.id for node in offer.path], offer.strength)
+    chain = influence_chain(view, [node.id for node in path], offer.strength)
     return f"To {aim}, use {converter.name} ({converter.stance.value}): {chain}."

@@ -60,7 +60,7 @@ def coverage_gaps(
         *_missing_buyer_types(view),
         *_core_access_gaps(view),
         *_single_thread_gaps(view),
-        *_coach_gaps(view),
+        *_coach_gaps(view, leverage),
     ]
     return tolerant_sorted(gaps, key=_rank)
 
@@ -216,9 +216,10 @@ def _single_thread_gaps(view: ActiveView) -> list[CoverageGap]:
     ]
 
 
-def _coach_gaps(view: ActiveView) -> list[CoverageGap]:
-    candidates = coach_candidates_in(view)
-    if any(candidate.qualified for candidate in candidates):
+def _coach_gaps(view: ActiveView, leverage: dict[str, float]) -> list[CoverageGap]:
+    # Qualified candidates rank first: if any is qualified, the best one is.
+    candidates = coach_candidates_in(view, first=1, leverage=leverage)
+    if candidates and candidates[0].qualified:
         return []
     best = f" Best prospect: {label(view, candidates[0].stakeholder)}." if candidates else ""
     return [

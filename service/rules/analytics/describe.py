@@ -32,12 +32,12 @@ def names(view: ActiveView, person_ids: Sequence[str]) -> str:
 def influence_chain(view: ActiveView, path: Sequence[str], strength: float) -> str:
     """`周敏 (财务总监) influences 山田浩二 directly, 5/5` or
     `王磊 (生产部经理) reaches 山田浩二 in 2 hops: 王磊 → 刘建华 → 山田浩二, 4/5 × 4/5 = 0.64`."""
+    people, link_strength = view.people, view.link_strength
     source, target = path[0], path[-1]
-    ratings = [rating(view.link_strength[(a, b)]) for a, b in zip(path, path[1:], strict=False)]
-    if len(ratings) == 1:
-        return f"{label(view, source)} influences {view.name(target)} directly, {ratings[0]}"
-    product = " × ".join(ratings)
+    if len(path) == 2:
+        return f"{label(view, source)} influences {people[target].name} directly, {rating(link_strength[(source, target)])}"
+    product = " × ".join([rating(link_strength[pair]) for pair in zip(path, path[1:], strict=False)])
     return (
-        f"{label(view, source)} reaches {view.name(target)} in {len(ratings)} hops: "
-        f"{names(view, path)}, {product} = {score(strength)}"
+        f"{label(view, source)} reaches {people[target].name} in {len(path) - 1} hops: "
+        f"{ARROW.join([people[person_id].name for person_id in path])}, {product} = {score(strength)}"
     )

@@ -6,11 +6,10 @@ targets it serves.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 
 from service.rules.analytics.active_view import ActiveView
-from service.rules.analytics.ordering import person_key
-from service.rules.analytics.strongest_paths import BestPath, Rank, strongest_paths_from
+from service.rules.analytics.strongest_paths import BestPath, Search, search_from
 
 
 def strongest_paths_to(view: ActiveView, targets: Collection[str], max_hops: int) -> dict[str, BestPath[str]]:
@@ -18,18 +17,32 @@ def strongest_paths_to(view: ActiveView, targets: Collection[str], max_hops: int
 
     Searches backwards from the targets over reversed links. Ties: fewer hops, then target by name, id.
     """
-    backwards = strongest_paths_from(targets, view.influences_in, max_hops, _ranker(view))
-    return {
-        source: BestPath(found.strength, found.hops, tuple(reversed(found.path))) for source, found in backwards.items()
-    }
+    backwards = search_to(view, targets, max_hops)
+    return {source: _forwards(backwards, source) for source in backwards.best_layer}
 
 
-def strongest_paths_from_any(view: ActiveView, sources: Collection[str], max_hops: int) -> dict[str, BestPath[str]]:
-    """For every stakeholder outside `sources` reached by one: the strongest path (source .. stakeholder).
+def search_to(
+    view: ActiveView, targets: Collection[str], max_hops: int, only: Collection[str] | None = None
+) -> Search[str]:
+    """`strongest_paths_to` (for the stakeholders in `only`, if given) without building the paths;
+    `Search.walk_back` gives them stakeholder .. target."""
+    return search_from(targets, view.influences_in, max_hops, view.rank_of.__getitem__, only)
+
+
+def strongest_strengths_to(view: ActiveView, targets: Collection[str], max_hops: int) -> dict[str, float]:
+    """The strengths of `strongest_paths_to`, without the paths."""
+    return search_to(view, targets, max_hops).strengths()
+
+
+def strongest_paths_from_any(
+    view: ActiveView, sources: Collection[str], max_hops: int, only: Collection[str] | None = None
+) -> Search[str]:
+    """For every stakeholder outside `sources` reached by one (of `only`, if given): the strongest path
+    (source .. stakeholder).
 
     Ties: fewer hops, then source by name, id.
     """
-    return strongest_paths_from(sources, view.influences_out, max_hops, _ranker(view))
+    return search_from(sources, view.influences_out, max_hops, view.rank_of.__getitem__, only)
 
 
 def strongest_paths_among(view: ActiveView, targets: Collection[str], max_hops: int) -> dict[str, BestPath[str]]:
@@ -37,14 +50,12 @@ def strongest_paths_among(view: ActiveView, targets: Collection[str], max_hops: 
     best = strongest_paths_to(view, targets, max_hops)
     for target in targets:
         others = [other for other in targets if other != target]
-        found = strongest_paths_to(view, others, max_hops).get(target) if others else None
-        if found is not None:
-            best[target] = found
+        if others:
+            backwards = search_to(view, others, max_hops, only=(target,))
+            if target in backwards.best_layer:
+                best[target] = _forwards(backwards, target)
     return best
 
 
-def _ranker(view: ActiveView) -> Callable[[str], Rank]:
-    def rank(person_id: str) -> Rank:
-        return person_key(view.people[person_id])
-
-    return rank
+def _forwards(backwards: Search[str], source: str) -> BestPath[str]:
+    return BestPath(backwards.strength(source), backwards.best_layer[source], backwards.walk_back(source))

@@ -16,15 +16,22 @@ from service.rules.analytics.policy import (
 from service.rules.analytics.weights import influence_of
 from service.rules.enums import BuyerType, BuyingRole
 
+_KEY_ROLES = tuple(role for role in BuyingRole if role in KEY_PERSON_ROLES)
+_KEY_BUYER_TYPES = tuple(kind for kind in BuyerType if kind in KEY_PERSON_BUYER_TYPES)
+"""In declaration order, like the grounds they name."""
+
 
 def key_person_grounds(view: ActiveView, person: Person) -> list[str]:
     """Why `person` is a key person, in words; empty when they are not one."""
-    grounds = [role.value for role in BuyingRole if role in person.buying_roles & KEY_PERSON_ROLES]
-    grounds += [f"{kind.value} buyer" for kind in BuyerType if kind in person.buyer_types & KEY_PERSON_BUYER_TYPES]
+    roles, types = person.buying_roles, person.buyer_types
+    grounds = [role.value for role in _KEY_ROLES if role in roles] if roles else []
+    if types:
+        grounds += [f"{kind.value} buyer" for kind in _KEY_BUYER_TYPES if kind in types]
     if influence_of(person) >= KEY_PERSON_MIN_INFLUENCE:
         grounds.append(f"influence {rating(influence_of(person))}")
-    core_circles = sorted(view.circles[m.circle].name for m in view.memberships_of.get(person.id, ()) if m.core)
-    grounds += [f"core of {name}" for name in core_circles]
+    memberships = view.memberships_of.get(person.id)
+    if memberships:
+        grounds += [f"core of {name}" for name in sorted(view.circles[m.circle].name for m in memberships if m.core)]
     if person.contact_tier in KEY_PERSON_CONTACT_TIERS:
         grounds.append(f"{person.contact_tier.value} contact tier")
     return grounds

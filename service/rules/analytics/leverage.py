@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from service.rules.account_graph import AccountGraph
 from service.rules.analytics.active_view import ActiveView, active_view
-from service.rules.analytics.influence_paths import strongest_paths_to
+from service.rules.analytics.influence_paths import strongest_strengths_to
 from service.rules.analytics.policy import DEFAULT_MAX_HOPS
 from service.rules.analytics.validation import validate_max_hops
 
@@ -17,8 +17,5 @@ def leverage(graph: AccountGraph, max_hops: int = DEFAULT_MAX_HOPS) -> dict[str,
 
 def leverage_in(view: ActiveView, max_hops: int) -> dict[str, float]:
     decision_makers = set(view.decision_makers)
-    best = strongest_paths_to(view, decision_makers, max_hops)
-    return {
-        person_id: 1.0 if person_id in decision_makers else (best[person_id].strength if person_id in best else 0.0)
-        for person_id in view.people
-    }
+    best = strongest_strengths_to(view, decision_makers, max_hops)
+    return {person_id: 1.0 if person_id in decision_makers else best.get(person_id, 0.0) for person_id in view.people}

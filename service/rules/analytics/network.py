@@ -2,50 +2,66 @@
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 
 from service.rules.analytics.active_view import ActiveView
-from service.rules.analytics.ordering import person_key
 from service.rules.enums import TieKind
 
 Neighbours = dict[str, set[str]]
 
 
-def breadth_neighbours(view: ActiveView) -> Neighbours:
-    """Others joined to each person by an influence link (either way), a tie of any kind or a
-    reporting line (either way)."""
-    pairs = list(view.link_strength)
-    pairs += [(tie.a, tie.b) for tie in view.ties]
-    pairs += [(line.person, line.manager) for line in view.reporting_lines]
-    return _undirected(view, pairs)
+class Network:
+    """Each person's breadth and introduction neighbours, with one walk over the links for both: the
+    breadth neighbours are the introduction ones plus those joined by another kind of tie or a
+    reporting line, kept apart as they are few."""
+
+    def __init__(self, view: ActiveView, introduction_tie_kinds: Collection[TieKind]) -> None:
+        self.introductions = introduction_neighbours(view, introduction_tie_kinds)
+        self._others: Neighbours = {}
+        pairs = [(tie.a, tie.b) for tie in view.ties if tie.kind not in introduction_tie_kinds]
+        pairs += [(line.person, line.manager) for line in view.reporting_lines]
+        for a, b in pairs:
+            self._others.setdefault(a, set()).add(b)
+            self._others.setdefault(b, set()).add(a)
+
+    def breadth(self, person_id: str) -> int:
+        """How many breadth neighbours `person_id` has."""
+        found = self.introductions[person_id]
+        others = self._others.get(person_id)
+        return len(found) + len(others - found) if others else len(found)
+
+    def neighbours(self, person_id: str) -> set[str]:
+        """The breadth neighbours of `person_id`: a new set."""
+        return self.introductions[person_id] | self._others.get(person_id, set())
 
 
 def introduction_neighbours(view: ActiveView, tie_kinds: Collection[TieKind]) -> Neighbours:
     """Others joined by an influence link (either way) or a tie of one of `tie_kinds`."""
-    pairs = list(view.link_strength)
-    pairs += [(tie.a, tie.b) for tie in view.ties if tie.kind in tie_kinds]
-    return _undirected(view, pairs)
-
-
-def _undirected(view: ActiveView, pairs: Iterable[tuple[str, str]]) -> Neighbours:
     neighbours: Neighbours = {person_id: set() for person_id in view.people}
-    for a, b in pairs:
-        neighbours[a].add(b)
-        neighbours[b].add(a)
+    for pairs in (view.link_strength, [(tie.a, tie.b) for tie in view.ties if tie.kind in tie_kinds]):
+        for a, b in pairs:
+            neighbours[a].add(b)
+            neighbours[b].add(a)
     return neighbours
 
 
-def hop_distances(neighbours: Neighbours, sources: Collection[str]) -> dict[str, int]:
-    """Fewest hops from the nearest of `sources` to every node reachable from them."""
+def hop_distances(neighbours: Neighbours, sources: Collection[str], targets: Collection[str] = ()) -> dict[str, int]:
+    """Fewest hops from the nearest of `sources` to every node reachable from them; given `targets`,
+    only as far as the farthest of them, which is all `fewest_hop_path` needs to reach them."""
     distance = dict.fromkeys(sources, 0)
-    queue = deque(sources)
-    while queue:
-        node = queue.popleft()
-        for neighbour in neighbours[node]:
-            if neighbour not in distance:
-                distance[neighbour] = distance[node] + 1
-                queue.append(neighbour)
+    missing = set(targets).difference(distance)
+    frontier = list(distance)
+    hops = 0
+    while frontier and (missing or not targets):
+        hops += 1
+        reached = []
+        for node in frontier:
+            for neighbour in neighbours[node]:
+                if neighbour not in distance:
+                    distance[neighbour] = hops
+                    reached.append(neighbour)
+        missing.difference_update(reached)
+        frontier = reached
     return distance
 
 
@@ -60,6 +76,6 @@ def fewest_hop_path(view: ActiveView, neighbours: Neighbours, distance: dict[str
     path = [target]
     while distance[path[-1]] > 0:
         nearer = (n for n in neighbours[path[-1]] if distance.get(n) == distance[path[-1]] - 1)
-        path.append(min(nearer, key=lambda n: person_key(view.people[n])))
+        path.append(min(nearer, key=view.rank_of.__getitem__))
     path.reverse()
     return tuple(path)

@@ -39,7 +39,10 @@ def simulate(graph: AccountGraph, changes: StanceChanges) -> Simulation:
             )
     new_stances = dict(pairs)
     after = active_view(
-        replace(graph, people=tuple(replace(p, stance=new_stances.get(p.id, p.stance)) for p in graph.people))
+        replace(
+            graph,
+            people=tuple(replace(p, stance=new_stances[p.id]) if p.id in new_stances else p for p in graph.people),
+        )
     )
     return Simulation(
         support_score_before=support_score_in(before),
