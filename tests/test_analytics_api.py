@@ -138,3 +138,21 @@ async def test_all_analytics_in_one_request_load_one_snapshot(
         gm=gm,
     )
     assert query_count.value == 2  # the account and its one snapshot, shared by every analytic
+
+
+async def test_stakeholders_named_by_analytics_load_in_one_batch(
+    demo: GraphQLClient, query_count: QueryCounterView
+) -> None:
+    gm = await person_id(demo, "山田浩二")
+    query_count.reset()
+    account = await account_data(
+        demo,
+        """influencers(maxHops: 6) { path { name } } powerMap { unaffiliated { name } circles { circle { name } } }
+           coverageGaps { stakeholder { name } } coachCandidates { introducedVia { name } }
+           neutralsToConvert { path { ... on Stakeholder { name } ... on TeamMember { name } } }
+           accessPaths(to: $gm) { path { id } }""",
+        gm=gm,
+    )
+    assert len(account["influencers"]) == 14  # everyone but 许静, who influences nobody
+    # the account, its snapshot, every stakeholder named (one batch), every circle named (one batch)
+    assert query_count.value == 4

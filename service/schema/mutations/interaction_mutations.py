@@ -21,7 +21,6 @@ from service.schema.context import Context
 from service.schema.enums import InteractionType
 from service.schema.errors import UserError
 from service.schema.ids import encode_id
-from service.schema.types.interaction import Interaction
 from service.schema.mutations.support import (
     Call,
     ExternalIdInput,
@@ -31,6 +30,7 @@ from service.schema.mutations.support import (
     optional_id_arg,
     run_write,
 )
+from service.schema.types.interaction import Interaction
 
 
 @strawberry.input

@@ -5,6 +5,7 @@ Every analytic field of one request shares one snapshot of the account, loaded i
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -28,7 +29,7 @@ from service.schema.enums import BuyerType, BuyingRole, GapKind, Stance
 from service.schema.errors import ClientError
 from service.schema.ids import require_raw_id
 from service.schema.types.common import Node
-from service.schema.types.links import load_stakeholder
+from service.schema.types.links import load_stakeholder, load_stakeholders
 from service.schema.types.stakeholder import Stakeholder
 
 if TYPE_CHECKING:
@@ -44,8 +45,11 @@ Converter = Annotated[
 ]
 
 
-async def _stakeholders(info: strawberry.Info[Context], ids: Sequence[str]) -> list[Stakeholder]:
-    return [await load_stakeholder(info, i) for i in ids]
+async def _nodes(info: strawberry.Info[Context], refs: Sequence[NodeRef]) -> list[Node]:
+    """Path members in order; stakeholders in one batch, team members through their loader."""
+    people = iter(await load_stakeholders(info, [r.id for r in refs if r.kind is NodeKind.STAKEHOLDER]))
+    team = iter(await asyncio.gather(*(_team_member(info, r.id) for r in refs if r.kind is NodeKind.TEAM_MEMBER)))
+    return [next(team) if r.kind is NodeKind.TEAM_MEMBER else next(people) for r in refs]
 
 
 async def _team_member(info: strawberry.Info[Context], raw_id: str) -> TeamMember:
@@ -85,7 +89,7 @@ class InfluencePath:
 
     @strawberry.field(description="Stakeholders from influencer to target, both included.")
     async def path(self, info: strawberry.Info[Context]) -> list[Stakeholder]:
-        return await _stakeholders(info, self.row.path)
+        return await load_stakeholders(info, self.row.path)
 
 
 @strawberry.type
@@ -109,7 +113,7 @@ class ConversionTarget:
 
     @strawberry.field(description="From the converter to the target, both included.")
     async def path(self, info: strawberry.Info[Context]) -> list[Node]:
-        return [await _node(info, ref) for ref in self.row.path]
+        return await _nodes(info, self.row.path)
 
 
 @strawberry.type
@@ -157,7 +161,7 @@ class SupporterConsolidation:
 
     @strawberry.field
     async def isolated_supporters(self, info: strawberry.Info[Context]) -> list[Stakeholder]:
-        return await _stakeholders(info, [s.stakeholder for s in self.result.isolated_supporters])
+        return await load_stakeholders(info, [s.stakeholder for s in self.result.isolated_supporters])
 
 
 @strawberry.type
@@ -178,7 +182,7 @@ class CoachCandidate:
         description="Empty when we already cover the candidate; else from a covered stakeholder to the candidate."
     )
     async def introduced_via(self, info: strawberry.Info[Context]) -> list[Stakeholder]:
-        return await _stakeholders(info, self.row.introduced_via)
+        return await load_stakeholders(info, self.row.introduced_via)
 
 
 @strawberry.type
@@ -221,7 +225,7 @@ class PowerMap:
 
     @strawberry.field
     async def unaffiliated(self, info: strawberry.Info[Context]) -> list[Stakeholder]:
-        return await _stakeholders(info, self.result.unaffiliated)
+        return await load_stakeholders(info, self.result.unaffiliated)
 
 
 @strawberry.type
@@ -241,7 +245,7 @@ class AccessPath:
 
     @strawberry.field(description="From the team member to the target, both included.")
     async def path(self, info: strawberry.Info[Context]) -> list[Node]:
-        return [await _node(info, ref) for ref in self.row.path]
+        return await _nodes(info, self.row.path)
 
 
 @strawberry.input

@@ -12,7 +12,7 @@ from service.schema.enums import InteractionType
 from service.schema.ids import encode_id
 from service.schema.types.account import Account
 from service.schema.types.common import Node
-from service.schema.types.links import load_stakeholder
+from service.schema.types.links import load_stakeholders
 from service.schema.types.stakeholder import Stakeholder
 from service.schema.types.team import TeamMember, load_team_member
 
@@ -52,5 +52,5 @@ class Interaction(Node):
 
     @strawberry.field(description="The stakeholders met, by name.")
     async def stakeholders(self, info: strawberry.Info[Context]) -> list[Stakeholder]:
-        met = [await load_stakeholder(info, raw) for raw in self.stakeholder_ids]
+        met = await load_stakeholders(info, self.stakeholder_ids)
         return sorted(met, key=lambda s: (s.name, s.raw_id))

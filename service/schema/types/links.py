@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import strawberry
 
 from service.rules import models
@@ -12,14 +14,19 @@ from service.schema.types.common import Node
 from service.schema.types.stakeholder import Stakeholder
 
 
-async def load_stakeholder(info: strawberry.Info[Context], raw_id: str) -> Stakeholder:
-    """The stakeholder's GraphQL object, built once per request however many rows name them."""
+async def load_stakeholders(info: strawberry.Info[Context], raw_ids: Sequence[str]) -> list[Stakeholder]:
+    """The stakeholders' GraphQL objects, in one batch, each built once per request however many rows name them."""
     built = info.context.built_stakeholders
-    if raw_id not in built:
-        found = await info.context.loaders.stakeholder.load(raw_id)
-        assert found is not None, "links only join stored stakeholders"
-        built[raw_id] = Stakeholder.from_domain(found)
-    return built[raw_id]
+    missing = [raw_id for raw_id in dict.fromkeys(raw_ids) if raw_id not in built]
+    if missing:
+        for raw_id, found in zip(missing, await info.context.loaders.stakeholder.load_many(missing), strict=True):
+            assert found is not None, "links only join stored stakeholders"
+            built[raw_id] = Stakeholder.from_domain(found)
+    return [built[raw_id] for raw_id in raw_ids]
+
+
+async def load_stakeholder(info: strawberry.Info[Context], raw_id: str) -> Stakeholder:
+    return (await load_stakeholders(info, [raw_id]))[0]
 
 
 @strawberry.type
