@@ -54,7 +54,7 @@ CALL (key) {
     + """
   RETURN s ORDER BY s.name, s.id LIMIT $limit
 }
-RETURN key.index AS index, collect(s {.*}) AS items
+RETURN key.index AS index, collect(s {.*, createdAt: null, updatedAt: s.updatedAt.epochMillis}) AS items
 """
 )
 
@@ -69,7 +69,7 @@ CALL (key) {
     + """
   RETURN s ORDER BY s.name DESC, s.id DESC LIMIT $limit
 }
-RETURN key.index AS index, collect(s {.*}) AS items
+RETURN key.index AS index, collect(s {.*, createdAt: null, updatedAt: s.updatedAt.epochMillis}) AS items
 """
 )
 
@@ -95,7 +95,7 @@ MATCH (a:Account {workspaceId: $ws})
 WHERE ($name IS NULL OR a.name > $name OR (a.name = $name AND a.id > $id)) AND """
     + ACCOUNT_FILTER
     + """
-RETURN a {.*} AS item ORDER BY a.name, a.id LIMIT $limit
+RETURN a {.*, createdAt: null, updatedAt: a.updatedAt.epochMillis} AS item ORDER BY a.name, a.id LIMIT $limit
 """
 )
 
@@ -105,7 +105,7 @@ MATCH (a:Account {workspaceId: $ws})
 WHERE ($name IS NULL OR a.name < $name OR (a.name = $name AND a.id < $id)) AND """
     + ACCOUNT_FILTER
     + """
-RETURN a {.*} AS item ORDER BY a.name DESC, a.id DESC LIMIT $limit
+RETURN a {.*, createdAt: null, updatedAt: a.updatedAt.epochMillis} AS item ORDER BY a.name DESC, a.id DESC LIMIT $limit
 """
 )
 

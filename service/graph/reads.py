@@ -34,44 +34,44 @@ Tx = AsyncManagedTransaction
 ACCOUNTS_BY_IDS: LiteralString = """
 UNWIND $ids AS id
 MATCH (n:Account {workspaceId: $ws, id: id})
-RETURN id AS key, n {.*} AS item
+RETURN id AS key, n {.*, createdAt: null, updatedAt: n.updatedAt.epochMillis} AS item
 """
 
 STAKEHOLDERS_BY_IDS: LiteralString = """
 UNWIND $ids AS id
 MATCH (n:Stakeholder {workspaceId: $ws, id: id})
-RETURN id AS key, n {.*} AS item
+RETURN id AS key, n {.*, createdAt: null, updatedAt: n.updatedAt.epochMillis} AS item
 """
 
 CIRCLES_BY_IDS: LiteralString = """
 UNWIND $ids AS id
 MATCH (n:Circle {workspaceId: $ws, id: id})
-RETURN id AS key, n {.*} AS item
+RETURN id AS key, n {.*, createdAt: null, updatedAt: n.updatedAt.epochMillis} AS item
 """
 
 TEAM_MEMBERS_BY_IDS: LiteralString = """
 UNWIND $ids AS id
 MATCH (n:TeamMember {workspaceId: $ws, id: id})
-RETURN id AS key, n {.*} AS item
+RETURN id AS key, n {.*, createdAt: null, updatedAt: n.updatedAt.epochMillis} AS item
 """
 
 INFLUENCES_BY_IDS: LiteralString = """
 UNWIND $ids AS id
 MATCH (a:Stakeholder)-[r:INFLUENCES {id: id}]->(b:Stakeholder)
 WHERE r.workspaceId = $ws
-RETURN id AS key, r {.*, from: a.id, to: b.id} AS item
+RETURN id AS key, r {.*, createdAt: null, updatedAt: null, from: a.id, to: b.id} AS item
 """
 
 TIES_BY_IDS: LiteralString = """
 UNWIND $ids AS id
 MATCH (a:Stakeholder)-[r:TIE {id: id}]->(b:Stakeholder)
 WHERE r.workspaceId = $ws
-RETURN id AS key, r {.*, a: a.id, b: b.id} AS item
+RETURN id AS key, r {.*, createdAt: null, updatedAt: null, a: a.id, b: b.id} AS item
 """
 
 ACCOUNT_BY_EXTERNAL_ID: LiteralString = """
 MATCH (:AccountRef {workspaceId: $ws, source: $source, externalId: $externalId})-[:IDENTIFIES]->(n:Account)
-RETURN n {.*} AS item
+RETURN n {.*, createdAt: null, updatedAt: n.updatedAt.epochMillis} AS item
 """
 
 ACCOUNT_EXTERNAL_IDS: LiteralString = """
@@ -96,13 +96,13 @@ DECISION_MAKERS_BY_ACCOUNT: LiteralString = """
 UNWIND $ids AS id
 MATCH (n:Stakeholder {workspaceId: $ws, accountId: id})
 WHERE NOT n.archived AND 'DECISION_MAKER' IN n.buyingRoles
-RETURN id AS key, n {.*} AS item ORDER BY n.name, n.id
+RETURN id AS key, n {.*, createdAt: null, updatedAt: n.updatedAt.epochMillis} AS item ORDER BY n.name, n.id
 """
 
 CIRCLES_BY_ACCOUNT: LiteralString = """
 UNWIND $ids AS id
 MATCH (n:Circle {workspaceId: $ws, accountId: id})
-RETURN id AS key, n {.*} AS item ORDER BY n.name, n.id
+RETURN id AS key, n {.*, createdAt: null, updatedAt: n.updatedAt.epochMillis} AS item ORDER BY n.name, n.id
 """
 
 TEAM_BY_ACCOUNT: LiteralString = """
@@ -115,35 +115,35 @@ CALL (id) {
   WHERE NOT s.archived
   RETURN t
 }
-RETURN id AS key, t {.*} AS item ORDER BY t.name, t.id
+RETURN id AS key, t {.*, createdAt: null, updatedAt: t.updatedAt.epochMillis} AS item ORDER BY t.name, t.id
 """
 
 INFLUENCES_BY_ACCOUNT: LiteralString = """
 UNWIND $ids AS id
 MATCH (a:Stakeholder {workspaceId: $ws, accountId: id})-[r:INFLUENCES]->(b:Stakeholder)
 WHERE NOT a.archived AND NOT b.archived
-RETURN id AS key, r {.*, from: a.id, to: b.id} AS item ORDER BY a.name, b.name, r.id
+RETURN id AS key, r {.*, createdAt: null, updatedAt: null, from: a.id, to: b.id} AS item ORDER BY a.name, b.name, r.id
 """
 
 TIES_BY_ACCOUNT: LiteralString = """
 UNWIND $ids AS id
 MATCH (a:Stakeholder {workspaceId: $ws, accountId: id})-[r:TIE]->(b:Stakeholder)
 WHERE NOT a.archived AND NOT b.archived
-RETURN id AS key, r {.*, a: a.id, b: b.id} AS item ORDER BY r.kind, a.name, b.name, r.id
+RETURN id AS key, r {.*, createdAt: null, updatedAt: null, a: a.id, b: b.id} AS item ORDER BY r.kind, a.name, b.name, r.id
 """
 
 MANAGER_BY_STAKEHOLDER: LiteralString = """
 UNWIND $ids AS id
 MATCH (:Stakeholder {workspaceId: $ws, id: id})-[:REPORTS_TO]->(m:Stakeholder)
 WHERE NOT m.archived
-RETURN id AS key, m {.*} AS item
+RETURN id AS key, m {.*, createdAt: null, updatedAt: m.updatedAt.epochMillis} AS item
 """
 
 DIRECT_REPORTS_BY_STAKEHOLDER: LiteralString = """
 UNWIND $ids AS id
 MATCH (:Stakeholder {workspaceId: $ws, id: id})<-[:REPORTS_TO]-(n:Stakeholder)
 WHERE NOT n.archived
-RETURN id AS key, n {.*} AS item ORDER BY n.name, n.id
+RETURN id AS key, n {.*, createdAt: null, updatedAt: n.updatedAt.epochMillis} AS item ORDER BY n.name, n.id
 """
 
 MEMBERSHIPS_BY_STAKEHOLDER: LiteralString = """
@@ -163,28 +163,28 @@ RIVALS_BY_CIRCLE: LiteralString = """
 UNWIND $ids AS id
 MATCH (:Circle {workspaceId: $ws, id: id})-[:RIVAL_OF]-(c:Circle)
 WITH DISTINCT id, c ORDER BY c.name, c.id
-RETURN id AS key, c {.*} AS item
+RETURN id AS key, c {.*, createdAt: null, updatedAt: c.updatedAt.epochMillis} AS item
 """
 
 ALLIES_BY_CIRCLE: LiteralString = """
 UNWIND $ids AS id
 MATCH (:Circle {workspaceId: $ws, id: id})-[:ALLIED_WITH]-(c:Circle)
 WITH DISTINCT id, c ORDER BY c.name, c.id
-RETURN id AS key, c {.*} AS item
+RETURN id AS key, c {.*, createdAt: null, updatedAt: c.updatedAt.epochMillis} AS item
 """
 
 INFLUENCES_FROM_STAKEHOLDER: LiteralString = """
 UNWIND $ids AS id
 MATCH (a:Stakeholder {workspaceId: $ws, id: id})-[r:INFLUENCES]->(b:Stakeholder)
 WHERE NOT b.archived
-RETURN id AS key, r {.*, from: a.id, to: b.id} AS item ORDER BY r.strength DESC, b.name, r.id
+RETURN id AS key, r {.*, createdAt: null, updatedAt: null, from: a.id, to: b.id} AS item ORDER BY r.strength DESC, b.name, r.id
 """
 
 INFLUENCES_TO_STAKEHOLDER: LiteralString = """
 UNWIND $ids AS id
 MATCH (a:Stakeholder)-[r:INFLUENCES]->(b:Stakeholder {workspaceId: $ws, id: id})
 WHERE NOT a.archived
-RETURN id AS key, r {.*, from: a.id, to: b.id} AS item ORDER BY r.strength DESC, a.name, r.id
+RETURN id AS key, r {.*, createdAt: null, updatedAt: null, from: a.id, to: b.id} AS item ORDER BY r.strength DESC, a.name, r.id
 """
 
 TIES_OF_STAKEHOLDER: LiteralString = """
@@ -192,7 +192,7 @@ UNWIND $ids AS id
 MATCH (s:Stakeholder {workspaceId: $ws, id: id})-[r:TIE]-(other:Stakeholder)
 WHERE NOT other.archived
 WITH id, r, startNode(r) AS a, endNode(r) AS b, other
-RETURN id AS key, r {.*, a: a.id, b: b.id} AS item ORDER BY r.kind, other.name, r.id
+RETURN id AS key, r {.*, createdAt: null, updatedAt: null, a: a.id, b: b.id} AS item ORDER BY r.kind, other.name, r.id
 """
 
 COVERAGE_OF_STAKEHOLDER: LiteralString = """
@@ -202,7 +202,7 @@ CALL (t, s) {
   MATCH (t)<-[:BY]-(i:Interaction)-[:MET]->(s)
   RETURN max(i.at) AS lastContactAt
 }
-RETURN id AS key, c {.*, teamMember: t.id, stakeholder: s.id, lastContactAt: lastContactAt} AS item
+RETURN id AS key, c {.*, createdAt: null, updatedAt: null, teamMember: t.id, stakeholder: s.id, lastContactAt: lastContactAt} AS item
 ORDER BY t.name, t.id
 """
 
@@ -214,7 +214,7 @@ CALL (t, s) {
   MATCH (t)<-[:BY]-(i:Interaction)-[:MET]->(s)
   RETURN max(i.at) AS lastContactAt
 }
-RETURN id AS key, c {.*, teamMember: t.id, stakeholder: s.id, lastContactAt: lastContactAt} AS item
+RETURN id AS key, c {.*, createdAt: null, updatedAt: null, teamMember: t.id, stakeholder: s.id, lastContactAt: lastContactAt} AS item
 ORDER BY s.name, s.id
 """
 

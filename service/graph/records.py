@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -47,9 +47,14 @@ def _enum(kind: type[E], value: Any) -> E | None:
 
 
 def native_datetime(value: Any) -> datetime | None:
-    """Neo4j's DateTime -> an aware `datetime` (None stays None)."""
+    """Neo4j's DateTime, or epoch milliseconds, -> an aware `datetime` (None stays None).
+
+    Bulk reads return epoch milliseconds: the driver's DateTime hydration costs ~0.15 ms a value.
+    """
     if value is None:
         return None
+    if isinstance(value, int):
+        return datetime.fromtimestamp(value / 1000, UTC)
     native: datetime = value.to_native() if hasattr(value, "to_native") else value
     return native
 
