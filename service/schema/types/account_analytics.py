@@ -1,12 +1,14 @@
 """The strategy analytics of an account (DOMAIN.md, "Analytics"), computed by `service.rules.analytics`.
 
 Every analytic field of one request shares one snapshot of the account, loaded in one round trip.
+Result rows name people, team members and circles by id; each analytic loads the ones its rows name
+in one batch per kind, and only when the client selected them, so rows resolve without awaiting.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
@@ -28,8 +30,9 @@ from service.schema.context import Context
 from service.schema.enums import BuyerType, BuyingRole, GapKind, Stance
 from service.schema.errors import ClientError
 from service.schema.ids import require_raw_id
+from service.schema.selection import selected_paths
 from service.schema.types.common import Node
-from service.schema.types.links import load_stakeholder, load_stakeholders
+from service.schema.types.links import load_stakeholders
 from service.schema.types.stakeholder import Stakeholder
 
 if TYPE_CHECKING:
@@ -45,23 +48,55 @@ Converter = Annotated[
 ]
 
 
-async def _nodes(info: strawberry.Info[Context], refs: Sequence[NodeRef]) -> list[Node]:
-    """Path members in order; stakeholders in one batch, team members through their loader."""
-    people = iter(await load_stakeholders(info, [r.id for r in refs if r.kind is NodeKind.STAKEHOLDER]))
-    team = iter(await asyncio.gather(*(_team_member(info, r.id) for r in refs if r.kind is NodeKind.TEAM_MEMBER)))
-    return [next(team) if r.kind is NodeKind.TEAM_MEMBER else next(people) for r in refs]
+@dataclass
+class Refs:
+    """The objects an analytic's rows name, loaded once for all rows."""
+
+    people: dict[str, Stakeholder] = field(default_factory=dict)
+    team: dict[str, TeamMember] = field(default_factory=dict)
+    circles: dict[str, PoliticalCircle] = field(default_factory=dict)
+
+    def node(self, ref: NodeRef) -> Node:
+        return self.team[ref.id] if ref.kind is NodeKind.TEAM_MEMBER else self.people[ref.id]
+
+    def nodes(self, refs: Iterable[NodeRef]) -> list[Node]:
+        return [self.node(ref) for ref in refs]
 
 
-async def _team_member(info: strawberry.Info[Context], raw_id: str) -> TeamMember:
-    from service.schema.types.team import load_team_member
+async def load_refs(
+    info: strawberry.Info[Context],
+    people: Iterable[str] = (),
+    team: Iterable[str] = (),
+    circles: Iterable[str] = (),
+) -> Refs:
+    from service.schema.types.circle import PoliticalCircle
+    from service.schema.types.team import TeamMember
 
-    return await load_team_member(info, raw_id)
+    refs = Refs()
+    people_ids = list(dict.fromkeys(people))
+    if people_ids:
+        refs.people = dict(zip(people_ids, await load_stakeholders(info, people_ids), strict=True))
+    team_ids = list(dict.fromkeys(team))
+    for team_id, member in zip(team_ids, await info.context.loaders.team_member.load_many(team_ids), strict=True):
+        assert member is not None, "analytics only name stored team members"
+        refs.team[team_id] = TeamMember.from_domain(member)
+    circle_ids = list(dict.fromkeys(circles))
+    for circle_id, circle in zip(circle_ids, await info.context.loaders.circle.load_many(circle_ids), strict=True):
+        assert circle is not None, "analytics only name stored circles"
+        refs.circles[circle_id] = PoliticalCircle.from_domain(circle)
+    return refs
 
 
-async def _node(info: strawberry.Info[Context], ref: NodeRef) -> Node:
-    if ref.kind is NodeKind.TEAM_MEMBER:
-        return await _team_member(info, ref.id)
-    return await load_stakeholder(info, ref.id)
+def _wants(info: strawberry.Info[Context], *fields: str) -> bool:
+    return not selected_paths(info).isdisjoint(fields)
+
+
+def _people_on(refs: Iterable[NodeRef]) -> list[str]:
+    return [r.id for r in refs if r.kind is NodeKind.STAKEHOLDER]
+
+
+def _team_on(refs: Iterable[NodeRef]) -> list[str]:
+    return [r.id for r in refs if r.kind is NodeKind.TEAM_MEMBER]
 
 
 def _computed(compute: Callable[[], T]) -> T:
@@ -75,50 +110,53 @@ def _computed(compute: Callable[[], T]) -> T:
 @strawberry.type
 class InfluencePath:
     row: strawberry.Private[analytics.InfluencePath]
+    refs: strawberry.Private[Refs]
     strength: float
     hops: int
     reason: str
 
     @strawberry.field
-    async def influencer(self, info: strawberry.Info[Context]) -> Stakeholder:
-        return await load_stakeholder(info, self.row.influencer)
+    def influencer(self) -> Stakeholder:
+        return self.refs.people[self.row.influencer]
 
     @strawberry.field
-    async def target(self, info: strawberry.Info[Context]) -> Stakeholder:
-        return await load_stakeholder(info, self.row.target)
+    def target(self) -> Stakeholder:
+        return self.refs.people[self.row.target]
 
     @strawberry.field(description="Stakeholders from influencer to target, both included.")
-    async def path(self, info: strawberry.Info[Context]) -> list[Stakeholder]:
-        return await load_stakeholders(info, self.row.path)
+    def path(self) -> list[Stakeholder]:
+        return [self.refs.people[i] for i in self.row.path]
 
 
 @strawberry.type
 class ConversionTarget:
     row: strawberry.Private[analytics.ConversionTarget]
+    refs: strawberry.Private[Refs]
     leverage: float
     converter_strength: float
     converter_hops: int
     reason: str
 
     @strawberry.field
-    async def stakeholder(self, info: strawberry.Info[Context]) -> Stakeholder:
-        return await load_stakeholder(info, self.row.stakeholder)
+    def stakeholder(self) -> Stakeholder:
+        return self.refs.people[self.row.stakeholder]
 
     @strawberry.field(
         description="Who can move this person: a supporter/mentor, a team member who covers them, "
         "or a neutral-or-better influencer (for opponents)."
     )
-    async def converter(self, info: strawberry.Info[Context]) -> Converter | None:
-        return None if self.row.converter is None else await _node(info, self.row.converter)  # type: ignore[return-value]
+    def converter(self) -> Converter | None:
+        return None if self.row.converter is None else self.refs.node(self.row.converter)  # type: ignore[return-value]
 
     @strawberry.field(description="From the converter to the target, both included.")
-    async def path(self, info: strawberry.Info[Context]) -> list[Node]:
-        return await _nodes(info, self.row.path)
+    def path(self) -> list[Node]:
+        return self.refs.nodes(self.row.path)
 
 
 @strawberry.type
 class CoverageGap:
     row: strawberry.Private[analytics.CoverageGap]
+    refs: strawberry.Private[Refs]
     kind: GapKind
     role: BuyingRole | None
     buyer_type: BuyerType | None
@@ -127,46 +165,47 @@ class CoverageGap:
     suggestion: str | None
 
     @strawberry.field
-    async def stakeholder(self, info: strawberry.Info[Context]) -> Stakeholder | None:
-        return None if self.row.stakeholder is None else await load_stakeholder(info, self.row.stakeholder)
+    def stakeholder(self) -> Stakeholder | None:
+        return None if self.row.stakeholder is None else self.refs.people[self.row.stakeholder]
 
     @strawberry.field
-    async def circle(self, info: strawberry.Info[Context]) -> PoliticalCircleRef | None:
-        from service.schema.types.circle import load_circle
-
-        return None if self.row.circle is None else await load_circle(info, self.row.circle)
+    def circle(self) -> PoliticalCircleRef | None:
+        return None if self.row.circle is None else self.refs.circles[self.row.circle]
 
 
 @strawberry.type
 class StakeholderPair:
     pair: strawberry.Private[analytics.SupporterPair]
+    refs: strawberry.Private[Refs]
     reason: str
 
     @strawberry.field
-    async def a(self, info: strawberry.Info[Context]) -> Stakeholder:
-        return await load_stakeholder(info, self.pair.a)
+    def a(self) -> Stakeholder:
+        return self.refs.people[self.pair.a]
 
     @strawberry.field
-    async def b(self, info: strawberry.Info[Context]) -> Stakeholder:
-        return await load_stakeholder(info, self.pair.b)
+    def b(self) -> Stakeholder:
+        return self.refs.people[self.pair.b]
 
 
 @strawberry.type
 class SupporterConsolidation:
     result: strawberry.Private[analytics.SupporterConsolidation]
+    refs: strawberry.Private[Refs]
 
     @strawberry.field
     def unlinked_pairs(self) -> list[StakeholderPair]:
-        return [StakeholderPair(pair=p, reason=p.reason) for p in self.result.unlinked_pairs]
+        return [StakeholderPair(pair=p, refs=self.refs, reason=p.reason) for p in self.result.unlinked_pairs]
 
     @strawberry.field
-    async def isolated_supporters(self, info: strawberry.Info[Context]) -> list[Stakeholder]:
-        return await load_stakeholders(info, [s.stakeholder for s in self.result.isolated_supporters])
+    def isolated_supporters(self) -> list[Stakeholder]:
+        return [self.refs.people[s.stakeholder] for s in self.result.isolated_supporters]
 
 
 @strawberry.type
 class CoachCandidate:
     row: strawberry.Private[analytics.CoachCandidate]
+    refs: strawberry.Private[Refs]
     qualified: bool
     breadth: int
     circles_reached: int
@@ -175,19 +214,20 @@ class CoachCandidate:
     reasons: list[str]
 
     @strawberry.field
-    async def stakeholder(self, info: strawberry.Info[Context]) -> Stakeholder:
-        return await load_stakeholder(info, self.row.stakeholder)
+    def stakeholder(self) -> Stakeholder:
+        return self.refs.people[self.row.stakeholder]
 
     @strawberry.field(
         description="Empty when we already cover the candidate; else from a covered stakeholder to the candidate."
     )
-    async def introduced_via(self, info: strawberry.Info[Context]) -> list[Stakeholder]:
-        return await load_stakeholders(info, self.row.introduced_via)
+    def introduced_via(self) -> list[Stakeholder]:
+        return [self.refs.people[i] for i in self.row.introduced_via]
 
 
 @strawberry.type
 class CircleBalance:
     row: strawberry.Private[analytics.CircleBalance]
+    refs: strawberry.Private[Refs]
     members: int
     core_members: int
     influence_total: int
@@ -197,21 +237,21 @@ class CircleBalance:
     reason: str
 
     @strawberry.field
-    async def circle(self, info: strawberry.Info[Context]) -> PoliticalCircleRef:
-        from service.schema.types.circle import load_circle
-
-        return await load_circle(info, self.row.circle)
+    def circle(self) -> PoliticalCircleRef:
+        return self.refs.circles[self.row.circle]
 
 
 @strawberry.type
 class PowerMap:
     result: strawberry.Private[analytics.PowerMap]
+    refs: strawberry.Private[Refs]
 
     @strawberry.field
     def circles(self) -> list[CircleBalance]:
         return [
             CircleBalance(
                 row=c,
+                refs=self.refs,
                 members=c.members,
                 core_members=c.core_members,
                 influence_total=c.influence_total,
@@ -224,28 +264,29 @@ class PowerMap:
         ]
 
     @strawberry.field
-    async def unaffiliated(self, info: strawberry.Info[Context]) -> list[Stakeholder]:
-        return await load_stakeholders(info, self.result.unaffiliated)
+    def unaffiliated(self) -> list[Stakeholder]:
+        return [self.refs.people[i] for i in self.result.unaffiliated]
 
 
 @strawberry.type
 class AccessPath:
     row: strawberry.Private[analytics.AccessPath]
+    refs: strawberry.Private[Refs]
     strength: float
     hops: int
     reason: str
 
     @strawberry.field
-    async def team_member(self, info: strawberry.Info[Context]) -> TeamMemberRef:
-        return await _team_member(info, self.row.team_member)
+    def team_member(self) -> TeamMemberRef:
+        return self.refs.team[self.row.team_member]
 
     @strawberry.field
-    async def target(self, info: strawberry.Info[Context]) -> Stakeholder:
-        return await load_stakeholder(info, self.row.target)
+    def target(self) -> Stakeholder:
+        return self.refs.people[self.row.target]
 
     @strawberry.field(description="From the team member to the target, both included.")
-    async def path(self, info: strawberry.Info[Context]) -> list[Node]:
-        return await _nodes(info, self.row.path)
+    def path(self) -> list[Node]:
+        return self.refs.nodes(self.row.path)
 
 
 @strawberry.input
@@ -264,10 +305,17 @@ class Simulation:
     opponents_after: int
 
 
-def _conversion_rows(rows: Sequence[analytics.ConversionTarget]) -> list[ConversionTarget]:
+async def _conversion_rows(
+    info: strawberry.Info[Context], rows: Sequence[analytics.ConversionTarget]
+) -> list[ConversionTarget]:
+    refs = Refs()
+    if _wants(info, "stakeholder", "converter", "path"):
+        named = [ref for r in rows for ref in (*r.path, *([r.converter] if r.converter else []))]
+        refs = await load_refs(info, people=[*(r.stakeholder for r in rows), *_people_on(named)], team=_team_on(named))
     return [
         ConversionTarget(
             row=r,
+            refs=refs,
             leverage=r.leverage,
             converter_strength=r.converter_strength,
             converter_hops=r.converter_hops,
@@ -294,9 +342,15 @@ class AccountAnalytics:
         graph = await self._snapshot(info)
         days = STALE_AFTER_DAYS if stale_after_days is None else stale_after_days
         rows = _computed(lambda: analytics.coverage_gaps(graph, days, as_of))
+        refs = await load_refs(
+            info,
+            people=[r.stakeholder for r in rows if r.stakeholder] if _wants(info, "stakeholder") else (),
+            circles=[r.circle for r in rows if r.circle] if _wants(info, "circle") else (),
+        )
         return [
             CoverageGap(
                 row=r,
+                refs=refs,
                 kind=r.kind,
                 role=r.role,
                 buyer_type=r.buyer_type,
@@ -320,7 +374,9 @@ class AccountAnalytics:
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         floor = DEFAULT_MIN_STRENGTH if min_strength is None else min_strength
         rows = _computed(lambda: analytics.influencers(graph, target, hops, floor))
-        return [InfluencePath(row=r, strength=r.strength, hops=r.hops, reason=r.reason) for r in rows]
+        named = [i for r in rows for i in r.path] if _wants(info, "influencer", "target", "path") else []
+        refs = await load_refs(info, people=named)
+        return [InfluencePath(row=r, refs=refs, strength=r.strength, hops=r.hops, reason=r.reason) for r in rows]
 
     @strawberry.field(description="Neutrals with leverage on the decision, each with the best converter.")
     async def neutrals_to_convert(
@@ -332,7 +388,7 @@ class AccountAnalytics:
         graph = await self._snapshot(info)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         count = DEFAULT_FIRST_TARGETS if first is None else first
-        return _conversion_rows(_computed(lambda: analytics.neutrals_to_convert(graph, hops, count)))
+        return await _conversion_rows(info, _computed(lambda: analytics.neutrals_to_convert(graph, hops, count)))
 
     @strawberry.field(
         description="Enemies and opponents with leverage, each with the neutral-or-better lever to move them."
@@ -346,7 +402,7 @@ class AccountAnalytics:
         graph = await self._snapshot(info)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         count = DEFAULT_FIRST_TARGETS if first is None else first
-        return _conversion_rows(_computed(lambda: analytics.opponents_to_neutralize(graph, hops, count)))
+        return await _conversion_rows(info, _computed(lambda: analytics.opponents_to_neutralize(graph, hops, count)))
 
     @strawberry.field(description="Supporters to tie together, and supporters who reach no neutral.")
     async def supporter_consolidation(
@@ -354,7 +410,12 @@ class AccountAnalytics:
     ) -> SupporterConsolidation:
         graph = await self._snapshot(info)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
-        return SupporterConsolidation(result=_computed(lambda: analytics.supporter_consolidation(graph, hops)))
+        result = _computed(lambda: analytics.supporter_consolidation(graph, hops))
+        wanted = selected_paths(info)
+        people = [s.stakeholder for s in result.isolated_supporters] if "isolatedSupporters" in wanted else []
+        if not wanted.isdisjoint({"unlinkedPairs.a", "unlinkedPairs.b"}):
+            people += [i for p in result.unlinked_pairs for i in (p.a, p.b)]
+        return SupporterConsolidation(result=result, refs=await load_refs(info, people=people))
 
     @strawberry.field(description="Inside-contact candidates: broad network, influence, willingness; qualified first.")
     async def coach_candidates(
@@ -363,9 +424,12 @@ class AccountAnalytics:
         graph = await self._snapshot(info)
         count = DEFAULT_FIRST_COACHES if first is None else first
         rows = _computed(lambda: analytics.coach_candidates(graph, count))
+        named = [i for r in rows for i in (r.stakeholder, *r.introduced_via)]
+        refs = await load_refs(info, people=named if _wants(info, "stakeholder", "introducedVia") else ())
         return [
             CoachCandidate(
                 row=r,
+                refs=refs,
                 qualified=r.qualified,
                 breadth=r.breadth,
                 circles_reached=r.circles_reached,
@@ -378,8 +442,14 @@ class AccountAnalytics:
 
     @strawberry.field(description="The balance of each political circle, decision circles first.")
     async def power_map(self, info: strawberry.Info[Context]) -> PowerMap:
-        graph = await self._snapshot(info)
-        return PowerMap(result=analytics.power_map(graph))
+        result = analytics.power_map(await self._snapshot(info))
+        wanted = selected_paths(info)
+        refs = await load_refs(
+            info,
+            people=result.unaffiliated if "unaffiliated" in wanted else (),
+            circles=[c.circle for c in result.circles] if "circles.circle" in wanted else (),
+        )
+        return PowerMap(result=result, refs=refs)
 
     @strawberry.field(description="Influence-weighted mean stance (-2..+2) of the buying centre; null when unknown.")
     async def support_score(self, info: strawberry.Info[Context]) -> float | None:
@@ -398,7 +468,13 @@ class AccountAnalytics:
         hops = ACCESS_DEFAULT_MAX_HOPS if max_hops is None else max_hops
         count = DEFAULT_FIRST_ACCESS_PATHS if first is None else first
         rows = _computed(lambda: analytics.access_paths(graph, target, hops, count))
-        return [AccessPath(row=r, strength=r.strength, hops=r.hops, reason=r.reason) for r in rows]
+        named = [ref for r in rows for ref in r.path]
+        refs = await load_refs(
+            info,
+            people=[*(r.target for r in rows), *_people_on(named)],
+            team=[*(r.team_member for r in rows), *_team_on(named)],
+        )
+        return [AccessPath(row=r, refs=refs, strength=r.strength, hops=r.hops, reason=r.reason) for r in rows]
 
     @strawberry.field(
         description="Support and stance counts before and after hypothetical stance changes; writes nothing."
