@@ -137,7 +137,7 @@ async def test_all_analytics_in_one_request_load_one_snapshot(
            simulate(changes: []) { neutralsBefore }""",
         gm=gm,
     )
-    assert query_count.value == 2  # the account and its one snapshot, shared by every analytic
+    assert query_count.value == 3  # the account, the graph clock and one snapshot, shared by every analytic
 
 
 async def test_stakeholders_named_by_analytics_load_in_one_batch(
@@ -154,5 +154,23 @@ async def test_stakeholders_named_by_analytics_load_in_one_batch(
         gm=gm,
     )
     assert len(account["influencers"]) == 14  # everyone but 许静, who influences nobody
-    # the account, its snapshot, every stakeholder named (one batch), every circle named (one batch)
-    assert query_count.value == 4
+    # the account, the clock and the snapshot, every stakeholder named (one batch), every circle named (one batch)
+    assert query_count.value == 5
+
+
+async def test_cached_snapshot_is_reused_until_the_next_write(
+    demo: GraphQLClient, query_count: QueryCounterView
+) -> None:
+    assert (await account_data(demo, "supportScore"))["supportScore"] == pytest.approx(-0.125)
+    query_count.reset()
+    assert (await account_data(demo, "supportScore"))["supportScore"] == pytest.approx(-0.125)
+    assert query_count.value == 2  # the account and the graph clock: the snapshot came from the cache
+
+    document = canon()
+    cfo = next(s for s in document["input"]["stakeholders"] if s["externalId"] == "p-cfo")
+    cfo["stance"] = "SUPPORTER"
+    await run_import(demo, document)
+
+    assert (await account_data(demo, "supportScore"))["supportScore"] == pytest.approx(
+        (-4 + 2 * 4) / 32
+    )  # 周敏, influence 4, from -1 to +1

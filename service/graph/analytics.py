@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from service.graph.clock import read_clock
 from service.graph.driver import fetch
 from service.graph.records import native_datetime
 from service.rules.account_graph import (
@@ -108,3 +110,32 @@ async def load_account_graph(tx: AsyncManagedTransaction, ws: str, account_id: s
         team=_team(row["coverage"], row["assigned"]),
         coverage=tuple(Coverage(team_member=t, person=p, relationship_step=step) for t, _, p, step in row["coverage"]),
     )
+
+
+class SnapshotCache:
+    """Analytics snapshots of recently read accounts, valid while the graph clock has not moved.
+
+    Strategists ask many analytics of the same few accounts between writes; a hit costs one tiny
+    query instead of reloading the account. Bounded (least recently used goes first).
+    """
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[str, str], tuple[str, AccountGraph]] = OrderedDict()
+
+    async def load(self, tx: AsyncManagedTransaction, ws: str, account_id: str) -> AccountGraph:
+        """The account's snapshot, from the cache if current; read in `tx` (clock first, then data,
+        so a cached snapshot is never older than the clock value it is filed under)."""
+        version = await read_clock(tx)
+        key = (ws, account_id)
+        cached = self._entries.get(key)
+        if version is not None and cached is not None and cached[0] == version:
+            self._entries.move_to_end(key)
+            return cached[1]
+        graph = await load_account_graph(tx, ws, account_id)
+        if version is not None:
+            self._entries[key] = (version, graph)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return graph

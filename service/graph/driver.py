@@ -44,8 +44,11 @@ class Database:
     """The driver plus the database name: runs units of work as managed, retried transactions."""
 
     def __init__(self, driver: AsyncDriver, database: str) -> None:
+        from service.graph.analytics import SnapshotCache
+
         self.driver = driver
         self.database = database
+        self.snapshots = SnapshotCache()
 
     async def read(
         self,
@@ -62,8 +65,17 @@ class Database:
         *args: Any,
         **kwargs: Any,
     ) -> T:
+        """Run `work` in one managed write transaction (retried on transient errors) that also ticks the
+        graph clock, so cached analytics snapshots know they are stale."""
+        from service.graph.clock import tick
+
+        async def unit_of_work(tx: AsyncManagedTransaction) -> T:
+            result = await work(tx, *args, **kwargs)
+            await tick(tx)
+            return result
+
         async with self.driver.session(database=self.database) as session:
-            return await session.execute_write(work, *args, **kwargs)
+            return await session.execute_write(unit_of_work)
 
     async def ping(self) -> None:
         """One trivial auto-commit query, never retried: raises at once when the database is unreachable."""

@@ -4,10 +4,12 @@ The stored model (every node and relationship carries `workspaceId`):
 
     (:Account {id, name, industry, tier})
     (:Stakeholder {id, accountId, name, ..., stance, influence, buyingRoles, buyerTypes, archived, version})
+        sync: reportsToKey + reportsToSource (a manager not synced yet); merge: mergedInto (survivor's id)
     (:Circle {id, accountId, source, key, name, color, businessValue, ...})
     (:TeamMember {id, name, role, email})
     (:Interaction {id, accountId, source, externalId, at, type, summary, nextStep})
     (:Change {id, at, by, entity, field, old, new})             -- history, one node per changed value
+    (:GraphClock {id: 'graph', version})                        -- changed by every write (graph/clock.py)
     (:AccountRef|StakeholderRef|TeamMemberRef {source, externalId})-[:IDENTIFIES]->(node)
 
     (s)-[:REPORTS_TO]->(manager)         (s)-[:MEMBER_OF {core}]->(circle)
@@ -41,12 +43,14 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "FOR (n:Circle) REQUIRE (n.workspaceId, n.accountId, n.source, n.key) IS UNIQUE",
     "CREATE CONSTRAINT interaction_key IF NOT EXISTS "
     "FOR (n:Interaction) REQUIRE (n.workspaceId, n.accountId, n.source, n.externalId) IS UNIQUE",
+    "CREATE CONSTRAINT graph_clock IF NOT EXISTS FOR (n:GraphClock) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT influence_id IF NOT EXISTS FOR ()-[r:INFLUENCES]-() REQUIRE r.id IS UNIQUE",
     "CREATE CONSTRAINT tie_id IF NOT EXISTS FOR ()-[r:TIE]-() REQUIRE r.id IS UNIQUE",
 )
 
 INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX stakeholder_by_account IF NOT EXISTS FOR (n:Stakeholder) ON (n.workspaceId, n.accountId, n.name)",
+    "CREATE INDEX stakeholder_pending_manager IF NOT EXISTS FOR (n:Stakeholder) ON (n.workspaceId, n.reportsToKey)",
     "CREATE INDEX account_by_name IF NOT EXISTS FOR (n:Account) ON (n.workspaceId, n.name)",
     "CREATE INDEX circle_by_account IF NOT EXISTS FOR (n:Circle) ON (n.workspaceId, n.accountId)",
     "CREATE INDEX interaction_by_account IF NOT EXISTS FOR (n:Interaction) ON (n.workspaceId, n.accountId)",

@@ -12,7 +12,6 @@ from neo4j import AsyncManagedTransaction
 from strawberry.dataloader import DataLoader
 
 from service.graph import pages, reads
-from service.graph.analytics import load_account_graph
 from service.graph.driver import Database
 from service.rules.account_graph import AccountGraph
 from service.rules.models import (
@@ -112,7 +111,7 @@ def build_loaders(db: Database, ws: str) -> Loaders:
         return {index: total for (index, _), total in zip(members, totals, strict=True)}
 
     async def load_graphs(account_ids: list[str]) -> list[AccountGraph]:
-        return [await db.read(load_account_graph, ws, account_id) for account_id in account_ids]
+        return [await db.read(db.snapshots.load, ws, account_id) for account_id in account_ids]
 
     return Loaders(
         account=_by_ids(db, ws, reads.accounts_by_ids),

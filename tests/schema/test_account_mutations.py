@@ -120,10 +120,12 @@ async def test_delete_removes_the_account_and_what_belongs_to_it(client: GraphQL
     assert payload == {"deletedId": acc.account, "userErrors": []}
     assert (await client.data(READ, {"id": acc.account}))["account"] is None
     left, _, _ = await db.driver.execute_query("MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label")
-    # the other account and its person with their refs, and our team member, who belongs to the workspace
+    # the other account and its person with their refs, our team member, who belongs to the workspace,
+    # and the graph clock
     assert {row["label"]: row["n"] for row in left} == {
         "Account": 1,
         "AccountRef": 1,
+        "GraphClock": 1,
         "Stakeholder": 1,
         "StakeholderRef": 1,
         "TeamMember": 1,
