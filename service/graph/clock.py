@@ -1,5 +1,10 @@
 """The graph clock: a value every write transaction changes, so readers can tell whether a cached
-snapshot is still current with one cheap round trip."""
+snapshot is still current with one cheap round trip.
+
+Migrations start the clock; `Database.write` ticks it. Writes that bypass the service (raw Cypher) do
+not: after one, restart the service or tick the clock. Without a clock (an emptied database), nothing
+is cached.
+"""
 
 from __future__ import annotations
 

@@ -57,9 +57,10 @@ INDEXES: tuple[LiteralString, ...] = (
 )
 
 AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes(300)"
+START_GRAPH_CLOCK: LiteralString = "MERGE (c:GraphClock {id: 'graph'}) ON CREATE SET c.version = randomUUID()"
 
 
 async def apply_migrations(driver: AsyncDriver, database: str) -> None:
     """Create every constraint and index that is missing; safe to run at every start."""
-    for statement in (*CONSTRAINTS, *INDEXES, AWAIT_INDEXES):
+    for statement in (*CONSTRAINTS, *INDEXES, AWAIT_INDEXES, START_GRAPH_CLOCK):
         await driver.execute_query(statement, database_=database)
