@@ -38,7 +38,7 @@ async def run_import(client: GraphQLClient, variables: dict[str, Any]) -> dict[s
 
 
 async def count_nodes(db: Database) -> int:
-    records, _, _ = await db.driver.execute_query("MATCH (n) RETURN count(n) AS n")
+    records, _, _ = await db.driver.execute_query("MATCH (n) WHERE NOT n:GraphClock RETURN count(n) AS n")
     total: int = records[0]["n"]
     return total
 

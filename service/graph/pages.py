@@ -95,7 +95,8 @@ MATCH (a:Account {workspaceId: $ws})
 WHERE ($name IS NULL OR a.name > $name OR (a.name = $name AND a.id > $id)) AND """
     + ACCOUNT_FILTER
     + """
-RETURN a {.*, createdAt: null, updatedAt: a.updatedAt.epochMillis} AS item ORDER BY a.name, a.id LIMIT $limit
+WITH a ORDER BY a.name, a.id LIMIT $limit
+RETURN collect(a {.*, createdAt: null, updatedAt: a.updatedAt.epochMillis}) AS items
 """
 )
 
@@ -105,7 +106,8 @@ MATCH (a:Account {workspaceId: $ws})
 WHERE ($name IS NULL OR a.name < $name OR (a.name = $name AND a.id < $id)) AND """
     + ACCOUNT_FILTER
     + """
-RETURN a {.*, createdAt: null, updatedAt: a.updatedAt.epochMillis} AS item ORDER BY a.name DESC, a.id DESC LIMIT $limit
+WITH a ORDER BY a.name DESC, a.id DESC LIMIT $limit
+RETURN collect(a {.*, createdAt: null, updatedAt: a.updatedAt.epochMillis}) AS items
 """
 )
 
@@ -154,7 +156,7 @@ async def account_page(tx: Tx, ws: str, search: str | None, request: PageRequest
     query = ACCOUNT_PAGE_FORWARD if request.forward else ACCOUNT_PAGE_BACKWARD
     search_param = search.lower() if search else None
     rows = await fetch(tx, query, ws=ws, search=search_param, limit=request.limit + 1, **_boundary_params(request))
-    return cut_page([records.account_from(row["item"]) for row in rows], request)
+    return cut_page([records.account_from(item) for item in rows[0]["items"]], request)
 
 
 async def account_count(tx: Tx, ws: str, search: str | None) -> int:
