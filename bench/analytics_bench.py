@@ -109,11 +109,20 @@ async def build_account(db: Database, people: int, seed: int = 7) -> tuple[str, 
     while len(pairs) < people * LINKS_PER_PERSON:
         a, b = rng.sample(ids, 2)
         pairs.add((a, b))
-    links = [{"id": f"l{n}", "a": a, "b": b, "strength": rng.randint(1, 5)} for n, (a, b) in enumerate(sorted(pairs))]
+    links = [
+        {"id": f"{account_id}-l{n}", "a": a, "b": b, "strength": rng.randint(1, 5)}
+        for n, (a, b) in enumerate(sorted(pairs))
+    ]
     for start in range(0, len(links), 10_000):
         await driver.execute_query(CREATE_LINKS, rows=links[start : start + 10_000], **params)
     ties = [
-        {"id": f"t{n}", "a": a, "b": b, "kind": rng.choice(["KNOWS", "ALLY", "RIVAL"]), "strength": rng.randint(1, 5)}
+        {
+            "id": f"{account_id}-t{n}",
+            "a": a,
+            "b": b,
+            "kind": rng.choice(["KNOWS", "ALLY", "RIVAL"]),
+            "strength": rng.randint(1, 5),
+        }
         for n, (a, b) in enumerate(sorted({tuple(sorted(rng.sample(ids, 2))) for _ in range(people * 2)}))
     ]
     await driver.execute_query(CREATE_TIES, rows=ties, **params)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from service.local_neo4j import PROJECT_ROOT, LocalNeo4j, LocalNeo4jError
 from service.settings import Settings
+from service.sync_cli import add_sync_parser, run_sync
 
 LOCAL_DATA_DIR = PROJECT_ROOT / ".cache" / "neo4j-data"
 
@@ -52,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("neo4j", help="run only the local Neo4j, until interrupted")
     importer = commands.add_parser("import", help="import account documents (accountGraphImport input JSON)")
     importer.add_argument("files", nargs="+", type=Path)
+    add_sync_parser(commands)
     args = parser.parse_args(argv)
     settings = Settings()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -61,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "neo4j":
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
             run_neo4j(settings)
+        elif args.command == "sync":
+            return run_sync(settings, args, database_for)
         else:
             from service.importer import import_files
 

@@ -135,8 +135,9 @@ class LocalNeo4j:
         if _port_open(self.port):
             raise LocalNeo4jError(f"port {self.port} is already in use; choose another with the port setting")
         began = time.monotonic()
+        log_start = self.log_file.stat().st_size if self.log_file.exists() else 0
         self.process = self._spawn(libs, conf_dir)
-        self._wait_until_ready()
+        self._wait_until_ready(log_start)
         self.started_in_seconds = time.monotonic() - began
         return self
 
@@ -156,13 +157,17 @@ class LocalNeo4j:
                 env={**os.environ, "NEO4J_HOME": str(self.home)},
             )
 
-    def _wait_until_ready(self) -> None:
+    def _wait_until_ready(self, log_start: int) -> None:
+        """Until this run (the log past `log_start`; a restart appends to it) says "Started." and Bolt answers."""
         assert self.process is not None
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise LocalNeo4jError(f"Neo4j exited with {self.process.returncode}; see {self.log_file}")
-            if _port_open(self.port) and "Started." in self.log_file.read_text(errors="replace"):
+            with self.log_file.open("rb") as log:
+                log.seek(log_start)
+                started = b"Started." in log.read()
+            if started and _port_open(self.port):
                 return
             time.sleep(0.1)
         self.stop()

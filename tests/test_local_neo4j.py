@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_one_neo4j_version_in_pom_compose_and_code() -> None:
     pom_version = re.search(r"<neo4j.version>([^<]+)</neo4j.version>", POM.read_text())
     compose_tag = re.search(r"image: neo4j:([\d.]+)-community", (ROOT / "docker-compose.yml").read_text())
-    assert pom_version is not None and compose_tag is not None
+    assert pom_version is not None
+    assert compose_tag is not None
     assert (pom_version.group(1), compose_tag.group(1)) == (NEO4J_VERSION, NEO4J_VERSION)
     assert NEO4J_VERSION.startswith("5.26.")
 

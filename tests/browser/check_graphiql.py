@@ -191,9 +191,7 @@ class Browser:
 
     def wait_event(self, method: str, timeout: float = TIMEOUT_S) -> JSONDict:
         with self._cond:
-            ok = self._cond.wait_for(
-                lambda: any(e["method"] == method for e in self.events) or self._closed, timeout
-            )
+            ok = self._cond.wait_for(lambda: any(e["method"] == method for e in self.events) or self._closed, timeout)
             if not ok or self._closed:
                 raise CheckFailed(f"timed out waiting for {method}")
             return next(e for e in self.events if e["method"] == method)
@@ -207,9 +205,7 @@ class Browser:
             p["exceptionDetails"].get("exception", {}).get("description", str(p))
             for p in self.event_params("Runtime.exceptionThrown")
         ]
-        errors += [
-            p["entry"]["text"] for p in self.event_params("Log.entryAdded") if p["entry"]["level"] == "error"
-        ]
+        errors += [p["entry"]["text"] for p in self.event_params("Log.entryAdded") if p["entry"]["level"] == "error"]
         return errors
 
     def close(self) -> None:
@@ -287,14 +283,11 @@ def check(port: int, browser: Browser) -> str:
     # (a) GraphiQL rendered: editor present, assets executed, schema introspected.
     page.wait_for(f"!!document.querySelector({json.dumps(QUERY_EDITOR)})?.CodeMirror", "query editor")
     page.wait_for(f"!!document.querySelector({json.dumps(RUN_BUTTON)})", "run button")
-    globals_ok = page.eval(
-        "['React','ReactDOM','Cookies','GraphiQL','GraphiQLPluginExplorer'].every(n => n in window)"
-    )
+    globals_ok = page.eval("['React','ReactDOM','Cookies','GraphiQL','GraphiQLPluginExplorer'].every(n => n in window)")
     if not globals_ok:
         raise CheckFailed("vendored scripts did not all execute")
     sri_tags = page.eval(
-        "[...document.querySelectorAll('script[src], link[rel=stylesheet]')]"
-        ".map(e => [e.src || e.href, e.integrity])"
+        "[...document.querySelectorAll('script[src], link[rel=stylesheet]')].map(e => [e.src || e.href, e.integrity])"
     )
     missing_sri = [u for u, integrity in sri_tags if not integrity.startswith("sha384-")]
     if missing_sri or len(sri_tags) != 7:

@@ -1,0 +1,275 @@
+"""Sync benchmark: contacts/s through the GraphQL API against the floor of raw Cypher, fresh and replayed.
+
+API: 10,000 contacts as `stakeholdersUpsert` calls of 1,000, posted over HTTP to the real app
+(`create_app`) in-process through httpx's ASGI transport: JSON in and out, GraphQL parsing,
+validation and execution, the per-contact results, one managed write transaction per call.
+
+Floor: the same rows written through the driver with one raw `UNWIND ... MERGE` per batch in a
+managed write transaction: MERGE the StakeholderRef, MERGE the stakeholder behind it, SET the contact
+fields, MERGE the REPORTS_TO to a manager already stored. It computes no status and remembers no
+pending manager, so it is a floor, not an equivalent.
+
+Each is measured on a fresh load (nothing stored) and on a replay of the same batches (everything
+UNCHANGED; the floor's replay still sets every property). Queries are warmed up first on a scratch
+workspace, so no figure includes Cypher planning. Prints contacts/s and the API/floor ratio.
+
+    .venv/bin/python bench/sync_bench.py                    # starts its own local Neo4j
+    .venv/bin/python bench/sync_bench.py --contacts 20000 --rounds 3
+    NEO4J_URI=bolt://127.0.0.1:7687 .venv/bin/python bench/sync_bench.py   # an existing database
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, LiteralString
+
+import httpx
+from neo4j import AsyncManagedTransaction
+
+from service.app import create_app
+from service.graph.driver import Database
+from service.local_neo4j import LocalNeo4j, free_port
+from service.settings import Settings
+
+SOURCE = "hr"
+ACCOUNT = "bench-account"
+BATCH = 1_000
+TARGET_RATE = 5_000
+WARM_UP_LOADS = 2
+TARGET_RATIO = 0.5
+
+UPSERT = """
+mutation Upsert($input: StakeholdersUpsertInput!) {
+  stakeholdersUpsert(input: $input) {
+    results { index externalId status userErrors { field message code } }
+    created updated unchanged failed
+    userErrors { field message code }
+  }
+}
+"""
+
+ACCOUNT_SETUP: LiteralString = """
+MERGE (r:AccountRef {workspaceId: $ws, source: $source, externalId: $externalId})
+MERGE (a:Account {workspaceId: $ws, id: $id})
+  ON CREATE SET a.name = 'Benchmark account', a.createdAt = datetime(), a.updatedAt = datetime()
+MERGE (r)-[:IDENTIFIES {workspaceId: $ws}]->(a)
+"""
+
+CLEAR_WORKSPACE: LiteralString = """
+MATCH (n {workspaceId: $ws})
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
+"""
+
+FLOOR: LiteralString = """
+UNWIND $rows AS row
+MERGE (r:StakeholderRef {workspaceId: $ws, source: $source, externalId: row.externalId})
+MERGE (r)-[:IDENTIFIES {workspaceId: $ws}]->(s:Stakeholder {workspaceId: $ws, accountId: $accountId})
+  ON CREATE SET s.id = row.id, s.archived = false, s.version = 1, s.stance = 'UNKNOWN', s.createdAt = $now
+SET s += row.props, s.updatedAt = $now
+WITH s, row
+OPTIONAL MATCH (:StakeholderRef {workspaceId: $ws, source: $source, externalId: row.reportsTo})-[:IDENTIFIES]->(m:Stakeholder)
+FOREACH (_ IN CASE WHEN m IS NULL THEN [] ELSE [1] END | MERGE (s)-[:REPORTS_TO {workspaceId: $ws}]->(m))
+"""
+
+LEVELS = ("OPERATIONAL", "MANAGEMENT", "SENIOR")
+
+
+def contacts(count: int, seed: int = 7) -> list[dict[str, Any]]:
+    """`count` people in a reporting tree (ten reports each), in a shuffled order: some managers come later."""
+    people = [
+        {
+            "externalId": f"E{n:06d}",
+            "name": f"Person {n}",
+            "title": f"Title {n % 40}",
+            "department": f"Department {n % 12}",
+            "email": f"person{n}@customer.example",
+            "phone": f"+86 756 {n:07d}",
+            "level": LEVELS[0 if n > 100 else 1 if n > 10 else 2],
+            "reportsTo": f"E{(n - 1) // 10:06d}" if n else None,
+        }
+        for n in range(count)
+    ]
+    random.Random(seed).shuffle(people)
+    return people
+
+
+def batches(people: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    return [people[i : i + BATCH] for i in range(0, len(people), BATCH)]
+
+
+def floor_rows(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    fields = ("name", "title", "department", "email", "phone", "level")
+    return [
+        {
+            "externalId": c["externalId"],
+            "id": uuid.uuid4().hex,
+            "reportsTo": c["reportsTo"],
+            "props": {name: c[name] for name in fields},
+        }
+        for c in batch
+    ]
+
+
+async def floor_batch(tx: AsyncManagedTransaction, ws: str, account_id: str, rows: list[dict[str, Any]]) -> None:
+    result = await tx.run(FLOOR, ws=ws, source=SOURCE, accountId=account_id, rows=rows, now=datetime.now(UTC))
+    await result.consume()
+
+
+class Api:
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def upsert(self, batch: list[dict[str, Any]]) -> dict[str, Any]:
+        body = {"query": UPSERT, "variables": {"input": {"source": SOURCE, "account": ACCOUNT, "contacts": batch}}}
+        response = await self.http.post("/graphql", json=body)
+        response.raise_for_status()
+        data = response.json()
+        if data.get("errors"):
+            raise RuntimeError(data["errors"])
+        payload: dict[str, Any] = data["data"]["stakeholdersUpsert"]
+        if payload["userErrors"] or payload["failed"]:
+            raise RuntimeError(payload["userErrors"] or payload["results"][:3])
+        return payload
+
+
+async def prepare(db: Database, ws: str) -> str:
+    account_id = f"{ws}-account"
+    await clear(db, ws)
+    await db.driver.execute_query(ACCOUNT_SETUP, ws=ws, source=SOURCE, externalId=ACCOUNT, id=account_id)
+    return account_id
+
+
+async def clear(db: Database, ws: str) -> None:
+    async with db.driver.session(database=db.database) as session:
+        result = await session.run(CLEAR_WORKSPACE, ws=ws)
+        await result.consume()
+
+
+async def timed_api(api: Api, work: list[list[dict[str, Any]]], expect: str | None) -> tuple[float, list[float]]:
+    times = []
+    began = time.perf_counter()
+    for batch in work:
+        start = time.perf_counter()
+        payload = await api.upsert(batch)
+        times.append(time.perf_counter() - start)
+        if expect is not None and payload[expect] != len(batch):
+            raise RuntimeError(f"expected every contact {expect}, got {payload}")
+    return time.perf_counter() - began, times
+
+
+async def timed_floor(
+    db: Database, ws: str, account_id: str, work: list[list[dict[str, Any]]]
+) -> tuple[float, list[float]]:
+    rows = [floor_rows(batch) for batch in work]
+    times = []
+    began = time.perf_counter()
+    for batch_rows in rows:
+        start = time.perf_counter()
+        await db.write(floor_batch, ws, account_id, batch_rows)
+        times.append(time.perf_counter() - start)
+    return time.perf_counter() - began, times
+
+
+def rate(count: int, seconds: float) -> float:
+    return count / seconds if seconds > 0 else float("inf")
+
+
+async def run(uri: str, user: str, password: str, count: int, rounds: int) -> bool:
+    settings = Settings(
+        neo4j_uri=uri, neo4j_user=user, neo4j_password=password, workspace_id="bench-api", load_demo=False
+    )
+    app = create_app(settings)
+    work = batches(contacts(count))
+    ok = True
+    async with app.router.lifespan_context(app):
+        db: Database = app.state.db
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=120) as http:
+            api = Api(http)
+            # warm-up on a scratch workspace: plan every query, and let the JVM compile the hot paths (a fresh
+            # server runs the upsert's many operators slowly for its first few thousand batches of rows)
+            app.state.settings = settings.model_copy(update={"workspace_id": "bench-warmup"})
+            for seed in range(1, WARM_UP_LOADS + 1):
+                warm_id = await prepare(db, "bench-warmup")
+                warm = batches(contacts(count, seed=seed))
+                for _ in range(2):
+                    await timed_api(api, warm, None)
+                    await timed_floor(db, "bench-warmup", warm_id, warm)
+            await clear(db, "bench-warmup")
+            app.state.settings = settings
+
+            figures: dict[str, list[float]] = {
+                key: [] for key in ("api fresh", "api replay", "floor fresh", "floor replay")
+            }
+            per_batch: dict[str, list[float]] = {key: [] for key in figures}
+            for round_ in range(rounds):
+                for side in ("api", "floor") if round_ % 2 == 0 else ("floor", "api"):  # neither always goes first
+                    await clear(db, f"bench-{'floor' if side == 'api' else 'api'}")
+                    if side == "api":
+                        await prepare(db, "bench-api")
+                        for key, expect in (("api fresh", None), ("api replay", "unchanged")):
+                            seconds, times = await timed_api(api, work, expect)
+                            figures[key].append(rate(count, seconds))
+                            per_batch[key] += times
+                    else:
+                        floor_id = await prepare(db, "bench-floor")
+                        for key in ("floor fresh", "floor replay"):
+                            seconds, times = await timed_floor(db, "bench-floor", floor_id, work)
+                            figures[key].append(rate(count, seconds))
+                            per_batch[key] += times
+            await clear(db, "bench-api")
+            await clear(db, "bench-floor")
+
+    print(f"{count:,} contacts in batches of {BATCH:,}; {rounds} round(s); median of rounds")
+    print(f"{'':14}{'contacts/s':>12}{'p50 batch ms':>14}{'max batch ms':>14}")
+    for key, rates in figures.items():
+        times = per_batch[key]
+        print(
+            f"{key:14}{statistics.median(rates):>12,.0f}{1000 * statistics.median(times):>14.0f}{1000 * max(times):>14.0f}"
+        )
+    print(f"targets: API >= {TARGET_RATE:,} contacts/s and API/floor >= {TARGET_RATIO:.1f}")
+    for load in ("fresh", "replay"):
+        api_rate = statistics.median(figures[f"api {load}"])
+        ratio = api_rate / statistics.median(figures[f"floor {load}"])
+        typical = statistics.median(per_batch[f"floor {load}"]) / statistics.median(per_batch[f"api {load}"])
+        passed = api_rate >= TARGET_RATE and ratio >= TARGET_RATIO
+        ok &= passed
+        print(
+            f"{load:7} API/floor = {ratio:.2f} over whole runs, {typical:.2f} batch for batch (p50)  "
+            f"{'met' if passed else 'MISSED'}"
+        )
+    return ok
+
+
+@contextmanager
+def database() -> Iterator[tuple[str, str, str]]:
+    if uri := os.environ.get("NEO4J_URI"):
+        yield uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
+        return
+    with LocalNeo4j(port=free_port(), heap="2g", pagecache="512m") as server:
+        print(f"local Neo4j started in {server.started_in_seconds:.1f} s", file=sys.stderr)
+        yield server.uri, "neo4j", ""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contacts", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=4)
+    args = parser.parse_args()
+    with database() as (uri, user, password):
+        ok = asyncio.run(run(uri, user, password, args.contacts, args.rounds))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,288 @@
+"""Contact sync in the graph: one Cypher round trip per batch, for the write and for the dry run.
+
+The write (`UPSERT_CONTACTS`), for every row of the batch (rows come sorted by external id, so every
+call takes its locks in the same order and overlapping concurrent calls queue instead of deadlocking):
+
+1. looks up the row's manager key (`wanted`); a manager stored in another account fails the row;
+2. MERGEs the `StakeholderRef` (workspaceId, source, externalId) under its uniqueness constraint:
+   two calls creating the same key serialize on it, and the later one finds the earlier's stakeholder;
+3. diffs the row against the stored stakeholder (`DIFF`, shared with the dry run) into a status:
+   CREATED, UPDATED, UNCHANGED, or CONFLICT when the key belongs to another account;
+4. creates the stakeholder (stance UNKNOWN, no roles, like the import; linked to `wanted` when that
+   manager was already stored) or sets the given contact fields and bumps `version`. UNCHANGED rows
+   write nothing.
+
+Then, with every row's stakeholder in place, so that a manager later in the same batch is found:
+
+5. reporting lines: a row whose reports-to changed, or a new one whose manager was not stored before
+   the batch, is linked to its manager; when the manager is not stored at all, the key is remembered
+   on the stakeholder (`reportsToKey`, `reportsToSource`: pending, indexed by the migration
+   `stakeholder_pending_manager`). A row still pending from an earlier call is linked once its
+   manager exists;
+6. everyone in the account waiting for a key this batch created is linked to it.
+
+A replay finds nothing to change and writes nothing. Linking an awaited manager is not a change to the
+contact (its reports-to was that key all along): it bumps no version and is no UPDATED.
+
+A stakeholder still waiting for a manager who arrived some other way (the whole-account import does not
+know pending keys), or whose manager was created by a concurrent call while it started waiting (both
+uncommitted), is linked the next time it is synced itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from service.graph.clock import TICK_GRAPH_CLOCK
+from service.graph.driver import Database, fetch
+from service.rules.contacts import ContactsWrite, StoredContact
+
+Tx = AsyncManagedTransaction
+
+SYNC_RETRY_SECONDS = 2.0
+"""How long the driver keeps retrying a batch after a failure before giving up (the app's default, 15 s,
+can stretch to half a minute with its backoff). A stale pooled connection after a database restart still
+gets its retry, but when the database is down a sync call says so within a few seconds."""
+
+ACCOUNT: LiteralString = """
+OPTIONAL MATCH (:AccountRef {workspaceId: $ws, source: $source, externalId: $account})-[:IDENTIFIES]->(acct:Account)
+"""
+
+ROWS: LiteralString = """
+  UNWIND CASE WHEN acct IS NULL THEN [] ELSE $rows END AS row
+  WITH acct, row,
+       [(:StakeholderRef {workspaceId: $ws, source: $source, externalId: row.reportsTo})-[:IDENTIFIES]->(m:Stakeholder) | m][0]
+         AS wanted
+  WITH acct, row, wanted, wanted IS NOT NULL AND wanted.accountId <> acct.id AS managerElsewhere
+"""
+
+DIFF: LiteralString = """
+  WITH acct, row, wanted, managerElsewhere, r, [(r)-[:IDENTIFIES]->(s:Stakeholder) | s][0] AS old
+  WITH acct, row, wanted, managerElsewhere, r, old, [(old)-[:REPORTS_TO]->(m:Stakeholder) | m][0] AS oldManager,
+       coalesce(old.reportsToSource = $source AND old.reportsToKey IS NOT NULL, false) AS pending
+  WITH acct, row, wanted, managerElsewhere, r, old, pending,
+       CASE WHEN row.setReportsTo THEN row.reportsTo WHEN pending THEN old.reportsToKey END AS managerKey,
+       any(k IN keys(row.props) WHERE NOT coalesce(old[k] = row.props[k], old[k] IS NULL AND row.props[k] IS NULL))
+         AS propsChanged,
+       row.setReportsTo AND NOT coalesce(
+         CASE
+           WHEN row.reportsTo IS NULL THEN oldManager IS NULL AND NOT pending
+           WHEN oldManager IS NULL THEN pending AND old.reportsToKey = row.reportsTo
+           ELSE NOT pending AND oldManager = wanted
+         END, false) AS managerChanged
+  WITH acct, row, wanted, r, old, pending, managerKey, managerChanged,
+       CASE
+         WHEN managerElsewhere THEN 'MANAGER_ELSEWHERE'
+         WHEN old IS NULL THEN 'CREATED'
+         WHEN old.accountId <> acct.id THEN 'CONFLICT'
+         WHEN propsChanged OR managerChanged THEN 'UPDATED'
+         ELSE 'UNCHANGED'
+       END AS status
+"""
+"""The diff of one row against what is stored, shared by the write and the dry run. In: `acct`, `row`,
+`wanted` (the node the row's manager key names), `managerElsewhere`, `r` (the row's StakeholderRef).
+Out: `status`, `old` (the stored stakeholder), `pending` (it awaits a manager of this source),
+`managerKey` (the manager it should report to) and `managerChanged`."""
+
+UPSERT_CONTACTS: LiteralString = (
+    ACCOUNT
+    + """
+CALL (acct) {
+"""
+    + ROWS
+    + """
+  OPTIONAL CALL (row, managerElsewhere) {
+    WITH * WHERE NOT managerElsewhere
+    MERGE (ref:StakeholderRef {workspaceId: $ws, source: $source, externalId: row.externalId})
+    RETURN ref
+  }
+  WITH acct, row, wanted, managerElsewhere, ref AS r
+"""
+    + DIFF
+    + """
+  OPTIONAL CALL (acct, row, r, wanted, status) {
+    WITH * WHERE status = 'CREATED'
+    CREATE (s:Stakeholder {workspaceId: $ws, id: replace(randomUUID(), '-', ''), accountId: acct.id,
+                           archived: false, version: 1, stance: 'UNKNOWN', buyingRoles: [], buyerTypes: [],
+                           createdAt: $now, updatedAt: $now})
+    SET s += row.props
+    CREATE (r)-[:IDENTIFIES {workspaceId: $ws}]->(s)
+    FOREACH (m IN CASE WHEN wanted IS NULL THEN [] ELSE [wanted] END | CREATE (s)-[:REPORTS_TO {workspaceId: $ws}]->(m))
+    RETURN s AS created
+  }
+  FOREACH (_ IN CASE WHEN status = 'UPDATED' THEN [1] ELSE [] END |
+    SET old += row.props, old.version = old.version + 1, old.updatedAt = $now
+  )
+  WITH row, status, wanted, managerKey, managerChanged, pending,
+       CASE status
+         WHEN 'CREATED' THEN created
+         WHEN 'UPDATED' THEN old
+         WHEN 'UNCHANGED' THEN old
+       END AS s
+  RETURN collect({index: row.index, externalId: row.externalId, status: status, s: s, managerKey: managerKey,
+                  relink: CASE status
+                    WHEN 'CREATED' THEN wanted IS NULL AND row.reportsTo IS NOT NULL
+                    WHEN 'UPDATED' THEN managerChanged OR pending
+                    WHEN 'UNCHANGED' THEN pending
+                    ELSE false
+                  END,
+                  managerChanged: managerChanged}) AS done
+}
+CALL (acct, done) {
+  UNWIND done AS d
+  WITH acct, d WHERE d.relink
+  WITH acct, d.s AS s, d.managerKey AS key, d.managerChanged AS changed
+  WITH s, key, changed,
+       [(:StakeholderRef {workspaceId: $ws, source: $source, externalId: key})-[:IDENTIFIES]->(m:Stakeholder)
+        WHERE m.accountId = acct.id AND m <> s | m][0] AS m
+  WITH s, key, m WHERE m IS NOT NULL OR changed
+  REMOVE s.reportsToKey, s.reportsToSource
+  WITH s, key, m, [(s)-[old:REPORTS_TO]->() | old] AS old
+  FOREACH (rel IN old | DELETE rel)
+  FOREACH (_ IN CASE WHEN m IS NULL THEN [] ELSE [1] END | CREATE (s)-[:REPORTS_TO {workspaceId: $ws}]->(m))
+  FOREACH (_ IN CASE WHEN m IS NULL AND key IS NOT NULL THEN [1] ELSE [] END |
+    SET s.reportsToKey = key, s.reportsToSource = $source
+  )
+  RETURN count(*) AS relinked
+}
+CALL (acct, done) {
+  UNWIND done AS d
+  WITH acct, d WHERE d.status = 'CREATED'
+  MATCH (w:Stakeholder {workspaceId: $ws, reportsToKey: d.externalId})
+  WHERE w.reportsToSource = $source AND w.accountId = acct.id AND w <> d.s
+  REMOVE w.reportsToKey, w.reportsToSource
+  WITH d.s AS m, w, [(w)-[old:REPORTS_TO]->() | old] AS old
+  FOREACH (rel IN old | DELETE rel)
+  CREATE (w)-[:REPORTS_TO {workspaceId: $ws}]->(m)
+  RETURN count(*) AS linked
+}
+WITH acct, done, relinked + linked + size([d IN done WHERE d.status IN ['CREATED', 'UPDATED']]) AS writes
+CALL (writes) {
+  WITH * WHERE writes > 0
+"""
+    + TICK_GRAPH_CLOCK
+    + """
+}
+RETURN acct.id AS accountId,
+       CASE WHEN $withStakeholders
+         THEN [d IN done | {index: d.index, status: d.status, id: d.s.id, stakeholder: properties(d.s)}]
+         ELSE [d IN done | {index: d.index, status: d.status}]
+       END AS results
+"""
+)
+"""The write: see the module docstring. Writes before reads on every node it changes (the first SET,
+CREATE or REMOVE takes the node's lock), so what it reads next is what the last writer committed. Last,
+when it changed anything, it ticks the graph clock (as `Database.write` does for every write), so cached
+analytics snapshots know they are stale; a replay changes nothing and leaves the clock alone."""
+
+PREVIEW_CONTACTS: LiteralString = (
+    ACCOUNT
+    + """
+CALL (acct) {
+"""
+    + ROWS
+    + """
+  OPTIONAL MATCH (r:StakeholderRef {workspaceId: $ws, source: $source, externalId: row.externalId})
+"""
+    + DIFF
+    + """
+  WITH row, status, CASE WHEN $withStakeholders AND status IN ['UPDATED', 'UNCHANGED'] THEN old END AS s
+  RETURN collect({index: row.index, status: status, id: s.id, stakeholder: properties(s)}) AS results
+}
+RETURN acct.id AS accountId, results
+"""
+)
+"""The dry run: the same rows through the same `DIFF`, reading only."""
+
+
+def _write(records: Sequence[Any]) -> ContactsWrite:
+    record = records[0]
+    return ContactsWrite(
+        account_id=record["accountId"],
+        rows={
+            row["index"]: StoredContact(status=row["status"], id=row.get("id"), stakeholder=row.get("stakeholder"))
+            for row in record["results"]
+        },
+    )
+
+
+async def upsert_contacts(
+    tx: Tx,
+    ws: str,
+    source: str,
+    account: str,
+    rows: Sequence[dict[str, Any]],
+    now: datetime,
+    with_stakeholders: bool = False,
+) -> ContactsWrite:
+    """Write a batch of contact rows (see the module docstring); idempotent, so safe to retry.
+
+    With `with_stakeholders`, each row also carries its stakeholder's stored properties (costly for
+    large batches: only when the caller asked for them)."""
+    records = await fetch(
+        tx,
+        UPSERT_CONTACTS,
+        ws=ws,
+        source=source,
+        account=account,
+        rows=list(rows),
+        now=now,
+        withStakeholders=with_stakeholders,
+    )
+    return _write(records)
+
+
+async def preview_contacts(
+    tx: Tx,
+    ws: str,
+    source: str,
+    account: str,
+    rows: Sequence[dict[str, Any]],
+    with_stakeholders: bool = False,
+) -> ContactsWrite:
+    """What `upsert_contacts` would report for the same rows, without writing: the same `DIFF` in a read.
+
+    One difference: a manager first created by the same batch is not there to be found, so the row
+    is judged against what is stored (a new manager in the batch does not change a CREATED row, and
+    an existing row reporting to it reports UPDATED either way)."""
+    records = await fetch(
+        tx,
+        PREVIEW_CONTACTS,
+        ws=ws,
+        source=source,
+        account=account,
+        rows=list(rows),
+        withStakeholders=with_stakeholders,
+    )
+    return _write(records)
+
+
+async def write_contacts(
+    db: Database,
+    ws: str,
+    source: str,
+    account: str,
+    rows: Sequence[dict[str, Any]],
+    now: datetime,
+    with_stakeholders: bool = False,
+) -> ContactsWrite:
+    """`upsert_contacts` as one managed write transaction, retried for at most SYNC_RETRY_SECONDS.
+
+    Not `Database.write`: that one retries for the driver's default time, and ticks the graph clock in a
+    second round trip even when nothing changed; the upsert ticks it itself, only when it wrote."""
+    async with db.driver.session(database=db.database, max_transaction_retry_time=SYNC_RETRY_SECONDS) as session:
+        return await session.execute_write(upsert_contacts, ws, source, account, rows, now, with_stakeholders)
+
+
+async def read_contacts(
+    db: Database, ws: str, source: str, account: str, rows: Sequence[dict[str, Any]], with_stakeholders: bool = False
+) -> ContactsWrite:
+    """`preview_contacts` as one managed read transaction, retried for at most SYNC_RETRY_SECONDS."""
+    async with db.driver.session(
+        database=db.database, default_access_mode="READ", max_transaction_retry_time=SYNC_RETRY_SECONDS
+    ) as session:
+        return await session.execute_read(preview_contacts, ws, source, account, rows, with_stakeholders)

@@ -1,0 +1,149 @@
+"""Concurrent sync jobs and retried transactions: one stakeholder per key, whatever the interleaving."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from neo4j.exceptions import ConstraintError, IncompleteCommit, ServiceUnavailable, TransientError
+
+from service.graph.contacts import SYNC_RETRY_SECONDS, write_contacts
+from service.graph.driver import Database, create_driver
+from service.schema.mutations import stakeholders_upsert
+from tests.conftest import WORKSPACE, GraphQLClient
+from tests.sync.helpers import UPSERT, contact, create_account, people, rows, statuses, upsert
+
+JOBS = 8
+PER_JOB = 300
+STRIDE = 100
+
+
+def job_batch(job: int) -> list[dict[str, Any]]:
+    """Keys job*100 .. job*100+299: every key is in up to three jobs; managers are one tenth down the line."""
+    numbers = range(job * STRIDE, job * STRIDE + PER_JOB)
+    batch = [
+        contact(f"k{n:04d}", f"Person {n}", title=f"T{n % 7}", reportsTo=f"k{n // 10:04d}" if n else None)
+        for n in numbers
+    ]
+    return batch[::-1] if job % 2 else batch  # half the jobs send their keys in reverse
+
+
+async def test_eight_concurrent_overlapping_jobs_leave_one_stakeholder_per_key(
+    client: GraphQLClient, db: Database
+) -> None:
+    await create_account(client)
+    batches = [job_batch(job) for job in range(JOBS)]
+    keys = {c["externalId"] for batch in batches for c in batch}
+
+    payloads = await asyncio.gather(*(upsert(client, batch) for batch in batches))
+
+    assert all(p["failed"] == 0 and p["userErrors"] == [] for p in payloads)
+    assert sum(p["created"] for p in payloads) == len(keys)  # each key created by exactly one job
+    per_key = await rows(
+        db,
+        """
+        MATCH (r:StakeholderRef {workspaceId: $ws, source: 'crm'})
+        RETURN r.externalId AS key, COUNT { (r)-[:IDENTIFIES]->(:Stakeholder) } AS stakeholders
+        """,
+    )
+    assert Counter(row["key"] for row in per_key) == Counter(keys)  # one ref per key
+    assert {row["stakeholders"] for row in per_key} == {1}
+    total = await rows(db, "MATCH (s:Stakeholder {workspaceId: $ws}) RETURN count(s) AS n")
+    assert total == [{"n": len(keys)}]
+    managers = await rows(db, "MATCH (s:Stakeholder) RETURN max(COUNT { (s)-[:REPORTS_TO]->() }) AS most")
+    assert managers == [{"most": 1}]
+
+    replays = [await upsert(client, batch) for batch in batches]
+
+    assert {status for replay in replays for status in statuses(replay)} == {"UNCHANGED"}
+    stored = await people(db)
+    assert {key: p["managers"] for key, p in stored.items()} == {
+        key: [] if key == "k0000" else [f"Person {int(key[1:]) // 10}"] for key in keys
+    }
+
+
+class FlakyWrites:
+    """`write_contacts`, except that the first `failures` calls raise `error` (after writing, if `after`)."""
+
+    def __init__(self, error: Exception, failures: int, after: bool = False) -> None:
+        self.error = error
+        self.failures = failures
+        self.after = after
+        self.calls = 0
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        if self.calls > self.failures:
+            return await write_contacts(*args, **kwargs)
+        if self.after:
+            await write_contacts(*args, **kwargs)
+        raise self.error
+
+
+@pytest.mark.parametrize("error", [ConstraintError("duplicate key"), TransientError("deadlock")])
+async def test_a_constraint_or_transient_error_that_surfaces_reruns_the_batch(
+    client: GraphQLClient, db: Database, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    await create_account(client)
+    flaky = FlakyWrites(error, failures=2)
+    monkeypatch.setattr(stakeholders_upsert, "write_contacts", flaky)
+
+    payload = await upsert(client, [contact("a"), contact("b")])
+
+    assert (statuses(payload), flaky.calls) == (["CREATED", "CREATED"], 3)
+    assert set(await people(db)) == {"a", "b"}
+
+
+@pytest.mark.parametrize(
+    ("error", "committed"),
+    [(IncompleteCommit("connection lost during commit"), True), (ServiceUnavailable("no route"), False)],
+)
+async def test_a_lost_connection_is_outcome_unknown_and_a_replay_converges(
+    client: GraphQLClient, db: Database, monkeypatch: pytest.MonkeyPatch, error: Exception, committed: bool
+) -> None:
+    await create_account(client)
+    batch = [contact("a", "Ann"), contact("b", "Bo", reportsTo="a")]
+    monkeypatch.setattr(stakeholders_upsert, "write_contacts", FlakyWrites(error, failures=1, after=committed))
+
+    body = await client.execute(UPSERT, {"input": {"source": "crm", "account": "acc-1", "contacts": batch}})
+    replay = await upsert(client, batch)
+
+    [failure] = body["errors"]
+    assert body["data"] is None
+    assert failure["extensions"] == {"code": "OUTCOME_UNKNOWN"}
+    assert "outcome is unknown" in failure["message"]
+    assert "Replay the same batch" in failure["message"]
+    assert statuses(replay) == (["UNCHANGED"] * 2 if committed else ["CREATED"] * 2)
+    stored = await people(db)
+    assert {key: (p["name"], p["managers"]) for key, p in stored.items()} == {"a": ("Ann", []), "b": ("Bo", ["Ann"])}
+
+
+async def test_the_database_being_down_is_reported_within_seconds(client: GraphQLClient, db: Database) -> None:
+    await create_account(client)
+    down = Database(create_driver("bolt://127.0.0.1:9", "neo4j", ""), "neo4j")
+    try:
+        began = time.monotonic()
+        with pytest.raises(ServiceUnavailable):
+            await write_contacts(down, WORKSPACE, "crm", "acc-1", [], datetime.now(UTC))
+        elapsed = time.monotonic() - began
+    finally:
+        await down.close()
+    assert elapsed < 2 * SYNC_RETRY_SECONDS + 2
+
+
+async def test_concurrent_updates_of_one_contact_bump_its_version_once_each(
+    client: GraphQLClient, db: Database
+) -> None:
+    await create_account(client)
+    await upsert(client, [contact("a", title="v0")])
+
+    payloads = await asyncio.gather(*(upsert(client, [contact("a", title=f"v{n}")]) for n in range(1, JOBS + 1)))
+
+    updated = sum(p["updated"] for p in payloads)
+    stored = (await people(db))["a"]
+    assert stored["version"] == 1 + updated  # no lost version bump
+    assert stored["title"] in {f"v{n}" for n in range(1, JOBS + 1)}
