@@ -14,7 +14,7 @@ replays the same batch (which converges: nothing lost, nothing duplicated).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +22,6 @@ import strawberry
 from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired, TransientError
 from strawberry.types.arguments import InputContext
 from strawberry.types.base import get_object_definition
-from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from service.graph.contacts import read_contacts, write_contacts
 from service.graph.records import stakeholder_from
@@ -38,6 +37,7 @@ from service.rules.contacts import (
 from service.rules.enums import OrgLevel, UpsertStatus
 from service.schema.context import Context
 from service.schema.errors import ClientError, UserError, user_errors
+from service.schema.selection import selected_paths
 from service.schema.types.stakeholder import Stakeholder
 
 ATTEMPTS = 3
@@ -190,21 +190,6 @@ def to_contact(data: ContactInput) -> Contact:
     )
 
 
-def _selects(selections: Iterable[Selection], *path: str) -> bool:
-    """Whether the selection set asks for the field at `path` (through fragments too)."""
-    for selection in selections:
-        if isinstance(selection, FragmentSpread | InlineFragment):
-            if _selects(selection.selections, *path):
-                return True
-        elif (
-            isinstance(selection, SelectedField)
-            and selection.name == path[0]
-            and (len(path) == 1 or _selects(selection.selections, *path[1:]))
-        ):
-            return True
-    return False
-
-
 def _result(outcome: ContactOutcome) -> StakeholderUpsertResult:
     return StakeholderUpsertResult(
         index=outcome.index,
@@ -258,7 +243,7 @@ async def stakeholders_upsert(
     written = None
     if not check.batch:
         rows = upsert_rows(contacts, check.contacts.keys())
-        full = _selects(info.selected_fields, "stakeholdersUpsert", "results", "stakeholder")
+        full = "results.stakeholder" in selected_paths(info)
         written = await _write(ctx, input, rows, full)
     summary = summarize(input.source, contacts, check, written)
     if written is not None:
