@@ -191,16 +191,6 @@ class LocalNeo4j:
             shutil.rmtree(self.home, ignore_errors=True)
             self.home = None
 
-    def resident_memory_kib(self) -> int | None:
-        """The server's resident set size, read from /proc (Linux only)."""
-        if self.process is None:
-            return None
-        status = Path(f"/proc/{self.process.pid}/status")
-        for line in status.read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        return None
-
     def __enter__(self) -> LocalNeo4j:
         return self.start()
 

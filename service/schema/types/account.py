@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from service.graph.pages import StakeholderFilter
+from service.graph.pages import StakeholderFilter, account_count
 from service.rules import models
 from service.rules.paging import Page, SortKey
 from service.schema.context import Context
@@ -138,6 +138,4 @@ class AccountConnection:
 
     @strawberry.field
     async def total_count(self, info: strawberry.Info[Context]) -> int:
-        from service.graph.pages import account_count
-
         return await info.context.db.read(account_count, info.context.workspace_id, self.search)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from service.graph.pages import StakeholderFilter
 from service.rules import models
 from service.rules.paging import Page, SortKey
 from service.schema.context import Context
@@ -183,7 +184,7 @@ class StakeholderEdge:
 class StakeholderConnection:
     page: strawberry.Private[Page[models.Stakeholder]]
     account_id: strawberry.Private[str]
-    filter_key: strawberry.Private[object]
+    filter_key: strawberry.Private[StakeholderFilter]
 
     @strawberry.field
     def edges(self) -> list[StakeholderEdge]:
@@ -202,7 +203,4 @@ class StakeholderConnection:
 
     @strawberry.field(description="All stakeholders matching the filters, across pages.")
     async def total_count(self, info: strawberry.Info[Context]) -> int:
-        from service.graph.pages import StakeholderFilter
-
-        assert isinstance(self.filter_key, StakeholderFilter)
         return await info.context.loaders.stakeholder_count.load((self.account_id, self.filter_key))
