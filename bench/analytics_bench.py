@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from service.gc_tuning import tune_garbage_collection
 from service.graph.driver import Database, create_driver
 from service.graph.migrations import apply_migrations
 from service.local_neo4j import LocalNeo4j, free_port
@@ -236,6 +237,7 @@ async def main(sizes: list[int], runs: int, cold: bool) -> None:
         try:
             await apply_migrations(driver, "neo4j")
             await driver.execute_query("MATCH (n {workspaceId: $ws}) DETACH DELETE n", ws=WORKSPACE)
+            tune_garbage_collection()  # as the app does once started
             for people in sizes:
                 await bench_size(db, people, runs, cold)
         finally:

@@ -6,6 +6,10 @@ from typing import Any
 
 import pytest
 
+from service.graph.analytics import load_account_graph
+from service.graph.driver import Database
+from service.schema.ids import require_raw_id
+from service.settings import Settings
 from tests.conftest import GraphQLClient, QueryCounterView
 from tests.test_account_import import canon, run_import
 
@@ -174,3 +178,25 @@ async def test_cached_snapshot_is_reused_until_the_next_write(
     assert (await account_data(demo, "supportScore"))["supportScore"] == pytest.approx(
         (-4 + 2 * 4) / 32
     )  # 周敏, influence 4, from -1 to +1
+
+
+async def test_archived_people_leave_the_snapshot_with_everything_that_touches_them(
+    demo: GraphQLClient, db: Database, settings: Settings
+) -> None:
+    zhou = await person_id(demo, "周敏")
+    await demo.data("mutation($id: ID!) { stakeholderArchive(input: {id: $id}) { userErrors { code } } }", {"id": zhou})
+    raw = require_raw_id(zhou, "Stakeholder", "id")
+    account = await account_data(demo, "id")
+    graph = await db.read(load_account_graph, settings.workspace_id, require_raw_id(account["id"], "Account", "id"))
+    assert raw not in {p.id for p in graph.people}
+    named = (
+        [(link.source, link.target) for link in graph.links]
+        + [(tie.a, tie.b) for tie in graph.ties]
+        + [(line.person, line.manager) for line in graph.reporting_lines]
+        + [(m.person, m.circle) for m in graph.memberships]
+        + [(c.person, c.team_member) for c in graph.coverage]
+    )
+    assert named, "the demo account keeps links, ties, lines, memberships and coverage"
+    assert [pair for pair in named if raw in pair] == []
+    rows = (await account_data(demo, "influencers(maxHops: 1) { influencer { name } }"))["influencers"]
+    assert [r["influencer"]["name"] for r in rows] == ["刘建华", "李娜"]

@@ -27,8 +27,11 @@ ACCOUNT_GRAPH: LiteralString = """
 MATCH (a:Account {workspaceId: $ws, id: $accountId})
 CALL (a) {
   MATCH (s:Stakeholder {workspaceId: $ws, accountId: a.id}) WHERE NOT s.archived
-  RETURN collect([s.id, s.name, s.title, s.stance, s.influence, s.buyingRoles, s.buyerTypes, s.contactTier])
-         AS people
+  RETURN collect([s.id, s.name, s.title, s.stance, s.influence, s.buyingRoles, s.buyerTypes, s.contactTier,
+                  [(s)-[r:INFLUENCES]->(y:Stakeholder) | [r.id, y.id, r.strength]],
+                  [(s)-[r:TIE]->(y:Stakeholder) | [r.id, r.kind, y.id, r.strength]],
+                  [(s)-[:REPORTS_TO]->(y:Stakeholder) | y.id],
+                  [(s)-[m:MEMBER_OF]->(c:Circle) | [c.id, m.core]]]) AS people
 }
 CALL (a) {
   MATCH (i:Interaction {workspaceId: $ws, accountId: a.id})-[:MET]->(s:Stakeholder)
@@ -36,28 +39,8 @@ CALL (a) {
   RETURN collect([s.id, lastContactAt]) AS contacts
 }
 CALL (a) {
-  MATCH (x:Stakeholder {workspaceId: $ws, accountId: a.id})-[r:INFLUENCES]->(y:Stakeholder)
-  WHERE NOT x.archived AND NOT y.archived
-  RETURN collect([r.id, x.id, y.id, r.strength]) AS links
-}
-CALL (a) {
-  MATCH (x:Stakeholder {workspaceId: $ws, accountId: a.id})-[r:TIE]->(y:Stakeholder)
-  WHERE NOT x.archived AND NOT y.archived
-  RETURN collect([r.id, r.kind, x.id, y.id, r.strength]) AS ties
-}
-CALL (a) {
-  MATCH (x:Stakeholder {workspaceId: $ws, accountId: a.id})-[:REPORTS_TO]->(y:Stakeholder)
-  WHERE NOT x.archived AND NOT y.archived
-  RETURN collect([x.id, y.id]) AS reports
-}
-CALL (a) {
   MATCH (c:Circle {workspaceId: $ws, accountId: a.id})
   RETURN collect([c.id, c.name]) AS circles
-}
-CALL (a) {
-  MATCH (x:Stakeholder {workspaceId: $ws, accountId: a.id})-[m:MEMBER_OF]->(c:Circle)
-  WHERE NOT x.archived
-  RETURN collect([x.id, c.id, m.core]) AS memberships
 }
 CALL (a) {
   MATCH (t:TeamMember)-[c:COVERS]->(x:Stakeholder {workspaceId: $ws, accountId: a.id})
@@ -68,12 +51,16 @@ CALL (a) {
   MATCH (t:TeamMember)-[:ASSIGNED_TO]->(a)
   RETURN collect([t.id, t.name]) AS assigned
 }
-RETURN people, contacts, links, ties, reports, circles, memberships, coverage, assigned
+RETURN people, contacts, circles, coverage, assigned
 """
+"""Each active stakeholder with what leaves it: influence links, ties, reporting line and memberships.
+Reading them from the person already in hand is cheaper than matching each kind again; links to
+archived people are dropped while parsing (`load_account_graph`), which costs less than checking
+the far end of every link in the query."""
 
 
 def _person(row: list[Any], last_contact: Any) -> Person:
-    person_id, name, title, stance, influence, roles, types, tier = row
+    person_id, name, title, stance, influence, roles, types, tier = row[:8]
     return Person(
         id=person_id,
         name=name,
@@ -99,14 +86,21 @@ async def load_account_graph(tx: AsyncManagedTransaction, ws: str, account_id: s
         return AccountGraph(account_id=account_id)
     row = rows[0]
     contacts = dict(row["contacts"])
+    people = row["people"]
+    active = {p[0] for p in people}
     return AccountGraph(
         account_id=account_id,
-        people=tuple(_person(p, contacts.get(p[0])) for p in row["people"]),
-        links=tuple(Link(*link) for link in row["links"]),  # positional: 10,000s of rows, twice as fast
-        ties=tuple(Tie(i, TieKind(k), a, b, w) for i, k, a, b, w in row["ties"]),
-        reporting_lines=tuple(ReportingLine(person=p, manager=m) for p, m in row["reports"]),
+        people=tuple(_person(p, contacts.get(p[0])) for p in people),
+        links=tuple(
+            Link(link_id, p[0], target, strength)  # positional: 10,000s of rows, twice as fast
+            for p in people
+            for link_id, target, strength in p[8]
+            if target in active
+        ),
+        ties=tuple(Tie(i, TieKind(k), p[0], b, w) for p in people for i, k, b, w in p[9] if b in active),
+        reporting_lines=tuple(ReportingLine(person=p[0], manager=m) for p in people for m in p[10] if m in active),
         circles=tuple(Circle(id=i, name=n) for i, n in row["circles"]),
-        memberships=tuple(Membership(person=p, circle=c, core=bool(k)) for p, c, k in row["memberships"]),
+        memberships=tuple(Membership(person=p[0], circle=c, core=bool(k)) for p in people for c, k in p[11]),
         team=_team(row["coverage"], row["assigned"]),
         coverage=tuple(Coverage(team_member=t, person=p, relationship_step=step) for t, _, p, step in row["coverage"]),
     )

@@ -89,7 +89,8 @@ Out: `status`, `old` (the stored stakeholder), `pending` (it awaits a manager of
 `managerKey` (the manager it should report to) and `managerChanged`."""
 
 UPSERT_CONTACTS: LiteralString = (
-    ACCOUNT
+    "CYPHER replan=skip"
+    + ACCOUNT
     + """
 CALL (acct) {
 """
@@ -153,6 +154,7 @@ CALL (acct, done) {
   UNWIND done AS d
   WITH acct, d WHERE d.status = 'CREATED'
   MATCH (w:Stakeholder {workspaceId: $ws, reportsToKey: d.externalId})
+  USING INDEX w:Stakeholder(workspaceId, reportsToKey)
   WHERE w.reportsToSource = $source AND w.accountId = acct.id AND w <> d.s
   REMOVE w.reportsToKey, w.reportsToSource
   WITH d.s AS m, w, [(w)-[old:REPORTS_TO]->() | old] AS old
@@ -174,7 +176,11 @@ RETURN acct.id AS accountId,
        END AS results
 """
 )
-"""The write: see the module docstring. Writes before reads on every node it changes (the first SET,
+"""The write: see the module docstring. `replan=skip` keeps its cached plan when the statistics move
+(a sync growing an account from empty moves them every few batches, and replanning this query took
+half a second each time); every lookup in it is a seek on a uniqueness constraint or, for pending
+managers, the hinted `stakeholder_pending_manager` index, so the plan does not depend on the statistics.
+Writes before reads on every node it changes (the first SET,
 CREATE or REMOVE takes the node's lock), so what it reads next is what the last writer committed. Last,
 when it changed anything, it ticks the graph clock (as `Database.write` does for every write), so cached
 analytics snapshots know they are stale; a replay changes nothing and leaves the clock alone."""
