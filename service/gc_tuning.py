@@ -11,13 +11,16 @@ generation less often removes most of that, at the cost of a little more memory 
 from __future__ import annotations
 
 import gc
+from functools import cache
 
 YOUNG_GENERATION_THRESHOLD = 50_000
 """Allocations (net of frees) between young-generation collections; Python's default is 700."""
 
 
+@cache
 def tune_garbage_collection() -> None:
-    """Call once startup is done: freezes what exists now, then collects the young generation less often."""
+    """Call once startup is done: freezes what exists now, then collects the young generation less often.
+    Runs once per process (a test session starts many apps; freezing each time would only pile up)."""
     gc.collect()
     gc.freeze()
     _, middle, old = gc.get_threshold()

@@ -180,10 +180,11 @@ RETURN acct.id AS accountId,
 (a sync growing an account from empty moves them every few batches, and replanning this query took
 half a second each time); every lookup in it is a seek on a uniqueness constraint or, for pending
 managers, the hinted `stakeholder_pending_manager` index, so the plan does not depend on the statistics.
-Writes before reads on every node it changes (the first SET,
-CREATE or REMOVE takes the node's lock), so what it reads next is what the last writer committed. Last,
-when it changed anything, it ticks the graph clock (as `Database.write` does for every write), so cached
-analytics snapshots know they are stale; a replay changes nothing and leaves the clock alone."""
+
+Writes before reads on every node it changes (the first SET, CREATE or REMOVE takes the node's lock), so
+what it reads next is what the last writer committed. Last, when it changed anything, it ticks the graph
+clock (as `Database.write` does for every write), so cached analytics snapshots know they are stale; a
+replay changes nothing and leaves the clock alone."""
 
 PREVIEW_CONTACTS: LiteralString = (
     ACCOUNT

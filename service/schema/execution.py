@@ -49,7 +49,7 @@ from strawberry.schema.schema_converter import CustomGraphQLEnumType, GraphQLCor
 from strawberry.types.field import StrawberryField
 
 Complete = Callable[[Any], Any]
-"""Completes one value of a plain field; raises `NotPlain` when the general path must decide."""
+"""Completes one value of a plain field; raises (`NotPlain` or any error) when the general path must decide."""
 
 
 class NotPlain(Exception):
@@ -74,7 +74,7 @@ class PlainListExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._plans: dict[tuple[str, int], tuple[FieldDetailsList, Complete | None]] = {}
+        self._plans: dict[tuple[GraphQLOutputType, int], tuple[FieldDetailsList, Complete | None]] = {}
 
     def complete_iterable_value(
         self,
@@ -99,7 +99,7 @@ class PlainListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         """How to complete this list, or None when its items are not plain objects."""
         if self.middleware_manager is not None and self.middleware_manager.middlewares:
             return None  # a middleware must see every resolver call
-        key = (str(item_type), id(field_details_list))
+        key = (item_type, id(field_details_list))
         cached = self._plans.get(key)
         if cached is None:
             item = self._slot(item_type, field_details_list) if is_object_type(get_nullable_type(item_type)) else None
@@ -175,9 +175,10 @@ def _constant(value: Any) -> Callable[[Any], Any]:
 
 
 def _leaf(leaf_type: GraphQLLeafType) -> Complete:
-    """The type's own serializer, after a shortcut for the values it would return unchanged."""
+    """The type's own serializer, after shortcuts for the values whose result is known. Its errors (and a
+    None result) reach `complete_iterable_value`, which then hands the list to the general path."""
     coerce = leaf_type.coerce_output_value
-    passes = _unchanged_by(leaf_type)
+    passes = _in_range(leaf_type)
     names = _enum_names(leaf_type)
 
     def leaf(value: Any) -> Any:
@@ -187,10 +188,7 @@ def _leaf(leaf_type: GraphQLLeafType) -> Complete:
             name = names.get(value)
             if name is not None:
                 return name
-        try:
-            coerced = coerce(value)
-        except Exception:
-            raise NotPlain from None
+        coerced = coerce(value)
         if coerced is None or coerced is Undefined:
             raise NotPlain
         return coerced
@@ -207,12 +205,9 @@ def _unchanged_type(leaf_type: GraphQLLeafType) -> type | None:
     return None
 
 
-def _unchanged_by(leaf_type: GraphQLLeafType) -> Callable[[Any], bool]:
-    """Values the built-in scalar's serializer returns as they are (exact types, so never a bool as an int)."""
-    if leaf_type is GraphQLString or leaf_type is GraphQLID:
-        return lambda value: type(value) is str
-    if leaf_type is GraphQLBoolean:
-        return lambda value: type(value) is bool
+def _in_range(leaf_type: GraphQLLeafType) -> Callable[[Any], bool]:
+    """Numbers the built-in Int or Float serializer returns unchanged: exact types (never a bool as an
+    int) within its range. Strings and booleans are caught earlier, by `_unchanged_type`."""
     if leaf_type is GraphQLInt:
         return lambda value: type(value) is int and GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT
     if leaf_type is GraphQLFloat:
