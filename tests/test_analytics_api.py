@@ -200,3 +200,26 @@ async def test_archived_people_leave_the_snapshot_with_everything_that_touches_t
     assert [pair for pair in named if raw in pair] == []
     rows = (await account_data(demo, "influencers(maxHops: 1) { influencer { name } }"))["influencers"]
     assert [r["influencer"]["name"] for r in rows] == ["刘建华", "李娜"]
+
+
+async def test_people_named_by_analytics_are_kept_with_the_snapshot_until_the_next_write(
+    demo: GraphQLClient, query_count: QueryCounterView
+) -> None:
+    fields = (
+        "influencers(maxHops: 1) { influencer { id name } } supporterConsolidation { unlinkedPairs { a { name } } }"
+    )
+    first = await account_data(demo, fields)
+    query_count.reset()
+    assert await account_data(demo, fields) == first
+    assert query_count.value == 2  # the account and the graph clock: answers and people came with the snapshot
+
+    renamed = first["influencers"][0]["influencer"]
+    await demo.data(
+        'mutation($id: ID!) { stakeholderUpdate(input: {id: $id, name: "刘建华 (new)"}) { userErrors { code } } }',
+        {"id": renamed["id"]},
+    )
+    again = await account_data(demo, fields)
+    assert [r["influencer"]["name"] for r in again["influencers"]] == [
+        "刘建华 (new)" if r["influencer"]["id"] == renamed["id"] else r["influencer"]["name"]
+        for r in first["influencers"]
+    ]

@@ -27,10 +27,18 @@ class Mood(Enum):
     GRUMPY = "grumpy"
 
 
+LOUD_CALLS: list[str] = []
+
+
 @strawberry.type
 class Tag:
     label: str
     weight: float | None
+
+    @strawberry.field
+    def loud(self) -> str:
+        LOUD_CALLS.append(self.label)
+        return str(self.label).upper()
 
 
 @strawberry.type
@@ -81,6 +89,8 @@ usual = strawberry.Schema(query=Query, execution_context_class=StrawberryGraphQL
 QUERIES = [
     "{ items { id name count ratio flag mood moods } }",
     "{ items { __typename n: name count tags { label weight } best { label } } }",
+    "{ items { best { label weight } tags { label } } }",
+    "{ items { best { label loud } tags { weight } } }",
     "{ items { shout name } }",
     "{ items { name scaled(by: 3) } }",
     "{ items { name later } }",
@@ -114,6 +124,19 @@ def items(draw: st.DrawFn) -> Item:
     )
 
 
+@st.composite
+def rows_naming_shared_tags(draw: st.DrawFn) -> list[Item]:
+    """Rows whose `best` and `tags` are often the very same objects as other rows' (well-formed or not)."""
+    rows = draw(st.lists(items(), min_size=0, max_size=6))
+    pool = draw(st.lists(tags, min_size=1, max_size=3))
+    for row in rows:
+        if draw(st.booleans()):
+            row.best = draw(st.sampled_from(pool))
+        if draw(st.booleans()):
+            row.tags = draw(st.lists(st.sampled_from(pool), max_size=4))
+    return rows
+
+
 def run(schema: strawberry.Schema, query: str, rows: list[Item]) -> tuple[Any, list[tuple[str, Any]]]:
     result = asyncio.run(schema.execute(query, {"x": True}, root_value=Query(items_value=rows)))
     errors = sorted((e.message, e.path) for e in result.errors or [])
@@ -132,7 +155,7 @@ def same(a: Any, b: Any) -> bool:
 
 
 @settings(max_examples=150, deadline=None)
-@given(rows=st.lists(items(), min_size=0, max_size=6), query=st.sampled_from(QUERIES))
+@given(rows=st.lists(items(), min_size=0, max_size=6) | rows_naming_shared_tags(), query=st.sampled_from(QUERIES))
 def test_fast_path_matches_graphql_core(rows: list[Item], query: str) -> None:
     fast_data, fast_errors = run(fast, query, rows)
     usual_data, usual_errors = run(usual, query, rows)
@@ -180,6 +203,46 @@ def test_well_formed_rows_take_the_fast_path_and_match(monkeypatch: Any) -> None
         "best": None,
         "shout": "N1",
     }
+
+
+def shared_tag_rows() -> list[Item]:
+    tag = Tag(label="t", weight=0.5)
+    return [
+        Item(
+            id=strawberry.ID(f"i{n}"),
+            name="n",
+            count=n,
+            ratio=None,
+            flag=True,
+            mood=Mood.HAPPY,
+            moods=[],
+            tags=[tag, tag],
+            best=tag,
+            raw=None,
+        )
+        for n in range(3)
+    ]
+
+
+def test_an_object_named_again_is_completed_once_when_only_attributes_are_selected() -> None:
+    rows = shared_tag_rows()
+    data, errors = run(fast, "{ items { best { label weight } tags { label } } }", rows)
+    assert errors == []
+    completed = data["items"]
+    assert completed[0]["best"] == {"label": "t", "weight": 0.5}
+    assert completed[1]["best"] is completed[0]["best"]
+    assert completed[2]["tags"][1] is completed[0]["tags"][0]
+    assert data == run(usual, "{ items { best { label weight } tags { label } } }", rows)[0]
+
+
+def test_an_object_with_a_selected_resolver_is_completed_each_time_it_is_named() -> None:
+    LOUD_CALLS.clear()
+    data, errors = run(fast, "{ items { best { label loud } } }", shared_tag_rows())
+    assert errors == []
+    assert LOUD_CALLS == ["t", "t", "t"]
+    completed = data["items"]
+    assert completed[1]["best"] == completed[0]["best"] == {"label": "t", "loud": "T"}
+    assert completed[1]["best"] is not completed[0]["best"]
 
 
 def test_the_service_schema_uses_the_fast_path() -> None:

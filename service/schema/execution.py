@@ -12,11 +12,16 @@ object. Neither has side effects, so whenever anything is out of the ordinary (a
 null for a non-null field, a value the type's serializer refuses, an object of the wrong type) the
 whole list is completed again on graphql-core's path, which raises or records exactly the error it
 always would. Field extensions (permissions included) and middleware always take the general path.
+
+Rows often name the same few objects again and again (every pair of 750 supporters names each of them
+749 times). When everything selected on an object is an attribute read, completing that object twice
+within one list gives the same result, so it is completed once and the result is shared.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import Enum
 from math import isfinite
@@ -64,9 +69,17 @@ class _Slot:
     required: bool = False
     unchanged: type | None = None
     """Values of exactly this Python type complete to themselves (checked inline: the hot case)."""
+    pure: bool = False
+    """A value's completion depends only on its attributes: leaves, and objects (or lists of them) whose
+    selected fields are all attribute reads of pure slots."""
 
 
 _Field = tuple[str, Callable[[Any], Any], _Slot]
+_Completed = dict[tuple[int, int], tuple[Any, dict[str, Any]]]
+
+_completed_objects: ContextVar[_Completed | None] = ContextVar("completed_plain_objects", default=None)
+"""(plan, id(object)) -> (object, its completion), within the completion of one list; the object is
+kept alongside so that its id is not reused meanwhile."""
 
 
 class PlainListExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -88,11 +101,14 @@ class PlainListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         items = items if isinstance(items, list | tuple) else list(items)
         complete = self._plan(item_type, field_details_list) if len(items) > 1 else None
         if complete is not None and self.get_stream_usage(field_details_list, path) is None:
+            token = _completed_objects.set({})
             try:
                 completed: list[Any] = complete(items)
                 return completed
             except Exception:  # anything unusual is for graphql-core to report, from scratch
                 pass
+            finally:
+                _completed_objects.reset(token)
         return super().complete_iterable_value(item_type, field_details_list, info, path, items, position_context)
 
     def _plan(self, item_type: GraphQLOutputType, field_details_list: FieldDetailsList) -> Complete | None:
@@ -102,24 +118,33 @@ class PlainListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         key = (item_type, id(field_details_list))
         cached = self._plans.get(key)
         if cached is None:
-            item = self._slot(item_type, field_details_list) if is_object_type(get_nullable_type(item_type)) else None
+            rows = is_object_type(get_nullable_type(item_type))
+            item = self._slot(item_type, field_details_list, rows=True) if rows else None
             cached = (field_details_list, None if item is None else _list(item))
             self._plans[key] = cached  # keeps the list alive, so its id is not reused meanwhile
         return cached[1]
 
-    def _slot(self, return_type: GraphQLOutputType, field_details_list: FieldDetailsList) -> _Slot | None:
+    def _slot(
+        self, return_type: GraphQLOutputType, field_details_list: FieldDetailsList, *, rows: bool = False
+    ) -> _Slot | None:
+        """`rows`: the type of the list's own items, which are seldom repeated (unlike what they name)."""
         if isinstance(return_type, GraphQLNonNull):
-            inner = self._slot(return_type.of_type, field_details_list)
-            return None if inner is None else _Slot(inner.complete, required=True, unchanged=inner.unchanged)
+            inner = self._slot(return_type.of_type, field_details_list, rows=rows)
+            if inner is None:
+                return None
+            return _Slot(inner.complete, required=True, unchanged=inner.unchanged, pure=inner.pure)
         if is_leaf_type(return_type):
             assert isinstance(return_type, GraphQLLeafType)
-            return _Slot(_leaf(return_type), unchanged=_unchanged_type(return_type))
+            return _Slot(_leaf(return_type), unchanged=_unchanged_type(return_type), pure=True)
         if isinstance(return_type, GraphQLList):
             item = self._slot(return_type.of_type, field_details_list)
-            return None if item is None else _Slot(_list(item))
+            return None if item is None else _Slot(_list(item), pure=item.pure)
         if isinstance(return_type, GraphQLObjectType):
             fields = self._object_fields(return_type, field_details_list)
-            return None if fields is None else _Slot(_object(return_type, fields))
+            if fields is None:
+                return None
+            pure = all(isinstance(read, attrgetter | _Constant) and slot.pure for _, read, slot in fields)
+            return _Slot(_object(return_type, fields, shared=pure and not rows), pure=pure)
         return None  # interfaces and unions: the general path resolves the runtime type
 
     def _object_fields(
@@ -133,7 +158,7 @@ class PlainListExecutionContext(StrawberryGraphQLCoreExecutionContext):
             node = sub_details[0].node
             name = node.name.value
             if name == "__typename":
-                fields.append((key, _constant(object_type.name), _Slot(_identity, required=True)))
+                fields.append((key, _Constant(object_type.name), _Slot(_identity, required=True, pure=True)))
                 continue
             field_def = self.schema.get_field(object_type, name)
             read = None if field_def is None or node.arguments else _plain_read(field_def)
@@ -170,8 +195,16 @@ def _identity(value: Any) -> Any:
     return value
 
 
-def _constant(value: Any) -> Callable[[Any], Any]:
-    return lambda _source: value
+class _Constant:
+    """Reads the same value from every object (`__typename`)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __call__(self, _source: Any) -> Any:
+        return self.value
 
 
 def _leaf(leaf_type: GraphQLLeafType) -> Complete:
@@ -251,7 +284,7 @@ def _list(item: _Slot) -> Complete:
     return items
 
 
-def _object(object_type: GraphQLObjectType, fields: list[_Field]) -> Complete:
+def _object(object_type: GraphQLObjectType, fields: list[_Field], *, shared: bool) -> Complete:
     is_type_of = object_type.is_type_of
     plan = [(key, read, slot.complete, slot.required, slot.unchanged) for key, read, slot in fields]
 
@@ -271,4 +304,21 @@ def _object(object_type: GraphQLObjectType, fields: list[_Field]) -> Complete:
                 completed[key] = complete(v)
         return completed
 
-    return obj
+    return _once_per_list(obj) if shared else obj
+
+
+def _once_per_list(complete: Complete) -> Complete:
+    """`complete`, run once per object within the completion of one list; see the module docstring."""
+    plan = id(complete)
+
+    def once(value: Any) -> Any:
+        completed = _completed_objects.get()
+        if completed is None:
+            return complete(value)
+        key = (plan, id(value))
+        found = completed.get(key)
+        if found is None:
+            found = completed[key] = (value, complete(value))
+        return found[1]
+
+    return once

@@ -14,6 +14,7 @@ from service.rules.account_graph import AccountGraph
 from service.rules.analytics.active_view import ActiveView, active_view
 from service.rules.analytics.describe import rating, score
 from service.rules.analytics.errors import AnalyticsInputError
+from service.rules.analytics.memo import per_snapshot
 from service.rules.analytics.nodes import NodeKind, NodeRef
 from service.rules.analytics.ordering import is_positive, tolerant_sorted
 from service.rules.analytics.policy import (
@@ -68,6 +69,7 @@ class _Nodes:
         return NodeRef(NodeKind(kind), node_id)
 
 
+@per_snapshot
 def access_paths(
     graph: AccountGraph,
     to: str,

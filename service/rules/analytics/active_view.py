@@ -8,7 +8,7 @@ circle, core if any record says so), so every analytic can trust its input.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from operator import attrgetter
 from typing import TypeVar
@@ -50,6 +50,8 @@ class ActiveView:
     memberships_of: dict[str, tuple[Membership, ...]]
     coverage_of: dict[str, tuple[Coverage, ...]]
     """Person id -> the coverage of that person."""
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    """Structures several analytics share (leverage, the network), built once per view; see `memo.remembered`."""
 
     # Built on first use, once per view: not every analytic follows links.
     @cached_property

@@ -10,6 +10,7 @@ from service.rules.account_graph import AccountGraph, Person
 from service.rules.analytics.active_view import ActiveView, active_view
 from service.rules.analytics.describe import names, rating
 from service.rules.analytics.leverage import leverage_in
+from service.rules.analytics.memo import per_snapshot, remembered
 from service.rules.analytics.network import Neighbours, Network, fewest_hop_path, hop_distances
 from service.rules.analytics.ordering import SortKey, person_key, tolerant_sorted
 from service.rules.analytics.policy import (
@@ -41,6 +42,7 @@ class CoachCandidate:
     reasons: tuple[str, ...]
 
 
+@per_snapshot
 def coach_candidates(graph: AccountGraph, first: int = DEFAULT_FIRST_COACHES) -> list[CoachCandidate]:
     """Stance NEUTRAL or better, breadth >= 3, influence >= 3. Qualified first, then breadth x
     influence, then leverage (default max hops), then name."""
@@ -48,19 +50,31 @@ def coach_candidates(graph: AccountGraph, first: int = DEFAULT_FIRST_COACHES) ->
     return coach_candidates_in(active_view(graph), first)
 
 
-def coach_candidates_in(
-    view: ActiveView, first: int | None = None, leverage: dict[str, float] | None = None
-) -> list[CoachCandidate]:
-    """The ranked candidates (the first `first` of them when given); `leverage` at the default max
-    hops when the caller already has it."""
-    network = Network(view, INTRODUCTION_TIE_KINDS)
-    leverage_of = leverage_in(view, DEFAULT_MAX_HOPS) if leverage is None else leverage
-    people = [person for person in view.people.values() if _is_candidate(person, network)]
-    ranked = tolerant_sorted(people, key=lambda p: _rank(p, network.breadth(p.id), leverage_of[p.id]))
+def coach_candidates_in(view: ActiveView, first: int | None = None) -> list[CoachCandidate]:
+    """The ranked candidates (the first `first` of them when given)."""
+    network = _network(view)
+    leverage_of = leverage_in(view, DEFAULT_MAX_HOPS)
+    ranked = _ranked_candidates(view)
     chosen = ranked if first is None else ranked[:first]
     # Circles, introductions and reasons only for the candidates returned.
     introductions = _Introductions(view, network.introductions, [person.id for person in chosen])
     return [_candidate(view, person, network, introductions, leverage_of[person.id]) for person in chosen]
+
+
+def _network(view: ActiveView) -> Network:
+    return remembered(view.memo, "coach/network", lambda: Network(view, INTRODUCTION_TIE_KINDS))
+
+
+def _ranked_candidates(view: ActiveView) -> list[Person]:
+    """Every candidate, best first; computed once per view (shared, do not change it)."""
+
+    def rank() -> list[Person]:
+        network = _network(view)
+        leverage_of = leverage_in(view, DEFAULT_MAX_HOPS)
+        people = [person for person in view.people.values() if _is_candidate(person, network)]
+        return tolerant_sorted(people, key=lambda p: _rank(p, network.breadth(p.id), leverage_of[p.id]))
+
+    return remembered(view.memo, "coach/ranked", rank)
 
 
 def _is_candidate(person: Person, network: Network) -> bool:

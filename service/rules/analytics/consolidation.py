@@ -4,21 +4,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from service.rules.account_graph import AccountGraph
 from service.rules.analytics.active_view import ActiveView, active_view
 from service.rules.analytics.describe import label
+from service.rules.analytics.memo import per_snapshot
 from service.rules.analytics.policy import BONDING_TIE_KINDS, DEFAULT_MAX_HOPS, SUPPORTIVE_STANCES
 from service.rules.analytics.validation import validate_max_hops
 from service.rules.enums import Stance
 
 
-@dataclass(frozen=True, slots=True)
-class SupporterPair:
+class SupporterPair(NamedTuple):
+    """A named tuple: an account can hold hundreds of thousands of these pairs."""
+
     a: str
     """The pair is ordered by name, then id: `a` first."""
     b: str
-    reason: str
+    a_label: str
+    b_label: str
+
+    @property
+    def reason(self) -> str:
+        return f"{self.a_label} and {self.b_label} both support us but have no link or tie."
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +37,8 @@ class IsolatedSupporter:
 
 @dataclass(frozen=True, slots=True)
 class SupporterConsolidation:
+    supporters: tuple[str, ...]
+    """Every active supporter or mentor, by name then id: the people both lists draw from."""
     unlinked_pairs: tuple[SupporterPair, ...]
     isolated_supporters: tuple[IsolatedSupporter, ...]
 
@@ -36,6 +46,7 @@ class SupporterConsolidation:
 _NOBODY: frozenset[str] = frozenset()
 
 
+@per_snapshot
 def supporter_consolidation(graph: AccountGraph, max_hops: int = DEFAULT_MAX_HOPS) -> SupporterConsolidation:
     """Supporter/mentor pairs with no bond, and supporters who influence no neutral.
 
@@ -52,17 +63,13 @@ def supporter_consolidation(graph: AccountGraph, max_hops: int = DEFAULT_MAX_HOP
     unlinked: list[SupporterPair] = []
     for index, a in enumerate(supporters):
         partners, label_a = bonded.get(a, _NOBODY), labels[a]
-        unlinked += [
-            SupporterPair(a, b, f"{label_a} and {labels[b]} both support us but have no link or tie.")
-            for b in supporters[index + 1 :]
-            if b not in partners
-        ]
+        unlinked += [SupporterPair(a, b, label_a, labels[b]) for b in supporters[index + 1 :] if b not in partners]
     isolated = tuple(
         IsolatedSupporter(s, f"{labels[s]} supports us but influences no neutral stakeholder within {max_hops} hops.")
         for s in supporters
         if not _reaches_neutral(view, s, max_hops)
     )
-    return SupporterConsolidation(tuple(unlinked), isolated)
+    return SupporterConsolidation(tuple(supporters), tuple(unlinked), isolated)
 
 
 def _bonded_pairs(view: ActiveView, supporters: set[str]) -> dict[str, set[str]]:

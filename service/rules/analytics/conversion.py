@@ -14,6 +14,7 @@ from service.rules.analytics.active_view import ActiveView, active_view
 from service.rules.analytics.describe import influence_chain, label, rating, score
 from service.rules.analytics.influence_paths import strongest_paths_from_any
 from service.rules.analytics.leverage import leverage_in
+from service.rules.analytics.memo import per_snapshot
 from service.rules.analytics.nodes import NodeKind, NodeRef
 from service.rules.analytics.ordering import SortKey, is_positive, person_key, tolerant_sorted
 from service.rules.analytics.policy import (
@@ -52,6 +53,7 @@ class _Offer:
     hops: int
 
 
+@per_snapshot
 def neutrals_to_convert(
     graph: AccountGraph, max_hops: int = DEFAULT_MAX_HOPS, first: int = DEFAULT_FIRST_TARGETS
 ) -> list[ConversionTarget]:
@@ -62,6 +64,7 @@ def neutrals_to_convert(
     return _conversion_targets(view, max_hops, first, {Stance.NEUTRAL}, SUPPORTIVE_STANCES, use_team=True)
 
 
+@per_snapshot
 def opponents_to_neutralize(
     graph: AccountGraph, max_hops: int = DEFAULT_MAX_HOPS, first: int = DEFAULT_FIRST_TARGETS
 ) -> list[ConversionTarget]:

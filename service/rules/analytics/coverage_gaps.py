@@ -11,6 +11,7 @@ from service.rules.analytics.coach import coach_candidates_in
 from service.rules.analytics.describe import label
 from service.rules.analytics.key_people import as_utc, is_stale, key_person_grounds
 from service.rules.analytics.leverage import leverage_in
+from service.rules.analytics.memo import remembered
 from service.rules.analytics.ordering import SortKey, tolerant_sorted
 from service.rules.analytics.policy import (
     CRITICAL_MISSING_ROLES,
@@ -53,16 +54,12 @@ def coverage_gaps(
     validate_stale_after_days(stale_after_days)
     view = active_view(graph)
     moment = as_utc(as_of) if as_of is not None else datetime.now(UTC)
-    leverage = leverage_in(view, DEFAULT_MAX_HOPS)
-    gaps = [
-        *_person_gaps(view, leverage, moment, stale_after_days),
-        *_missing_roles(view),
-        *_missing_buyer_types(view),
-        *_core_access_gaps(view),
-        *_single_thread_gaps(view),
-        *_coach_gaps(view, leverage),
+    stale = [
+        _stale_gap(key, moment, stale_after_days)
+        for key in _key_people(view)
+        if key.person.id in view.covered and is_stale(key.person, moment, stale_after_days)
     ]
-    return tolerant_sorted(gaps, key=_rank)
+    return tolerant_sorted([*_timeless_gaps(view), *stale], key=_rank)
 
 
 def _rank(gap: CoverageGap) -> SortKey:
@@ -70,52 +67,83 @@ def _rank(gap: CoverageGap) -> SortKey:
     return (-gap.severity, _KIND_ORDER[gap.kind], gap.subject_name, subject_id)
 
 
-def _person_gaps(
-    view: ActiveView, leverage: dict[str, float], as_of: datetime, stale_after_days: int
-) -> list[CoverageGap]:
+@dataclass(frozen=True, slots=True)
+class _KeyPerson:
+    person: Person
+    severity: float
+    who: str
+    """"<label> is a key person (<grounds>)", the start of every reason about them."""
+
+
+def _key_people(view: ActiveView) -> list[_KeyPerson]:
+    """Computed once per view (shared, do not change it)."""
+
+    def find() -> list[_KeyPerson]:
+        leverage = leverage_in(view, DEFAULT_MAX_HOPS)
+        found = []
+        for person in view.people.values():
+            grounds = key_person_grounds(view, person)
+            if grounds:
+                severity = max(leverage[person.id], MIN_PERSON_SEVERITY)
+                found.append(
+                    _KeyPerson(person, severity, f"{label(view, person.id)} is a key person ({', '.join(grounds)})")
+                )
+        return found
+
+    return remembered(view.memo, "coverage/key_people", find)
+
+
+def _timeless_gaps(view: ActiveView) -> list[CoverageGap]:
+    """Every gap that does not depend on the day or the staleness window; once per view (shared)."""
+
+    def find() -> list[CoverageGap]:
+        return [
+            *(gap for key in _key_people(view) for gap in _person_gaps(view, key)),
+            *_missing_roles(view),
+            *_missing_buyer_types(view),
+            *_core_access_gaps(view),
+            *_single_thread_gaps(view),
+            *_coach_gaps(view),
+        ]
+
+    return remembered(view.memo, "coverage/timeless", find)
+
+
+def _person_gaps(view: ActiveView, key: _KeyPerson) -> list[CoverageGap]:
+    person = key.person
     gaps = []
-    for person in view.people.values():
-        grounds = key_person_grounds(view, person)
-        if grounds:
-            severity = max(leverage[person.id], MIN_PERSON_SEVERITY)
-            who = f"{label(view, person.id)} is a key person ({', '.join(grounds)})"
-            findings = _person_findings(person, who, as_of, stale_after_days, person.id in view.covered)
-            gaps += [
-                CoverageGap(kind, severity, reason, suggestion, stakeholder=person.id, subject_name=person.name)
-                for kind, reason, suggestion in findings
-            ]
-    return gaps
-
-
-def _person_findings(
-    person: Person, who: str, as_of: datetime, stale_after_days: int, covered: bool
-) -> list[tuple[GapKind, str, str]]:
-    findings = []
-    if not covered:
-        findings.append(
-            (
+    if person.id not in view.covered:
+        gaps.append(
+            _person_gap(
                 GapKind.UNCOVERED_KEY_PERSON,
-                f"{who} and nobody on our team covers them.",
+                key,
+                f"{key.who} and nobody on our team covers them.",
                 _cover_suggestion(person),
             )
         )
-    elif is_stale(person, as_of, stale_after_days):
-        findings.append(
-            (
-                GapKind.STALE_COVERAGE,
-                f"{who}; {_last_contact(person)}, more than {stale_after_days} days before {as_of.date().isoformat()}.",
-                f"Schedule a visit or call with {person.name} to keep the relationship warm.",
-            )
-        )
     if person.stance is Stance.UNKNOWN:
-        findings.append(
-            (
+        gaps.append(
+            _person_gap(
                 GapKind.UNKNOWN_STANCE,
-                f"{who} and we do not know where they stand.",
+                key,
+                f"{key.who} and we do not know where they stand.",
                 f"Ask the people we cover how {person.name} sees us, then record their stance.",
             )
         )
-    return findings
+    return gaps
+
+
+def _stale_gap(key: _KeyPerson, as_of: datetime, stale_after_days: int) -> CoverageGap:
+    return _person_gap(
+        GapKind.STALE_COVERAGE,
+        key,
+        f"{key.who}; {_last_contact(key.person)}, more than {stale_after_days} days before {as_of.date().isoformat()}.",
+        f"Schedule a visit or call with {key.person.name} to keep the relationship warm.",
+    )
+
+
+def _person_gap(kind: GapKind, key: _KeyPerson, reason: str, suggestion: str) -> CoverageGap:
+    return CoverageGap(kind, key.severity, reason, suggestion, stakeholder=key.person.id, subject_name=key.person.name)
 
 
 def _last_contact(person: Person) -> str:
@@ -216,9 +244,9 @@ def _single_thread_gaps(view: ActiveView) -> list[CoverageGap]:
     ]
 
 
-def _coach_gaps(view: ActiveView, leverage: dict[str, float]) -> list[CoverageGap]:
+def _coach_gaps(view: ActiveView) -> list[CoverageGap]:
     # Qualified candidates rank first: if any is qualified, the best one is.
-    candidates = coach_candidates_in(view, first=1, leverage=leverage)
+    candidates = coach_candidates_in(view, first=1)
     if candidates and candidates[0].qualified:
         return []
     best = f" Best prospect: {label(view, candidates[0].stakeholder)}." if candidates else ""

@@ -9,6 +9,7 @@ from service.rules.analytics.active_view import ActiveView, active_view
 from service.rules.analytics.describe import influence_chain
 from service.rules.analytics.errors import AnalyticsInputError
 from service.rules.analytics.influence_paths import strongest_paths_among, strongest_paths_to
+from service.rules.analytics.memo import per_snapshot
 from service.rules.analytics.ordering import is_stronger, person_key, tolerant_sorted
 from service.rules.analytics.policy import DEFAULT_MAX_HOPS, DEFAULT_MIN_STRENGTH
 from service.rules.analytics.strongest_paths import BestPath
@@ -26,6 +27,7 @@ class InfluencePath:
     reason: str
 
 
+@per_snapshot
 def influencers(
     graph: AccountGraph,
     of: str | None = None,

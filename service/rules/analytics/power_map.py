@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from service.rules.account_graph import AccountGraph, Circle
 from service.rules.analytics.active_view import ActiveView, active_view
 from service.rules.analytics.describe import score
+from service.rules.analytics.memo import per_snapshot
 from service.rules.analytics.ordering import SortKey, tolerant_sorted
 from service.rules.analytics.stance_balance import weighted_stance
 from service.rules.analytics.weights import influence_of
@@ -35,6 +36,7 @@ class PowerMap:
     """Active stakeholders in no circle, by name."""
 
 
+@per_snapshot
 def power_map(graph: AccountGraph) -> PowerMap:
     view = active_view(graph)
     balances = [_balance(view, circle) for circle in view.circles.values()]

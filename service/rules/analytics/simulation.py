@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from service.rules.account_graph import AccountGraph
-from service.rules.analytics.active_view import ActiveView, active_view
+from service.rules.account_graph import AccountGraph, Person
+from service.rules.analytics.active_view import active_view
 from service.rules.analytics.errors import AnalyticsInputError
 from service.rules.analytics.policy import HOSTILE_STANCES
-from service.rules.analytics.support import support_score_in
+from service.rules.analytics.support import support_score_of
 from service.rules.enums import Stance
 
 StanceChanges = Mapping[str, Stance] | Sequence[tuple[str, Stance]]
@@ -38,21 +38,18 @@ def simulate(graph: AccountGraph, changes: StanceChanges) -> Simulation:
                 f"changes.{index}.stakeholder", f"no active stakeholder with id {person_id!r} in this account"
             )
     new_stances = dict(pairs)
-    after = active_view(
-        replace(
-            graph,
-            people=tuple(replace(p, stance=new_stances[p.id]) if p.id in new_stances else p for p in graph.people),
-        )
-    )
+    # Stances feed only the score and the counts: the links and ties of the view stay as they are.
+    people_before = list(before.people.values())
+    people_after = [replace(p, stance=new_stances[p.id]) if p.id in new_stances else p for p in people_before]
     return Simulation(
-        support_score_before=support_score_in(before),
-        support_score_after=support_score_in(after),
-        neutrals_before=_count(before, {Stance.NEUTRAL}),
-        neutrals_after=_count(after, {Stance.NEUTRAL}),
-        opponents_before=_count(before, HOSTILE_STANCES),
-        opponents_after=_count(after, HOSTILE_STANCES),
+        support_score_before=support_score_of(people_before),
+        support_score_after=support_score_of(people_after),
+        neutrals_before=_count(people_before, {Stance.NEUTRAL}),
+        neutrals_after=_count(people_after, {Stance.NEUTRAL}),
+        opponents_before=_count(people_before, HOSTILE_STANCES),
+        opponents_after=_count(people_after, HOSTILE_STANCES),
     )
 
 
-def _count(view: ActiveView, stances: set[Stance] | frozenset[Stance]) -> int:
-    return sum(1 for person in view.people.values() if person.stance in stances)
+def _count(people: Iterable[Person], stances: set[Stance] | frozenset[Stance]) -> int:
+    return sum(1 for person in people if person.stance in stances)

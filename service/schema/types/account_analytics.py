@@ -17,6 +17,7 @@ import strawberry
 from service.rules import analytics
 from service.rules.account_graph import AccountGraph
 from service.rules.analytics import NodeKind, NodeRef
+from service.rules.analytics.memo import remembered
 from service.rules.analytics.policy import (
     ACCESS_DEFAULT_MAX_HOPS,
     DEFAULT_FIRST_ACCESS_PATHS,
@@ -63,24 +64,31 @@ class Refs:
         return [self.node(ref) for ref in refs]
 
 
+_SNAPSHOT_REFS = "schema.refs"
+
+
 async def load_refs(
     info: strawberry.Info[Context],
+    graph: AccountGraph,
     people: Iterable[str] = (),
     team: Iterable[str] = (),
     circles: Iterable[str] = (),
 ) -> Refs:
+    """The named objects, kept with the snapshot: the analytics of a snapshot keep naming the same
+    people, so later requests find them built. A write moves the graph clock, and the next request
+    gets a new snapshot and reloads them; until then a kept object is no older than the snapshot."""
     from service.schema.types.circle import PoliticalCircle
     from service.schema.types.team import TeamMember
 
-    refs = Refs()
-    people_ids = list(dict.fromkeys(people))
+    refs = remembered(graph.memo, _SNAPSHOT_REFS, Refs)
+    people_ids = [i for i in dict.fromkeys(people) if i not in refs.people]
     if people_ids:
-        refs.people = dict(zip(people_ids, await load_stakeholders(info, people_ids), strict=True))
-    team_ids = list(dict.fromkeys(team))
+        refs.people.update(zip(people_ids, await load_stakeholders(info, people_ids), strict=True))
+    team_ids = [i for i in dict.fromkeys(team) if i not in refs.team]
     for team_id, member in zip(team_ids, await info.context.loaders.team_member.load_many(team_ids), strict=True):
         assert member is not None, "analytics only name stored team members"
         refs.team[team_id] = TeamMember.from_domain(member)
-    circle_ids = list(dict.fromkeys(circles))
+    circle_ids = [i for i in dict.fromkeys(circles) if i not in refs.circles]
     for circle_id, circle in zip(circle_ids, await info.context.loaders.circle.load_many(circle_ids), strict=True):
         assert circle is not None, "analytics only name stored circles"
         refs.circles[circle_id] = PoliticalCircle.from_domain(circle)
@@ -176,26 +184,40 @@ class CoverageGap:
 @strawberry.type
 class StakeholderPair:
     pair: strawberry.Private[analytics.SupporterPair]
-    refs: strawberry.Private[Refs]
-    reason: str
+    a: Stakeholder
+    b: Stakeholder
 
     @strawberry.field
-    def a(self) -> Stakeholder:
-        return self.refs.people[self.pair.a]
+    def reason(self) -> str:
+        return self.pair.reason
 
-    @strawberry.field
-    def b(self) -> Stakeholder:
-        return self.refs.people[self.pair.b]
+
+@dataclass(frozen=True, slots=True)
+class _KeptPairs:
+    answer: analytics.SupporterConsolidation
+    pairs: list[StakeholderPair]
+
+
+_KEPT_PAIRS = "schema.unlinked_pairs"
 
 
 @strawberry.type
 class SupporterConsolidation:
     result: strawberry.Private[analytics.SupporterConsolidation]
     refs: strawberry.Private[Refs]
+    graph: strawberry.Private[AccountGraph]
 
     @strawberry.field
     def unlinked_pairs(self) -> list[StakeholderPair]:
-        return [StakeholderPair(pair=p, refs=self.refs, reason=p.reason) for p in self.result.unlinked_pairs]
+        """The pairs' objects of the latest answer are kept with the snapshot, like the people they
+        name: an account with hundreds of supporters has hundreds of thousands of pairs, and building
+        their objects takes longer than completing them."""
+        kept = self.graph.memo.get(_KEPT_PAIRS)
+        if not (isinstance(kept, _KeptPairs) and kept.answer is self.result):
+            people = self.refs.people
+            pairs = [StakeholderPair(pair=p, a=people[p.a], b=people[p.b]) for p in self.result.unlinked_pairs]
+            kept = self.graph.memo[_KEPT_PAIRS] = _KeptPairs(self.result, pairs)
+        return list(kept.pairs)
 
     @strawberry.field
     def isolated_supporters(self) -> list[Stakeholder]:
@@ -306,12 +328,14 @@ class Simulation:
 
 
 async def _conversion_rows(
-    info: strawberry.Info[Context], rows: Sequence[analytics.ConversionTarget]
+    info: strawberry.Info[Context], graph: AccountGraph, rows: Sequence[analytics.ConversionTarget]
 ) -> list[ConversionTarget]:
     refs = Refs()
     if _wants(info, "stakeholder", "converter", "path"):
         named = [ref for r in rows for ref in (*r.path, *([r.converter] if r.converter else []))]
-        refs = await load_refs(info, people=[*(r.stakeholder for r in rows), *_people_on(named)], team=_team_on(named))
+        refs = await load_refs(
+            info, graph, people=[*(r.stakeholder for r in rows), *_people_on(named)], team=_team_on(named)
+        )
     return [
         ConversionTarget(
             row=r,
@@ -344,6 +368,7 @@ class AccountAnalytics:
         rows = _computed(lambda: analytics.coverage_gaps(graph, days, as_of))
         refs = await load_refs(
             info,
+            graph,
             people=[r.stakeholder for r in rows if r.stakeholder] if _wants(info, "stakeholder") else (),
             circles=[r.circle for r in rows if r.circle] if _wants(info, "circle") else (),
         )
@@ -375,7 +400,7 @@ class AccountAnalytics:
         floor = DEFAULT_MIN_STRENGTH if min_strength is None else min_strength
         rows = _computed(lambda: analytics.influencers(graph, target, hops, floor))
         named = [i for r in rows for i in r.path] if _wants(info, "influencer", "target", "path") else []
-        refs = await load_refs(info, people=named)
+        refs = await load_refs(info, graph, people=named)
         return [InfluencePath(row=r, refs=refs, strength=r.strength, hops=r.hops, reason=r.reason) for r in rows]
 
     @strawberry.field(description="Neutrals with leverage on the decision, each with the best converter.")
@@ -388,7 +413,7 @@ class AccountAnalytics:
         graph = await self._snapshot(info)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         count = DEFAULT_FIRST_TARGETS if first is None else first
-        return await _conversion_rows(info, _computed(lambda: analytics.neutrals_to_convert(graph, hops, count)))
+        return await _conversion_rows(info, graph, _computed(lambda: analytics.neutrals_to_convert(graph, hops, count)))
 
     @strawberry.field(
         description="Enemies and opponents with leverage, each with the neutral-or-better lever to move them."
@@ -402,7 +427,9 @@ class AccountAnalytics:
         graph = await self._snapshot(info)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         count = DEFAULT_FIRST_TARGETS if first is None else first
-        return await _conversion_rows(info, _computed(lambda: analytics.opponents_to_neutralize(graph, hops, count)))
+        return await _conversion_rows(
+            info, graph, _computed(lambda: analytics.opponents_to_neutralize(graph, hops, count))
+        )
 
     @strawberry.field(description="Supporters to tie together, and supporters who reach no neutral.")
     async def supporter_consolidation(
@@ -411,11 +438,12 @@ class AccountAnalytics:
         graph = await self._snapshot(info)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         result = _computed(lambda: analytics.supporter_consolidation(graph, hops))
-        wanted = selected_paths(info)
-        people = [s.stakeholder for s in result.isolated_supporters] if "isolatedSupporters" in wanted else []
-        if not wanted.isdisjoint({"unlinkedPairs.a", "unlinkedPairs.b"}):
-            people += [i for p in result.unlinked_pairs for i in (p.a, p.b)]
-        return SupporterConsolidation(result=result, refs=await load_refs(info, people=people))
+        named: Sequence[str] = ()
+        if _wants(info, "unlinkedPairs"):
+            named = result.supporters
+        elif _wants(info, "isolatedSupporters"):
+            named = [s.stakeholder for s in result.isolated_supporters]
+        return SupporterConsolidation(result=result, refs=await load_refs(info, graph, people=named), graph=graph)
 
     @strawberry.field(description="Inside-contact candidates: broad network, influence, willingness; qualified first.")
     async def coach_candidates(
@@ -425,7 +453,7 @@ class AccountAnalytics:
         count = DEFAULT_FIRST_COACHES if first is None else first
         rows = _computed(lambda: analytics.coach_candidates(graph, count))
         named = [i for r in rows for i in (r.stakeholder, *r.introduced_via)]
-        refs = await load_refs(info, people=named if _wants(info, "stakeholder", "introducedVia") else ())
+        refs = await load_refs(info, graph, people=named if _wants(info, "stakeholder", "introducedVia") else ())
         return [
             CoachCandidate(
                 row=r,
@@ -442,10 +470,12 @@ class AccountAnalytics:
 
     @strawberry.field(description="The balance of each political circle, decision circles first.")
     async def power_map(self, info: strawberry.Info[Context]) -> PowerMap:
-        result = analytics.power_map(await self._snapshot(info))
+        graph = await self._snapshot(info)
+        result = analytics.power_map(graph)
         wanted = selected_paths(info)
         refs = await load_refs(
             info,
+            graph,
             people=result.unaffiliated if "unaffiliated" in wanted else (),
             circles=[c.circle for c in result.circles] if "circles.circle" in wanted else (),
         )
@@ -471,6 +501,7 @@ class AccountAnalytics:
         named = [ref for r in rows for ref in r.path]
         refs = await load_refs(
             info,
+            graph,
             people=[*(r.target for r in rows), *_people_on(named)],
             team=[*(r.team_member for r in rows), *_team_on(named)],
         )

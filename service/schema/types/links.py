@@ -21,7 +21,8 @@ async def load_stakeholders(info: strawberry.Info[Context], raw_ids: Sequence[st
     if missing:
         for raw_id, found in zip(missing, await info.context.loaders.stakeholder.load_many(missing), strict=True):
             assert found is not None, "links only join stored stakeholders"
-            built[raw_id] = Stakeholder.from_domain(found)
+            if raw_id not in built:  # a concurrent field may have built it meanwhile
+                built[raw_id] = Stakeholder.from_domain(found)
     return [built[raw_id] for raw_id in raw_ids]
 
 
