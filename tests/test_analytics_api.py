@@ -11,6 +11,7 @@ from service.graph.driver import Database
 from service.schema.ids import require_raw_id
 from service.settings import Settings
 from tests.conftest import GraphQLClient, QueryCounterView
+from tests.sync.helpers import contact, create_account, upsert
 from tests.test_account_import import canon, run_import
 
 CANON = {"source": "demo", "id": "acc-canon-zh"}
@@ -223,3 +224,20 @@ async def test_people_named_by_analytics_are_kept_with_the_snapshot_until_the_ne
         "刘建华 (new)" if r["influencer"]["id"] == renamed["id"] else r["influencer"]["name"]
         for r in first["influencers"]
     ]
+
+
+async def test_a_sync_drops_the_cached_snapshot_of_its_own_account_only(
+    demo: GraphQLClient, query_count: QueryCounterView
+) -> None:
+    await create_account(demo)  # another account, known to the CRM
+    unaffiliated = "powerMap { unaffiliated { name } }"
+    before = [p["name"] for p in (await account_data(demo, unaffiliated))["powerMap"]["unaffiliated"]]
+
+    await upsert(demo, [contact("elsewhere-1")])  # into the other account
+    query_count.reset()
+    assert [p["name"] for p in (await account_data(demo, unaffiliated))["powerMap"]["unaffiliated"]] == before
+    assert query_count.value == 2  # the account and the clocks: the snapshot and its answers stayed cached
+
+    await upsert(demo, [contact("canon-new", "新同事")], account=CANON["id"], source=CANON["source"])
+    after = [p["name"] for p in (await account_data(demo, unaffiliated))["powerMap"]["unaffiliated"]]
+    assert sorted(after) == sorted([*before, "新同事"])

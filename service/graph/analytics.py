@@ -7,7 +7,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from service.graph.clock import read_clock
+from service.graph.clock import read_account_version
 from service.graph.driver import fetch
 from service.graph.records import native_datetime
 from service.rules.account_graph import (
@@ -120,7 +120,7 @@ class SnapshotCache:
     async def load(self, tx: AsyncManagedTransaction, ws: str, account_id: str) -> AccountGraph:
         """The account's snapshot, from the cache if current; read in `tx` (clock first, then data,
         so a cached snapshot is never older than the clock value it is filed under)."""
-        version = await read_clock(tx)
+        version = await read_account_version(tx, ws, account_id)
         key = (ws, account_id)
         cached = self._entries.get(key)
         if version is not None and cached is not None and cached[0] == version:

@@ -1,9 +1,12 @@
-"""The graph clock: a value every write transaction changes, so readers can tell whether a cached
-snapshot is still current with one cheap round trip.
+"""The clocks that tell readers, in one cheap round trip, whether a cached account snapshot is current.
 
-Migrations start the clock; `Database.write` ticks it. Writes that bypass the service (raw Cypher) do
-not: after one, restart the service or tick the clock. Without a clock (an emptied database), nothing
-is cached.
+The graph clock changes with every write through `Database.write`, whatever it touched: safe for any
+write. A contact sync changes only its account's own clock (`Account.clock`): it touches nothing of
+any other account, and integration jobs sync again and again, which would otherwise drop every
+account's cached analytics many times a minute. An account's data is current while both clocks stand.
+
+Migrations start the graph clock. Writes that bypass the service (raw Cypher) tick neither: after one,
+restart the service or tick the clock. Without a graph clock (an emptied database), nothing is cached.
 """
 
 from __future__ import annotations
@@ -18,7 +21,14 @@ from service.graph.driver import fetch
 # the one it cached. MERGE is safe under concurrency thanks to the `graph_clock` constraint.
 TICK_GRAPH_CLOCK: LiteralString = "MERGE (c:GraphClock {id: 'graph'}) SET c.version = randomUUID()"
 
-READ_GRAPH_CLOCK: LiteralString = "OPTIONAL MATCH (c:GraphClock {id: 'graph'}) RETURN c.version AS version"
+TICK_ACCOUNT_CLOCK: LiteralString = "SET acct.clock = randomUUID()"
+"""A fragment for writes confined to one account, the node `acct` (see the module docstring)."""
+
+READ_CLOCKS: LiteralString = """
+OPTIONAL MATCH (c:GraphClock {id: 'graph'})
+OPTIONAL MATCH (a:Account {workspaceId: $ws, id: $accountId})
+RETURN c.version AS graph, a.clock AS account
+"""
 
 
 async def tick(tx: AsyncManagedTransaction) -> None:
@@ -26,7 +36,9 @@ async def tick(tx: AsyncManagedTransaction) -> None:
     await fetch(tx, TICK_GRAPH_CLOCK)
 
 
-async def read_clock(tx: AsyncManagedTransaction) -> str | None:
-    rows = await fetch(tx, READ_GRAPH_CLOCK)
-    version: str | None = rows[0]["version"]
-    return version
+async def read_account_version(tx: AsyncManagedTransaction, ws: str, account_id: str) -> str | None:
+    """Both clocks of the account in one value, or None without a graph clock."""
+    row = (await fetch(tx, READ_CLOCKS, ws=ws, accountId=account_id))[0]
+    if row["graph"] is None:
+        return None
+    return f"{row['graph']}/{row['account'] or ''}"

@@ -37,7 +37,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from service.graph.clock import TICK_GRAPH_CLOCK
+from service.graph.clock import TICK_ACCOUNT_CLOCK
 from service.graph.driver import Database, fetch
 from service.rules.contacts import ContactsWrite, StoredContact
 
@@ -163,10 +163,10 @@ CALL (acct, done) {
   RETURN count(*) AS linked
 }
 WITH acct, done, relinked + linked + size([d IN done WHERE d.status IN ['CREATED', 'UPDATED']]) AS writes
-CALL (writes) {
+CALL (acct, writes) {
   WITH * WHERE writes > 0
 """
-    + TICK_GRAPH_CLOCK
+    + TICK_ACCOUNT_CLOCK
     + """
 }
 RETURN acct.id AS accountId,
@@ -182,9 +182,9 @@ half a second each time); every lookup in it is a seek on a uniqueness constrain
 managers, the hinted `stakeholder_pending_manager` index, so the plan does not depend on the statistics.
 
 Writes before reads on every node it changes (the first SET, CREATE or REMOVE takes the node's lock), so
-what it reads next is what the last writer committed. Last, when it changed anything, it ticks the graph
-clock (as `Database.write` does for every write), so cached analytics snapshots know they are stale; a
-replay changes nothing and leaves the clock alone."""
+what it reads next is what the last writer committed. Last, when it changed anything, it ticks its
+account's clock (not the graph clock: it touches no other account), so that account's cached analytics
+snapshot knows it is stale; a replay changes nothing and leaves the clock alone."""
 
 PREVIEW_CONTACTS: LiteralString = (
     ACCOUNT
@@ -280,7 +280,8 @@ async def write_contacts(
     """`upsert_contacts` as one managed write transaction, retried for at most SYNC_RETRY_SECONDS.
 
     Not `Database.write`: that one retries for the driver's default time, and ticks the graph clock in a
-    second round trip even when nothing changed; the upsert ticks it itself, only when it wrote."""
+    second round trip even when nothing changed; the upsert ticks its account's clock itself, only when
+    it wrote."""
     async with db.driver.session(database=db.database, max_transaction_retry_time=SYNC_RETRY_SECONDS) as session:
         return await session.execute_write(upsert_contacts, ws, source, account, rows, now, with_stakeholders)
 

@@ -2,14 +2,14 @@
 
 The stored model (every node and relationship carries `workspaceId`):
 
-    (:Account {id, name, industry, tier})
+    (:Account {id, name, industry, tier, clock})                -- clock: changed by its contact syncs
     (:Stakeholder {id, accountId, name, ..., stance, influence, buyingRoles, buyerTypes, archived, version})
         sync: reportsToKey + reportsToSource (a manager not synced yet); merge: mergedInto (survivor's id)
     (:Circle {id, accountId, source, key, name, color, businessValue, ...})
     (:TeamMember {id, name, role, email})
     (:Interaction {id, accountId, source, externalId, at, type, summary, nextStep})
     (:Change {id, at, by, entity, field, old, new})             -- history, one node per changed value
-    (:GraphClock {id: 'graph', version})                        -- changed by every write (graph/clock.py)
+    (:GraphClock {id: 'graph', version})                        -- changed by every other write (graph/clock.py)
     (:AccountRef|StakeholderRef|TeamMemberRef {source, externalId})-[:IDENTIFIES]->(node)
 
     (s)-[:REPORTS_TO]->(manager)         (s)-[:MEMBER_OF {core}]->(circle)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from service.graph.driver import Database
 from tests.conftest import GraphQLClient, QueryCounterView
 from tests.sync.helpers import (
+    ACCOUNT,
     UPSERT_WITH_STAKEHOLDERS,
     contact,
     create_account,
@@ -287,19 +290,34 @@ async def test_selected_stakeholders_come_with_the_write(
     assert query_count.value == 2  # the write (stakeholders included) and the reportsTo loader
 
 
-async def test_a_sync_that_changes_something_ticks_the_graph_clock_and_a_replay_does_not(
+async def test_a_sync_that_changes_something_ticks_its_account_clock_and_a_replay_does_not(
     client: GraphQLClient, db: Database
 ) -> None:
     await create_account(client)
-    clock = "MATCH (c:GraphClock {id: 'graph'}) RETURN c.version AS version"
+    await create_account(client, "acc-2")
+    clocks = (
+        "MATCH (c:GraphClock {id: 'graph'}), (:AccountRef {externalId: $ref})-[:IDENTIFIES]->(a:Account) "
+        "RETURN c.version AS graph, a.clock AS account"
+    )
+
+    async def read() -> tuple[Any, Any, Any]:
+        mine, other = (await rows(db, clocks, ref=ACCOUNT))[0], (await rows(db, clocks, ref="acc-2"))[0]
+        return mine["graph"], mine["account"], other["account"]
+
+    before = await read()
     batch = [contact("a"), contact("b", reportsTo="later")]
     await upsert(client, batch)
-    after_write = await rows(db, clock)
-
+    after_write = await read()
     await upsert(client, batch)
-    after_replay = await rows(db, clock)
+    after_replay = await read()
     await upsert(client, [contact("later", "Manager")])  # links b: a change to the graph
-    after_link = await rows(db, clock)
+    after_link = await read()
 
-    assert after_write == after_replay
-    assert after_link != after_replay
+    graph, account, other = zip(before, after_write, after_replay, after_link, strict=True)
+    assert len(set(graph)) == 1  # a sync touches one account only: the graph clock stands
+    assert other == (None, None, None, None)
+    ticked, replayed, linked = account[1:]
+    assert account[0] is None
+    assert None not in (ticked, linked)
+    assert replayed == ticked
+    assert linked != ticked
