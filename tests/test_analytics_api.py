@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from service.graph.analytics import load_account_graph
+from service.graph.analytics import SnapshotCache, load_account_graph
 from service.graph.driver import Database
+from service.rules.account_graph import AccountGraph
 from service.schema.ids import require_raw_id
 from service.settings import Settings
 from tests.conftest import GraphQLClient, QueryCounterView
@@ -241,3 +242,28 @@ async def test_a_sync_drops_the_cached_snapshot_of_its_own_account_only(
     await upsert(demo, [contact("canon-new", "新同事")], account=CANON["id"], source=CANON["source"])
     after = [p["name"] for p in (await account_data(demo, unaffiliated))["powerMap"]["unaffiliated"]]
     assert sorted(after) == sorted([*before, "新同事"])
+
+
+async def test_the_snapshot_cache_is_bounded_by_the_people_it_holds(
+    demo: GraphQLClient, db: Database, settings: Settings
+) -> None:
+    small = require_raw_id(
+        await create_account(demo, stakeholders=[{"externalId": "x1", "name": "X"}]), "Account", "id"
+    )
+    canon_account = require_raw_id((await account_data(demo, "id"))["id"], "Account", "id")
+
+    async def load(cache: SnapshotCache, account_id: str) -> AccountGraph:
+        return await db.read(cache.load, settings.workspace_id, account_id)
+
+    canon_people = len((await db.read(load_account_graph, settings.workspace_id, canon_account)).people)
+
+    roomy = SnapshotCache(people=canon_people + 1)  # room for the canon account and the small one's 1
+    canon_graph, small_graph = await load(roomy, canon_account), await load(roomy, small)
+    assert await load(roomy, canon_account) is canon_graph
+    assert await load(roomy, small) is small_graph
+
+    tight = SnapshotCache(people=canon_people)
+    canon_graph = await load(tight, canon_account)
+    small_graph = await load(tight, small)  # one person too many: the least recently used goes
+    assert await load(tight, small) is small_graph
+    assert await load(tight, canon_account) is not canon_graph
