@@ -21,7 +21,6 @@ within one list gives the same result, so it is completed once and the result is
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import Enum
 from math import isfinite
@@ -75,11 +74,9 @@ class _Slot:
 
 
 _Field = tuple[str, Callable[[Any], Any], _Slot]
-_Completed = dict[tuple[int, int], tuple[Any, dict[str, Any]]]
-
-_completed_objects: ContextVar[_Completed | None] = ContextVar("completed_plain_objects", default=None)
-"""(plan, id(object)) -> (object, its completion), within the completion of one list; the object is
-kept alongside so that its id is not reused meanwhile."""
+_Completed = dict[int, tuple[Any, dict[str, Any]]]
+"""id(object) -> (object, its completion) for one plan; the object is kept alongside so that its id is
+not reused while the entry lives."""
 
 
 class PlainListExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -88,6 +85,8 @@ class PlainListExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._plans: dict[tuple[GraphQLOutputType, int], tuple[FieldDetailsList, Complete | None]] = {}
+        self._completed: list[_Completed] = []
+        """The objects completed once per list (see the module docstring), emptied after each list."""
 
     def complete_iterable_value(
         self,
@@ -101,14 +100,14 @@ class PlainListExecutionContext(StrawberryGraphQLCoreExecutionContext):
         items = items if isinstance(items, list | tuple) else list(items)
         complete = self._plan(item_type, field_details_list) if len(items) > 1 else None
         if complete is not None and self.get_stream_usage(field_details_list, path) is None:
-            token = _completed_objects.set({})
             try:
                 completed: list[Any] = complete(items)
                 return completed
             except Exception:  # anything unusual is for graphql-core to report, from scratch
                 pass
             finally:
-                _completed_objects.reset(token)
+                for objects in self._completed:
+                    objects.clear()
         return super().complete_iterable_value(item_type, field_details_list, info, path, items, position_context)
 
     def _plan(self, item_type: GraphQLOutputType, field_details_list: FieldDetailsList) -> Complete | None:
@@ -144,7 +143,12 @@ class PlainListExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if fields is None:
                 return None
             pure = all(isinstance(read, attrgetter | _Constant) and slot.pure for _, read, slot in fields)
-            return _Slot(_object(return_type, fields, shared=pure and not rows), pure=pure)
+            complete = _object(return_type, fields)
+            if pure and not rows:
+                objects: _Completed = {}
+                self._completed.append(objects)
+                complete = _once_per_list(complete, objects)
+            return _Slot(complete, pure=pure)
         return None  # interfaces and unions: the general path resolves the runtime type
 
     def _object_fields(
@@ -284,7 +288,7 @@ def _list(item: _Slot) -> Complete:
     return items
 
 
-def _object(object_type: GraphQLObjectType, fields: list[_Field], *, shared: bool) -> Complete:
+def _object(object_type: GraphQLObjectType, fields: list[_Field]) -> Complete:
     is_type_of = object_type.is_type_of
     plan = [(key, read, slot.complete, slot.required, slot.unchanged) for key, read, slot in fields]
 
@@ -304,21 +308,16 @@ def _object(object_type: GraphQLObjectType, fields: list[_Field], *, shared: boo
                 completed[key] = complete(v)
         return completed
 
-    return _once_per_list(obj) if shared else obj
+    return obj
 
 
-def _once_per_list(complete: Complete) -> Complete:
-    """`complete`, run once per object within the completion of one list; see the module docstring."""
-    plan = id(complete)
+def _once_per_list(complete: Complete, objects: _Completed) -> Complete:
+    """`complete`, run once per object while `objects` is kept (the completion of one list)."""
 
     def once(value: Any) -> Any:
-        completed = _completed_objects.get()
-        if completed is None:
-            return complete(value)
-        key = (plan, id(value))
-        found = completed.get(key)
+        found = objects.get(id(value))
         if found is None:
-            found = completed[key] = (value, complete(value))
+            found = objects[id(value)] = (value, complete(value))
         return found[1]
 
     return once
