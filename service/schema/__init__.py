@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from strawberry import Schema
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -27,6 +28,14 @@ MAX_QUERY_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 5_000
 
+LIMIT_RULES = (
+    *QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+)
+"""The depth and alias limits' validation rules, built once: each limiter builds a new rule class,
+and `ValidationCache` files results under the rule classes, so limiters built per request would
+validate every document afresh."""
+
 
 def build_schema() -> Schema:
     return Schema(
@@ -38,8 +47,7 @@ def build_schema() -> Schema:
             ParserCache,
             ValidationCache,
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: AddValidationRules(list(LIMIT_RULES)),
             lambda: MaskErrors(should_mask_error=should_mask),
         ],
     )
