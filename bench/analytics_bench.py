@@ -9,12 +9,14 @@ Three modes, as in production:
   run (a question not asked since the last write);
 - `--cold`: the graph clock ticks before every run, so each request reloads the snapshot (the first
   question after a write).
-Prints p50/p95 in milliseconds and the ratio of p50 to the floor.
+The floor is timed in turns with each analytic, so that a ratio compares figures taken under the same
+conditions. Prints p50/p95 in milliseconds, the floor's p50 beside it, and the ratio of the two p50s.
 
     .venv/bin/python bench/analytics_bench.py                 # 1,000/10,000 and 5,000/50,000
     .venv/bin/python bench/analytics_bench.py --sizes 1000 --runs 31
     .venv/bin/python bench/analytics_bench.py --recompute     # cached snapshot, answers computed afresh
     .venv/bin/python bench/analytics_bench.py --cold          # every request reloads its snapshot
+    .venv/bin/python bench/analytics_bench.py --modes warm recompute cold   # all three, one account build
     NEO4J_URI=bolt://127.0.0.1:7687 .venv/bin/python bench/analytics_bench.py   # an existing database
 """
 
@@ -174,18 +176,29 @@ def analytic_queries(target: str) -> dict[str, str]:
     return queries
 
 
-async def timed(
-    runs: int, call: Callable[[], Awaitable[Any]], before: Callable[[], Awaitable[Any]] | None = None
-) -> list[float]:
+async def paired(
+    runs: int,
+    call: Callable[[], Awaitable[Any]],
+    floor: Callable[[], Awaitable[Any]],
+    before: Callable[[], Awaitable[Any]] | None = None,
+) -> tuple[list[float], list[float]]:
+    """`runs` timings of `call` and of `floor`, taken in turns: the database's own pace drifts (JIT,
+    garbage collection), so each ratio compares two figures taken under the same conditions."""
+    await floor()
     await call()  # warm the plan cache and the code paths
-    samples = []
+    calls, floors = [], []
     for _ in range(runs):
+        floors.append(await _timed(floor))
         if before is not None:
             await before()
-        began = time.perf_counter()
-        await call()
-        samples.append((time.perf_counter() - began) * 1000)
-    return samples
+        calls.append(await _timed(call))
+    return calls, floors
+
+
+async def _timed(call: Callable[[], Awaitable[Any]]) -> float:
+    began = time.perf_counter()
+    await call()
+    return (time.perf_counter() - began) * 1000
 
 
 def p(samples: list[float], q: float) -> float:
@@ -200,17 +213,12 @@ MODES = {
 }
 
 
-async def bench_size(db: Database, people: int, runs: int, mode: str) -> None:
+async def bench_size(db: Database, people: int, runs: int, modes: list[str]) -> None:
     account, target = await build_account(db, people)
-    raw_account = account
     account_id = f"bench-{people}"
 
     async def floor() -> None:
         await db.driver.execute_query(FLOOR, ws=WORKSPACE, accountId=account_id, database_=db.database)
-
-    floor_samples = await timed(runs, floor)
-    floor_p50 = statistics.median(floor_samples)
-    print(f"\n{people:,} stakeholders, {people * LINKS_PER_PERSON:,} links ({runs} runs each, {MODES[mode]})")
 
     async def tick() -> None:
         await db.write(noop)
@@ -219,19 +227,20 @@ async def bench_size(db: Database, people: int, runs: int, mode: str) -> None:
         snapshot = await db.read(db.snapshots.load, WORKSPACE, account_id)  # the cached one
         snapshot.memo.clear()
 
-    before = {"warm": None, "recompute": forget_answers, "cold": tick}[mode]
+    for mode in modes:
+        print(f"\n{people:,} stakeholders, {people * LINKS_PER_PERSON:,} links ({runs} runs each, {MODES[mode]})")
+        print(f"  {'':<24} {'p50 ms':>8} {'p95 ms':>8} {'floor p50':>10} {'ratio':>7}")
+        before = {"warm": None, "recompute": forget_answers, "cold": tick}[mode]
+        for name, query in analytic_queries(target).items():
 
-    print(f"  {'raw Cypher floor':<26} p50 {floor_p50:8.1f} ms  p95 {p(floor_samples, 0.95):8.1f} ms")
-    for name, query in analytic_queries(target).items():
+            async def execute(query: str = query) -> None:
+                result = await schema.execute(query, {"id": account}, context_value=Context(db, WORKSPACE))
+                if result.errors:
+                    raise RuntimeError(result.errors)
 
-        async def execute(query: str = query) -> None:
-            result = await schema.execute(query, {"id": raw_account}, context_value=Context(db, WORKSPACE))
-            if result.errors:
-                raise RuntimeError(result.errors)
-
-        samples = await timed(runs, execute, before)
-        p50 = statistics.median(samples)
-        print(f"  {name:<26} p50 {p50:8.1f} ms  p95 {p(samples, 0.95):8.1f} ms  {p50 / floor_p50:5.2f}x floor")
+            samples, floors = await paired(runs, execute, floor, before)
+            p50, floor_p50 = statistics.median(samples), statistics.median(floors)
+            print(f"  {name:<24} {p50:8.1f} {p(samples, 0.95):8.1f} {floor_p50:10.1f} {p50 / floor_p50:6.2f}x")
 
 
 @contextmanager
@@ -248,7 +257,7 @@ async def noop(tx: Any) -> None:
     """A write transaction that changes nothing but the graph clock."""
 
 
-async def main(sizes: list[int], runs: int, mode: str) -> None:
+async def main(sizes: list[int], runs: int, modes: list[str]) -> None:
     with database_uri() as uri:
         driver = create_driver(uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
         db = Database(driver, "neo4j")
@@ -257,7 +266,7 @@ async def main(sizes: list[int], runs: int, mode: str) -> None:
             await driver.execute_query("MATCH (n {workspaceId: $ws}) DETACH DELETE n", ws=WORKSPACE)
             tune_garbage_collection()  # as the app does once started
             for people in sizes:
-                await bench_size(db, people, runs, mode)
+                await bench_size(db, people, runs, modes)
         finally:
             await driver.execute_query("MATCH (n {workspaceId: $ws}) DETACH DELETE n", ws=WORKSPACE)
             await db.close()
@@ -267,10 +276,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 5_000])
     parser.add_argument("--runs", type=int, default=21)
-    modes = parser.add_mutually_exclusive_group()
-    modes.add_argument(
-        "--recompute", action="store_true", help="drop what was computed from the snapshot before each run"
-    )
-    modes.add_argument("--cold", action="store_true", help="tick the graph clock before each run (no snapshot cache)")
+    parser.add_argument("--modes", nargs="+", choices=list(MODES), default=["warm"], help="; ".join(MODES.values()))
+    parser.add_argument("--recompute", action="store_true", help="the same as --modes recompute")
+    parser.add_argument("--cold", action="store_true", help="the same as --modes cold")
     args = parser.parse_args()
-    asyncio.run(main(args.sizes, args.runs, "cold" if args.cold else "recompute" if args.recompute else "warm"))
+    chosen = ["recompute"] if args.recompute else ["cold"] if args.cold else args.modes
+    asyncio.run(main(args.sizes, args.runs, chosen))
