@@ -64,12 +64,9 @@ def build_account(people: int, seed: int = 7) -> AccountGraph:
     while len(pairs) < people * LINKS_PER_PERSON:
         a, b = rng.sample(ids, 2)
         pairs.add((a, b))
-    links = [Link(f"l{n}", a, b, rng.randint(1, 5)) for n, (a, b) in enumerate(sorted(pairs))]
+    links = [Link(a, b, rng.randint(1, 5)) for a, b in sorted(pairs)]
     tie_pairs = sorted({tuple(sorted(rng.sample(ids, 2))) for _ in range(people * 2)})
-    ties = [
-        Tie(f"t{n}", TieKind[rng.choice(["KNOWS", "ALLY", "RIVAL"])], a, b, rng.randint(1, 5))
-        for n, (a, b) in enumerate(tie_pairs)
-    ]
+    ties = [Tie(TieKind[rng.choice(["KNOWS", "ALLY", "RIVAL"])], a, b, rng.randint(1, 5)) for a, b in tie_pairs]
     circles, memberships = [], []
     for c in range(10):
         circle = Circle(f"{account_id}-c{c}", f"Circle {c}")

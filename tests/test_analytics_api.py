@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
-from service.graph.analytics import SnapshotCache, load_account_graph
+from service.graph.analytics import ACCOUNT_GRAPH, RECORD_FIELDS, SnapshotCache, load_account_graph
 from service.graph.driver import Database
 from service.rules.account_graph import AccountGraph
 from service.schema.ids import require_raw_id
@@ -146,7 +147,7 @@ async def test_all_analytics_in_one_request_load_one_snapshot(
     assert query_count.value == 3  # the account, the graph clock and one snapshot, shared by every analytic
 
 
-async def test_stakeholders_named_by_analytics_load_in_one_batch(
+async def test_stakeholders_named_by_analytics_come_with_the_snapshot(
     demo: GraphQLClient, query_count: QueryCounterView
 ) -> None:
     gm = await person_id(demo, "山田浩二")
@@ -160,8 +161,31 @@ async def test_stakeholders_named_by_analytics_load_in_one_batch(
         gm=gm,
     )
     assert len(account["influencers"]) == 14  # everyone but 许静, who influences nobody
-    # the account, the clock and the snapshot, every stakeholder named (one batch), every circle named (one batch)
-    assert query_count.value == 5
+    # the account, the clock and the snapshot (with every stakeholder named), every circle named (one batch)
+    assert query_count.value == 4
+
+
+STAKEHOLDER_FIELDS = """id name title department email phone level stance influence buyingRoles buyerTypes
+                        adaptability personality contactTier notes archived version updatedAt lastContactAt"""
+
+
+def test_the_snapshot_reads_the_record_fields_in_their_order() -> None:
+    listed = re.search(r"collect\(\[\[(.*?)\],", ACCOUNT_GRAPH, re.DOTALL)
+    assert listed is not None
+    fields = [f.strip().removeprefix("s.").removesuffix(".epochMillis") for f in listed.group(1).split(",")]
+    assert fields == list(RECORD_FIELDS)
+
+
+async def test_stakeholders_named_by_analytics_show_what_a_direct_read_shows(demo: GraphQLClient) -> None:
+    account = await account_data(demo, f"coachCandidates(first: 100) {{ stakeholder {{ {STAKEHOLDER_FIELDS} }} }}")
+    named = [row["stakeholder"] for row in account["coachCandidates"]]
+    assert named
+    for person in named:
+        direct = await demo.data(
+            f"query($id: ID!) {{ node(id: $id) {{ ... on Stakeholder {{ {STAKEHOLDER_FIELDS} }} }} }}",
+            {"id": person["id"]},
+        )
+        assert direct["node"] == person
 
 
 async def test_cached_snapshot_is_reused_until_the_next_write(

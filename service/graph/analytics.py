@@ -9,7 +9,7 @@ from neo4j import AsyncManagedTransaction
 
 from service.graph.clock import read_account_version
 from service.graph.driver import fetch
-from service.graph.records import native_datetime
+from service.graph.records import ParsedOnRead, native_datetime, stakeholder_from
 from service.rules.account_graph import (
     AccountGraph,
     Circle,
@@ -22,15 +22,18 @@ from service.rules.account_graph import (
     Tie,
 )
 from service.rules.enums import BuyerType, BuyingRole, ContactTier, Stance, TieKind
+from service.rules.models import Stakeholder
 
 ACCOUNT_GRAPH: LiteralString = """
 MATCH (a:Account {workspaceId: $ws, id: $accountId})
 CALL (a) {
   MATCH (s:Stakeholder {workspaceId: $ws, accountId: a.id}) WHERE NOT s.archived
-  RETURN collect([s.id, s.name, s.title, s.stance, s.influence, s.buyingRoles, s.buyerTypes, s.contactTier,
-                  [(s)-[r:INFLUENCES]->(y:Stakeholder) | [r.id, y.id, r.strength]],
-                  [(s)-[r:TIE]->(y:Stakeholder) | [r.id, r.kind, y.id, r.strength]],
-                  [(s)-[:REPORTS_TO]->(y:Stakeholder) | y.id],
+  RETURN collect([[s.id, s.accountId, s.name, s.title, s.department, s.email, s.phone, s.level, s.stance,
+                   s.influence, s.buyingRoles, s.buyerTypes, s.adaptability, s.personality, s.contactTier, s.notes,
+                   s.version, s.updatedAt.epochMillis],
+                  [(s)-[r:INFLUENCES]->(y) | [y.id, r.strength]],
+                  [(s)-[r:TIE]->(y) | [r.kind, y.id, r.strength]],
+                  [(s)-[:REPORTS_TO]->(y) | y.id],
                   [(s)-[m:MEMBER_OF]->(c:Circle) | [c.id, m.core]]]) AS people
 }
 CALL (a) {
@@ -53,14 +56,39 @@ CALL (a) {
 }
 RETURN people, contacts, circles, coverage, assigned
 """
-"""Each active stakeholder with what leaves it: influence links, ties, reporting line and memberships.
-Reading them from the person already in hand is cheaper than matching each kind again; links to
-archived people are dropped while parsing (`load_account_graph`), which costs less than checking
-the far end of every link in the query."""
+"""Each active stakeholder's stored record (`RECORD_FIELDS`, in order: what `stakeholder_from` parses,
+so that the answers can show the people they name without reading them again; a list, since the
+driver reads a map of the same values markedly slower) with what leaves it: influence links, ties,
+reporting line and memberships. Reading them from the person already in hand is cheaper than matching
+each kind again; links to archived people are dropped while parsing (`load_account_graph`), which
+costs less than checking the far end of every link in the query."""
 
 
-def _person(row: list[Any], last_contact: Any) -> Person:
-    person_id, name, title, stance, influence, roles, types, tier = row[:8]
+RECORD_FIELDS = (
+    "id",
+    "accountId",
+    "name",
+    "title",
+    "department",
+    "email",
+    "phone",
+    "level",
+    "stance",
+    "influence",
+    "buyingRoles",
+    "buyerTypes",
+    "adaptability",
+    "personality",
+    "contactTier",
+    "notes",
+    "version",
+    "updatedAt",
+)
+"""The stored fields of a stakeholder in `ACCOUNT_GRAPH`, in the order it lists them."""
+
+
+def _person(record: list[Any], last_contact: Any) -> Person:
+    person_id, _, name, title, _, _, _, _, stance, influence, roles, types, _, _, tier = record[:15]
     return Person(
         id=person_id,
         name=name,
@@ -72,6 +100,10 @@ def _person(row: list[Any], last_contact: Any) -> Person:
         contact_tier=ContactTier(tier) if tier else None,
         last_contact_at=native_datetime(last_contact),
     )
+
+
+def _stakeholder(record: list[Any]) -> Stakeholder:
+    return stakeholder_from(dict(zip(RECORD_FIELDS, record, strict=True)))
 
 
 def _team(coverage: list[list[Any]], assigned: list[list[Any]]) -> tuple[TeamMember, ...]:
@@ -86,23 +118,24 @@ async def load_account_graph(tx: AsyncManagedTransaction, ws: str, account_id: s
         return AccountGraph(account_id=account_id)
     row = rows[0]
     contacts = dict(row["contacts"])
-    people = row["people"]
+    people = [(record[0], record, *leaving) for record, *leaving in row["people"]]
     active = {p[0] for p in people}
     return AccountGraph(
         account_id=account_id,
-        people=tuple(_person(p, contacts.get(p[0])) for p in people),
+        people=tuple(_person(p[1], contacts.get(p[0])) for p in people),
         links=tuple(
-            Link(link_id, p[0], target, strength)  # positional: 10,000s of rows, twice as fast
+            Link(p[0], target, strength)  # positional: 10,000s of rows, twice as fast
             for p in people
-            for link_id, target, strength in p[8]
+            for target, strength in p[2]
             if target in active
         ),
-        ties=tuple(Tie(i, TieKind(k), p[0], b, w) for p in people for i, k, b, w in p[9] if b in active),
-        reporting_lines=tuple(ReportingLine(person=p[0], manager=m) for p in people for m in p[10] if m in active),
+        ties=tuple(Tie(TieKind(k), p[0], b, w) for p in people for k, b, w in p[3] if b in active),
+        reporting_lines=tuple(ReportingLine(person=p[0], manager=m) for p in people for m in p[4] if m in active),
         circles=tuple(Circle(id=i, name=n) for i, n in row["circles"]),
-        memberships=tuple(Membership(person=p[0], circle=c, core=bool(k)) for p in people for c, k in p[11]),
+        memberships=tuple(Membership(person=p[0], circle=c, core=bool(k)) for p in people for c, k in p[5]),
         team=_team(row["coverage"], row["assigned"]),
         coverage=tuple(Coverage(team_member=t, person=p, relationship_step=step) for t, _, p, step in row["coverage"]),
+        records=ParsedOnRead({p[0]: p[1] for p in people}, _stakeholder),
     )
 
 

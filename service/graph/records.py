@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, TypeVar
@@ -39,7 +39,30 @@ from service.rules.models import (
 )
 
 E = TypeVar("E", bound=Enum)
+T = TypeVar("T")
 Props = Mapping[str, Any]
+
+
+class ParsedOnRead(Mapping[str, T]):
+    """Stored records by id, each parsed on its first read and kept: for records read in bulk of which
+    a caller may use only a few."""
+
+    def __init__(self, props: Mapping[str, Any], parse: Callable[[Any], T]) -> None:
+        self._props = props
+        self._parse = parse
+        self._parsed: dict[str, T] = {}
+
+    def __getitem__(self, key: str) -> T:
+        found = self._parsed.get(key)
+        if found is None:
+            found = self._parsed[key] = self._parse(self._props[key])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._props)
+
+    def __len__(self) -> int:
+        return len(self._props)
 
 
 def _enum(kind: type[E], value: Any) -> E | None:
@@ -90,7 +113,7 @@ def stakeholder_from(p: Props) -> Stakeholder:
         contact_tier=_enum(ContactTier, p.get("contactTier")),
         notes=p.get("notes"),
         archived=bool(p.get("archived", False)),
-        version=int(p.get("version", 1)),
+        version=int(p.get("version") or 1),
         updated_at=native_datetime(p.get("updatedAt")),
     )
 

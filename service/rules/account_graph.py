@@ -7,11 +7,13 @@ the rules drop any that slip in.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
 from service.rules.enums import BuyerType, BuyingRole, ContactTier, Stance, TieKind
+from service.rules.models import Stakeholder
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +33,9 @@ class Person:
 
 class Link(NamedTuple):
     """A directed influence link `source -> target` of strength 1..5. A named tuple, not a dataclass:
-    snapshots hold tens of thousands, and a tuple is built several times faster."""
+    snapshots hold tens of thousands, and a tuple is built several times faster. No id: the analytics
+    name people, never links, and reading 10,000s of ids would cost the snapshot a fifth of its load."""
 
-    id: str
     source: str
     target: str
     strength: int
@@ -42,7 +44,6 @@ class Link(NamedTuple):
 class Tie(NamedTuple):
     """An undirected tie between two people; `strength` None counts as 3. A named tuple, like `Link`."""
 
-    id: str
     kind: TieKind
     a: str
     b: str
@@ -94,6 +95,9 @@ class AccountGraph:
     memberships: tuple[Membership, ...] = ()
     team: tuple[TeamMember, ...] = ()
     coverage: tuple[Coverage, ...] = ()
+    records: Mapping[str, Stakeholder] = field(default_factory=dict, compare=False, repr=False)
+    """The stored records of the people, read with them: what the answers show of the people they name.
+    The analytics never read it. May hold fewer people than `people` (then they are read on their own)."""
     memo: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
     """Derived structures computed once per snapshot (e.g. the analytics' active view), so that every
     analytic of one request shares them."""

@@ -42,13 +42,9 @@ def canon_graph() -> AccountGraph:
     return AccountGraph(
         account_id=internal_id(doc["account"]["externalId"]),
         people=people,
-        links=tuple(
-            Link(f"link:{i}", internal_id(x["from"]), internal_id(x["to"]), x["strength"])
-            for i, x in enumerate(doc["influences"])
-        ),
+        links=tuple(Link(internal_id(x["from"]), internal_id(x["to"]), x["strength"]) for x in doc["influences"]),
         ties=tuple(
-            Tie(f"tie:{i}", TieKind(x["kind"]), internal_id(x["a"]), internal_id(x["b"]), x.get("strength"))
-            for i, x in enumerate(doc["ties"])
+            Tie(TieKind(x["kind"]), internal_id(x["a"]), internal_id(x["b"]), x.get("strength")) for x in doc["ties"]
         ),
         reporting_lines=tuple(
             ReportingLine(internal_id(s["externalId"]), internal_id(s["reportsTo"]))

@@ -90,8 +90,8 @@ def account_graphs(draw: st.DrawFn, max_people: int = 8, max_links: int = 14) ->
     return AccountGraph(
         account_id="acc",
         people=tuple(persons),
-        links=tuple(Link(f"l{i}", p[a], p[b], s) for i, ((a, b), s) in enumerate(links.items())),
-        ties=tuple(Tie(f"y{i}", kind, p[a], p[b], s) for i, (((a, b), kind), s) in enumerate(ties.items())),
+        links=tuple(Link(p[a], p[b], s) for (a, b), s in links.items()),
+        ties=tuple(Tie(kind, p[a], p[b], s) for ((a, b), kind), s in ties.items()),
         reporting_lines=tuple(ReportingLine(p[a], p[m]) for a, m in managers.items() if a != m),
         circles=tuple(circles),
         memberships=tuple(Membership(p[a], circles[c].id, core) for (a, c), core in memberships.items()),

@@ -43,8 +43,8 @@ def big_account(seed: int = 7) -> AccountGraph:
         for i, pid in enumerate(ids)
     )
     pairs = {(a, b) for a in ids for b in rnd.sample(ids, OUT_DEGREE) if a != b}
-    links = tuple(Link(f"l{i}", a, b, rnd.randint(1, 5)) for i, (a, b) in enumerate(sorted(pairs)))
-    ties = tuple(Tie(f"t{i}", TieKind.KNOWS, *rnd.sample(ids, 2)) for i in range(PEOPLE))
+    links = tuple(Link(a, b, rnd.randint(1, 5)) for a, b in sorted(pairs))
+    ties = tuple(Tie(TieKind.KNOWS, *rnd.sample(ids, 2)) for _ in range(PEOPLE))
     circles = tuple(Circle(f"c{i}", f"circle {i}") for i in range(10))
     memberships = tuple(Membership(pid, rnd.choice(circles).id, rnd.random() < 0.1) for pid in ids)
     team = tuple(TeamMember(f"m{i}", f"member {i}") for i in range(10))

@@ -75,15 +75,19 @@ async def load_refs(
     circles: Iterable[str] = (),
 ) -> Refs:
     """The named objects, kept with the snapshot: the analytics of a snapshot keep naming the same
-    people, so later requests find them built. A write moves the graph clock, and the next request
-    gets a new snapshot and reloads them; until then a kept object is no older than the snapshot."""
+    people, so later requests find them built. People come from the records read with the snapshot,
+    so they show the same state the answers were computed from; anyone else is read from the database.
+    A write moves the graph clock, and the next request gets a new snapshot and its own objects."""
     from service.schema.types.circle import PoliticalCircle
     from service.schema.types.team import TeamMember
 
     refs = remembered(graph.memo, _SNAPSHOT_REFS, Refs)
     people_ids = [i for i in dict.fromkeys(people) if i not in refs.people]
-    if people_ids:
-        refs.people.update(zip(people_ids, await load_stakeholders(info, people_ids), strict=True))
+    records = graph.records
+    refs.people.update((i, Stakeholder.from_domain(records[i])) for i in people_ids if i in records)
+    unread = [i for i in people_ids if i not in refs.people]
+    if unread:
+        refs.people.update(zip(unread, await load_stakeholders(info, unread), strict=True))
     team_ids = [i for i in dict.fromkeys(team) if i not in refs.team]
     for team_id, member in zip(team_ids, await info.context.loaders.team_member.load_many(team_ids), strict=True):
         assert member is not None, "analytics only name stored team members"
