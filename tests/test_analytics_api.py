@@ -70,6 +70,27 @@ async def test_neutrals_to_convert_name_their_converter(demo: GraphQLClient) -> 
     ]
 
 
+async def test_unlinked_supporters_are_paired_with_a_reason(demo: GraphQLClient) -> None:
+    account = await account_data(
+        demo, "supporterConsolidation { unlinkedPairs { a { name } b { name } reason } isolatedSupporters { name } }"
+    )
+    assert account["supporterConsolidation"] == {
+        "unlinkedPairs": [
+            {
+                "a": {"name": "唐军"},
+                "b": {"name": "王磊"},
+                "reason": "唐军 (办公室主任) and 王磊 (生产部经理) both support us but have no link or tie.",
+            },
+            {
+                "a": {"name": "唐军"},
+                "b": {"name": "赵强"},
+                "reason": "唐军 (办公室主任) and 赵强 (生产线主管) both support us but have no link or tie.",
+            },
+        ],
+        "isolatedSupporters": [],
+    }
+
+
 async def test_decision_circle_has_no_covered_core(demo: GraphQLClient) -> None:
     account = await account_data(
         demo,

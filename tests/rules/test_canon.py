@@ -177,7 +177,10 @@ def test_opponents_to_neutralize(canon: Canon) -> None:
 def test_supporter_consolidation(canon: Canon) -> None:
     result = supporter_consolidation(canon.graph)
     # Supporters: 唐军, 王磊, 赵强. 赵强→王磊 is an influence link, so that pair is bonded.
-    assert [(canon.name(p.a), canon.name(p.b)) for p in result.unlinked_pairs] == [("唐军", "王磊"), ("唐军", "赵强")]
+    assert [(canon.name(a), canon.name(b)) for a, b in result.unlinked_pairs] == [("唐军", "王磊"), ("唐军", "赵强")]
+    assert result.pair_reason(*result.unlinked_pairs[0]) == (
+        "唐军 (办公室主任) and 王磊 (生产部经理) both support us but have no link or tie."
+    )
     assert any((link.source, link.target) == (canon.id("赵强"), canon.id("王磊")) for link in canon.graph.links)
     # 唐军→李娜, 王磊→刘建华, 赵强→王磊→刘建华: each reaches a neutral.
     assert result.isolated_supporters == ()

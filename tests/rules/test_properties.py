@@ -141,7 +141,7 @@ def test_opponents_to_neutralize_match_brute_force(graph: AccountGraph, hops: in
 def test_supporter_consolidation_matches_brute_force(graph: AccountGraph, hops: int) -> None:
     result = supporter_consolidation(graph, hops)
     pairs, isolated = Reference(graph).consolidation(hops)
-    assert [(p.a, p.b) for p in result.unlinked_pairs] == pairs
+    assert list(result.unlinked_pairs) == pairs
     assert [s.stakeholder for s in result.isolated_supporters] == isolated
 
 

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import NamedTuple
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from service.rules.account_graph import AccountGraph
 from service.rules.analytics.active_view import ActiveView, active_view
@@ -14,19 +14,8 @@ from service.rules.analytics.policy import BONDING_TIE_KINDS, DEFAULT_MAX_HOPS, 
 from service.rules.analytics.validation import validate_max_hops
 from service.rules.enums import Stance
 
-
-class SupporterPair(NamedTuple):
-    """A named tuple: an account can hold hundreds of thousands of these pairs."""
-
-    a: str
-    """The pair is ordered by name, then id: `a` first."""
-    b: str
-    a_label: str
-    b_label: str
-
-    @property
-    def reason(self) -> str:
-        return f"{self.a_label} and {self.b_label} both support us but have no link or tie."
+SupporterPair = tuple[str, str]
+"""(a, b), `a` first by name, then id. A plain tuple: an account can hold hundreds of thousands of pairs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +29,14 @@ class SupporterConsolidation:
     supporters: tuple[str, ...]
     """Every active supporter or mentor, by name then id: the people both lists draw from."""
     unlinked_pairs: tuple[SupporterPair, ...]
+    """Ordered by `a`, then `b`."""
     isolated_supporters: tuple[IsolatedSupporter, ...]
+    labels: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """Supporter -> `label`, for the pairs' reasons."""
+
+    def pair_reason(self, a: str, b: str) -> str:
+        """Why the pair (a, b) of `unlinked_pairs` is listed, built on request: few clients ask."""
+        return f"{self.labels[a]} and {self.labels[b]} both support us but have no link or tie."
 
 
 _NOBODY: frozenset[str] = frozenset()
@@ -62,14 +58,14 @@ def supporter_consolidation(graph: AccountGraph, max_hops: int = DEFAULT_MAX_HOP
     labels = {s: label(view, s) for s in supporters}
     unlinked: list[SupporterPair] = []
     for index, a in enumerate(supporters):
-        partners, label_a = bonded.get(a, _NOBODY), labels[a]
-        unlinked += [SupporterPair(a, b, label_a, labels[b]) for b in supporters[index + 1 :] if b not in partners]
+        partners = bonded.get(a, _NOBODY)
+        unlinked += [(a, b) for b in supporters[index + 1 :] if b not in partners]
     isolated = tuple(
         IsolatedSupporter(s, f"{labels[s]} supports us but influences no neutral stakeholder within {max_hops} hops.")
         for s in supporters
         if not _reaches_neutral(view, s, max_hops)
     )
-    return SupporterConsolidation(tuple(supporters), tuple(unlinked), isolated)
+    return SupporterConsolidation(tuple(supporters), tuple(unlinked), isolated, labels)
 
 
 def _bonded_pairs(view: ActiveView, supporters: set[str]) -> dict[str, set[str]]:

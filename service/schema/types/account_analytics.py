@@ -187,13 +187,13 @@ class CoverageGap:
 
 @strawberry.type
 class StakeholderPair:
-    pair: strawberry.Private[analytics.SupporterPair]
+    consolidation: strawberry.Private[analytics.SupporterConsolidation]
     a: Stakeholder
     b: Stakeholder
 
     @strawberry.field
     def reason(self) -> str:
-        return self.pair.reason
+        return self.consolidation.pair_reason(self.a.raw_id, self.b.raw_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,8 +218,8 @@ class SupporterConsolidation:
         their objects takes longer than completing them."""
         kept = self.graph.memo.get(_KEPT_PAIRS)
         if not (isinstance(kept, _KeptPairs) and kept.answer is self.result):
-            people = self.refs.people
-            pairs = [StakeholderPair(pair=p, a=people[p.a], b=people[p.b]) for p in self.result.unlinked_pairs]
+            people, result = self.refs.people, self.result
+            pairs = [StakeholderPair(consolidation=result, a=people[a], b=people[b]) for a, b in result.unlinked_pairs]
             kept = self.graph.memo[_KEPT_PAIRS] = _KeptPairs(self.result, pairs)
         return list(kept.pairs)
 
