@@ -74,9 +74,19 @@ class _Slot:
 
 
 _Field = tuple[str, Callable[[Any], Any], _Slot]
-_Completed = dict[int, tuple[Any, dict[str, Any]]]
-"""id(object) -> (object, its completion) for one plan; the object is kept alongside so that its id is
-not reused while the entry lives."""
+class _Completed:
+    """The objects of one plan completed so far in the current list, by id: each object is kept too, so
+    that its id is not reused while its entry lives."""
+
+    __slots__ = ("kept", "results")
+
+    def __init__(self) -> None:
+        self.results: dict[int, Any] = {}
+        self.kept: list[Any] = []
+
+    def clear(self) -> None:
+        self.results.clear()
+        self.kept.clear()
 
 
 class PlainListExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -145,7 +155,7 @@ class PlainListExecutionContext(StrawberryGraphQLCoreExecutionContext):
             pure = all(isinstance(read, attrgetter | _Constant) and slot.pure for _, read, slot in fields)
             complete = _object(return_type, fields)
             if pure and not rows:
-                objects: _Completed = {}
+                objects = _Completed()
                 self._completed.append(objects)
                 complete = _once_per_list(complete, objects)
             return _Slot(complete, pure=pure)
@@ -313,11 +323,14 @@ def _object(object_type: GraphQLObjectType, fields: list[_Field]) -> Complete:
 
 def _once_per_list(complete: Complete, objects: _Completed) -> Complete:
     """`complete`, run once per object while `objects` is kept (the completion of one list)."""
+    results, kept = objects.results, objects.kept
+    found_for = results.get
 
     def once(value: Any) -> Any:
-        found = objects.get(id(value))
+        found = found_for(id(value))
         if found is None:
-            found = objects[id(value)] = (value, complete(value))
-        return found[1]
+            found = results[id(value)] = complete(value)
+            kept.append(value)
+        return found
 
     return once
