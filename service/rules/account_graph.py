@@ -96,8 +96,8 @@ class AccountGraph:
     team: tuple[TeamMember, ...] = ()
     coverage: tuple[Coverage, ...] = ()
     records: Mapping[str, Stakeholder] = field(default_factory=dict, compare=False, repr=False)
-    """The stored records of the people, read with them: what the answers show of the people they name.
-    The analytics never read it. May hold fewer people than `people` (then they are read on their own)."""
+    """The stored record of every person, read with them: what the answers show of the people they name.
+    The analytics never read it (graphs built by hand may leave it empty)."""
     memo: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
     """Derived structures computed once per snapshot (e.g. the analytics' active view), so that every
     analytic of one request shares them."""

@@ -74,6 +74,8 @@ class _Slot:
 
 
 _Field = tuple[str, Callable[[Any], Any], _Slot]
+
+
 class _Completed:
     """The objects of one plan completed so far in the current list, by id: each object is kept too, so
     that its id is not reused while its entry lives."""

@@ -1,8 +1,9 @@
 """The strategy analytics of an account (DOMAIN.md, "Analytics"), computed by `service.rules.analytics`.
 
 Every analytic field of one request shares one snapshot of the account, loaded in one round trip.
-Result rows name people, team members and circles by id; each analytic loads the ones its rows name
-in one batch per kind, and only when the client selected them, so rows resolve without awaiting.
+Result rows name people, team members and circles by id; each analytic builds the people its rows name
+from the snapshot's own records and loads the team members and circles in one batch per kind, only when
+the client selected them, so rows resolve without awaiting.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from service.schema.errors import ClientError
 from service.schema.ids import require_raw_id
 from service.schema.selection import selected_paths
 from service.schema.types.common import Node
-from service.schema.types.links import load_stakeholders
 from service.schema.types.stakeholder import Stakeholder
 
 if TYPE_CHECKING:
@@ -75,19 +75,15 @@ async def load_refs(
     circles: Iterable[str] = (),
 ) -> Refs:
     """The named objects, kept with the snapshot: the analytics of a snapshot keep naming the same
-    people, so later requests find them built. People come from the records read with the snapshot,
-    so they show the same state the answers were computed from; anyone else is read from the database.
-    A write moves the graph clock, and the next request gets a new snapshot and its own objects."""
+    people, so later requests find them built. People come from the records read with the snapshot, so
+    they show the state the answers were computed from. A write moves the graph clock, and the next request gets a new snapshot and its own objects."""
     from service.schema.types.circle import PoliticalCircle
     from service.schema.types.team import TeamMember
 
     refs = remembered(graph.memo, _SNAPSHOT_REFS, Refs)
     people_ids = [i for i in dict.fromkeys(people) if i not in refs.people]
     records = graph.records
-    refs.people.update((i, Stakeholder.from_domain(records[i])) for i in people_ids if i in records)
-    unread = [i for i in people_ids if i not in refs.people]
-    if unread:
-        refs.people.update(zip(unread, await load_stakeholders(info, unread), strict=True))
+    refs.people.update((i, Stakeholder.from_domain(records[i])) for i in people_ids)
     team_ids = [i for i in dict.fromkeys(team) if i not in refs.team]
     for team_id, member in zip(team_ids, await info.context.loaders.team_member.load_many(team_ids), strict=True):
         assert member is not None, "analytics only name stored team members"
