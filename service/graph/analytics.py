@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from operator import itemgetter
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
@@ -87,8 +88,17 @@ RECORD_FIELDS = (
 """The stored fields of a stakeholder in `ACCOUNT_GRAPH`, in the order it lists them."""
 
 
+_PERSON_FIELDS = itemgetter(
+    *(
+        RECORD_FIELDS.index(name)
+        for name in ("id", "name", "title", "stance", "influence", "buyingRoles", "buyerTypes", "contactTier")
+    )
+)
+"""What the analytics read of a record, found by name in `RECORD_FIELDS`."""
+
+
 def _person(record: list[Any], last_contact: Any) -> Person:
-    person_id, _, name, title, _, _, _, _, stance, influence, roles, types, _, _, tier = record[:15]
+    person_id, name, title, stance, influence, roles, types, tier = _PERSON_FIELDS(record)
     return Person(
         id=person_id,
         name=name,

@@ -34,7 +34,7 @@ class Person:
 class Link(NamedTuple):
     """A directed influence link `source -> target` of strength 1..5. A named tuple, not a dataclass:
     snapshots hold tens of thousands, and a tuple is built several times faster. No id: the analytics
-    name people, never links, and reading 10,000s of ids would cost the snapshot a fifth of its load."""
+    name people, never links, and reading 10,000s of ids cost about a tenth of the snapshot query."""
 
     source: str
     target: str

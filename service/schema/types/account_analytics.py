@@ -76,7 +76,8 @@ async def load_refs(
 ) -> Refs:
     """The named objects, kept with the snapshot: the analytics of a snapshot keep naming the same
     people, so later requests find them built. People come from the records read with the snapshot, so
-    they show the state the answers were computed from. A write moves the graph clock, and the next request gets a new snapshot and its own objects."""
+    they show the state the answers were computed from. A write moves the graph clock, and the next
+    request gets a new snapshot and its own objects."""
     from service.schema.types.circle import PoliticalCircle
     from service.schema.types.team import TeamMember
 
