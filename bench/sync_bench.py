@@ -39,8 +39,8 @@ from typing import Any, LiteralString
 import httpx
 from neo4j import AsyncManagedTransaction
 
-from service.app import create_app
-from service.graph.driver import Database
+from service.entrypoints.app import create_app
+from service.graph.database import Database
 from service.local_neo4j import LocalNeo4j, free_port
 from service.settings import Settings
 
@@ -195,7 +195,7 @@ async def run(uri: str, user: str, password: str, count: int, rounds: int) -> bo
     work = batches(contacts(count))
     ok = True
     async with app.router.lifespan_context(app):
-        db: Database = app.state.db
+        db: Database = app.state.services.db
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=120) as http:
             api = Api(http)

@@ -19,8 +19,9 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from service.app import create_app
-from service.graph.driver import QUERIES, Database, create_driver
+from service.entrypoints.app import create_app
+from service.graph.database import Database
+from service.graph.driver import QUERIES, create_driver
 from service.graph.migrations import apply_migrations
 from service.local_neo4j import NEO4J_VERSION, LocalNeo4j, LocalNeo4jError, free_port
 from service.settings import Settings
@@ -96,6 +97,12 @@ async def db(database: Database) -> Database:
         result = await session.run(RESET)
         await result.consume()
     return database
+
+
+@pytest.fixture
+def workspace() -> str:
+    """The workspace the test's client works in."""
+    return WORKSPACE
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from service.demo import demo_documents
-from service.graph.driver import Database
+from service.graph.database import Database
 from tests.conftest import GraphQLClient
 
 IMPORT = """
@@ -38,7 +38,7 @@ async def run_import(client: GraphQLClient, variables: dict[str, Any]) -> dict[s
 
 
 async def count_nodes(db: Database) -> int:
-    records, _, _ = await db.driver.execute_query("MATCH (n) WHERE NOT n:GraphClock RETURN count(n) AS n")
+    records, _, _ = await db.driver.execute_query("MATCH (n) RETURN count(n) AS n")
     total: int = records[0]["n"]
     return total
 
@@ -291,3 +291,67 @@ async def test_stakeholder_of_another_account_is_a_conflict(client: GraphQLClien
         }
     ]
     assert await count_nodes(db) == before
+
+
+CHANGE_LOG = """
+MATCH (c:Change {workspaceId: $ws})
+RETURN c.entity AS entity, c.op AS op, count(*) AS n ORDER BY entity, op
+"""
+
+
+async def change_log(db: Database, ws: str) -> dict[tuple[str, str], int]:
+    rows, _, _ = await db.driver.execute_query(CHANGE_LOG, ws=ws)
+    return {(row["entity"], row["op"]): row["n"] for row in rows}
+
+
+async def test_every_kind_of_change_of_an_import_is_logged(client: GraphQLClient, db: Database, workspace: str) -> None:
+    document = canon()
+    await run_import(client, document)
+    created = await change_log(db, workspace)
+    assert created == {
+        ("Account", "CREATED"): 1,
+        ("Circle", "CREATED"): 2,
+        ("CircleRelation", "CREATED"): 1,
+        ("Coverage", "CREATED"): 3,
+        ("InfluenceLink", "CREATED"): 20,
+        ("Interaction", "CREATED"): 5,
+        ("Membership", "CREATED"): sum(len(c.get("members", [])) for c in document["input"]["circles"]),
+        ("Stakeholder", "CREATED"): 16,
+        ("TeamAssignment", "CREATED"): 6,
+        ("TeamMember", "CREATED"): 6,
+        ("Tie", "CREATED"): 9,
+    }
+    changed = canon()
+    changed["input"]["mode"] = "REPLACE"
+    changed["input"]["account"]["tier"] = "B"
+    people = changed["input"]["stakeholders"]
+    people[0]["reportsTo"] = None
+    dropped = people.pop()
+    changed["input"]["influences"] = [
+        i for i in changed["input"]["influences"] if dropped["externalId"] not in (i["from"], i["to"])
+    ]
+    changed["input"]["ties"] = [t for t in changed["input"]["ties"] if dropped["externalId"] not in (t["a"], t["b"])]
+    for circle in changed["input"]["circles"]:
+        circle["members"] = [m for m in circle.get("members", []) if m["stakeholder"] != dropped["externalId"]]
+    changed["input"]["coverage"] = [
+        c for c in changed["input"]["coverage"] if c["stakeholder"] != dropped["externalId"]
+    ]
+    for visit in changed["input"]["interactions"]:
+        visit["stakeholders"] = [s for s in visit["stakeholders"] if s != dropped["externalId"]]
+    changed["input"]["interactions"] = [v for v in changed["input"]["interactions"] if v["stakeholders"]]
+    payload = await run_import(client, changed)
+    assert payload["userErrors"] == []
+    after = await change_log(db, workspace)
+    assert after[("Account", "UPDATED")] == 1
+    assert after[("Stakeholder", "ARCHIVED")] == 1
+    reporting = """
+    MATCH (c:Change {workspaceId: $ws, entity: 'Stakeholder', op: 'UPDATED'})
+    RETURN c.fields AS fields, c.old AS old, c.new AS new
+    """
+    rows, _, _ = await db.driver.execute_query(reporting, ws=workspace)
+    manager = (
+        await db.driver.execute_query(
+            "MATCH (:StakeholderRef {externalId: 'p-gm'})-[:IDENTIFIES]->(s) RETURN s.id AS id"
+        )
+    )[0][0]["id"]
+    assert [(row["fields"], row["old"], row["new"]) for row in rows] == [(["reportsTo"], [f'"{manager}"'], ["null"])]

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from service.graph.analytics import ACCOUNT_GRAPH, RECORD_FIELDS, SnapshotCache, load_account_graph
-from service.graph.driver import Database
+from service.graph.analytics import ACCOUNT_GRAPH, RECORD_FIELDS, load_account_graph
+from service.graph.database import Database
+from service.graph.snapshots import SnapshotCache
 from service.rules.account_graph import AccountGraph
 from service.schema.ids import require_raw_id
 from service.settings import Settings

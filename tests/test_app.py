@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import httpx
 
-from service.app import create_app
-from service.graph.driver import Database, create_driver
+from service.entrypoints.app import create_app
+from service.graph.database import Database
+from service.graph.driver import create_driver
 from service.settings import Settings
+from service.usecases.services import Services
 from tests.conftest import GraphQLClient
 
 
@@ -49,14 +51,14 @@ async def test_readyz_is_503_when_the_database_is_unreachable(settings: Settings
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         dead = Database(create_driver("bolt://127.0.0.1:9", "neo4j", ""), "neo4j")
-        live = app.state.db
-        app.state.db = dead
+        live = app.state.services
+        app.state.services = Services(dead)
         try:
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
                 response = await http.get("/readyz")
         finally:
-            app.state.db = live
+            app.state.services = live
             await dead.close()
     assert (response.status_code, response.json()) == (503, {"status": "unavailable"})
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from service.graph.driver import Database
-from service.importer import import_files
+from service.entrypoints.import_command import import_files
+from service.graph.database import Database
 from service.settings import Settings
 from tests.test_account_import import canon
 

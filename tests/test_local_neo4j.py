@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from service.app import create_app
+from service.entrypoints.app import create_app
 from service.local_neo4j import NEO4J_VERSION, POM, LocalNeo4j, free_port
 from service.settings import Settings
 

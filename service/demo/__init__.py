@@ -1,4 +1,4 @@
-"""The demo accounts (the seeds' own case), loaded at start-up through the import mutation."""
+"""The demo accounts (the seeds' own case), loaded through the import mutation."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import logging
 from importlib import resources
 from typing import Any
 
-from service.graph.driver import Database
+from service.rules.access import Principal, Role
 from service.schema.operations import IMPORT_MUTATION, execute_operation
+from service.usecases.services import Services
 
 logger = logging.getLogger("powermap.demo")
 
@@ -21,9 +22,14 @@ def demo_documents() -> list[dict[str, Any]]:
     return [json.loads(folder.joinpath(name).read_text(encoding="utf-8")) for name in DEMO_FILES]
 
 
-async def load_demo_accounts(db: Database, workspace_id: str) -> None:
+def demo_principal(workspace_id: str) -> Principal:
+    return Principal(workspace_id=workspace_id, role=Role.ADMIN, id="demo-loader")
+
+
+async def load_demo_accounts(services: Services, workspace_id: str) -> None:
+    principal = demo_principal(workspace_id)
     for variables in demo_documents():
-        result = await execute_operation(db, workspace_id, IMPORT_MUTATION, variables)
+        result = await execute_operation(services, principal, IMPORT_MUTATION, variables)
         payload = result["accountGraphImport"]
         if payload["userErrors"]:
             raise RuntimeError(f"demo data did not import: {payload['userErrors']}")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from operator import itemgetter
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from service.graph.clock import read_account_version
 from service.graph.driver import fetch
 from service.graph.records import ParsedOnRead, native_datetime, stakeholder_from
 from service.rules.account_graph import (
@@ -147,41 +145,3 @@ async def load_account_graph(tx: AsyncManagedTransaction, ws: str, account_id: s
         coverage=tuple(Coverage(team_member=t, person=p, relationship_step=step) for t, _, p, step in row["coverage"]),
         records=ParsedOnRead({p[0]: p[1] for p in people}, _stakeholder),
     )
-
-
-class SnapshotCache:
-    """Analytics snapshots of recently read accounts, valid while the account's clocks stand still.
-
-    Strategists ask many analytics of the same few accounts between writes; a hit costs one tiny
-    query instead of reloading the account. Bounded twice, least recently used first out: by count, and
-    by the stakeholders they hold, since a snapshot keeps what is computed from it and large accounts
-    weigh most (about 50 MB with its answers for 5,000 people and 750 supporters).
-    """
-
-    def __init__(self, size: int = 32, people: int = 50_000) -> None:
-        self.size = size
-        self.people = people
-        self._entries: OrderedDict[tuple[str, str], tuple[str, AccountGraph]] = OrderedDict()
-
-    async def load(self, tx: AsyncManagedTransaction, ws: str, account_id: str) -> AccountGraph:
-        """The account's snapshot, from the cache if current; read in `tx` (clocks first, then data,
-        so a cached snapshot is never older than the clock values it is filed under)."""
-        version = await read_account_version(tx, ws, account_id)
-        key = (ws, account_id)
-        cached = self._entries.get(key)
-        if version is not None and cached is not None and cached[0] == version:
-            self._entries.move_to_end(key)
-            return cached[1]
-        graph = await load_account_graph(tx, ws, account_id)
-        if version is not None:
-            self._entries[key] = (version, graph)
-            self._entries.move_to_end(key)
-            self._trim()
-        return graph
-
-    def _trim(self) -> None:
-        """Drop the least recently used until within both bounds; the newest always stays."""
-        held = sum(len(graph.people) for _, graph in self._entries.values())
-        while len(self._entries) > 1 and (len(self._entries) > self.size or held > self.people):
-            _, (_, dropped) = self._entries.popitem(last=False)
-            held -= len(dropped.people)

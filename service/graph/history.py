@@ -1,47 +1,53 @@
-"""History: one `Change` node per changed value, linked to the stakeholders it concerns."""
+"""Reading the change log: a stakeholder's history, newest first, paged in Cypher one value at a time."""
 
 from __future__ import annotations
 
-import json
-import uuid
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any, LiteralString
+from typing import LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from service.graph import records
 from service.graph.driver import fetch
+from service.rules.models import Change
+from service.rules.paging import HistoryPosition
 
 Tx = AsyncManagedTransaction
 
-RECORD_CHANGES: LiteralString = """
-UNWIND $rows AS row
-CREATE (c:Change {workspaceId: $ws, id: row.id, seq: row.seq, at: $now, by: $actor, entity: row.entity,
-                  entityId: row.entityId, field: row.field, old: row.old, new: row.new})
-WITH c, row
-UNWIND row.about AS stakeholderId
-MATCH (s:Stakeholder {workspaceId: $ws, id: stakeholderId})
-CREATE (c)-[:ABOUT {workspaceId: $ws}]->(s)
+HISTORY_PAGES: LiteralString = """
+UNWIND $ids AS id
+MATCH (s:Stakeholder {workspaceId: $ws, id: id})
+CALL (s) {
+  MATCH (s)<-[:ABOUT]-(c:Change)
+  UNWIND range(0, size(c.fields) - 1) AS i
+  WITH c, i
+  WHERE $afterAt IS NULL
+     OR c.at < $afterAt
+     OR (c.at = $afterAt AND (c.id < $afterId OR (c.id = $afterId AND i > $afterIndex)))
+  RETURN c, i ORDER BY c.at DESC, c.id DESC, i ASC LIMIT $first
+}
+RETURN collect([id, c {.id, .at, .by, .entity, .entityId, .op, field: c.fields[i], old: c.old[i], new: c.new[i],
+                       index: i}]) AS rows
 """
+"""Each value changed in a change about the stakeholder is one row; rows are ordered by (time desc,
+change id desc, field index), and a page starts after the row its cursor names."""
 
 
-def change_rows(changes: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows for `RECORD_CHANGES` from changes shaped {entity, entityId, field, old, new, about: [stakeholder ids]}.
-
-    Adds ids, the order within the transaction, and JSON-encoded values.
-    """
-    return [
-        {
-            **change,
-            "id": uuid.uuid4().hex,
-            "seq": seq,
-            "old": json.dumps(change["old"], ensure_ascii=False, default=str),
-            "new": json.dumps(change["new"], ensure_ascii=False, default=str),
-        }
-        for seq, change in enumerate(changes)
-    ]
-
-
-async def record_changes(tx: Tx, ws: str, changes: Sequence[dict[str, Any]], now: datetime, actor: str) -> None:
-    if changes:
-        await fetch(tx, RECORD_CHANGES, ws=ws, rows=change_rows(changes), now=now, actor=actor)
+async def history_pages(
+    tx: Tx, ws: str, ids: Sequence[str], first: int, after: HistoryPosition | None
+) -> list[list[Change]]:
+    """Up to `first` changed values about each stakeholder, newest first, after `after`; aligned with `ids`."""
+    rows = await fetch(
+        tx,
+        HISTORY_PAGES,
+        ws=ws,
+        ids=list(dict.fromkeys(ids)),
+        first=first,
+        afterAt=None if after is None else after.at,
+        afterId=None if after is None else after.change_id,
+        afterIndex=None if after is None else after.index,
+    )
+    found: dict[str, list[Change]] = {}
+    for key, item in rows[0]["rows"]:
+        found.setdefault(key, []).append(records.change_from(item))
+    return [found.get(key, []) for key in ids]

@@ -2,14 +2,14 @@
 
 The stored model (every node and relationship carries `workspaceId`):
 
-    (:Account {id, name, industry, tier, clock})                -- clock: changed by its contact syncs
+    (:Account {id, name, industry, tier, clock})                -- clock: changed by every write to it (graph/clock.py)
     (:Stakeholder {id, accountId, name, ..., stance, influence, buyingRoles, buyerTypes, archived, version})
         sync: reportsToKey + reportsToSource (a manager not synced yet); merge: mergedInto (survivor's id)
     (:Circle {id, accountId, source, key, name, color, businessValue, ...})
     (:TeamMember {id, name, role, email})
     (:Interaction {id, accountId, source, externalId, at, type, summary, nextStep})
-    (:Change {id, at, by, entity, field, old, new})             -- history, one node per changed value
-    (:GraphClock {id: 'graph', version})                        -- changed by every other write (graph/clock.py)
+    (:Change {id, txId, seq, at, by, accountId, entity, entityId, op, fields, old, new})
+        -- the change log: one node per entity changed by a write; fields/old/new are parallel lists
     (:AccountRef|StakeholderRef|TeamMemberRef {source, externalId})-[:IDENTIFIES]->(node)
 
     (s)-[:REPORTS_TO]->(manager)         (s)-[:MEMBER_OF {core}]->(circle)
@@ -43,7 +43,6 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "FOR (n:Circle) REQUIRE (n.workspaceId, n.accountId, n.source, n.key) IS UNIQUE",
     "CREATE CONSTRAINT interaction_key IF NOT EXISTS "
     "FOR (n:Interaction) REQUIRE (n.workspaceId, n.accountId, n.source, n.externalId) IS UNIQUE",
-    "CREATE CONSTRAINT graph_clock IF NOT EXISTS FOR (n:GraphClock) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT influence_id IF NOT EXISTS FOR ()-[r:INFLUENCES]-() REQUIRE r.id IS UNIQUE",
     "CREATE CONSTRAINT tie_id IF NOT EXISTS FOR ()-[r:TIE]-() REQUIRE r.id IS UNIQUE",
 )
@@ -54,13 +53,30 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX account_by_name IF NOT EXISTS FOR (n:Account) ON (n.workspaceId, n.name)",
     "CREATE INDEX circle_by_account IF NOT EXISTS FOR (n:Circle) ON (n.workspaceId, n.accountId)",
     "CREATE INDEX interaction_by_account IF NOT EXISTS FOR (n:Interaction) ON (n.workspaceId, n.accountId)",
+    "CREATE INDEX change_by_account IF NOT EXISTS FOR (n:Change) ON (n.workspaceId, n.accountId, n.at)",
+    "CREATE INDEX change_by_entity IF NOT EXISTS FOR (n:Change) ON (n.workspaceId, n.entityId)",
 )
 
 AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes(300)"
-START_GRAPH_CLOCK: LiteralString = "MERGE (c:GraphClock {id: 'graph'}) ON CREATE SET c.version = randomUUID()"
+
+DATA_MIGRATIONS: tuple[LiteralString, ...] = (
+    # The one global clock of earlier versions: every account now has its own.
+    "DROP CONSTRAINT graph_clock IF EXISTS",
+    "MATCH (c:GraphClock) DELETE c",
+    "MATCH (a:Account) WHERE a.clock IS NULL SET a.clock = randomUUID()",
+    # Change nodes of earlier versions held one value each: now one entity each, values in lists.
+    """
+    MATCH (c:Change) WHERE c.fields IS NULL
+    SET c.fields = [c.field], c.old = [c.old], c.new = [c.new], c.op = 'UPDATED',
+        c.accountId = [(c)-[:ABOUT]->(s:Stakeholder) | s.accountId][0]
+    REMOVE c.field
+    """,
+)
+"""Idempotent data changes, each a no-op once done."""
 
 
 async def apply_migrations(driver: AsyncDriver, database: str) -> None:
-    """Create every constraint and index that is missing; safe to run at every start."""
-    for statement in (*CONSTRAINTS, *INDEXES, AWAIT_INDEXES, START_GRAPH_CLOCK):
+    """Create every constraint and index that is missing and bring stored data to the current model;
+    safe to run at every start."""
+    for statement in (*CONSTRAINTS, *INDEXES, AWAIT_INDEXES, *DATA_MIGRATIONS):
         await driver.execute_query(statement, database_=database)

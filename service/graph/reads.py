@@ -16,7 +16,6 @@ from service.graph import records
 from service.graph.driver import fetch
 from service.rules.models import (
     Account,
-    Change,
     Circle,
     CircleMembership,
     Coverage,
@@ -265,13 +264,6 @@ ORDER BY i.at DESC, i.id
 RETURN collect([key, item]) AS rows
 """
 
-HISTORY_BY_STAKEHOLDER: LiteralString = """
-UNWIND $ids AS id
-MATCH (:Stakeholder {workspaceId: $ws, id: id})<-[:ABOUT]-(c:Change)
-WITH id AS key, c {.*} AS item ORDER BY c.at DESC, c.seq DESC
-RETURN collect([key, item]) AS rows
-"""
-
 
 async def _rows(tx: Tx, query: LiteralString, ws: str, ids: Sequence[str]) -> list[tuple[str, Any]]:
     """[key, item] pairs, collected into one record: the driver reads one large record many times
@@ -407,10 +399,6 @@ async def coverage_by_team_member(tx: Tx, ws: str, ids: Sequence[str]) -> list[l
 
 async def last_contact_by_stakeholder(tx: Tx, ws: str, ids: Sequence[str]) -> list[Any]:
     return await _one_each(tx, LAST_CONTACT_BY_STAKEHOLDER, ws, ids, records.native_datetime)
-
-
-async def history_by_stakeholder(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[Change]]:
-    return await _many_each(tx, HISTORY_BY_STAKEHOLDER, ws, ids, records.change_from)
 
 
 async def interactions_by_ids(tx: Tx, ws: str, ids: Sequence[str]) -> list[Interaction | None]:

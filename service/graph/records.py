@@ -195,6 +195,8 @@ def change_from(p: Props) -> Change:
         field=p["field"],
         old=json.loads(p["old"]),
         new=json.loads(p["new"]),
+        op=p.get("op") or "UPDATED",
+        index=p.get("index") or 0,
     )
 
 

@@ -174,6 +174,8 @@ class ContactsWrite:
     """None when the source does not know the account: then nothing was written."""
     rows: dict[int, StoredContact]
     """By the contact's index in the call."""
+    writes: int = 0
+    """How many stakeholders and reporting lines the call changed (0 in a dry run and a replay)."""
 
 
 @dataclass(slots=True)

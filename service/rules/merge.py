@@ -14,11 +14,12 @@ becomes the survivor's. Merging it again into the same survivor changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from service.rules.account_import.plan import INTELLIGENCE_FIELDS
+from service.rules.changes import ChangeOp, EntityChange
 from service.rules.enums import ErrorCode
 from service.rules.validation import Problem
 
@@ -27,14 +28,6 @@ EMPTY_VALUES: tuple[Any, ...] = (None, [], (), "", "UNKNOWN")
 """Values that count as "not known": the survivor takes the duplicate's value instead (UNKNOWN is a stance)."""
 
 Props = Mapping[str, Any]
-
-
-class MergeRefused(Exception):
-    """Raised inside the unit of work so that nothing is written; the problems become user errors."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = list(problems)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +66,6 @@ class MergePlan:
     fills: dict[str, Any] = field(default_factory=dict)
     """Survivor fields that take the duplicate's value."""
     conflicts: list[str] = field(default_factory=list)
-    changes: list[dict[str, Any]] = field(default_factory=list)
-    """History rows ({entity, entityId, field, old, new, about}) for `service.graph.history`."""
     already_merged: bool = False
 
     @property
@@ -180,38 +171,7 @@ def plan_merge(survivor: MergeSide, duplicate: MergeSide) -> MergePlan:
         differences = _differences(link.kind, kept, link)
         if differences:
             plan.conflicts.append(f"{_describe(link, link.kind)}: {'; '.join(differences)}")
-            plan.changes.append(
-                {
-                    "entity": ENTITIES.get(link.kind, link.kind),
-                    "entityId": str(link.props.get("id") or link.other),
-                    "field": "merged",
-                    "old": {name: link.props.get(name) for name in COMPARED.get(link.kind, ())},
-                    "new": None,
-                    "about": [survivor.id],
-                }
-            )
     _fields(plan, survivor, duplicate)
-    plan.changes.append(
-        {
-            "entity": "Stakeholder",
-            "entityId": survivor.id,
-            "field": "mergedFrom",
-            "old": None,
-            "new": {"id": duplicate.id, "name": duplicate.props.get("name")},
-            "about": [survivor.id, duplicate.id],
-        }
-    )
-    if not duplicate.props.get("archived"):
-        plan.changes.append(
-            {
-                "entity": "Stakeholder",
-                "entityId": duplicate.id,
-                "field": "archived",
-                "old": False,
-                "new": True,
-                "about": [duplicate.id],
-            }
-        )
     return plan
 
 
@@ -228,16 +188,92 @@ def _fields(plan: MergePlan, survivor: MergeSide, duplicate: MergeSide) -> None:
             continue
         if kept in EMPTY_VALUES:
             plan.fills[name] = other
-            if name in INTELLIGENCE_FIELDS:
-                plan.changes.append(
-                    {
-                        "entity": "Stakeholder",
-                        "entityId": survivor.id,
-                        "field": name,
-                        "old": kept,
-                        "new": other,
-                        "about": [survivor.id],
-                    }
-                )
             continue
         plan.conflicts.append(f"{name}: kept {_value(kept)} (survivor), dropped {_value(other)} (duplicate)")
+
+
+def merge_changes(plan: MergePlan, survivor: MergeSide, duplicate: MergeSide) -> list[EntityChange]:
+    """The change log of a merge: the survivor's filled fields, the archived duplicate, and every link
+    of the duplicate that moved to the survivor or was dropped."""
+    account = survivor.props.get("accountId")
+    s, d = survivor.id, duplicate.id
+    fills = {name: (survivor.props.get(name), value) for name, value in plan.fills.items()}
+    changes = [
+        EntityChange("Stakeholder", s, ChangeOp.UPDATED, {**fills, "mergedFrom": (None, d)}, account, (s, d)),
+        EntityChange(
+            "Stakeholder",
+            d,
+            ChangeOp.ARCHIVED,
+            {"archived": (bool(duplicate.props.get("archived")), True), "mergedInto": (None, s)},
+            account,
+            (d,),
+        ),
+    ]
+    for links in plan.moves.values():
+        for link in links:
+            changes += _moved(link, s, d, account)
+    for link in plan.dropped:
+        changes += _dropped(link, d, account)
+    return changes
+
+
+def _pair(x: str, y: str) -> tuple[str, str]:
+    low, high = sorted((x, y))
+    return low, high
+
+
+def _moved(link: Link, s: str, d: str, account: str | None) -> list[EntityChange]:
+    other = link.other
+    if link.kind == "INFLUENCES":
+        end = "from" if link.outgoing else "to"
+        return [
+            EntityChange(
+                "InfluenceLink", str(link.props.get("id")), ChangeOp.UPDATED, {end: (d, s)}, account, (s, other)
+            )
+        ]
+    if link.kind == "TIE":
+        (old_a, old_b), (new_a, new_b) = _pair(d, other), _pair(s, other)
+        fields = {"a": (old_a, new_a), "b": (old_b, new_b)}
+        return [EntityChange("Tie", str(link.props.get("id")), ChangeOp.UPDATED, fields, account, (s, other))]
+    if link.kind in ("MEMBER_OF", "COVERS"):
+        return [*_dropped(link, d, account), _recreated(link, s, account)]
+    if link.kind == "MET":
+        return [EntityChange("Interaction", other, ChangeOp.UPDATED, {"met": (d, s)}, account, (s,))]
+    if link.kind == "MANAGER":
+        return [EntityChange("Stakeholder", s, ChangeOp.UPDATED, {"reportsTo": (None, other)}, account, (s,))]
+    if link.kind == "REPORT":
+        return [EntityChange("Stakeholder", other, ChangeOp.UPDATED, {"reportsTo": (d, s)}, account, (other,))]
+    return []
+
+
+def _ends(link: Link, person: str) -> tuple[str, dict[str, Any]]:
+    """The entity id and identifying fields of a membership or coverage of `person`."""
+    if link.kind == "MEMBER_OF":
+        return f"{link.other}:{person}", {"circleId": link.other, "stakeholderId": person}
+    return f"{link.other}:{person}", {"teamMemberId": link.other, "stakeholderId": person}
+
+
+def _recreated(link: Link, person: str, account: str | None) -> EntityChange:
+    entity_id, ends = _ends(link, person)
+    values = {**ends, **{name: link.props.get(name) for name in COMPARED[link.kind]}}
+    fields = {name: (None, value) for name, value in values.items() if value is not None}
+    return EntityChange(ENTITIES[link.kind], entity_id, ChangeOp.CREATED, fields, account, (person,))
+
+
+def _dropped(link: Link, d: str, account: str | None) -> list[EntityChange]:
+    if link.kind in ("MEMBER_OF", "COVERS"):
+        entity_id, values = _ends(link, d)
+    elif link.kind == "INFLUENCES":
+        entity_id = str(link.props.get("id"))
+        values = {"from": d, "to": link.other} if link.outgoing else {"from": link.other, "to": d}
+    elif link.kind == "TIE":
+        entity_id = str(link.props.get("id"))
+        a, b = _pair(d, link.other)
+        values = {"kind": link.props.get("kind"), "a": a, "b": b}
+    elif link.kind == "MANAGER":
+        return [EntityChange("Stakeholder", d, ChangeOp.UPDATED, {"reportsTo": (link.other, None)}, account, (d,))]
+    else:
+        return []
+    values.update({name: link.props.get(name) for name in COMPARED[link.kind]})
+    fields = {name: (value, None) for name, value in values.items() if value is not None}
+    return [EntityChange(ENTITIES[link.kind], entity_id, ChangeOp.DELETED, fields, account, (d, link.other))]

@@ -139,7 +139,8 @@ class Interaction:
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One recorded change: `field` of `entity` went from `old` to `new` (JSON values)."""
+    """One changed value: `field` of `entity` went from `old` to `new` (JSON values), in the logged change
+    `id` (its `index`-th field) of kind `op` (CREATED, UPDATED, ARCHIVED, RESTORED, DELETED)."""
 
     id: str
     at: datetime
@@ -149,3 +150,5 @@ class Change:
     field: str
     old: Any
     new: Any
+    op: str = "UPDATED"
+    index: int = 0

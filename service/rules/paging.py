@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -15,6 +16,15 @@ DEFAULT_PAGE_SIZE = 20
 class SortKey:
     name: str
     id: str
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPosition:
+    """Where a page of history starts: after the row (at, change id, field index)."""
+
+    at: datetime
+    change_id: str
+    index: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,33 +1,39 @@
-"""The per-request GraphQL context: the database, the caller's workspace and fresh DataLoaders."""
+"""The per-request GraphQL context: the services, the acting principal and the request's caches."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fastapi import Request
 from strawberry.fastapi import BaseContext
 
-from service.graph.driver import Database
+from service.graph.database import Database
+from service.rules.access import Principal
 from service.schema.loaders import Loaders, build_loaders
+from service.usecases.services import Services
 
 if TYPE_CHECKING:
     from service.schema.types.stakeholder import Stakeholder
 
-SYSTEM_ACTOR = "api"
-
 
 class Context(BaseContext):
-    def __init__(self, db: Database, workspace_id: str, actor: str = SYSTEM_ACTOR) -> None:
+    def __init__(self, services: Services, principal: Principal) -> None:
         super().__init__()
-        self.db = db
-        self.workspace_id = workspace_id
-        self.actor = actor
-        self.loaders: Loaders = build_loaders(db, workspace_id)
+        self.services = services
+        self.principal = principal
+        self.loaders: Loaders = build_loaders(services, principal.workspace_id)
         self.built_stakeholders: dict[str, Stakeholder] = {}
         """Stakeholder objects already built in this request, by internal id."""
 
+    @property
+    def db(self) -> Database:
+        return self.services.db
 
-async def get_context(request: Request) -> Context:
-    """Until authentication exists, every caller works in the configured default workspace."""
-    state = request.app.state
-    return Context(db=state.db, workspace_id=state.settings.workspace_id)
+    @property
+    def workspace_id(self) -> str:
+        return self.principal.workspace_id
+
+    def forget(self) -> None:
+        """Drop everything this request cached: called after each of its writes, so that what the request
+        reads next shows the write."""
+        self.loaders = build_loaders(self.services, self.principal.workspace_id)
+        self.built_stakeholders.clear()

@@ -12,7 +12,8 @@ from neo4j import AsyncManagedTransaction
 from strawberry.dataloader import DataLoader
 
 from service.graph import pages, reads
-from service.graph.driver import Database
+from service.graph.database import Database
+from service.graph.history import history_pages
 from service.rules.account_graph import AccountGraph
 from service.rules.models import (
     Account,
@@ -27,7 +28,8 @@ from service.rules.models import (
     TeamMember,
     Tie,
 )
-from service.rules.paging import Page, PageRequest
+from service.rules.paging import HistoryPosition, Page, PageRequest
+from service.usecases.services import Services
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -36,6 +38,8 @@ BatchRead = Callable[[AsyncManagedTransaction, str, Sequence[str]], Awaitable[li
 
 PageKey = tuple[str, pages.StakeholderFilter, PageRequest]
 CountKey = tuple[str, pages.StakeholderFilter]
+HistoryKey = tuple[str, int, HistoryPosition | None]
+"""A stakeholder, how many changed values, after which one."""
 
 
 def _by_ids(db: Database, ws: str, read: BatchRead[V]) -> DataLoader[str, V]:
@@ -90,7 +94,7 @@ class Loaders:
     coverage_of_stakeholder: DataLoader[str, list[Coverage]]
     coverage_by_team_member: DataLoader[str, list[Coverage]]
     last_contact: DataLoader[str, datetime | None]
-    history: DataLoader[str, list[Change]]
+    history: DataLoader[HistoryKey, list[Change]]
     interaction: DataLoader[str, Interaction | None]
     interactions_of_account: DataLoader[str, list[Interaction]]
     stakeholder_page: DataLoader[PageKey, Page[Stakeholder]]
@@ -98,7 +102,9 @@ class Loaders:
     account_graph: DataLoader[str, AccountGraph]
 
 
-def build_loaders(db: Database, ws: str) -> Loaders:
+def build_loaders(services: Services, ws: str) -> Loaders:
+    db = services.db
+
     async def load_pages(
         filter_: pages.StakeholderFilter, members: list[tuple[int, PageKey]]
     ) -> dict[int, Page[Stakeholder]]:
@@ -110,8 +116,19 @@ def build_loaders(db: Database, ws: str) -> Loaders:
         totals = await db.read(pages.stakeholder_counts, ws, filter_, [key[0] for _, key in members])
         return {index: total for (index, _), total in zip(members, totals, strict=True)}
 
+    async def load_history(keys: list[HistoryKey]) -> list[list[Change]]:
+        """One query per distinct (first, after) among the keys."""
+        groups: dict[tuple[int, HistoryPosition | None], list[str]] = defaultdict(list)
+        for stakeholder_id, first, after in keys:
+            groups[(first, after)].append(stakeholder_id)
+        found: dict[HistoryKey, list[Change]] = {}
+        for (first, after), ids in groups.items():
+            pages = await db.read(history_pages, ws, ids, first, after)
+            found.update(((i, first, after), page) for i, page in zip(ids, pages, strict=True))
+        return [found[key] for key in keys]
+
     async def load_graphs(account_ids: list[str]) -> list[AccountGraph]:
-        return [await db.read(db.snapshots.load, ws, account_id) for account_id in account_ids]
+        return [await db.read(services.snapshots.load, ws, account_id) for account_id in account_ids]
 
     return Loaders(
         account=_by_ids(db, ws, reads.accounts_by_ids),
@@ -140,7 +157,7 @@ def build_loaders(db: Database, ws: str) -> Loaders:
         coverage_of_stakeholder=_by_ids(db, ws, reads.coverage_of),
         coverage_by_team_member=_by_ids(db, ws, reads.coverage_by_team_member),
         last_contact=_by_ids(db, ws, reads.last_contact_by_stakeholder),
-        history=_by_ids(db, ws, reads.history_by_stakeholder),
+        history=DataLoader(load_fn=load_history),
         interaction=_by_ids(db, ws, reads.interactions_by_ids),
         interactions_of_account=_by_ids(db, ws, reads.interactions_by_account),
         stakeholder_page=DataLoader(load_fn=_grouped(load_pages)),

@@ -1,12 +1,13 @@
 """Running our own GraphQL operations in-process: the demo loader and the command line use the API's
-exact code path (validation, one transaction, user errors) without HTTP."""
+exact code path (validation, use cases, user errors) without HTTP."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from service.graph.driver import Database
+from service.rules.access import Principal
 from service.schema.context import Context
+from service.usecases.services import Services
 
 IMPORT_MUTATION = """
 mutation Import($input: AccountGraphInput!) {
@@ -24,11 +25,11 @@ class OperationError(RuntimeError):
 
 
 async def execute_operation(
-    db: Database, workspace_id: str, query: str, variables: dict[str, Any], actor: str = "cli"
+    services: Services, principal: Principal, query: str, variables: dict[str, Any]
 ) -> dict[str, Any]:
     from service.schema import schema
 
-    result = await schema.execute(query, variable_values=variables, context_value=Context(db, workspace_id, actor))
+    result = await schema.execute(query, variable_values=variables, context_value=Context(services, principal))
     if result.errors:
         raise OperationError("; ".join(error.message for error in result.errors))
     assert result.data is not None

@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from datetime import datetime
 
-from service.rules.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageRequest, SortKey
+from service.rules.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, HistoryPosition, PageRequest, SortKey
 from service.schema.errors import ClientError
 
 
@@ -24,6 +25,32 @@ def decode_cursor(cursor: str, argument: str) -> SortKey:
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
         raise ClientError(f"`{argument}` is not a valid cursor.", code="INVALID_CURSOR", field=argument) from None
     return SortKey(name=name, id=raw_id)
+
+
+def capped_first(value: int, argument: str, limit: int = MAX_PAGE_SIZE) -> int:
+    """`value` when within 0..limit; else a client error naming the argument."""
+    if not 0 <= value <= limit:
+        raise ClientError(
+            f"`{argument}` must be between 0 and {limit}, got {value}.", code="LIMIT_EXCEEDED", field=argument
+        )
+    return value
+
+
+def encode_history_cursor(position: HistoryPosition) -> str:
+    raw = json.dumps([position.at.isoformat(), position.change_id, position.index], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_history_cursor(cursor: str, argument: str) -> HistoryPosition:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        at, change_id, index = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        position = HistoryPosition(datetime.fromisoformat(at), str(change_id), int(index))
+        if position.at.tzinfo is None:
+            raise ValueError
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
+        raise ClientError(f"`{argument}` is not a valid cursor.", code="INVALID_CURSOR", field=argument) from None
+    return position
 
 
 def page_request(first: int | None, after: str | None, last: int | None, before: str | None) -> PageRequest:

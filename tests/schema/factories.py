@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from service.graph.driver import Database
+from service.graph.database import Database
 from tests.conftest import GraphQLClient
 
 IMPORT = """
@@ -94,7 +94,9 @@ def error(field: Sequence[str], message: str, code: str = "INVALID") -> dict[str
 
 async def import_elsewhere(db: Database, workspace: str = "other-workspace") -> Imported:
     """Account "acc-1" with p1..p2 and team member t1, in another workspace: ids that must be NOT_FOUND here."""
+    from service.rules.access import Principal, Role
     from service.schema.operations import execute_operation
+    from service.usecases.services import Services
 
     document = {
         "source": "crm",
@@ -103,8 +105,9 @@ async def import_elsewhere(db: Database, workspace: str = "other-workspace") -> 
         "team": [{"externalId": "t1", "name": "Member t1", "role": "SALES"}],
         "circles": [{"key": "red", "name": "red"}],
     }
-    result = (await execute_operation(db, workspace, IMPORT, {"input": document}))["accountGraphImport"]
-    found = (await execute_operation(db, workspace, IDS, {"id": result["account"]["id"]}))["account"]
+    services, principal = Services(db), Principal(workspace, Role.ADMIN, "test")
+    result = (await execute_operation(services, principal, IMPORT, {"input": document}))["accountGraphImport"]
+    found = (await execute_operation(services, principal, IDS, {"id": result["account"]["id"]}))["account"]
     return _imported(result["account"]["id"], found)
 
 

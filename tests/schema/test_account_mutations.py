@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.graph.driver import Database
+from service.graph.database import Database
 from tests.conftest import GraphQLClient
 from tests.schema.factories import USER_ERRORS, error, import_account, mutate, snapshot
 
@@ -120,12 +120,13 @@ async def test_delete_removes_the_account_and_what_belongs_to_it(client: GraphQL
     assert payload == {"deletedId": acc.account, "userErrors": []}
     assert (await client.data(READ, {"id": acc.account}))["account"] is None
     left, _, _ = await db.driver.execute_query("MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label")
-    # the other account and its person with their refs, our team member, who belongs to the workspace,
-    # and the graph clock
+    # the other account and its person with their refs, our team member, who belongs to the workspace, and
+    # the change log: 7 changes of the first import (account, p1, p2, circle, link, team member, assignment),
+    # 2 of the second, 2 archives and the deletion
     assert {row["label"]: row["n"] for row in left} == {
         "Account": 1,
         "AccountRef": 1,
-        "GraphClock": 1,
+        "Change": 12,
         "Stakeholder": 1,
         "StakeholderRef": 1,
         "TeamMember": 1,

@@ -4,19 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.graph.driver import Database
+from service.graph.database import Database
+from service.schema.ids import raw_id_of
 from tests.conftest import GraphQLClient
 from tests.schema.factories import USER_ERRORS, error, import_account, import_elsewhere, mutate, snapshot
 
 CIRCLE = "id name color businessValue trackRecord partisansAndAllies philosophyAndPolicy"
 CIRCLES = "query C($id: ID!) { account(id: $id) { circles { name members { stakeholder { id } core } } } }"
 RELATIONS = "query C($id: ID!) { account(id: $id) { circles { name rivals { name } allies { name } } } }"
-HISTORY = "query H($id: ID!) { stakeholder(id: $id) { history { entity field oldValue newValue } } }"
+HISTORY = "query H($id: ID!) { stakeholder(id: $id) { history { entity operation field oldValue newValue } } }"
 
 
 async def circles(client: GraphQLClient, account_id: str, query: str = CIRCLES) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = (await client.data(query, {"id": account_id}))["account"]["circles"]
     return found
+
+
+async def membership_history(client: GraphQLClient, stakeholder_id: str) -> list[tuple[str, ...]]:
+    """The person's history of circle memberships, newest first."""
+    rows = (await client.data(HISTORY, {"id": stakeholder_id}))["stakeholder"]["history"]
+    return [
+        (r["entity"], r["operation"], r["field"], r["oldValue"], r["newValue"])
+        for r in rows
+        if r["entity"] == "Membership"
+    ]
 
 
 async def test_create_update_and_delete_a_circle(client: GraphQLClient) -> None:
@@ -52,10 +63,14 @@ async def test_create_update_and_delete_a_circle(client: GraphQLClient) -> None:
     deleted = await mutate(client, "circleDelete", {"id": circle_id}, f"deletedId {USER_ERRORS}")
     assert deleted == {"deletedId": circle_id, "userErrors": []}
     assert await circles(client, acc.account) == []
-    rows = (await client.data(HISTORY, {"id": acc["p1"]}))["stakeholder"]["history"]
-    assert [(r["entity"], r["field"], r["oldValue"], r["newValue"]) for r in rows] == [
-        ("Membership", "core", "true", None),
-        ("Membership", "core", None, "true"),
+    circle, person = raw_id_of(circle_id, "PoliticalCircle"), raw_id_of(acc["p1"], "Stakeholder")
+    assert await membership_history(client, acc["p1"]) == [
+        ("Membership", "DELETED", "circleId", f'"{circle}"', None),
+        ("Membership", "DELETED", "core", "true", None),
+        ("Membership", "DELETED", "stakeholderId", f'"{person}"', None),
+        ("Membership", "CREATED", "circleId", None, f'"{circle}"'),
+        ("Membership", "CREATED", "core", None, "true"),
+        ("Membership", "CREATED", "stakeholderId", None, f'"{person}"'),
     ]
 
 
@@ -112,11 +127,15 @@ async def test_member_set_and_remove(client: GraphQLClient) -> None:
     assert await circles(client, acc.account) == [
         {"name": "red", "members": [{"stakeholder": {"id": acc["p2"]}, "core": False}]}
     ]
-    rows = (await client.data(HISTORY, {"id": acc["p1"]}))["stakeholder"]["history"]
-    assert [(r["entity"], r["field"], r["oldValue"], r["newValue"]) for r in rows] == [
-        ("Membership", "core", "true", None),
-        ("Membership", "core", "false", "true"),
-        ("Membership", "core", None, "false"),
+    circle, person = raw_id_of(red, "PoliticalCircle"), raw_id_of(acc["p1"], "Stakeholder")
+    assert await membership_history(client, acc["p1"]) == [
+        ("Membership", "DELETED", "circleId", f'"{circle}"', None),
+        ("Membership", "DELETED", "core", "true", None),
+        ("Membership", "DELETED", "stakeholderId", f'"{person}"', None),
+        ("Membership", "UPDATED", "core", "false", "true"),
+        ("Membership", "CREATED", "circleId", None, f'"{circle}"'),
+        ("Membership", "CREATED", "core", None, "false"),
+        ("Membership", "CREATED", "stakeholderId", None, f'"{person}"'),
     ]
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from service.graph.driver import Database
+from service.graph.database import Database
+from service.schema.ids import raw_id_of
 from tests.conftest import GraphQLClient
 from tests.schema.factories import USER_ERRORS, error, import_account, import_elsewhere, mutate, snapshot
 
 COVERAGE = "teamMember { id } stakeholder { id } relationshipStep relationshipType lastContactAt"
 COVERED_BY = f"query C($id: ID!) {{ stakeholder(id: $id) {{ coveredBy {{ {COVERAGE} }} }} }}"
-HISTORY = "query H($id: ID!) { stakeholder(id: $id) { history { entity field oldValue newValue } } }"
+HISTORY = "query H($id: ID!) { stakeholder(id: $id) { history { entity operation field oldValue newValue } } }"
 
 
 async def test_set_creates_then_replaces_and_remove_ends_coverage(client: GraphQLClient) -> None:
@@ -46,12 +47,21 @@ async def test_set_creates_then_replaces_and_remove_ends_coverage(client: GraphQ
     assert removed == {"teamMember": {"id": member}, "stakeholder": {"id": person}, "userErrors": []}
     assert (await client.data(COVERED_BY, {"id": person}))["stakeholder"]["coveredBy"] == []
     rows = (await client.data(HISTORY, {"id": person}))["stakeholder"]["history"]
-    assert [(r["entity"], r["field"], r["oldValue"], r["newValue"]) for r in rows] == [
-        ("Coverage", "relationshipStep", "4", None),
-        ("Coverage", "relationshipType", '"SUPPLIER"', None),
-        ("Coverage", "relationshipStep", "2", "4"),
-        ("Coverage", "relationshipType", None, '"SUPPLIER"'),
-        ("Coverage", "relationshipStep", None, "2"),
+    member_id, person_id = f'"{raw_id_of(member, "TeamMember")}"', f'"{raw_id_of(person, "Stakeholder")}"'
+    assert [
+        (r["entity"], r["operation"], r["field"], r["oldValue"], r["newValue"])
+        for r in rows
+        if r["entity"] == "Coverage"
+    ] == [
+        ("Coverage", "DELETED", "relationshipStep", "4", None),
+        ("Coverage", "DELETED", "stakeholderId", person_id, None),
+        ("Coverage", "DELETED", "teamMemberId", member_id, None),
+        ("Coverage", "UPDATED", "relationshipStep", "2", "4"),
+        ("Coverage", "UPDATED", "relationshipType", '"SUPPLIER"', None),
+        ("Coverage", "CREATED", "relationshipStep", None, "2"),
+        ("Coverage", "CREATED", "relationshipType", None, '"SUPPLIER"'),
+        ("Coverage", "CREATED", "stakeholderId", None, person_id),
+        ("Coverage", "CREATED", "teamMemberId", None, member_id),
     ]
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.graph.driver import Database
-from service.schema.ids import encode_id
+from service.graph.database import Database
+from service.schema.ids import encode_id, raw_id_of
 from tests.conftest import GraphQLClient
 from tests.schema.factories import USER_ERRORS, error, import_account, import_elsewhere, mutate, snapshot
 
 LINK = "id from { id } to { id } strength kind topic confidence"
 LINKS = f"query L($id: ID!) {{ account(id: $id) {{ influenceLinks {{ {LINK} }} }} }}"
-HISTORY = "query H($id: ID!) { stakeholder(id: $id) { history { entity field oldValue newValue } } }"
+HISTORY = "query H($id: ID!) { stakeholder(id: $id) { history { entity operation field oldValue newValue } } }"
 
 
 async def links(client: GraphQLClient, account_id: str) -> list[dict[str, Any]]:
@@ -46,14 +46,21 @@ async def test_set_creates_then_replaces_the_one_link_of_a_pair(client: GraphQLC
     assert replaced == {"influenceLink": expected, "userErrors": []}
     assert await links(client, acc.account) == [expected]
     rows = (await client.data(HISTORY, {"id": acc["p2"]}))["stakeholder"]["history"]
-    assert [(r["entity"], r["field"], r["oldValue"], r["newValue"]) for r in rows] == [
-        ("InfluenceLink", "confidence", None, "0.5"),
-        ("InfluenceLink", "topic", '"budget"', None),
-        ("InfluenceLink", "kind", '"FORMAL"', None),
-        ("InfluenceLink", "strength", "4", "2"),
-        ("InfluenceLink", "topic", None, '"budget"'),
-        ("InfluenceLink", "kind", None, '"FORMAL"'),
-        ("InfluenceLink", "strength", None, "4"),
+    p1, p2 = f'"{raw_id_of(acc["p1"], "Stakeholder")}"', f'"{raw_id_of(acc["p2"], "Stakeholder")}"'
+    assert [
+        (r["entity"], r["operation"], r["field"], r["oldValue"], r["newValue"])
+        for r in rows
+        if r["entity"] == "InfluenceLink"
+    ] == [
+        ("InfluenceLink", "UPDATED", "confidence", None, "0.5"),
+        ("InfluenceLink", "UPDATED", "kind", '"FORMAL"', None),
+        ("InfluenceLink", "UPDATED", "strength", "4", "2"),
+        ("InfluenceLink", "UPDATED", "topic", '"budget"', None),
+        ("InfluenceLink", "CREATED", "from", None, p1),
+        ("InfluenceLink", "CREATED", "kind", None, '"FORMAL"'),
+        ("InfluenceLink", "CREATED", "strength", None, "4"),
+        ("InfluenceLink", "CREATED", "to", None, p2),
+        ("InfluenceLink", "CREATED", "topic", None, '"budget"'),
     ]
 
 
@@ -120,9 +127,14 @@ async def test_remove_by_id_and_by_pair(client: GraphQLClient) -> None:
     assert by_pair == {"deletedId": second["id"], "userErrors": []}
     assert await links(client, acc.account) == []
     rows = (await client.data(HISTORY, {"id": acc["p3"]}))["stakeholder"]["history"]
-    assert rows == [
-        {"entity": "InfluenceLink", "field": "strength", "oldValue": "5", "newValue": None},
-        {"entity": "InfluenceLink", "field": "strength", "oldValue": None, "newValue": "5"},
+    p2, p3 = f'"{raw_id_of(acc["p2"], "Stakeholder")}"', f'"{raw_id_of(acc["p3"], "Stakeholder")}"'
+    assert [r for r in rows if r["entity"] == "InfluenceLink"] == [
+        {"entity": "InfluenceLink", "operation": "DELETED", "field": "from", "oldValue": p2, "newValue": None},
+        {"entity": "InfluenceLink", "operation": "DELETED", "field": "strength", "oldValue": "5", "newValue": None},
+        {"entity": "InfluenceLink", "operation": "DELETED", "field": "to", "oldValue": p3, "newValue": None},
+        {"entity": "InfluenceLink", "operation": "CREATED", "field": "from", "oldValue": None, "newValue": p2},
+        {"entity": "InfluenceLink", "operation": "CREATED", "field": "strength", "oldValue": None, "newValue": "5"},
+        {"entity": "InfluenceLink", "operation": "CREATED", "field": "to", "oldValue": None, "newValue": p3},
     ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.graph.driver import Database
+from service.graph.database import Database
 from tests.conftest import GraphQLClient
 from tests.schema.factories import USER_ERRORS, error, import_account, mutate, snapshot
 
@@ -90,4 +90,62 @@ async def test_record_problems_write_nothing(client: GraphQLClient, db: Database
     missing = await mutate(client, "interactionDelete", {"id": acc.account}, f"deletedId {USER_ERRORS}")
     message = f"no interaction with id {acc.account!r}."
     assert missing == {"deletedId": None, "userErrors": [error(["input", "id"], message, "NOT_FOUND")]}
+    assert await snapshot(db) == before
+
+
+async def test_update_changes_what_is_given_and_keeps_the_rest(client: GraphQLClient, db: Database) -> None:
+    acc = await import_account(client, team=["t1"])
+    recorded = await mutate(
+        client,
+        "interactionRecord",
+        {
+            "account": acc.account,
+            "at": "2025-03-04T10:00:00+08:00",
+            "type": "VISIT",
+            "stakeholders": [acc["p1"]],
+            "summary": "first talk",
+        },
+        f"interaction {{ id }} {USER_ERRORS}",
+    )
+    interaction_id = recorded["interaction"]["id"]
+    updated = await mutate(
+        client,
+        "interactionUpdate",
+        {
+            "id": interaction_id,
+            "type": "MEETING",
+            "teamMember": acc.team["t1"],
+            "stakeholders": [acc["p2"], acc["p1"]],
+            "nextStep": "send offer",
+        },
+        f"interaction {{ {INTERACTION} }} {USER_ERRORS}",
+    )
+    assert updated == {
+        "interaction": {
+            "id": interaction_id,
+            "at": "2025-03-04T10:00:00+08:00",
+            "type": "MEETING",
+            "summary": "first talk",
+            "nextStep": "send offer",
+            "account": {"id": acc.account},
+            "teamMember": {"id": acc.team["t1"]},
+            "stakeholders": sorted([{"id": acc["p1"]}, {"id": acc["p2"]}], key=lambda s: s["id"]),
+        },
+        "userErrors": [],
+    }
+    before = await snapshot(db)
+    refused = await mutate(
+        client,
+        "interactionUpdate",
+        {"id": interaction_id, "at": None, "stakeholders": [], "summary": "x" * 10_001},
+        f"interaction {{ id }} {USER_ERRORS}",
+    )
+    assert refused == {
+        "interaction": None,
+        "userErrors": [
+            error(["input", "at"], "`at` cannot be cleared."),
+            error(["input", "summary"], "summary must be at most 10000 characters."),
+            error(["input", "stakeholders"], "an interaction meets at least one stakeholder."),
+        ],
+    }
     assert await snapshot(db) == before

@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from service.graph.driver import Database
-from service.schema.ids import encode_id
+from service.graph.database import Database
+from service.schema.ids import encode_id, raw_id_of
 from tests.conftest import GraphQLClient
 from tests.schema.factories import USER_ERRORS, error, import_account, import_elsewhere, mutate, snapshot
 
 PERSON = "id name title email stance influence buyingRoles notes archived version reportsTo { id }"
-HISTORY = "query H($id: ID!) { stakeholder(id: $id) { history { entity field oldValue newValue by at } } }"
+HISTORY = """
+query H($id: ID!) { stakeholder(id: $id) { history { entity operation field oldValue newValue by at } } }
+"""
 READ = f"query R($id: ID!) {{ stakeholder(id: $id) {{ {PERSON} }} }}"
 
 
@@ -20,9 +22,13 @@ async def read(client: GraphQLClient, stakeholder_id: str) -> dict[str, object]:
     return found
 
 
-async def history(client: GraphQLClient, stakeholder_id: str) -> list[dict[str, str]]:
+async def history(client: GraphQLClient, stakeholder_id: str, *, created: bool = False) -> list[dict[str, str]]:
+    """The person's history, newest first; without the rows of their creation unless `created`."""
     rows: list[dict[str, str]] = (await client.data(HISTORY, {"id": stakeholder_id}))["stakeholder"]["history"]
-    return rows
+    kept = [row for row in rows if created or row["operation"] != "CREATED"]
+    for row in kept:
+        row.pop("operation")
+    return kept
 
 
 async def test_create_adds_a_person_to_the_account(client: GraphQLClient) -> None:
@@ -60,10 +66,14 @@ async def test_create_adds_a_person_to_the_account(client: GraphQLClient) -> Non
         "userErrors": [],
     }
     assert await read(client, created["id"]) == {k: v for k, v in created.items() if k != "account"}
-    assert [(h["field"], h["oldValue"], h["newValue"]) for h in await history(client, created["id"])] == [
+    assert [(h["field"], h["oldValue"], h["newValue"]) for h in await history(client, created["id"], created=True)] == [
+        ("buyerTypes", None, "[]"),
         ("buyingRoles", None, '["APPROVER"]'),
         ("influence", None, "4"),
+        ("name", None, '"Dora"'),
+        ("reportsTo", None, f'"{raw_id_of(acc["p1"], "Stakeholder")}"'),
         ("stance", None, '"SUPPORTER"'),
+        ("title", None, '"CFO"'),
     ]
 
 
@@ -185,6 +195,7 @@ async def test_stance_change_is_recorded_in_history(client: GraphQLClient) -> No
     assert rows == [
         {"entity": "Stakeholder", "field": "stance", "oldValue": '"SUPPORTER"', "newValue": '"MENTOR"', "by": "api"},
         {"entity": "Stakeholder", "field": "stance", "oldValue": '"UNKNOWN"', "newValue": '"SUPPORTER"', "by": "api"},
+        {"entity": "Stakeholder", "field": "title", "oldValue": None, "newValue": '"CEO"', "by": "api"},
     ]
     assert all(before <= at <= datetime.now(UTC) + timedelta(seconds=1) for at in stamps)
 
@@ -271,3 +282,40 @@ async def test_concurrent_updates_from_the_same_version_let_exactly_one_win(clie
     found = await read(client, acc["p1"])
     assert (found["stance"], found["version"]) == (winners[0], 2)
     assert len(await history(client, acc["p1"])) == 1
+
+
+async def test_history_records_reporting_lines_and_pages_in_order(client: GraphQLClient) -> None:
+    acc = await import_account(client)
+    for manager in ("p2", "p3"):
+        await mutate(client, "stakeholderUpdate", {"id": acc["p1"], "reportsTo": acc[manager]}, USER_ERRORS)
+    await mutate(client, "stakeholderUpdate", {"id": acc["p1"], "reportsTo": None}, USER_ERRORS)
+    p2, p3 = (f'"{raw_id_of(acc[key], "Stakeholder")}"' for key in ("p2", "p3"))
+    assert [(h["field"], h["oldValue"], h["newValue"]) for h in await history(client, acc["p1"])] == [
+        ("reportsTo", p3, None),
+        ("reportsTo", p2, p3),
+        ("reportsTo", None, p2),
+    ]
+    paged = "query H($id: ID!, $after: String) { stakeholder(id: $id) { history(first: 2, after: $after) { field cursor } } }"
+    everything = await history(client, acc["p1"], created=True)
+    seen: list[str] = []
+    after = None
+    while True:
+        page = (await client.data(paged, {"id": acc["p1"], "after": after}))["stakeholder"]["history"]
+        seen += [row["field"] for row in page]
+        if len(page) < 2:
+            break
+        after = page[-1]["cursor"]
+    assert seen == [row["field"] for row in everything]
+
+
+async def test_history_page_size_is_capped(client: GraphQLClient) -> None:
+    acc = await import_account(client)
+    body = await client.execute(
+        "query H($id: ID!) { stakeholder(id: $id) { history(first: 101) { field } } }", {"id": acc["p1"]}
+    )
+    assert body["errors"][0]["message"] == "`first` must be between 0 and 100, got 101."
+    assert body["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "field": "first"}
+    bad = await client.execute(
+        'query H($id: ID!) { stakeholder(id: $id) { history(after: "nope") { field } } }', {"id": acc["p1"]}
+    )
+    assert bad["errors"][0]["extensions"] == {"code": "INVALID_CURSOR", "field": "after"}

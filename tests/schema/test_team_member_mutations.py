@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.graph.driver import Database
+from service.graph.database import Database
 from tests.conftest import GraphQLClient
 from tests.schema.factories import USER_ERRORS, error, import_account, mutate, snapshot
 
@@ -129,4 +129,37 @@ async def test_assign_and_unassign(client: GraphQLClient, db: Database) -> None:
             error(["input", "account"], f"no account with id {member!r}.", "NOT_FOUND"),
         ]
     }
+    assert await snapshot(db) == before
+
+
+async def test_delete_removes_the_member_with_assignments_and_coverage_and_keeps_their_visits(
+    client: GraphQLClient, db: Database
+) -> None:
+    acc = await import_account(
+        client,
+        team=["t1", "t2"],
+        coverage=[{"teamMember": "t1", "stakeholder": "p1"}],
+        interactions=[
+            {
+                "externalId": "v1",
+                "at": "2025-01-02T10:00:00+00:00",
+                "type": "VISIT",
+                "teamMember": "t1",
+                "stakeholders": ["p1"],
+            }
+        ],
+    )
+    payload = await mutate(client, "teamMemberDelete", {"id": acc.team["t1"]}, f"deletedId {USER_ERRORS}")
+    assert payload == {"deletedId": acc.team["t1"], "userErrors": []}
+    assert await team_of(client, acc.account) == [{"id": acc.team["t2"]}]
+    visits = "query V($id: ID!) { account(id: $id) { interactions { teamMember { id } stakeholders { id } } } }"
+    assert (await client.data(visits, {"id": acc.account}))["account"]["interactions"] == [
+        {"teamMember": None, "stakeholders": [{"id": acc["p1"]}]}
+    ]
+    covered = "query C($id: ID!) { stakeholder(id: $id) { coveredBy { teamMember { id } } } }"
+    assert (await client.data(covered, {"id": acc["p1"]}))["stakeholder"]["coveredBy"] == []
+    before = await snapshot(db)
+    again = await mutate(client, "teamMemberDelete", {"id": acc.team["t1"]}, f"deletedId {USER_ERRORS}")
+    message = f"no team member with id {acc.team['t1']!r}."
+    assert again == {"deletedId": None, "userErrors": [error(["input", "id"], message, "NOT_FOUND")]}
     assert await snapshot(db) == before

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.graph.driver import Database
+from service.graph.database import Database
 from service.schema.ids import raw_id_of
 from tests.conftest import GraphQLClient
 from tests.schema.factories import USER_ERRORS, error, import_account, mutate, snapshot
 
 TIE = "id kind a { id } b { id } strength note"
 TIES = f"query T($id: ID!) {{ account(id: $id) {{ ties {{ {TIE} }} }} }}"
-HISTORY = "query H($id: ID!) { stakeholder(id: $id) { history { entity field oldValue newValue } } }"
+HISTORY = "query H($id: ID!) { stakeholder(id: $id) { history { entity operation field oldValue newValue } } }"
 
 
 async def ties(client: GraphQLClient, account_id: str) -> list[dict[str, Any]]:
@@ -56,13 +56,18 @@ async def test_set_creates_one_tie_per_pair_and_kind_in_either_order(client: Gra
     low_raw, high_raw = raw_id_of(low, "Stakeholder"), raw_id_of(high, "Stakeholder")
     assert [dict(row) for row in stored] == [{"a": low_raw, "b": high_raw, "source": None, "ws": "test-workspace"}] * 2
     rows = (await client.data(HISTORY, {"id": low}))["stakeholder"]["history"]
-    assert [(r["field"], r["oldValue"], r["newValue"]) for r in rows] == [
-        ("kind", None, '"RIVAL"'),
-        ("note", '"old classmates"', None),
-        ("strength", "4", "2"),
-        ("note", None, '"old classmates"'),
-        ("strength", None, "4"),
-        ("kind", None, '"ALLY"'),
+    a, b = f'"{low_raw}"', f'"{high_raw}"'
+    assert [(r["operation"], r["field"], r["oldValue"], r["newValue"]) for r in rows if r["entity"] == "Tie"] == [
+        ("CREATED", "a", None, a),
+        ("CREATED", "b", None, b),
+        ("CREATED", "kind", None, '"RIVAL"'),
+        ("UPDATED", "note", '"old classmates"', None),
+        ("UPDATED", "strength", "4", "2"),
+        ("CREATED", "a", None, a),
+        ("CREATED", "b", None, b),
+        ("CREATED", "kind", None, '"ALLY"'),
+        ("CREATED", "note", None, '"old classmates"'),
+        ("CREATED", "strength", None, "4"),
     ]
 
 
@@ -118,7 +123,10 @@ async def test_remove_by_id_and_by_kind_and_pair(client: GraphQLClient, db: Data
     assert by_pair == {"deletedId": rival["id"], "userErrors": []}
     assert await ties(client, acc.account) == []
     rows = (await client.data(HISTORY, {"id": acc["p3"]}))["stakeholder"]["history"]
-    assert [(r["field"], r["oldValue"], r["newValue"]) for r in rows][:2] == [
-        ("strength", "5", None),
-        ("kind", '"RIVAL"', None),
+    low, high = sorted((raw_id_of(acc["p2"], "Stakeholder"), raw_id_of(acc["p3"], "Stakeholder")))
+    assert [(r["operation"], r["field"], r["oldValue"], r["newValue"]) for r in rows][:4] == [
+        ("DELETED", "a", f'"{low}"', None),
+        ("DELETED", "b", f'"{high}"', None),
+        ("DELETED", "kind", '"RIVAL"', None),
+        ("DELETED", "strength", "5", None),
     ]

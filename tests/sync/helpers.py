@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.graph.driver import Database
+from service.graph.database import Database
 from tests.conftest import WORKSPACE, GraphQLClient
 
 SOURCE = "crm"

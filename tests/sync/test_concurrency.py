@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from neo4j.exceptions import ConstraintError, IncompleteCommit, ServiceUnavailable, TransientError
 
-from service.graph.contacts import SYNC_RETRY_SECONDS, write_contacts
-from service.graph.driver import Database, create_driver
-from service.schema.mutations import stakeholders_upsert
+from service.graph.database import Database, Scope
+from service.graph.driver import create_driver
+from service.graph.writes.contacts import SYNC_RETRY_SECONDS
+from service.usecases import contacts as contact_sync
+from service.usecases.contacts import commit_batch
+from service.usecases.services import Services
 from tests.conftest import WORKSPACE, GraphQLClient
 from tests.sync.helpers import UPSERT, contact, create_account, people, rows, statuses, upsert
 
@@ -67,7 +69,7 @@ async def test_eight_concurrent_overlapping_jobs_leave_one_stakeholder_per_key(
 
 
 class FlakyWrites:
-    """`write_contacts`, except that the first `failures` calls raise `error` (after writing, if `after`)."""
+    """`commit_batch`, except that the first `failures` calls raise `error` (after writing, if `after`)."""
 
     def __init__(self, error: Exception, failures: int, after: bool = False) -> None:
         self.error = error
@@ -78,9 +80,9 @@ class FlakyWrites:
     async def __call__(self, *args: Any, **kwargs: Any) -> Any:
         self.calls += 1
         if self.calls > self.failures:
-            return await write_contacts(*args, **kwargs)
+            return await commit_batch(*args, **kwargs)
         if self.after:
-            await write_contacts(*args, **kwargs)
+            await commit_batch(*args, **kwargs)
         raise self.error
 
 
@@ -90,7 +92,7 @@ async def test_a_constraint_or_transient_error_that_surfaces_reruns_the_batch(
 ) -> None:
     await create_account(client)
     flaky = FlakyWrites(error, failures=2)
-    monkeypatch.setattr(stakeholders_upsert, "write_contacts", flaky)
+    monkeypatch.setattr(contact_sync, "commit_batch", flaky)
 
     payload = await upsert(client, [contact("a"), contact("b")])
 
@@ -107,7 +109,7 @@ async def test_a_lost_connection_is_outcome_unknown_and_a_replay_converges(
 ) -> None:
     await create_account(client)
     batch = [contact("a", "Ann"), contact("b", "Bo", reportsTo="a")]
-    monkeypatch.setattr(stakeholders_upsert, "write_contacts", FlakyWrites(error, failures=1, after=committed))
+    monkeypatch.setattr(contact_sync, "commit_batch", FlakyWrites(error, failures=1, after=committed))
 
     body = await client.execute(UPSERT, {"input": {"source": "crm", "account": "acc-1", "contacts": batch}})
     replay = await upsert(client, batch)
@@ -128,7 +130,7 @@ async def test_the_database_being_down_is_reported_within_seconds(client: GraphQ
     try:
         began = time.monotonic()
         with pytest.raises(ServiceUnavailable):
-            await write_contacts(down, WORKSPACE, "crm", "acc-1", [], datetime.now(UTC))
+            await commit_batch(Services(down), Scope(WORKSPACE, "test", SYNC_RETRY_SECONDS), "crm", "acc-1", [], False)
         elapsed = time.monotonic() - began
     finally:
         await down.close()

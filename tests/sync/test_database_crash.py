@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from service.app import create_app
+from service.entrypoints.app import create_app
 from service.local_neo4j import LocalNeo4j, LocalNeo4jError, free_port
 from service.settings import Settings
 from tests.conftest import WORKSPACE, GraphQLClient
@@ -83,7 +83,7 @@ async def test_killed_database_mid_sync_gives_outcome_unknown_and_a_replay_conve
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://powermap.test") as http:
                 client = GraphQLClient(http)
-                driver = app.state.db.driver
+                driver = app.state.services.db.driver
                 await driver.execute_query(ACCOUNT, ws=WORKSPACE)
                 batches = [batch(number) for number in range(BATCHES)]
                 calling = asyncio.Event()
@@ -104,12 +104,12 @@ async def test_killed_database_mid_sync_gives_outcome_unknown_and_a_replay_conve
 
                 await asyncio.to_thread(server.start)  # same home, same port: the data survived the kill
                 replays = [await upsert(client, contacts) for contacts in batches]
-                assert app.state.db.driver is driver  # the app's own driver reconnected
+                assert app.state.services.db.driver is driver  # the app's own driver reconnected
 
                 assert all(p["failed"] == 0 and p["userErrors"] == [] for p in replays)
                 for number in acked:
                     assert set(statuses(replays[number])) == {"UNCHANGED"}  # acknowledged writes were kept
-                records, _, _ = await app.state.db.driver.execute_query(
+                records, _, _ = await app.state.services.db.driver.execute_query(
                     """
                     MATCH (r:StakeholderRef {workspaceId: $ws, source: 'crm'})-[:IDENTIFIES]->(s:Stakeholder)
                     RETURN r.externalId AS key, collect(s.name) AS names, collect([(s)-[:REPORTS_TO]->(m) | m.name]) AS managers
@@ -123,7 +123,7 @@ async def test_killed_database_mid_sync_gives_outcome_unknown_and_a_replay_conve
                     for c in contacts
                 }
                 assert stored == expected
-                totals, _, _ = await app.state.db.driver.execute_query(
+                totals, _, _ = await app.state.services.db.driver.execute_query(
                     "MATCH (s:Stakeholder {workspaceId: $ws}) RETURN count(s) AS n", ws=WORKSPACE
                 )
                 assert totals[0]["n"] == BATCHES * PER_BATCH

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.graph.driver import Database
+from service.graph.database import Database
 from service.schema.ids import raw_id_of
 from tests.conftest import GraphQLClient
 from tests.sync.helpers import IMPORT, contact, create_account, graph_snapshot, people, rows, statuses, upsert

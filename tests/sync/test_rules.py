@@ -13,7 +13,7 @@ from service.rules.contacts import (
     validate_contacts,
 )
 from service.rules.enums import ErrorCode
-from service.rules.merge import Link, MergeSide, check_merge, plan_merge
+from service.rules.merge import Link, MergeSide, check_merge, merge_changes, plan_merge
 
 
 def test_csv_empty_cells_clear_and_missing_columns_keep() -> None:
@@ -134,4 +134,22 @@ def test_merge_plan_keeps_the_survivors_values() -> None:
         "MET": ["i1"],
     }
     assert plan.fills == {"title": "CFO", "stance": "MENTOR", "buyingRoles": ["USER"]}
-    assert [c["field"] for c in plan.changes] == ["merged", "stance", "buyingRoles", "mergedFrom", "archived"]
+    changes = [(c.entity, c.entity_id, c.op.value, dict(c.fields)) for c in merge_changes(plan, survivor, duplicate)]
+    assert changes == [
+        (
+            "Stakeholder",
+            "s",
+            "UPDATED",
+            {
+                "title": (None, "CFO"),
+                "stance": ("UNKNOWN", "MENTOR"),
+                "buyingRoles": ([], ["USER"]),
+                "mergedFrom": (None, "d"),
+            },
+        ),
+        ("Stakeholder", "d", "ARCHIVED", {"archived": (False, True), "mergedInto": (None, "s")}),
+        ("InfluenceLink", "None", "UPDATED", {"to": ("d", "s")}),
+        ("Interaction", "i1", "UPDATED", {"met": ("d", "s")}),
+        ("InfluenceLink", "None", "DELETED", {"from": ("d", None), "to": ("y", None), "strength": (3, None)}),
+        ("Tie", "None", "DELETED", {"kind": ("ALLY", None), "a": ("d", None), "b": ("s", None)}),
+    ]

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from neo4j import Driver, GraphDatabase
 
-from service.cli import database_for, main
-from service.graph.driver import Database
+from service.entrypoints.cli import database_for, main
+from service.entrypoints.sync_command import run_sync
+from service.graph.database import Database
 from service.settings import Settings
-from service.sync_cli import run_sync
 from tests.conftest import WORKSPACE
 
 HEADER = "externalId,name,title,department,email,phone,level,reportsTo"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.graph.driver import Database
+from service.graph.database import Database
 from tests.conftest import GraphQLClient, QueryCounterView
 from tests.sync.helpers import (
     ACCOUNT,
@@ -287,7 +287,7 @@ async def test_selected_stakeholders_come_with_the_write(
         {"name": "Boss"},
         None,
     )
-    assert query_count.value == 2  # the write (stakeholders included) and the reportsTo loader
+    assert query_count.value == 3  # the write (stakeholders included), its account's clock, the reportsTo loader
 
 
 async def test_a_sync_that_changes_something_ticks_its_account_clock_and_a_replay_does_not(
@@ -295,14 +295,11 @@ async def test_a_sync_that_changes_something_ticks_its_account_clock_and_a_repla
 ) -> None:
     await create_account(client)
     await create_account(client, "acc-2")
-    clocks = (
-        "MATCH (c:GraphClock {id: 'graph'}), (:AccountRef {externalId: $ref})-[:IDENTIFIES]->(a:Account) "
-        "RETURN c.version AS graph, a.clock AS account"
-    )
+    clock = "MATCH (:AccountRef {externalId: $ref})-[:IDENTIFIES]->(a:Account) RETURN a.clock AS clock"
 
-    async def read() -> tuple[Any, Any, Any]:
-        mine, other = (await rows(db, clocks, ref=ACCOUNT))[0], (await rows(db, clocks, ref="acc-2"))[0]
-        return mine["graph"], mine["account"], other["account"]
+    async def read() -> tuple[Any, Any]:
+        mine, other = (await rows(db, clock, ref=ACCOUNT))[0], (await rows(db, clock, ref="acc-2"))[0]
+        return mine["clock"], other["clock"]
 
     before = await read()
     batch = [contact("a"), contact("b", reportsTo="later")]
@@ -310,14 +307,13 @@ async def test_a_sync_that_changes_something_ticks_its_account_clock_and_a_repla
     after_write = await read()
     await upsert(client, batch)
     after_replay = await read()
-    await upsert(client, [contact("later", "Manager")])  # links b: a change to the graph
+    await upsert(client, [contact("later", "Manager")])  # links b: a change to the account
     after_link = await read()
 
-    graph, account, other = zip(before, after_write, after_replay, after_link, strict=True)
-    assert len(set(graph)) == 1  # a sync touches one account only: the graph clock stands
-    assert other == (None, None, None, None)
-    ticked, replayed, linked = account[1:]
-    assert account[0] is None
-    assert None not in (ticked, linked)
+    account, other = zip(before, after_write, after_replay, after_link, strict=True)
+    assert len(set(other)) == 1  # a sync touches its own account only
+    created, ticked, replayed, linked = account
+    assert None not in account
+    assert ticked != created
     assert replayed == ticked
     assert linked != ticked

@@ -25,6 +25,13 @@ from service.rules.account_import.document import (
     TieDoc,
 )
 from service.rules.account_import.stored import Props, StoredAccountState, StoredCircle, StoredLink
+from service.rules.changes import (
+    ChangeOp,
+    EntityChange,
+    circle_relation_change,
+    membership_change,
+    team_assignment_change,
+)
 from service.rules.enums import ErrorCode, ImportMode
 from service.rules.validation import Problem
 
@@ -81,13 +88,22 @@ class ImportPlan:
     coverage: list[dict[str, Any]] = field(default_factory=list)
     coverage_removed: list[dict[str, Any]] = field(default_factory=list)
     interactions: list[dict[str, Any]] = field(default_factory=list)
-    changes: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[EntityChange] = field(default_factory=list)
     counts: Counts = field(default_factory=Counts)
 
-    def record(self, entity: str, entity_id: str, name: str, old: Any, new: Any, about: list[str]) -> None:
-        self.changes.append(
-            {"entity": entity, "entityId": entity_id, "field": name, "old": old, "new": new, "about": about}
-        )
+    def record(
+        self,
+        entity: str,
+        entity_id: str,
+        op: ChangeOp,
+        changed: Mapping[str, tuple[Any, Any]],
+        about: list[str],
+        account_id: str | None = "",
+    ) -> None:
+        """Log one entity's change (nothing when nothing changed); in this account unless told otherwise."""
+        if changed:
+            account = self.account_id if account_id == "" else account_id
+            self.changes.append(EntityChange(entity, entity_id, op, dict(changed), account, tuple(about)))
 
 
 def _value(value: Any) -> Any:
@@ -210,6 +226,8 @@ class _Planner:
         given = {"name": a.name, "industry": a.industry, "tier": a.tier}
         props, changed = merged(stored.props if stored else None, given, self.mode)
         self.plan.counts.tally(stored is None, bool(changed))
+        op = ChangeOp.CREATED if stored is None else ChangeOp.UPDATED
+        self.plan.record("Account", self.plan.account_id, op, changed, [])
         if stored is None or changed:
             self.plan.account.append(
                 {
@@ -248,12 +266,15 @@ class _Planner:
             self.plan.stakeholders_created.append({"id": person, "externalId": s.external_id, "props": props})
         elif changed or restored:
             self.plan.stakeholders_updated.append({"id": person, "props": props})
+        logged = dict(changed)
         if restored:
-            self.plan.record("Stakeholder", person, "archived", True, False, [person])
-        for name in INTELLIGENCE_FIELDS:
-            if name in changed:
-                old, new = changed[name]
-                self.plan.record("Stakeholder", person, name, old, new, [person])
+            logged["archived"] = (True, False)
+        if (found is None and manager is not None) or manager_changed:
+            logged["reportsTo"] = (None if found is None else found.manager_id, manager)
+        if found is None:
+            logged = {**logged, **{name: (None, props[name]) for name in CLEARED_VALUES if name not in logged}}
+        op = ChangeOp.CREATED if found is None else ChangeOp.RESTORED if restored else ChangeOp.UPDATED
+        self.plan.record("Stakeholder", person, op, logged, [person])
         if (found is None and manager is not None) or manager_changed:
             self.plan.reporting.append({"id": person, "managerId": manager})
 
@@ -265,7 +286,7 @@ class _Planner:
                 continue
             self.plan.archived.append(person)
             self.plan.counts.archived += 1
-            self.plan.record("Stakeholder", person, "archived", False, True, [person])
+            self.plan.record("Stakeholder", person, ChangeOp.ARCHIVED, {"archived": (False, True)}, [person])
 
     def _circles(self) -> None:
         for c in self.doc.circles:
@@ -286,12 +307,15 @@ class _Planner:
                     self.plan.circles_removed.append(stored.id)
                     self.plan.counts.removed += 1
                     for person in stored.members:
-                        self.plan.record("Membership", stored.id, "core", stored.members[person], None, [person])
+                        self._membership(stored.id, person, stored.members[person], None)
+                    removed = {name: (value, None) for name, value in sorted(stored.props.items()) if value is not None}
+                    self.plan.record("Circle", stored.id, ChangeOp.DELETED, removed, [])
 
     def _circle(self, c: CircleDoc) -> None:
         found = self.stored.circles.get(c.key)
         circle = self.circle_ids[c.key]
         props, changed = merged(found.props if found else None, _circle_props(c), self.mode)
+        self.plan.record("Circle", circle, ChangeOp.CREATED if found is None else ChangeOp.UPDATED, changed, [])
         members_changed = self._members(c, circle, found)
         self.plan.counts.tally(found is None, bool(changed) or members_changed)
         if found is None or changed:
@@ -305,14 +329,17 @@ class _Planner:
             if stored.get(person) != core:
                 changed = True
                 self.plan.memberships.append({"stakeholderId": person, "circleId": circle, "core": core})
-                self.plan.record("Membership", circle, "core", stored.get(person), core, [person])
+                self._membership(circle, person, stored.get(person), core)
         if self.mode is ImportMode.REPLACE:
             for person, core in stored.items():
                 if person not in wanted:
                     changed = True
                     self.plan.memberships_removed.append({"stakeholderId": person, "circleId": circle})
-                    self.plan.record("Membership", circle, "core", core, None, [person])
+                    self._membership(circle, person, core, None)
         return changed
+
+    def _membership(self, circle: str, person: str, old: bool | None, new: bool | None) -> None:
+        self.plan.record(*membership_change(circle, person, old, new), [person])
 
     def _circle_relations(self, wanted: set[tuple[str, str, str]]) -> None:
         existing: set[tuple[str, str, str]] = set()
@@ -322,30 +349,40 @@ class _Planner:
                     existing.add((relation, min(stored.id, other), max(stored.id, other)))
         for relation, a, b in sorted(wanted - existing):
             self.plan.circle_relations.append({"type": relation, "a": a, "b": b})
+            self.plan.record(*circle_relation_change(relation, a, b, created=True), [])
         if self.mode is ImportMode.REPLACE:
             for relation, a, b in sorted(existing - wanted):
                 self.plan.circle_relations_removed.append({"type": relation, "a": a, "b": b})
+                self.plan.record(*circle_relation_change(relation, a, b, created=False), [])
 
     def _link(
         self,
         entity: str,
         found: StoredLink | None,
         given: Props,
+        ends: Props,
         about: list[str],
     ) -> tuple[str, Props, bool]:
+        """`ends` are what identifies the link (its ends, a tie's kind): logged when it is created."""
         link_id = found.id if found else self.new_id()
         props, changed = merged(found.props if found else None, given, self.mode)
         self.plan.counts.tally(found is None, bool(changed))
-        for name, (old, new) in changed.items():
-            self.plan.record(entity, link_id, name, old, new, about)
+        if found is None:
+            created = {**{name: (None, value) for name, value in ends.items()}, **changed}
+            self.plan.record(entity, link_id, ChangeOp.CREATED, created, about)
+        else:
+            self.plan.record(entity, link_id, ChangeOp.UPDATED, changed, about)
         return link_id, props, found is None or bool(changed)
 
-    def _removed_links(self, entity: str, stale: list[StoredLink]) -> list[StoredLink]:
+    def _removed_links(
+        self, entity: str, stale: list[StoredLink], ends: Callable[[StoredLink], Props]
+    ) -> list[StoredLink]:
         removed = [link for link in stale if link.source == self.doc.source]
         for link in removed:
             self.plan.counts.removed += 1
-            for name, value in sorted(link.props.items()):
-                self.plan.record(entity, link.id, name, value, None, [link.start, link.end])
+            values = {**ends(link), **link.props}
+            gone = {name: (value, None) for name, value in sorted(values.items()) if value is not None}
+            self.plan.record(entity, link.id, ChangeOp.DELETED, gone, [link.start, link.end])
         return removed
 
     def _influences(self) -> None:
@@ -354,12 +391,16 @@ class _Planner:
             start, end = self.people[i.source], self.people[i.target]
             wanted.add((start, end))
             found = self.stored.influences.get((start, end))
-            link_id, props, write = self._link("InfluenceLink", found, _influence_props(i), [start, end])
+            link_id, props, write = self._link(
+                "InfluenceLink", found, _influence_props(i), {"from": start, "to": end}, [start, end]
+            )
             if write:
                 self.plan.influences.append({"id": link_id, "from": start, "to": end, "props": props})
         if self.mode is ImportMode.REPLACE:
             stale = [link for key, link in sorted(self.stored.influences.items()) if key not in wanted]
-            self.plan.influences_removed += [link.id for link in self._removed_links("InfluenceLink", stale)]
+            self.plan.influences_removed += [
+                link.id for link in self._removed_links("InfluenceLink", stale, _link_ends)
+            ]
 
     def _ties(self) -> None:
         wanted = set()
@@ -368,12 +409,14 @@ class _Planner:
             key = (t.kind.value, a, b)
             wanted.add(key)
             found = self.stored.ties.get(key)
-            link_id, props, write = self._link("Tie", found, _tie_props(t), [a, b])
+            link_id, props, write = self._link(
+                "Tie", found, _tie_props(t), {"kind": t.kind.value, "a": a, "b": b}, [a, b]
+            )
             if write:
                 self.plan.ties.append({"id": link_id, "a": a, "b": b, "props": {**props, "kind": t.kind.value}})
         if self.mode is ImportMode.REPLACE:
             stale = [link for key, link in sorted(self.stored.ties.items()) if key not in wanted]
-            self.plan.ties_removed += [link.id for link in self._removed_links("Tie", stale)]
+            self.plan.ties_removed += [link.id for link in self._removed_links("Tie", stale, _tie_ends)]
 
     def _team(self) -> None:
         for t in self.doc.team:
@@ -383,6 +426,10 @@ class _Planner:
             props, changed = merged(found.props if found else None, _team_props(t), self.mode)
             assign = found is None or not found.assigned
             self.plan.counts.tally(found is None, bool(changed) or assign)
+            op = ChangeOp.CREATED if found is None else ChangeOp.UPDATED
+            self.plan.record("TeamMember", member, op, changed, [], account_id=None)
+            if assign:
+                self.plan.record(*team_assignment_change(member, self.plan.account_id, assigned=True), [])
             if found is None or changed or assign:
                 self.plan.team.append(
                     {"id": member, "externalId": t.external_id, "create": found is None, "props": props}
@@ -394,14 +441,15 @@ class _Planner:
             key = (self.team_ids[c.team_member], self.people[c.stakeholder])
             wanted.add(key)
             found = self.stored.coverage.get(key)
-            link_id, props, write = self._link("Coverage", found, _coverage_props(c), [key[1]])
+            ends = {"teamMemberId": key[0], "stakeholderId": key[1]}
+            link_id, props, write = self._link("Coverage", found, _coverage_props(c), ends, [key[1]])
             if write:
                 self.plan.coverage.append({"teamMemberId": key[0], "stakeholderId": key[1], "props": props})
         if self.mode is ImportMode.REPLACE:
             stale = [link for key, link in sorted(self.stored.coverage.items()) if key not in wanted]
             self.plan.coverage_removed += [
                 {"teamMemberId": link.start, "stakeholderId": link.end}
-                for link in self._removed_links("Coverage", stale)
+                for link in self._removed_links("Coverage", stale, _coverage_ends)
             ]
 
     def _interactions(self) -> None:
@@ -412,10 +460,18 @@ class _Planner:
             props, changed = merged(found.props if found else None, _interaction_props(i), self.mode)
             relinked = found is not None and (found.team_member_id != team_member or found.stakeholder_ids != met)
             self.plan.counts.tally(found is None, bool(changed) or relinked)
+            interaction = found.id if found else self.new_id()
+            logged = dict(changed)
+            if found is None or found.team_member_id != team_member:
+                logged["teamMemberId"] = (None if found is None else found.team_member_id, team_member)
+            if found is None or found.stakeholder_ids != met:
+                logged["stakeholderIds"] = (None if found is None else sorted(found.stakeholder_ids), sorted(met))
+            op = ChangeOp.CREATED if found is None else ChangeOp.UPDATED
+            self.plan.record("Interaction", interaction, op, logged, sorted(met))
             if found is None or changed or relinked:
                 self.plan.interactions.append(
                     {
-                        "id": found.id if found else self.new_id(),
+                        "id": interaction,
                         "externalId": i.external_id,
                         "props": props,
                         "teamMemberId": team_member,
@@ -427,3 +483,15 @@ class _Planner:
 def plan_import(doc: AccountDocument, stored: StoredAccountState, new_id: Callable[[], str]) -> ImportPlan:
     """What to write so that the store matches `doc` (see the module docstring)."""
     return _Planner(doc, stored, new_id).build()
+
+
+def _link_ends(link: StoredLink) -> Props:
+    return {"from": link.start, "to": link.end}
+
+
+def _tie_ends(link: StoredLink) -> Props:
+    return {"a": link.start, "b": link.end}
+
+
+def _coverage_ends(link: StoredLink) -> Props:
+    return {"teamMemberId": link.start, "stakeholderId": link.end}

@@ -1,20 +1,21 @@
-"""Diffs of hand-made writes and the history rows they record (the import's change shape:
-{entity, entityId, field, old, new, about}, values as stored, None when created or removed)."""
+"""Diffs of hand-made writes and the changes they log (`service.rules.changes.EntityChange`): values as
+stored, None when created or removed."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from service.rules.account_import.plan import INTELLIGENCE_FIELDS, merged
+from service.rules.account_import.plan import merged
+from service.rules.changes import ChangeOp, EntityChange
 from service.rules.enums import ErrorCode, ImportMode
 from service.rules.validation import Problem
 
 Props = dict[str, Any]
 Changed = dict[str, tuple[Any, Any]]
-ChangeRow = dict[str, Any]
 
-STAKEHOLDER_HISTORY_FIELDS = (*INTELLIGENCE_FIELDS, "archived")
+BOOKKEEPING = frozenset({"workspaceId", "id", "accountId", "version", "createdAt", "updatedAt", "clock"})
+"""Stored properties that are not facts about the entity: never logged."""
 
 
 def created(given: Mapping[str, Any]) -> tuple[Props, Changed]:
@@ -33,37 +34,44 @@ def new_values(changed: Changed) -> Props:
     return {name: new for name, (_, new) in changed.items()}
 
 
-def history(
+def logged(changed: Mapping[str, tuple[Any, Any]]) -> Changed:
+    return {name: values for name, values in changed.items() if name not in BOOKKEEPING}
+
+
+def change(
     entity: str,
     entity_id: str,
-    changed: Changed,
-    about: Sequence[str],
-    fields: Sequence[str] | None = None,
-) -> list[ChangeRow]:
-    """One row per changed value; with `fields`, only those, in that order."""
-    names = list(changed) if fields is None else [name for name in fields if name in changed]
-    return [
-        {
-            "entity": entity,
-            "entityId": entity_id,
-            "field": name,
-            "old": changed[name][0],
-            "new": changed[name][1],
-            "about": list(about),
-        }
-        for name in names
-    ]
+    op: ChangeOp,
+    changed: Mapping[str, tuple[Any, Any]],
+    account_id: str | None,
+    about: Sequence[str] = (),
+) -> EntityChange:
+    return EntityChange(entity, entity_id, op, logged(changed), account_id, tuple(about))
 
 
-def stakeholder_history(stakeholder_id: str, changed: Changed) -> list[ChangeRow]:
-    """Stakeholders record their intelligence fields and `archived`, nothing else."""
-    return history("Stakeholder", stakeholder_id, changed, [stakeholder_id], STAKEHOLDER_HISTORY_FIELDS)
+def creation(
+    entity: str, entity_id: str, props: Mapping[str, Any], account_id: str | None, about: Sequence[str] = ()
+) -> EntityChange:
+    """Every stored value of something new, as a change from None."""
+    changed = {name: (None, value) for name, value in sorted(props.items()) if value is not None}
+    return change(entity, entity_id, ChangeOp.CREATED, changed, account_id, about)
 
 
-def removal(entity: str, entity_id: str, props: Mapping[str, Any], about: Sequence[str]) -> list[ChangeRow]:
-    """Each stored value of something removed, as a change to None."""
+def removal(
+    entity: str, entity_id: str, props: Mapping[str, Any], account_id: str | None, about: Sequence[str] = ()
+) -> EntityChange:
+    """Every stored value of something removed, as a change to None."""
     changed = {name: (value, None) for name, value in sorted(props.items()) if value is not None}
-    return history(entity, entity_id, changed, about)
+    return change(entity, entity_id, ChangeOp.DELETED, changed, account_id, about)
+
+
+def stakeholder_change(stakeholder_id: str, account_id: str, changed: Changed) -> EntityChange:
+    """A person's own fields (an archive or restore is named as such); `about` is the person."""
+    archived = changed.get("archived")
+    op = ChangeOp.UPDATED
+    if archived is not None:
+        op = ChangeOp.ARCHIVED if archived[1] else ChangeOp.RESTORED
+    return change("Stakeholder", stakeholder_id, op, changed, account_id, [stakeholder_id])
 
 
 def stale(expected: int | None, stored: int) -> list[Problem]:

@@ -102,6 +102,24 @@ def interaction_problems(at: datetime, met: int, summary: str | None, next_step:
     return problems
 
 
+def interaction_edit_problems(values: Values, met: int | None) -> list[Problem]:
+    """An edit of an interaction: `values` holds only the fields given; `met` how many people it now
+    meets (None: unchanged)."""
+    problems = [
+        Problem((name,), f"`{name}` cannot be cleared.")
+        for name in ("at", "type")
+        if name in values and values[name] is None
+    ]
+    at = values.get("at")
+    if at is not None and at.tzinfo is None:
+        problems.append(Problem(("at",), "`at` needs a time zone offset."))
+    problems += optional_text(values.get("summary"), ("summary",), "summary")
+    problems += optional_text(values.get("nextStep"), ("nextStep",), "nextStep")
+    if met == 0:
+        problems.append(Problem(("stakeholders",), "an interaction meets at least one stakeholder."))
+    return problems
+
+
 def id_or_pair(has_id: bool, pair: Sequence[tuple[str, bool]]) -> list[Problem]:
     """A removal names its target either by `id` or by all of `pair` (field name, given), never both."""
     names = " and ".join(f"`{name}`" for name, _ in pair)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 import strawberry
-from neo4j import AsyncManagedTransaction
 
-from service.graph.account_import import apply_plan, load_stored_state
-from service.rules.account_import import AccountDocument, ImportPlan, plan_import, validate_document
+from service.rules.account_import import AccountDocument
 from service.rules.account_import import document as doc
 from service.rules.enums import (
     AccountTier,
@@ -28,8 +25,10 @@ from service.rules.enums import (
     TieKind,
 )
 from service.schema.context import Context
-from service.schema.errors import UserError, user_errors
+from service.schema.errors import UserError
+from service.schema.mutations.support import perform
 from service.schema.types.account import Account
+from service.usecases.imports import import_account_graph
 
 
 @strawberry.input
@@ -223,39 +222,12 @@ def to_document(data: AccountGraphInput) -> AccountDocument:
     )
 
 
-async def import_document(tx: AsyncManagedTransaction, ws: str, document: AccountDocument, actor: str) -> ImportPlan:
-    """The unit of work: read what is stored, diff, and write the difference, or nothing on a problem."""
-    stored = await load_stored_state(tx, ws, document)
-    plan = plan_import(document, stored, new_id=lambda: uuid.uuid4().hex)
-    if not plan.problems:
-        await apply_plan(tx, ws, document.source, plan, datetime.now(UTC), actor)
-    return plan
-
-
 async def account_graph_import(info: strawberry.Info[Context], input: AccountGraphInput) -> AccountGraphImportPayload:
     ctx = info.context
-    document = to_document(input)
-    problems = validate_document(document)
-    if problems:
+    plan, errors = await perform(ctx, import_account_graph(ctx.services, ctx.principal, to_document(input)))
+    if plan is None:
         return AccountGraphImportPayload(
-            account=None,
-            created=0,
-            updated=0,
-            unchanged=0,
-            archived=0,
-            removed=0,
-            user_errors=user_errors(problems),
-        )
-    plan = await ctx.db.write(import_document, ctx.workspace_id, document, ctx.actor)
-    if plan.problems:
-        return AccountGraphImportPayload(
-            account=None,
-            created=0,
-            updated=0,
-            unchanged=0,
-            archived=0,
-            removed=0,
-            user_errors=user_errors(plan.problems),
+            account=None, created=0, updated=0, unchanged=0, archived=0, removed=0, user_errors=errors
         )
     account = await ctx.loaders.account.load(plan.account_id)
     counts = plan.counts

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
-from neo4j import AsyncManagedTransaction as Tx
 
-from service.graph import records
-from service.graph.entity_writes import circles
-from service.graph.entity_writes.lookup import lock_and_read
-from service.graph.history import record_changes
-from service.rules import models
-from service.rules.entity_changes.diff import created, history, new_values, updated
-from service.rules.entity_changes.fields import circle_problems
-from service.rules.entity_changes.refs import IdArg, unknown
-from service.rules.entity_changes.rejected import reject_if
 from service.schema.context import Context
 from service.schema.errors import UserError
 from service.schema.ids import encode_id
-from service.schema.mutations.support import Call, given_fields, id_arg, new_id, run_write
+from service.schema.mutations.support import given_fields, id_arg, perform
 from service.schema.types.circle import PoliticalCircle
+from service.usecases.circles import create_circle, delete_circle, update_circle
 
 CIRCLE_FIELDS = {
     "name": "name",
@@ -77,42 +66,11 @@ class CircleDeletePayload:
     user_errors: list[UserError]
 
 
-async def create(tx: Tx, call: Call, account: IdArg, values: dict[str, Any]) -> models.Circle:
-    refs = await lock_and_read(tx, call.ws, [account])
-    reject_if([*unknown([account], refs), *circle_problems(values)])
-    assert account.raw is not None
-    props, _ = created(values)
-    return await circles.create_circle(tx, call.ws, new_id(), account.raw, props, call.now)
-
-
-async def update(tx: Tx, call: Call, circle: IdArg, values: dict[str, Any]) -> models.Circle:
-    refs = await lock_and_read(tx, call.ws, [circle])
-    reject_if([*unknown([circle], refs), *circle_problems(values)])
-    found = refs.get(circle)
-    assert found is not None
-    changed = updated(found.props, values)
-    if not changed:
-        return records.circle_from(found.props)
-    return await circles.update_circle(tx, call.ws, found.id, new_values(changed), call.now)
-
-
-async def delete(tx: Tx, call: Call, circle: IdArg) -> str:
-    """The circle and its memberships (each recorded as removed) and relations."""
-    refs = await lock_and_read(tx, call.ws, [circle])
-    reject_if(unknown([circle], refs))
-    assert circle.raw is not None
-    members = await circles.circle_members(tx, call.ws, circle.raw)
-    await circles.delete_circle(tx, call.ws, circle.raw)
-    rows = [
-        row for m in members for row in history("Membership", circle.raw, {"core": (m.core, None)}, [m.stakeholder_id])
-    ]
-    await record_changes(tx, call.ws, rows, call.now, call.actor)
-    return circle.raw
-
-
 async def circle_create(info: strawberry.Info[Context], input: CircleCreateInput) -> CircleCreatePayload:
     account = id_arg(input.account, "Account", "account")
-    circle, errors = await run_write(info.context, create, account, given_fields(input, CIRCLE_FIELDS))
+    ctx = info.context
+    values = given_fields(input, CIRCLE_FIELDS)
+    circle, errors = await perform(ctx, create_circle(ctx.services, ctx.principal, account, values))
     return CircleCreatePayload(
         circle=None if circle is None else PoliticalCircle.from_domain(circle), user_errors=errors
     )
@@ -120,14 +78,18 @@ async def circle_create(info: strawberry.Info[Context], input: CircleCreateInput
 
 async def circle_update(info: strawberry.Info[Context], input: CircleUpdateInput) -> CircleUpdatePayload:
     target = id_arg(input.id, "PoliticalCircle", "id")
-    circle, errors = await run_write(info.context, update, target, given_fields(input, CIRCLE_FIELDS))
+    ctx = info.context
+    values = given_fields(input, CIRCLE_FIELDS)
+    circle, errors = await perform(ctx, update_circle(ctx.services, ctx.principal, target, values))
     return CircleUpdatePayload(
         circle=None if circle is None else PoliticalCircle.from_domain(circle), user_errors=errors
     )
 
 
 async def circle_delete(info: strawberry.Info[Context], input: CircleDeleteInput) -> CircleDeletePayload:
-    deleted, errors = await run_write(info.context, delete, id_arg(input.id, "PoliticalCircle", "id"))
+    ctx = info.context
+    target = id_arg(input.id, "PoliticalCircle", "id")
+    deleted, errors = await perform(ctx, delete_circle(ctx.services, ctx.principal, target))
     return CircleDeletePayload(
         deleted_id=None if deleted is None else strawberry.ID(encode_id("PoliticalCircle", deleted)),
         user_errors=errors,

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import strawberry
-from neo4j import AsyncManagedTransaction as Tx
 
-from service.graph.entity_writes import circles
-from service.graph.entity_writes.lookup import lock_and_read
-from service.rules.entity_changes.kinds import RELATION_TYPES, CircleRelationKind
-from service.rules.entity_changes.refs import IdArg, known, outside, same, unknown
-from service.rules.entity_changes.rejected import Rejected, reject_if
-from service.rules.enums import ErrorCode
-from service.rules.validation import Problem
+from service.rules.entity_changes.kinds import CircleRelationKind
 from service.schema.context import Context
 from service.schema.errors import UserError
-from service.schema.mutations.support import Call, id_arg, run_write
+from service.schema.mutations.support import id_arg, perform
 from service.schema.types.circle import PoliticalCircle, load_circle
+from service.usecases.circles import remove_relation, set_relation
 
 strawberry.enum(CircleRelationKind, description="RIVAL: the circles are in conflict; ALLY: they are allied.")
 
@@ -48,34 +42,6 @@ class CircleRelationRemovePayload:
     user_errors: list[UserError]
 
 
-async def _checked(tx: Tx, call: Call, circle: IdArg, other: IdArg) -> tuple[str, str]:
-    refs = await lock_and_read(tx, call.ws, [circle, other])
-    found = refs.get(circle)
-    reject_if(
-        [
-            *unknown([circle, other], refs),
-            *same(circle, other, "a circle cannot be its own rival or ally."),
-            *outside(other, refs, None if found is None else found.account_id, "`circle`"),
-        ]
-    )
-    circle_id, other_id = known(circle), known(other)
-    return circle_id, other_id
-
-
-async def set_relation(tx: Tx, call: Call, circle: IdArg, other: IdArg, kind: CircleRelationKind) -> tuple[str, str]:
-    ids = await _checked(tx, call, circle, other)
-    await circles.set_relation(tx, call.ws, RELATION_TYPES[kind], *ids)
-    return ids
-
-
-async def remove_relation(tx: Tx, call: Call, circle: IdArg, other: IdArg, kind: CircleRelationKind) -> tuple[str, str]:
-    ids = await _checked(tx, call, circle, other)
-    if not await circles.remove_relation(tx, call.ws, RELATION_TYPES[kind], *ids):
-        what = "rivals" if kind is CircleRelationKind.RIVAL else "allies"
-        raise Rejected([Problem(("other",), f"the two circles are not {what}.", ErrorCode.NOT_FOUND)])
-    return ids
-
-
 async def _both(
     info: strawberry.Info[Context], ids: tuple[str, str] | None
 ) -> tuple[PoliticalCircle | None, PoliticalCircle | None]:
@@ -89,7 +55,8 @@ async def circle_relation_set(
 ) -> CircleRelationSetPayload:
     circle = id_arg(input.circle, "PoliticalCircle", "circle")
     other = id_arg(input.other, "PoliticalCircle", "other")
-    ids, errors = await run_write(info.context, set_relation, circle, other, input.kind)
+    ctx = info.context
+    ids, errors = await perform(ctx, set_relation(ctx.services, ctx.principal, circle, other, input.kind))
     first, second = await _both(info, ids)
     return CircleRelationSetPayload(circle=first, other=second, user_errors=errors)
 
@@ -99,6 +66,7 @@ async def circle_relation_remove(
 ) -> CircleRelationRemovePayload:
     circle = id_arg(input.circle, "PoliticalCircle", "circle")
     other = id_arg(input.other, "PoliticalCircle", "other")
-    ids, errors = await run_write(info.context, remove_relation, circle, other, input.kind)
+    ctx = info.context
+    ids, errors = await perform(ctx, remove_relation(ctx.services, ctx.principal, circle, other, input.kind))
     first, second = await _both(info, ids)
     return CircleRelationRemovePayload(circle=first, other=second, user_errors=errors)

@@ -1,9 +1,9 @@
 """Writes for every entity (create, update, archive, set, remove): one module per entity or mutation.
 
-Each takes one `input` and returns a payload with the object and `userErrors`. Ids are global ids; an
-unknown, malformed or foreign one is NOT_FOUND at its field. Every problem is reported, and an input with
-any problem writes nothing. Changes to intelligence fields, links, ties, memberships and coverage are
-recorded in the history of the stakeholders concerned.
+Each takes one `input`, calls its use case (`service.usecases`) and returns a payload with the object and
+`userErrors`. Ids are global ids; an unknown, malformed or foreign one is NOT_FOUND at its field. Every
+problem is reported, and an input with any problem writes nothing. Every change is logged (who, when,
+old -> new): the stakeholders concerned show it in their history.
 """
 
 from __future__ import annotations
@@ -100,6 +100,10 @@ class EntityMutations:
     team_member_update: team_member_mutations.TeamMemberUpdatePayload = strawberry.mutation(
         resolver=team_member_mutations.team_member_update, description="Change a team member's fields."
     )
+    team_member_delete: team_member_mutations.TeamMemberDeletePayload = strawberry.mutation(
+        resolver=team_member_mutations.team_member_delete,
+        description="Delete a team member with their assignments and coverage; the visits they logged stay.",
+    )
     team_member_assign: team_assignment_mutations.TeamMemberAssignPayload = strawberry.mutation(
         resolver=team_assignment_mutations.team_member_assign, description="Put a team member on an account's team."
     )
@@ -116,6 +120,10 @@ class EntityMutations:
     )
     interaction_record: interaction_mutations.InteractionRecordPayload = strawberry.mutation(
         resolver=interaction_mutations.interaction_record, description="Log a contact with an account's people."
+    )
+    interaction_update: interaction_mutations.InteractionUpdatePayload = strawberry.mutation(
+        resolver=interaction_mutations.interaction_update,
+        description="Edit an entry of the visit log: when, what, whom it met and who of our team was there.",
     )
     interaction_delete: interaction_mutations.InteractionDeletePayload = strawberry.mutation(
         resolver=interaction_mutations.interaction_delete, description="Delete an entry of the visit log."

@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
-from neo4j import AsyncManagedTransaction as Tx
 
-from service.graph.entity_writes.lookup import lock_and_read
-from service.graph.entity_writes.stakeholders import create_stakeholder
-from service.graph.history import record_changes
-from service.rules import models
-from service.rules.entity_changes.diff import created, stakeholder_history
-from service.rules.entity_changes.fields import stakeholder_problems
-from service.rules.entity_changes.refs import IdArg, outside, unknown
-from service.rules.entity_changes.rejected import reject_if
 from service.schema.context import Context
 from service.schema.enums import (
     Adaptability,
@@ -26,8 +15,9 @@ from service.schema.enums import (
     Stance,
 )
 from service.schema.errors import UserError
-from service.schema.mutations.support import Call, given_fields, id_arg, new_id, optional_id_arg, run_write
+from service.schema.mutations.support import given_fields, id_arg, optional_id_arg, perform
 from service.schema.types.stakeholder import Stakeholder
+from service.usecases.stakeholders import create_stakeholder
 
 STAKEHOLDER_FIELDS = {
     "name": "name",
@@ -74,34 +64,12 @@ class StakeholderCreatePayload:
     user_errors: list[UserError]
 
 
-async def create(
-    tx: Tx, call: Call, account: IdArg, manager: IdArg | None, values: dict[str, Any]
-) -> models.Stakeholder:
-    refs = await lock_and_read(tx, call.ws, [account, manager])
-    reject_if(
-        [
-            *unknown([account, manager], refs),
-            *outside(manager, refs, account.raw, "`account`"),
-            *stakeholder_problems(values),
-        ]
-    )
-    assert account.raw is not None
-    props, changed = created(values)
-    props.setdefault("stance", "UNKNOWN")
-    props.setdefault("buyingRoles", [])
-    props.setdefault("buyerTypes", [])
-    person = new_id()
-    manager_id = None if manager is None else manager.raw
-    stakeholder = await create_stakeholder(tx, call.ws, person, account.raw, props, manager_id, call.now)
-    await record_changes(tx, call.ws, stakeholder_history(person, changed), call.now, call.actor)
-    return stakeholder
-
-
 async def stakeholder_create(info: strawberry.Info[Context], input: StakeholderCreateInput) -> StakeholderCreatePayload:
     account = id_arg(input.account, "Account", "account")
     manager = optional_id_arg(input.reports_to, "Stakeholder", "reportsTo")
     values = given_fields(input, STAKEHOLDER_FIELDS)
-    stakeholder, errors = await run_write(info.context, create, account, manager, values)
+    ctx = info.context
+    stakeholder, errors = await perform(ctx, create_stakeholder(ctx.services, ctx.principal, account, manager, values))
     return StakeholderCreatePayload(
         stakeholder=None if stakeholder is None else Stakeholder.from_domain(stakeholder), user_errors=errors
     )

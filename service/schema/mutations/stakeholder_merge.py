@@ -6,19 +6,13 @@ survivor's value wins, and the payload says what was dropped).
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import UTC, datetime
-
 import strawberry
 
-from service.graph.merge import merge_stakeholders
-from service.rules.enums import ErrorCode
-from service.rules.merge import MergePlan, MergeRefused
-from service.rules.validation import Problem
 from service.schema.context import Context
-from service.schema.errors import UserError, user_errors
-from service.schema.ids import raw_id_of
+from service.schema.errors import UserError
+from service.schema.mutations.support import id_arg, perform
 from service.schema.types.stakeholder import Stakeholder
+from service.usecases.stakeholders import merge_stakeholders
 
 
 @strawberry.input
@@ -43,38 +37,19 @@ class StakeholderMergePayload:
     user_errors: list[UserError]
 
 
-def _refused(problems: list[Problem]) -> StakeholderMergePayload:
-    return StakeholderMergePayload(
-        survivor=None, duplicate=None, moved=0, conflicts=[], user_errors=user_errors(problems)
-    )
-
-
 async def stakeholder_merge(info: strawberry.Info[Context], input: StakeholderMergeInput) -> StakeholderMergePayload:
     ctx = info.context
-    survivor_id = raw_id_of(input.survivor, "Stakeholder")
-    duplicate_id = raw_id_of(input.duplicate, "Stakeholder")
-    problems = [
-        Problem((name,), "not a stakeholder id.", ErrorCode.NOT_FOUND)
-        for name, raw in (("survivor", survivor_id), ("duplicate", duplicate_id))
-        if raw is None
-    ]
-    if problems or survivor_id is None or duplicate_id is None:
-        return _refused(problems)
-    try:
-        plan: MergePlan = await ctx.db.write(
-            merge_stakeholders, ctx.workspace_id, survivor_id, duplicate_id, datetime.now(UTC), ctx.actor
-        )
-    except MergeRefused as refused:
-        return _refused(refused.problems)
-    for loader in dataclasses.fields(ctx.loaders):
-        getattr(ctx.loaders, loader.name).clear_all()
-    ctx.built_stakeholders.clear()
-    survivor = await ctx.loaders.stakeholder.load(survivor_id)
-    duplicate = await ctx.loaders.stakeholder.load(duplicate_id)
+    survivor = id_arg(input.survivor, "Stakeholder", "survivor")
+    duplicate = id_arg(input.duplicate, "Stakeholder", "duplicate")
+    merged, errors = await perform(ctx, merge_stakeholders(ctx.services, ctx.principal, survivor, duplicate))
+    if merged is None:
+        return StakeholderMergePayload(survivor=None, duplicate=None, moved=0, conflicts=[], user_errors=errors)
+    kept = await ctx.loaders.stakeholder.load(merged.survivor_id)
+    folded = await ctx.loaders.stakeholder.load(merged.duplicate_id)
     return StakeholderMergePayload(
-        survivor=None if survivor is None else Stakeholder.from_domain(survivor),
-        duplicate=None if duplicate is None else Stakeholder.from_domain(duplicate),
-        moved=plan.moved,
-        conflicts=plan.conflicts,
+        survivor=None if kept is None else Stakeholder.from_domain(kept),
+        duplicate=None if folded is None else Stakeholder.from_domain(folded),
+        moved=merged.plan.moved,
+        conflicts=merged.plan.conflicts,
         user_errors=[],
     )

@@ -8,68 +8,44 @@ writes nothing.
 
 When the connection to the database is lost during the call, nobody can tell whether the batch was
 committed: the call fails with a top-level error whose code is OUTCOME_UNKNOWN, and the client
-replays the same batch (which converges: nothing lost, nothing duplicated).
+replays the same batch (which converges: nothing lost, nothing duplicated). The work is the use case's
+(`service.usecases.contacts`); this module turns GraphQL input into contacts and outcomes into results.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
-from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired, TransientError
 from strawberry.types.arguments import InputContext
 from strawberry.types.base import get_object_definition
 
-from service.graph.contacts import read_contacts, write_contacts
 from service.graph.records import stakeholder_from
 from service.rules.contacts import (
     OPTIONAL_FIELDS,
     Contact,
     ContactOutcome,
-    ContactsWrite,
-    summarize,
-    upsert_rows,
-    validate_contacts,
 )
 from service.rules.enums import OrgLevel, UpsertStatus
 from service.schema.context import Context
 from service.schema.errors import ClientError, UserError, user_errors
 from service.schema.selection import selected_paths
 from service.schema.types.stakeholder import Stakeholder
-
-ATTEMPTS = 3
-"""Transactions per call: the driver retries a transaction for a short while (`SYNC_RETRY_SECONDS`), and a
-uniqueness conflict (which the MERGE under the constraint should never let through) or a transient error
-(a deadlock between concurrent jobs) that outlasts that runs the whole idempotent batch again."""
-
-CONNECTION_LOST = (ServiceUnavailable, SessionExpired)
-"""The database went away and the driver's retries are spent; `IncompleteCommit` (lost during COMMIT) is a
-ServiceUnavailable. The batch may or may not be committed."""
+from service.usecases.contacts import upsert_contacts_batch
+from service.usecases.errors import DatabaseUnavailable, OutcomeUnknown
 
 
-class OutcomeUnknown(ClientError):
-    """The database did not confirm the batch: it may or may not have been committed. A ClientError, so the
-    message reaches the client unmasked."""
+class OutcomeUnknownError(ClientError):
+    """The database did not confirm the batch: a ClientError, so that the message reaches the client."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "The database did not confirm this batch (the connection was lost, or the database stayed unavailable "
-            "or busy), so its outcome is unknown: the batch is one transaction, committed whole or not at all. "
-            "Replay the same batch: upserts are idempotent, so a replay converges with nothing lost and nothing "
-            "duplicated.",
-            code="OUTCOME_UNKNOWN",
-        )
+        super().__init__(OutcomeUnknown.message, code="OUTCOME_UNKNOWN")
 
 
-class DatabaseUnavailable(ClientError):
+class DatabaseUnavailableError(ClientError):
     def __init__(self) -> None:
-        super().__init__(
-            "The database is unavailable; nothing was written (this was a dry run). Try again later.",
-            code="SERVICE_UNAVAILABLE",
-        )
+        super().__init__(DatabaseUnavailable.message, code="SERVICE_UNAVAILABLE")
 
 
 @strawberry.input(
@@ -201,10 +177,8 @@ def _result(outcome: ContactOutcome) -> StakeholderUpsertResult:
 
 
 def _prime(ctx: Context, outcomes: Sequence[ContactOutcome]) -> None:
-    """Forget what the request's loaders cached before the write; keep the stakeholders the write returned."""
-    for loader in dataclasses.fields(ctx.loaders):
-        getattr(ctx.loaders, loader.name).clear_all()
-    ctx.built_stakeholders.clear()
+    """Forget what the request cached before the write; keep the stakeholders the write returned."""
+    ctx.forget()
     stakeholders: Mapping[str, Mapping[str, Any]] = {
         o.stakeholder_id: o.stakeholder for o in outcomes if o.stakeholder_id and o.stakeholder
     }
@@ -212,41 +186,27 @@ def _prime(ctx: Context, outcomes: Sequence[ContactOutcome]) -> None:
         ctx.loaders.stakeholder.prime(raw_id, stakeholder_from(props))
 
 
-async def _write(ctx: Context, data: StakeholdersUpsertInput, rows: list[dict[str, Any]], full: bool) -> ContactsWrite:
-    ws = ctx.workspace_id
-    if data.dry_run:
-        try:
-            return await read_contacts(ctx.db, ws, data.source, data.account, rows, full)
-        except (*CONNECTION_LOST, TransientError) as error:
-            raise DatabaseUnavailable() from error
-    now = datetime.now(UTC)
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            return await write_contacts(ctx.db, ws, data.source, data.account, rows, now, full)
-        except ConstraintError:
-            if attempt == ATTEMPTS:
-                raise  # a bug, not the client's fault: masked
-        except TransientError as error:
-            if attempt == ATTEMPTS:
-                raise OutcomeUnknown() from error
-        except CONNECTION_LOST as error:
-            raise OutcomeUnknown() from error
-    raise AssertionError("unreachable")
-
-
 async def stakeholders_upsert(
     info: strawberry.Info[Context], input: StakeholdersUpsertInput
 ) -> StakeholdersUpsertPayload:
     ctx = info.context
     contacts = [to_contact(c) for c in input.contacts]
-    check = validate_contacts(input.source, input.account, contacts)
-    written = None
-    if not check.batch:
-        rows = upsert_rows(contacts, check.contacts.keys())
-        full = "results.stakeholder" in selected_paths(info)
-        written = await _write(ctx, input, rows, full)
-    summary = summarize(input.source, contacts, check, written)
-    if written is not None:
+    full = "results.stakeholder" in selected_paths(info)
+    try:
+        summary = await upsert_contacts_batch(
+            ctx.services,
+            ctx.principal,
+            input.source,
+            input.account,
+            contacts,
+            dry_run=input.dry_run,
+            with_stakeholders=full,
+        )
+    except OutcomeUnknown as error:
+        raise OutcomeUnknownError() from error
+    except DatabaseUnavailable as error:
+        raise DatabaseUnavailableError() from error
+    if not input.dry_run and not summary.problems:
         _prime(ctx, summary.outcomes)
     return StakeholdersUpsertPayload(
         results=[_result(o) for o in summary.outcomes],

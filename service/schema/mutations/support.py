@@ -1,16 +1,12 @@
-"""What the entity mutations share: ids in inputs, the fields a client gave, external ids, and running
-one unit of work in one write transaction with its problems turned into user errors."""
+"""What the mutations share: ids in inputs, the fields a client gave, external ids, and turning a use
+case's refusal into user errors."""
 
 from __future__ import annotations
 
-import dataclasses
-import uuid
-from collections.abc import Awaitable, Callable, Mapping
-from datetime import UTC, datetime
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from collections.abc import Awaitable, Mapping
+from typing import Any, TypeVar
 
 import strawberry
-from neo4j import AsyncManagedTransaction
 
 from service.rules.entity_changes.refs import IdArg
 from service.rules.entity_changes.rejected import Rejected
@@ -18,7 +14,6 @@ from service.schema.context import Context
 from service.schema.errors import UserError, user_errors
 from service.schema.ids import raw_id_of
 
-P = ParamSpec("P")
 T = TypeVar("T")
 
 TYPE_LABELS: Mapping[str, str] = {
@@ -36,15 +31,6 @@ TYPE_LABELS: Mapping[str, str] = {
 class ExternalIdInput:
     source: str
     id: str
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Call:
-    """Who writes, where and when: one per mutation call."""
-
-    ws: str
-    actor: str
-    now: datetime
 
 
 def id_arg(given: str, type_name: str, *path: str) -> IdArg:
@@ -72,23 +58,12 @@ def external_ref(external_id: ExternalIdInput | None) -> tuple[str, str] | None:
     return None if external_id is None else (external_id.source, external_id.id)
 
 
-def new_id() -> str:
-    return uuid.uuid4().hex
-
-
-async def run_write(
-    ctx: Context,
-    work: Callable[Concatenate[AsyncManagedTransaction, Call, P], Awaitable[T]],
-    *args: P.args,
-    **kwargs: P.kwargs,
-) -> tuple[T | None, list[UserError]]:
-    """Run `work` in one managed write transaction. A `Rejected` rolls it back, so nothing is written, and
-    comes back as user errors. After a write, the request's DataLoaders forget what they cached."""
-    call = Call(ctx.workspace_id, ctx.actor, datetime.now(UTC))
+async def perform(ctx: Context, use_case: Awaitable[T]) -> tuple[T | None, list[UserError]]:
+    """Await a write use case: its refusal (nothing written) becomes user errors; after a write, the
+    request forgets what it cached, so the payload shows the write."""
     try:
-        result = await ctx.db.write(work, call, *args, **kwargs)
+        result = await use_case
     except Rejected as rejected:
         return None, user_errors(rejected.problems)
-    for field in dataclasses.fields(ctx.loaders):
-        getattr(ctx.loaders, field.name).clear_all()
+    ctx.forget()
     return result, []

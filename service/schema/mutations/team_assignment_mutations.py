@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import strawberry
-from neo4j import AsyncManagedTransaction as Tx
 
-from service.graph.entity_writes import team
-from service.graph.entity_writes.lookup import lock_and_read
-from service.rules.entity_changes.refs import IdArg, known, unknown
-from service.rules.entity_changes.rejected import Rejected, reject_if
-from service.rules.enums import ErrorCode
-from service.rules.validation import Problem
 from service.schema.context import Context
 from service.schema.errors import UserError
-from service.schema.mutations.support import Call, id_arg, run_write
+from service.schema.mutations.support import id_arg, perform
 from service.schema.types.account import Account
 from service.schema.types.team import TeamMember, load_team_member
+from service.usecases.team import set_assigned
 
 
 @strawberry.input
@@ -44,20 +38,6 @@ class TeamMemberUnassignPayload:
     user_errors: list[UserError]
 
 
-async def set_assigned(tx: Tx, call: Call, member: IdArg, account: IdArg, assigned: bool) -> tuple[str, str]:
-    refs = await lock_and_read(tx, call.ws, [member, account])
-    reject_if(unknown([member, account], refs))
-    member_id, account_id = known(member), known(account)
-    if assigned:
-        await team.assign(tx, call.ws, member_id, account_id, call.now)
-    elif await team.is_assigned(tx, call.ws, member_id, account_id):
-        await team.unassign(tx, call.ws, member_id, account_id)
-    else:
-        message = "the team member is not assigned to this account."
-        raise Rejected([Problem(("account",), message, ErrorCode.NOT_FOUND)])
-    return member_id, account_id
-
-
 async def _both(
     info: strawberry.Info[Context], ids: tuple[str, str] | None
 ) -> tuple[TeamMember | None, Account | None]:
@@ -71,7 +51,8 @@ async def _both(
 async def team_member_assign(info: strawberry.Info[Context], input: TeamMemberAssignInput) -> TeamMemberAssignPayload:
     member = id_arg(input.team_member, "TeamMember", "teamMember")
     account = id_arg(input.account, "Account", "account")
-    ids, errors = await run_write(info.context, set_assigned, member, account, True)
+    ctx = info.context
+    ids, errors = await perform(ctx, set_assigned(ctx.services, ctx.principal, member, account, True))
     found_member, found_account = await _both(info, ids)
     return TeamMemberAssignPayload(team_member=found_member, account=found_account, user_errors=errors)
 
@@ -81,6 +62,7 @@ async def team_member_unassign(
 ) -> TeamMemberUnassignPayload:
     member = id_arg(input.team_member, "TeamMember", "teamMember")
     account = id_arg(input.account, "Account", "account")
-    ids, errors = await run_write(info.context, set_assigned, member, account, False)
+    ctx = info.context
+    ids, errors = await perform(ctx, set_assigned(ctx.services, ctx.principal, member, account, False))
     found_member, found_account = await _both(info, ids)
     return TeamMemberUnassignPayload(team_member=found_member, account=found_account, user_errors=errors)

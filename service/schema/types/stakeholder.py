@@ -10,7 +10,7 @@ import strawberry
 
 from service.graph.pages import StakeholderFilter
 from service.rules import models
-from service.rules.paging import Page, SortKey
+from service.rules.paging import HistoryPosition, Page, SortKey
 from service.schema.context import Context
 from service.schema.enums import (
     Adaptability,
@@ -22,7 +22,7 @@ from service.schema.enums import (
     Stance,
 )
 from service.schema.ids import encode_id
-from service.schema.pagination import encode_cursor
+from service.schema.pagination import capped_first, decode_history_cursor, encode_cursor, encode_history_cursor
 from service.schema.types.common import ExternalId, Node, PageInfo
 
 if TYPE_CHECKING:
@@ -41,11 +41,16 @@ CoverageRef = Annotated["Coverage", strawberry.lazy("service.schema.types.team")
 @strawberry.type(description="One recorded change to a stakeholder's intelligence, links or coverage.")
 class Change:
     at: datetime
-    by: str
-    entity: str = strawberry.field(description="What changed: Stakeholder, InfluenceLink, Tie, Membership, Coverage.")
+    by: str = strawberry.field(description="Who made it: the acting principal (a key, a user, or the service).")
+    entity: str = strawberry.field(
+        description="What changed: Stakeholder, InfluenceLink, Tie, Membership, Coverage, Interaction, ..."
+    )
+    entity_id: str = strawberry.field(description="The changed entity's internal id (composite for relations).")
+    operation: str = strawberry.field(description="CREATED, UPDATED, ARCHIVED, RESTORED or DELETED.")
     field: str
     old_value: str | None = strawberry.field(description="The previous value as JSON; null when created.")
     new_value: str | None = strawberry.field(description="The new value as JSON; null when removed.")
+    cursor: str = strawberry.field(description="Pass as `after` to read the changes older than this one.")
 
     @classmethod
     def from_domain(cls, change: models.Change) -> Change:
@@ -53,9 +58,12 @@ class Change:
             at=change.at,
             by=change.by,
             entity=change.entity,
+            entity_id=change.entity_id,
+            operation=change.op,
             field=change.field,
             old_value=None if change.old is None else json.dumps(change.old, ensure_ascii=False),
             new_value=None if change.new is None else json.dumps(change.new, ensure_ascii=False),
+            cursor=encode_history_cursor(HistoryPosition(change.at, change.id, change.index)),
         )
 
 
@@ -167,11 +175,14 @@ class Stakeholder(Node):
         return await info.context.loaders.last_contact.load(self.raw_id)
 
     @strawberry.field(
-        description="Changes to this person's intelligence, links, ties, circles and coverage, newest first."
+        description="Changes to this person's fields, reporting line, links, ties, circles, coverage and visits, "
+        "newest first, one changed value a row; at most 100 a page, `after` a row's cursor."
     )
-    async def history(self, info: strawberry.Info[Context], first: int = 50) -> list[Change]:
-        found = await info.context.loaders.history.load(self.raw_id)
-        return [Change.from_domain(c) for c in found[: max(first, 0)]]
+    async def history(self, info: strawberry.Info[Context], first: int = 50, after: str | None = None) -> list[Change]:
+        limit = capped_first(first, "first")
+        position = None if after is None else decode_history_cursor(after, "after")
+        found = await info.context.loaders.history.load((self.raw_id, limit, position))
+        return [Change.from_domain(c) for c in found]
 
 
 @strawberry.type

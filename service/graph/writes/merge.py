@@ -1,20 +1,20 @@
 """Merging a duplicate stakeholder into a survivor, in the caller's transaction (see `service.rules.merge`).
 
-The unit of work locks both stakeholders first (a throw-away `_mergeLock` property, removed at the
+The use case locks both stakeholders first (a throw-away `_mergeLock` property, removed at the
 end), so nobody adds or removes their links while the plan is made and applied. Moved relationships
 keep every property (ids included): the duplicate's is deleted, then the survivor's created.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
 from service.graph.driver import fetch
-from service.graph.history import record_changes
-from service.rules.merge import Link, MergePlan, MergeRefused, MergeSide, check_merge, plan_merge
+from service.rules.merge import Link, MergePlan, MergeSide
 
 Tx = AsyncManagedTransaction
 
@@ -169,27 +169,31 @@ def _side(raw_id: str, props: dict[str, Any], links: list[dict[str, Any]]) -> Me
     )
 
 
-async def merge_stakeholders(
-    tx: Tx, ws: str, survivor_id: str, duplicate_id: str, now: datetime, actor: str
-) -> MergePlan:
-    """Merge `duplicate_id` into `survivor_id`, or raise `MergeRefused` (then the transaction writes nothing)."""
-    ids = [survivor_id, duplicate_id]
-    found = {row["id"]: dict(row["props"]) for row in await fetch(tx, LOCK_PAIR, ws=ws, ids=sorted(set(ids)))}
-    problems = check_merge(found.get(survivor_id), found.get(duplicate_id), survivor_id, duplicate_id)
-    if problems:
-        raise MergeRefused(problems)
-    links = {row["id"]: row["links"] for row in await fetch(tx, LINKS, ws=ws, ids=ids)}
-    plan = plan_merge(
-        _side(survivor_id, found[survivor_id], links[survivor_id]),
-        _side(duplicate_id, found[duplicate_id], links[duplicate_id]),
+async def lock_pair(tx: Tx, ws: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The stakeholders' stored properties by id, locked for the rest of the transaction."""
+    return {row["id"]: dict(row["props"]) for row in await fetch(tx, LOCK_PAIR, ws=ws, ids=sorted(set(ids)))}
+
+
+async def merge_sides(
+    tx: Tx, ws: str, survivor_id: str, duplicate_id: str, found: Mapping[str, Mapping[str, Any]]
+) -> tuple[MergeSide, MergeSide]:
+    """Both stakeholders with every relationship they have."""
+    links = {row["id"]: row["links"] for row in await fetch(tx, LINKS, ws=ws, ids=[survivor_id, duplicate_id])}
+    return (
+        _side(survivor_id, dict(found[survivor_id]), links[survivor_id]),
+        _side(duplicate_id, dict(found[duplicate_id]), links[duplicate_id]),
     )
+
+
+async def apply_merge(tx: Tx, ws: str, survivor_id: str, duplicate_id: str, plan: MergePlan, now: datetime) -> None:
+    """Move and drop the duplicate's links as planned, fill the survivor's fields, archive the duplicate."""
     params = {"ws": ws, "survivor": survivor_id, "duplicate": duplicate_id}
-    if not plan.already_merged:
-        for kind, moved in plan.moves.items():
-            rows = [{"id": link.props.get("id"), "other": link.other, "outgoing": link.outgoing} for link in moved]
-            await fetch(tx, MOVES[kind], rows=rows, **params)
-        await fetch(tx, DROP_THE_REST, **params)
-        await fetch(tx, MOVE_IDENTITY_AND_HISTORY, fills=plan.fills, now=now, **params)
-        await record_changes(tx, ws, plan.changes, now, actor)
-    await fetch(tx, UNLOCK, ws=ws, ids=ids)
-    return plan
+    for kind, moved in plan.moves.items():
+        rows = [{"id": link.props.get("id"), "other": link.other, "outgoing": link.outgoing} for link in moved]
+        await fetch(tx, MOVES[kind], rows=rows, **params)
+    await fetch(tx, DROP_THE_REST, **params)
+    await fetch(tx, MOVE_IDENTITY_AND_HISTORY, fills=plan.fills, now=now, **params)
+
+
+async def unlock_pair(tx: Tx, ws: str, ids: Sequence[str]) -> None:
+    await fetch(tx, UNLOCK, ws=ws, ids=list(ids))

@@ -44,11 +44,6 @@ RETURN count(CASE WHEN NOT s.archived THEN 1 END) AS active
 DELETE_ACCOUNT: LiteralString = """
 MATCH (a:Account {workspaceId: $ws, id: $id})
 CALL (a) {
-  MATCH (c:Change)-[:ABOUT]->(:Stakeholder {workspaceId: $ws, accountId: a.id})
-  WITH DISTINCT c
-  DETACH DELETE c
-}
-CALL (a) {
   MATCH (r:StakeholderRef)-[:IDENTIFIES]->(:Stakeholder {workspaceId: $ws, accountId: a.id})
   DETACH DELETE r
 }
@@ -92,5 +87,6 @@ async def active_stakeholders(tx: Tx, ws: str, account_id: str) -> int:
 
 
 async def delete_account(tx: Tx, ws: str, account_id: str) -> None:
-    """The account with its (archived) stakeholders, their history, its circles and interactions."""
+    """The account with its (archived) stakeholders, its circles and interactions. The change log stays:
+    it tells what the account was, and when it went."""
     await fetch(tx, DELETE_ACCOUNT, ws=ws, id=account_id)

@@ -36,6 +36,35 @@ CALL (i) {
 RETURN i {.*, teamMember: [(i)-[:BY]->(t) | t.id][0], stakeholders: [(i)-[:MET]->(s) | s.id]} AS item
 """
 
+INTERACTION_LINKS: LiteralString = """
+MATCH (i:Interaction {workspaceId: $ws, id: $id})
+RETURN [(i)-[:BY]->(t) | t.id][0] AS teamMember, [(i)-[:MET]->(s) | s.id] AS stakeholders
+"""
+
+UPDATE_INTERACTION: LiteralString = """
+MATCH (i:Interaction {workspaceId: $ws, id: $id})
+SET i += $props, i.updatedAt = $now
+WITH i
+CALL (i) {
+  WITH i WHERE $relinkTeamMember
+  OPTIONAL MATCH (i)-[old:BY]->()
+  DELETE old
+  WITH DISTINCT i
+  MATCH (t:TeamMember {workspaceId: $ws, id: $teamMemberId})
+  CREATE (i)-[:BY {workspaceId: $ws}]->(t)
+}
+CALL (i) {
+  WITH i WHERE $stakeholderIds IS NOT NULL
+  OPTIONAL MATCH (i)-[old:MET]->()
+  DELETE old
+  WITH DISTINCT i
+  UNWIND $stakeholderIds AS stakeholderId
+  MATCH (s:Stakeholder {workspaceId: $ws, id: stakeholderId})
+  CREATE (i)-[:MET {workspaceId: $ws}]->(s)
+}
+RETURN i {.*, teamMember: [(i)-[:BY]->(t) | t.id][0], stakeholders: [(i)-[:MET]->(s) | s.id]} AS item
+"""
+
 DELETE_INTERACTION: LiteralString = """
 MATCH (i:Interaction {workspaceId: $ws, id: $id})
 DETACH DELETE i
@@ -70,6 +99,37 @@ async def record_interaction(
         accountId=account_id,
         props=props,
         teamMemberId=team_member_id,
+        stakeholderIds=stakeholder_ids,
+        now=now,
+    )
+    return records.interaction_from(rows[0]["item"])
+
+
+async def interaction_links(tx: Tx, ws: str, interaction_id: str) -> tuple[str | None, list[str]]:
+    """Who logged it and whom it met (sorted)."""
+    row = (await fetch(tx, INTERACTION_LINKS, ws=ws, id=interaction_id))[0]
+    return row["teamMember"], sorted(row["stakeholders"])
+
+
+async def update_interaction(
+    tx: Tx,
+    ws: str,
+    interaction_id: str,
+    props: dict[str, Any],
+    team_member: tuple[str | None] | None,
+    stakeholder_ids: list[str] | None,
+    now: datetime,
+) -> Interaction:
+    """Set `props` (None removes); `team_member` None keeps who logged it, else a 1-tuple with the new one
+    (or None: nobody); `stakeholder_ids` None keeps whom it met."""
+    rows = await fetch(
+        tx,
+        UPDATE_INTERACTION,
+        ws=ws,
+        id=interaction_id,
+        props=props,
+        relinkTeamMember=team_member is not None,
+        teamMemberId=None if team_member is None else team_member[0],
         stakeholderIds=stakeholder_ids,
         now=now,
     )

@@ -10,9 +10,9 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from service.entrypoints.sync_command import add_sync_parser, run_sync
 from service.local_neo4j import PROJECT_ROOT, LocalNeo4j, LocalNeo4jError
 from service.settings import Settings
-from service.sync_cli import add_sync_parser, run_sync
 
 LOCAL_DATA_DIR = PROJECT_ROOT / ".cache" / "neo4j-data"
 
@@ -33,7 +33,7 @@ def database_for(settings: Settings) -> Iterator[Settings]:
 def serve(settings: Settings) -> None:
     import uvicorn
 
-    from service.app import create_app
+    from service.entrypoints.app import create_app
 
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     with database_for(settings) as ready:
@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "sync":
             return run_sync(settings, args, database_for)
         else:
-            from service.importer import import_files
+            from service.entrypoints.import_command import import_files
 
             return import_files(settings, args.files, database_for)
     except LocalNeo4jError as error:

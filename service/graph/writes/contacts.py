@@ -37,8 +37,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from service.graph.clock import TICK_ACCOUNT_CLOCK
-from service.graph.driver import Database, fetch
+from service.graph.driver import fetch
 from service.rules.contacts import ContactsWrite, StoredContact
 
 Tx = AsyncManagedTransaction
@@ -163,13 +162,7 @@ CALL (acct, done) {
   RETURN count(*) AS linked
 }
 WITH acct, done, relinked + linked + size([d IN done WHERE d.status IN ['CREATED', 'UPDATED']]) AS writes
-CALL (acct, writes) {
-  WITH * WHERE writes > 0
-"""
-    + TICK_ACCOUNT_CLOCK
-    + """
-}
-RETURN acct.id AS accountId,
+RETURN acct.id AS accountId, writes,
        CASE WHEN $withStakeholders
          THEN [d IN done | {index: d.index, status: d.status, id: d.s.id, stakeholder: properties(d.s)}]
          ELSE [d IN done | {index: d.index, status: d.status}]
@@ -182,9 +175,8 @@ half a second each time); every lookup in it is a seek on a uniqueness constrain
 managers, the hinted `stakeholder_pending_manager` index, so the plan does not depend on the statistics.
 
 Writes before reads on every node it changes (the first SET, CREATE or REMOVE takes the node's lock), so
-what it reads next is what the last writer committed. Last, when it changed anything, it ticks its
-account's clock (not the graph clock: it touches no other account), so that account's cached analytics
-snapshot knows it is stale; a replay changes nothing and leaves the clock alone."""
+what it reads next is what the last writer committed. It returns how many writes it made (`writes`), so
+that the caller ticks the account's clock only when something changed: a replay leaves it alone."""
 
 PREVIEW_CONTACTS: LiteralString = (
     ACCOUNT
@@ -210,6 +202,7 @@ def _write(records: Sequence[Any]) -> ContactsWrite:
     record = records[0]
     return ContactsWrite(
         account_id=record["accountId"],
+        writes=record.get("writes", 0),
         rows={
             row["index"]: StoredContact(status=row["status"], id=row.get("id"), stakeholder=row.get("stakeholder"))
             for row in record["results"]
@@ -266,31 +259,3 @@ async def preview_contacts(
         withStakeholders=with_stakeholders,
     )
     return _write(records)
-
-
-async def write_contacts(
-    db: Database,
-    ws: str,
-    source: str,
-    account: str,
-    rows: Sequence[dict[str, Any]],
-    now: datetime,
-    with_stakeholders: bool = False,
-) -> ContactsWrite:
-    """`upsert_contacts` as one managed write transaction, retried for at most SYNC_RETRY_SECONDS.
-
-    Not `Database.write`: that one retries for the driver's default time, and ticks the graph clock in a
-    second round trip even when nothing changed; the upsert ticks its account's clock itself, only when
-    it wrote."""
-    async with db.driver.session(database=db.database, max_transaction_retry_time=SYNC_RETRY_SECONDS) as session:
-        return await session.execute_write(upsert_contacts, ws, source, account, rows, now, with_stakeholders)
-
-
-async def read_contacts(
-    db: Database, ws: str, source: str, account: str, rows: Sequence[dict[str, Any]], with_stakeholders: bool = False
-) -> ContactsWrite:
-    """`preview_contacts` as one managed read transaction, retried for at most SYNC_RETRY_SECONDS."""
-    async with db.driver.session(
-        database=db.database, default_access_mode="READ", max_transaction_retry_time=SYNC_RETRY_SECONDS
-    ) as session:
-        return await session.execute_read(preview_contacts, ws, source, account, rows, with_stakeholders)

@@ -42,9 +42,10 @@ RETURN r {.*, from: a.id, to: b.id} AS item
 """
 
 DELETE_INFLUENCE: LiteralString = """
-MATCH ()-[r:INFLUENCES {id: $id}]->()
+MATCH (a)-[r:INFLUENCES {id: $id}]->()
 WHERE r.workspaceId = $ws
 DELETE r
+RETURN a.accountId AS accountId
 """
 
 TIE_BETWEEN: LiteralString = """
@@ -75,9 +76,10 @@ RETURN r {.*, a: a.id, b: b.id} AS item
 """
 
 DELETE_TIE: LiteralString = """
-MATCH ()-[r:TIE {id: $id}]->()
+MATCH (a)-[r:TIE {id: $id}]->()
 WHERE r.workspaceId = $ws
 DELETE r
+RETURN a.accountId AS accountId
 """
 
 
@@ -108,8 +110,10 @@ async def update_influence(tx: Tx, ws: str, link_id: str, props: dict[str, Any],
     return records.influence_from(await _one(tx, UPDATE_INFLUENCE, ws=ws, id=link_id, props=props, now=now))
 
 
-async def delete_influence(tx: Tx, ws: str, link_id: str) -> None:
-    await fetch(tx, DELETE_INFLUENCE, ws=ws, id=link_id)
+async def delete_influence(tx: Tx, ws: str, link_id: str) -> str:
+    """Delete the link; returns its account."""
+    rows = await fetch(tx, DELETE_INFLUENCE, ws=ws, id=link_id)
+    return str(rows[0]["accountId"])
 
 
 async def tie_between(tx: Tx, ws: str, kind: str, a_id: str, b_id: str) -> Tie | None:
@@ -135,5 +139,7 @@ async def update_tie(tx: Tx, ws: str, tie_id: str, props: dict[str, Any], now: d
     return records.tie_from(await _one(tx, UPDATE_TIE, ws=ws, id=tie_id, props=props, now=now))
 
 
-async def delete_tie(tx: Tx, ws: str, tie_id: str) -> None:
-    await fetch(tx, DELETE_TIE, ws=ws, id=tie_id)
+async def delete_tie(tx: Tx, ws: str, tie_id: str) -> str:
+    """Delete the tie; returns its account."""
+    rows = await fetch(tx, DELETE_TIE, ws=ws, id=tie_id)
+    return str(rows[0]["accountId"])

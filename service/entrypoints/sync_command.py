@@ -106,19 +106,16 @@ def _send(rows: list[FileRow]) -> tuple[list[FileRow], list[Rejection]]:
 
 
 async def _sync(settings: Settings, args: argparse.Namespace, rows: list[FileRow], console: Console) -> SyncOutcome:
-    from service.graph.driver import Database, create_driver
-    from service.graph.migrations import apply_migrations
+    from service.rules.access import Principal, Role
+    from service.runtime import open_database
     from service.schema.operations import OperationError, execute_operation
 
-    assert settings.neo4j_uri is not None
-    driver = create_driver(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password.get_secret_value())
-    db = Database(driver, settings.neo4j_database)
+    principal = Principal(workspace_id=settings.workspace_id, role=Role.ADMIN, id="sync-cli")
     outcome = SyncOutcome()
     sendable, outcome.rejections = _send(rows)
     outcome.counts["failed"] = len(outcome.rejections)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    try:
-        await apply_migrations(driver, settings.neo4j_database)
+    async with open_database(settings) as services:
         with Progress(*columns, console=console, transient=True) as progress:
             task = progress.add_task("checking (dry run)" if args.dry_run else "syncing", total=len(rows))
             progress.advance(task, len(rows) - len(sendable))
@@ -133,9 +130,7 @@ async def _sync(settings: Settings, args: argparse.Namespace, rows: list[FileRow
                     }
                 }
                 try:
-                    data = await execute_operation(
-                        db, settings.workspace_id, SYNC_MUTATION, variables, actor="sync-cli"
-                    )
+                    data = await execute_operation(services, principal, SYNC_MUTATION, variables)
                 except OperationError as error:
                     outcome.refused = f"rows from line {batch[0].line} on: {error}"
                     outcome.exit_code = 1
@@ -158,8 +153,6 @@ async def _sync(settings: Settings, args: argparse.Namespace, rows: list[FileRow
                         for e in result["userErrors"]
                     ]
                 progress.advance(task, len(batch))
-    finally:
-        await db.close()
     outcome.rejections.sort(key=lambda r: r.line)
     if outcome.rejections and outcome.exit_code == 0:
         outcome.exit_code = 1

@@ -7,14 +7,14 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from service.gc_tuning import tune_garbage_collection
-from service.graph.driver import Database, create_driver
-from service.graph.migrations import apply_migrations
+from service.rules.access import Principal, Role
+from service.runtime import open_database
 from service.schema import schema
-from service.schema.context import get_context
+from service.schema.context import Context
 from service.schema.ide import PowermapGraphQLRouter, mount_graphiql_assets
 from service.settings import Settings
 
@@ -25,24 +25,22 @@ def create_app(settings: Settings) -> FastAPI:
     """The app for `settings`; the database named there must already be running."""
     if settings.neo4j_uri is None:
         raise ValueError("POWERMAP_NEO4J_URI is not set; the run command starts a local Neo4j for you")
-    uri = settings.neo4j_uri
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        driver = create_driver(uri, settings.neo4j_user, settings.neo4j_password.get_secret_value())
-        db = Database(driver, settings.neo4j_database)
-        try:
-            await driver.verify_connectivity()
-            await apply_migrations(driver, settings.neo4j_database)
-            app.state.db = db
+        async with open_database(settings) as services:
+            app.state.services = services
             if settings.load_demo:
                 from service.demo import load_demo_accounts
 
-                await load_demo_accounts(db, settings.workspace_id)
+                await load_demo_accounts(services, settings.workspace_id)
             tune_garbage_collection()
             yield
-        finally:
-            await db.close()
+
+    async def get_context(request: Request) -> Context:
+        """Until authentication exists, every caller is an admin of the configured workspace."""
+        principal = Principal(workspace_id=settings.workspace_id, role=Role.ADMIN, id="api")
+        return Context(request.app.state.services, principal)
 
     app = FastAPI(title="Powermap", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
@@ -56,7 +54,7 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/readyz")
     async def readyz() -> JSONResponse:
         try:
-            await asyncio.wait_for(app.state.db.ping(), timeout=settings.readiness_timeout_seconds)
+            await asyncio.wait_for(app.state.services.db.ping(), timeout=settings.readiness_timeout_seconds)
         except Exception as error:
             logger.warning("readiness check failed: %r", error)
             return JSONResponse({"status": "unavailable"}, status_code=503)

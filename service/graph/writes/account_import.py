@@ -9,7 +9,6 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from service.graph.driver import fetch
-from service.graph.history import record_changes
 from service.graph.records import native_datetime
 from service.rules.account_import import AccountDocument, ImportPlan, StoredAccountState
 from service.rules.account_import.stored import (
@@ -326,7 +325,7 @@ CALL (i, row) {
 """
 
 
-async def apply_plan(tx: Tx, ws: str, source: str, plan: ImportPlan, now: datetime, actor: str) -> None:
+async def apply_plan(tx: Tx, ws: str, source: str, plan: ImportPlan, now: datetime) -> None:
     """Write `plan`; statements with nothing to write are skipped, so an unchanged document writes nothing."""
     params: dict[str, Any] = {"ws": ws, "source": source, "accountId": plan.account_id, "now": now}
     relations = {
@@ -363,4 +362,3 @@ async def apply_plan(tx: Tx, ws: str, source: str, plan: ImportPlan, now: dateti
     for query, name, rows in steps:
         if rows:
             await fetch(tx, query, **{name: list(rows)}, **params)
-    await record_changes(tx, ws, plan.changes, now, actor)

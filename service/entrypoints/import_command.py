@@ -13,10 +13,11 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from service.graph.driver import Database, create_driver
-from service.graph.migrations import apply_migrations
+from service.rules.access import Principal, Role
+from service.runtime import open_database
 from service.schema.operations import IMPORT_MUTATION, OperationError, execute_operation
 from service.settings import Settings
+from service.usecases.services import Services
 
 COUNTS = ("created", "updated", "unchanged", "archived", "removed")
 DatabaseFor = Callable[[Settings], AbstractContextManager[Settings]]
@@ -31,18 +32,15 @@ def read_document(path: Path) -> dict[str, Any]:
 
 
 async def _import_all(settings: Settings, files: Sequence[Path], console: Console) -> int:
-    assert settings.neo4j_uri is not None
-    driver = create_driver(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password.get_secret_value())
-    db = Database(driver, settings.neo4j_database)
     table = Table("file", "account", *COUNTS, "errors")
     failures = 0
-    try:
-        await apply_migrations(driver, settings.neo4j_database)
+    principal = Principal(workspace_id=settings.workspace_id, role=Role.ADMIN, id="cli")
+    async with open_database(settings) as services:
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("importing", total=len(files))
             for path in files:
                 progress.update(task, description=f"importing {path.name}")
-                payload = await _import_one(db, settings.workspace_id, path)
+                payload = await _import_one(services, principal, path)
                 errors = payload.get("userErrors") or []
                 failures += bool(errors)
                 account = (payload.get("account") or {}).get("name", "-")
@@ -50,16 +48,14 @@ async def _import_all(settings: Settings, files: Sequence[Path], console: Consol
                 for error in errors:
                     console.print(f"[red]{path.name}[/red] {'.'.join(error['field'] or [])}: {error['message']}")
                 progress.advance(task)
-    finally:
-        await db.close()
     console.print(table)
     return 1 if failures else 0
 
 
-async def _import_one(db: Database, workspace_id: str, path: Path) -> dict[str, Any]:
+async def _import_one(services: Services, principal: Principal, path: Path) -> dict[str, Any]:
     try:
         variables = read_document(path)
-        result = await execute_operation(db, workspace_id, IMPORT_MUTATION, variables)
+        result = await execute_operation(services, principal, IMPORT_MUTATION, variables)
     except (OSError, ValueError, OperationError) as error:
         return {"userErrors": [{"field": None, "message": str(error), "code": "INVALID"}]}
     payload: dict[str, Any] = result["accountGraphImport"]

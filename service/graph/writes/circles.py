@@ -56,13 +56,15 @@ DELETE m
 SET_RIVALS: LiteralString = """
 MATCH (a:Circle {workspaceId: $ws, id: $a}), (b:Circle {workspaceId: $ws, id: $b})
 MERGE (a)-[r:RIVAL_OF]-(b)
-  ON CREATE SET r.workspaceId = $ws
+  ON CREATE SET r.workspaceId = $ws, r.createdAt = $now
+RETURN coalesce(r.createdAt = $now, false) AS created
 """
 
 SET_ALLIES: LiteralString = """
 MATCH (a:Circle {workspaceId: $ws, id: $a}), (b:Circle {workspaceId: $ws, id: $b})
 MERGE (a)-[r:ALLIED_WITH]-(b)
-  ON CREATE SET r.workspaceId = $ws
+  ON CREATE SET r.workspaceId = $ws, r.createdAt = $now
+RETURN coalesce(r.createdAt = $now, false) AS created
 """
 
 REMOVE_RIVALS: LiteralString = """
@@ -118,10 +120,12 @@ async def remove_membership(tx: Tx, ws: str, circle_id: str, stakeholder_id: str
     await fetch(tx, REMOVE_MEMBERSHIP, ws=ws, circleId=circle_id, stakeholderId=stakeholder_id)
 
 
-async def set_relation(tx: Tx, ws: str, relation: str, a_id: str, b_id: str) -> None:
-    """`relation` is RIVAL_OF or ALLIED_WITH; stored once per pair, from the lower id to the higher."""
+async def set_relation(tx: Tx, ws: str, relation: str, a_id: str, b_id: str, now: datetime) -> bool:
+    """`relation` is RIVAL_OF or ALLIED_WITH; stored once per pair, from the lower id to the higher. True
+    when it is new."""
     low, high = sorted((a_id, b_id))
-    await fetch(tx, RELATION_QUERIES[relation][0], ws=ws, a=low, b=high)
+    rows = await fetch(tx, RELATION_QUERIES[relation][0], ws=ws, a=low, b=high, now=now)
+    return bool(rows[0]["created"])
 
 
 async def remove_relation(tx: Tx, ws: str, relation: str, a_id: str, b_id: str) -> bool:

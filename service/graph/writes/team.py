@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, LiteralString
 
@@ -12,6 +13,17 @@ from service.graph.driver import fetch
 from service.rules.models import Coverage, TeamMember
 
 Tx = AsyncManagedTransaction
+
+
+@dataclass(frozen=True, slots=True)
+class TeamMemberLinks:
+    """What hangs on a team member: account ids, coverage rows ({stakeholder, accountId, relationshipStep,
+    relationshipType}) and the interactions they logged as (id, account id)."""
+
+    assigned: tuple[str, ...]
+    coverage: tuple[dict[str, Any], ...]
+    interactions: tuple[tuple[str, str], ...]
+
 
 CLAIM_TEAM_MEMBER_REF: LiteralString = """
 MERGE (r:TeamMemberRef {workspaceId: $ws, source: $source, externalId: $externalId})
@@ -49,6 +61,28 @@ MERGE (t)-[x:ASSIGNED_TO]->(a)
 UNASSIGN: LiteralString = """
 MATCH (:TeamMember {workspaceId: $ws, id: $teamMemberId})-[x:ASSIGNED_TO]->(:Account {workspaceId: $ws, id: $accountId})
 DELETE x
+"""
+
+TEAM_MEMBER_ACCOUNTS: LiteralString = """
+MATCH (t:TeamMember {workspaceId: $ws, id: $teamMemberId})
+RETURN [(t)-[:ASSIGNED_TO]->(a:Account) | a.id] + [(t)-[:COVERS]->(s:Stakeholder) | s.accountId] AS accounts
+"""
+
+TEAM_MEMBER_LINKS: LiteralString = """
+MATCH (t:TeamMember {workspaceId: $ws, id: $teamMemberId})
+RETURN [(t)-[:ASSIGNED_TO]->(a:Account) | a.id] AS assigned,
+       [(t)-[c:COVERS]->(s:Stakeholder) | c {.relationshipStep, .relationshipType, stakeholder: s.id, accountId: s.accountId}]
+         AS coverage,
+       [(i:Interaction)-[:BY]->(t) | i {.id, .accountId}] AS interactions
+"""
+
+DELETE_TEAM_MEMBER: LiteralString = """
+MATCH (t:TeamMember {workspaceId: $ws, id: $teamMemberId})
+CALL (t) {
+  MATCH (r:TeamMemberRef)-[:IDENTIFIES]->(t)
+  DETACH DELETE r
+}
+DETACH DELETE t
 """
 
 COVERAGE: LiteralString = """
@@ -92,6 +126,27 @@ async def create_team_member(
 async def update_team_member(tx: Tx, ws: str, member_id: str, props: dict[str, Any], now: datetime) -> TeamMember:
     rows = await fetch(tx, UPDATE_TEAM_MEMBER, ws=ws, id=member_id, props=props, now=now)
     return records.team_member_from(rows[0]["item"])
+
+
+async def team_member_accounts(tx: Tx, ws: str, member_id: str) -> list[str]:
+    """The accounts whose data shows the team member: those they are assigned to or cover someone in."""
+    rows = await fetch(tx, TEAM_MEMBER_ACCOUNTS, ws=ws, teamMemberId=member_id)
+    return sorted(set(rows[0]["accounts"])) if rows else []
+
+
+async def team_member_links(tx: Tx, ws: str, member_id: str) -> TeamMemberLinks:
+    rows = await fetch(tx, TEAM_MEMBER_LINKS, ws=ws, teamMemberId=member_id)
+    row = rows[0]
+    return TeamMemberLinks(
+        assigned=tuple(sorted(row["assigned"])),
+        coverage=tuple(dict(c) for c in row["coverage"]),
+        interactions=tuple((i["id"], i["accountId"]) for i in row["interactions"]),
+    )
+
+
+async def delete_team_member(tx: Tx, ws: str, member_id: str) -> None:
+    """The member with their assignments, coverage and external ids; interactions keep no team member."""
+    await fetch(tx, DELETE_TEAM_MEMBER, ws=ws, teamMemberId=member_id)
 
 
 async def is_assigned(tx: Tx, ws: str, member_id: str, account_id: str) -> bool:

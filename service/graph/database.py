@@ -1,0 +1,172 @@
+"""Units of work over the one driver of the process: managed read and write transactions.
+
+Every write goes through `Database.write`, which hands the work a `Write`: the transaction plus what
+the work declares as it goes, the accounts it touched and the history rows it produced. Once the work
+returns, one closing query records the history and ticks the clock of every touched account (see
+`service.graph.clock`), in the same transaction. Graph functions never open sessions or commit.
+
+All sessions share one bookmark manager, so a read always sees the writes this process committed
+before it, also on a Neo4j cluster whose replicas lag.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar
+
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
+
+from service.graph.driver import fetch
+from service.rules.changes import EntityChange
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class Write:
+    """One attempt of one write transaction: where, by whom, when, and what it touched."""
+
+    tx: AsyncManagedTransaction
+    ws: str
+    by: str
+    now: datetime
+    accounts: set[str] = field(default_factory=set)
+    changes: list[EntityChange] = field(default_factory=list)
+
+    def touch(self, *account_ids: str | None) -> None:
+        """Mark accounts whose data this write changes: their clocks tick when it commits."""
+        self.accounts.update(a for a in account_ids if a is not None)
+
+    def record(self, changes: Iterable[EntityChange]) -> None:
+        """Add to the change log; the accounts of the changes are touched too. A change without fields
+        (nothing changed) is left out."""
+        for change in changes:
+            if change.fields:
+                self.touch(change.account_id)
+                self.changes.append(change)
+
+
+FINISH_WRITE: LiteralString = """
+CALL () {
+  UNWIND $accounts AS accountId
+  MATCH (a:Account {workspaceId: $ws, id: accountId})
+  SET a.clock = randomUUID()
+}
+CALL () {
+  UNWIND $rows AS row
+  CREATE (c:Change {workspaceId: $ws, id: row.id, txId: $txId, seq: row.seq, at: $now, by: $by,
+                    accountId: row.accountId, entity: row.entity, entityId: row.entityId, op: row.op,
+                    fields: row.fields, old: row.old, new: row.new})
+  WITH c, row
+  UNWIND row.about AS stakeholderId
+  MATCH (s:Stakeholder {workspaceId: $ws, id: stakeholderId})
+  CREATE (c)-[:ABOUT {workspaceId: $ws}]->(s)
+}
+"""
+"""Closes a write: ticks the touched accounts' clocks (in id order, so concurrent writes lock them in
+the same order) and records its changes. A `Change` node holds one entity's change: parallel lists of
+the field names and their old and new values as JSON, so that history can page over single values in
+Cypher."""
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _change_rows(changes: Sequence[EntityChange]) -> list[dict[str, Any]]:
+    """Ids, the order within the transaction, and JSON-encoded values (fields in name order)."""
+    rows = []
+    for seq, change in enumerate(changes):
+        names = sorted(change.fields)
+        rows.append(
+            {
+                "id": uuid.uuid4().hex,
+                "seq": seq,
+                "accountId": change.account_id,
+                "entity": change.entity,
+                "entityId": change.entity_id,
+                "op": change.op.value,
+                "fields": names,
+                "old": [_json(change.fields[name][0]) for name in names],
+                "new": [_json(change.fields[name][1]) for name in names],
+                "about": list(change.about),
+            }
+        )
+    return rows
+
+
+async def finish(write: Write) -> None:
+    """Run the closing query of `write`, unless it touched nothing."""
+    if not write.accounts and not write.changes:
+        return
+    await fetch(
+        write.tx,
+        FINISH_WRITE,
+        ws=write.ws,
+        by=write.by,
+        now=write.now,
+        txId=uuid.uuid4().hex,
+        accounts=sorted(write.accounts),
+        rows=_change_rows(write.changes),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Where a write goes and who makes it; `retry_seconds` bounds the driver's retries (None: its default)."""
+
+    ws: str
+    by: str
+    retry_seconds: float | None = None
+
+
+class Database:
+    """The driver plus the database name: runs units of work as managed, retried transactions."""
+
+    def __init__(self, driver: AsyncDriver, database: str) -> None:
+        self.driver = driver
+        self.database = database
+        self.bookmarks = AsyncGraphDatabase.bookmark_manager()
+
+    async def read(self, work: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+        async with self.driver.session(
+            database=self.database, default_access_mode="READ", bookmark_manager=self.bookmarks
+        ) as session:
+            return await session.execute_read(work, *args, **kwargs)
+
+    async def write(
+        self,
+        scope: Scope,
+        work: Callable[Concatenate[Write, P], Awaitable[T]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run `work` in one managed write transaction (retried on transient errors, each attempt with a
+        fresh `Write`), then close it with `finish`. An exception from `work` rolls everything back."""
+        now = datetime.now(UTC)
+
+        async def unit_of_work(tx: AsyncManagedTransaction) -> T:
+            write = Write(tx, scope.ws, scope.by, now)
+            result = await work(write, *args, **kwargs)
+            await finish(write)
+            return result
+
+        config: dict[str, Any] = {"database": self.database, "bookmark_manager": self.bookmarks}
+        if scope.retry_seconds is not None:
+            config["max_transaction_retry_time"] = scope.retry_seconds
+        async with self.driver.session(**config) as session:
+            return await session.execute_write(unit_of_work)
+
+    async def ping(self) -> None:
+        """One trivial auto-commit query, never retried: raises at once when the database is unreachable."""
+        async with self.driver.session(database=self.database) as session:
+            result = await session.run("RETURN 1")
+            await result.consume()
+
+    async def close(self) -> None:
+        await self.driver.close()

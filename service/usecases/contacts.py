@@ -1,0 +1,99 @@
+"""Contact sync: integration jobs upsert contacts by (source, external id), up to 1,000 a call.
+
+Each contact gets its own outcome, in input order; valid contacts are written even when others fail.
+Only contact fields are written (see `service.rules.contacts`). The batch is one write transaction and
+one Cypher round trip, idempotent, so the driver may retry it and a client may replay it: a replay
+reports UNCHANGED and writes nothing (not even the account's clock).
+
+When the database does not confirm the batch, nobody can tell whether it was committed: the call
+raises `OutcomeUnknown`, and the client replays the same batch (which converges).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired, TransientError
+
+from service.graph.database import Scope, Write
+from service.graph.writes.contacts import SYNC_RETRY_SECONDS, preview_contacts, upsert_contacts
+from service.rules.access import Permission, Principal
+from service.rules.contacts import Contact, ContactsWrite, UpsertSummary, summarize, upsert_rows, validate_contacts
+from service.usecases.authorization import require
+from service.usecases.errors import DatabaseUnavailable, OutcomeUnknown
+from service.usecases.services import Services
+
+ATTEMPTS = 3
+"""Transactions per call: the driver retries a transaction for a short while (`SYNC_RETRY_SECONDS`), and a
+uniqueness conflict (which the MERGE under the constraint should never let through) or a transient error
+(a deadlock between concurrent jobs) that outlasts that runs the whole idempotent batch again."""
+
+CONNECTION_LOST = (ServiceUnavailable, SessionExpired)
+"""The database went away and the driver's retries are spent; `IncompleteCommit` (lost during COMMIT) is a
+ServiceUnavailable. The batch may or may not be committed."""
+
+
+async def upsert_contacts_batch(
+    services: Services,
+    principal: Principal,
+    source: str,
+    account: str,
+    contacts: Sequence[Contact],
+    *,
+    dry_run: bool = False,
+    with_stakeholders: bool = False,
+) -> UpsertSummary:
+    """One outcome per contact. `with_stakeholders` returns each contact's stored properties too (costly
+    for large batches: only when the caller shows them)."""
+    require(principal, Permission.SYNC)
+    check = validate_contacts(source, account, contacts)
+    written = None
+    if not check.batch:
+        rows = upsert_rows(contacts, check.contacts.keys())
+        if dry_run:
+            written = await _preview(services, principal, source, account, rows, with_stakeholders)
+        else:
+            written = await _write(services, principal, source, account, rows, with_stakeholders)
+    return summarize(source, contacts, check, written)
+
+
+async def _preview(
+    services: Services, principal: Principal, source: str, account: str, rows: list[dict[str, Any]], full: bool
+) -> ContactsWrite:
+    try:
+        return await services.db.read(preview_contacts, principal.workspace_id, source, account, rows, full)
+    except (*CONNECTION_LOST, TransientError) as error:
+        raise DatabaseUnavailable() from error
+
+
+async def _write(
+    services: Services, principal: Principal, source: str, account: str, rows: list[dict[str, Any]], full: bool
+) -> ContactsWrite:
+    scope = Scope(principal.workspace_id, principal.id, retry_seconds=SYNC_RETRY_SECONDS)
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return await commit_batch(services, scope, source, account, rows, full)
+        except ConstraintError:
+            if attempt == ATTEMPTS:
+                raise  # a bug, not the client's fault: masked
+        except TransientError as error:
+            if attempt == ATTEMPTS:
+                raise OutcomeUnknown() from error
+        except CONNECTION_LOST as error:
+            raise OutcomeUnknown() from error
+    raise AssertionError("unreachable")
+
+
+async def commit_batch(
+    services: Services, scope: Scope, source: str, account: str, rows: list[dict[str, Any]], full: bool
+) -> ContactsWrite:
+    """One transaction for the batch; `_write` decides what a failure means."""
+    return await services.db.write(scope, _upsert, source, account, rows, full)
+
+
+async def _upsert(w: Write, source: str, account: str, rows: list[dict[str, Any]], full: bool) -> ContactsWrite:
+    written = await upsert_contacts(w.tx, w.ws, source, account, rows, w.now, full)
+    if written.writes:
+        w.touch(written.account_id)
+    return written
