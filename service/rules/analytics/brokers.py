@@ -7,7 +7,7 @@ through v, divided by (n - 1)(n - 2) (no scaling when n <= 2, where every value 
 
 Brandes' algorithm (2001): one breadth-first search per source counts the shortest paths, then the
 dependencies are accumulated in reverse order of distance. Exact, no path enumerated; O(n x edges)
-time, which no exact algorithm beats in general. Nodes are numbered in name order and neighbours
+time, which no exact algorithm beats in general (leaves are the one shortcut taken, see `brandes`). Nodes are numbered in name order and neighbours
 sorted, so the floating-point sums, and with them the answers, do not depend on input order.
 """
 
@@ -87,18 +87,29 @@ def _betweenness(view: ActiveView) -> dict[str, float]:
 
 def brandes(adjacency: list[list[int]]) -> list[float]:
     """Unnormalised betweenness of an undirected graph (nodes 0..n-1, each edge listed at both ends),
-    summed over ordered pairs of endpoints."""
+    summed over ordered pairs of endpoints.
+
+    A leaf `s` (one neighbour `u`, which has others) needs no search of its own: every shortest path
+    from `s` is `s, u` followed by a shortest path from `u`, so `s` depends on `u` for every other
+    node it reaches, and on any other node `v` exactly as `u` does (the pair (u, s) has no inside).
+    """
     n = len(adjacency)
     total = [0.0] * n
     for source in range(n):
-        if len(adjacency[source]) > 0:
-            _add_dependencies(adjacency, source, total)
+        if len(adjacency[source]) > 0 and not _is_leaf_on_a_hub(adjacency, source):
+            leaves = sum(1 for other in adjacency[source] if _is_leaf_on_a_hub(adjacency, other))
+            _add_dependencies(adjacency, source, total, 1 + leaves)
     return total
 
 
-def _add_dependencies(adjacency: list[list[int]], source: int, total: list[float]) -> None:
-    """Brandes' single-source step: add every node's dependency on `source` to `total`. The inner
-    loops are written out, as they run n x edges times."""
+def _is_leaf_on_a_hub(adjacency: list[list[int]], node: int) -> bool:
+    return len(adjacency[node]) == 1 and len(adjacency[adjacency[node][0]]) > 1
+
+
+def _add_dependencies(adjacency: list[list[int]], source: int, total: list[float], leaves_too: int) -> None:
+    """Brandes' single-source step: add every node's dependency on `source` to `total`, times
+    `leaves_too` (the source and the leaves hanging on it), and each leaf's dependency on the source.
+    The inner loops are written out, as they run n x edges times."""
     n = len(adjacency)
     distance = [-1] * n
     paths = [0.0] * n
@@ -124,8 +135,11 @@ def _add_dependencies(adjacency: list[list[int]], source: int, total: list[float
         for v in adjacency[w]:
             if distance[v] == previous_distance:
                 dependency[v] += paths[v] * share
-        total[w] += dependency[w]
-    total[source] -= dependency[source]
+    dependency[source] = 0.0
+    for v in order:
+        total[v] += dependency[v] * leaves_too
+    # each leaf reaches everyone the source reaches, but itself and the source, through the source
+    total[source] += (leaves_too - 1) * (len(order) - 2)
 
 
 def _broker(view: ActiveView, person_id: str, value: float) -> Broker:

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from service.rules.account_graph import AccountGraph, Circle, Person
 from service.rules.analytics.active_view import ActiveView, active_view
 from service.rules.analytics.coach import coach_candidates_in
-from service.rules.analytics.describe import ARROW, label
+from service.rules.analytics.describe import ARROW, label, node_name
 from service.rules.analytics.key_people import as_utc, is_stale, key_person_grounds
 from service.rules.analytics.leverage import leverage_in
 from service.rules.analytics.memo import remembered
-from service.rules.analytics.nodes import NodeKind, NodeRef
+from service.rules.analytics.nodes import NodeRef
 from service.rules.analytics.ordering import SortKey, tolerant_sorted
 from service.rules.analytics.policy import (
     CRITICAL_MISSING_ROLES,
@@ -148,7 +148,7 @@ def _single_point_gaps(view: ActiveView) -> list[CoverageGap]:
 def _single_point_gap(view: ActiveView, key: _KeyPerson, point: SinglePoint) -> CoverageGap:
     name = key.person.name
     member = view.team[point.team_member].name if point.team_member else None
-    route = ARROW.join(_node_name(view, node) for node in point.route)
+    route = ARROW.join(node_name(view, node) for node in point.route)
     if point.stakeholders:
         through = ", then ".join(label(view, p) for p in point.stakeholders)
         starts = f"starts at our {member} and " if member else ""
@@ -162,10 +162,6 @@ def _single_point_gap(view: ActiveView, key: _KeyPerson, point: SinglePoint) -> 
         suggestion = f"Have a second team member build a relationship with {name} or with a supporter close to them."
     gap = _person_gap(GapKind.SINGLE_POINT_OF_FAILURE, key, reason, suggestion)
     return replace(gap, single_point=point.point)
-
-
-def _node_name(view: ActiveView, node: NodeRef) -> str:
-    return view.team[node.id].name if node.kind is NodeKind.TEAM_MEMBER else view.name(node.id)
 
 
 def _stale_gap(key: _KeyPerson, as_of: datetime, stale_after_days: int) -> CoverageGap:

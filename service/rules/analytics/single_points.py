@@ -17,10 +17,10 @@ The recurrence is semi-naive: in round `h + 1` only the arcs out of nodes whose 
 team members and two disjoint routes reach them. Cost O(max_hops x arcs) set operations on sets of at
 most `max_hops - 1` nodes.
 
-Several stakeholders may lie on every route; they do so in the same order on every route (were `x`
-before `y` on one route and after it on another, joining the first route's start to `x` with the
-second's end from `x` would give a route avoiding `y` or its twin one avoiding `x`, one of them within
-the hop bound), and the one nearest `k` is named.
+Several stakeholders may lie on every route, always in the same order, and the one nearest `k` is
+named. Were `x` before `y` on a route P and after it on a route Q, the walks P[..x] + Q[x..] (avoiding
+`y`) and Q[..y] + P[y..] (avoiding `x`) would have |P| + |Q| <= 2 x max_hops arcs together, so one of
+them, cycles cut out, would be a route avoiding `x` or `y`.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ _NONE: frozenset[int] = frozenset()
 
 _State = tuple[int, frozenset[int]]
 """(the one team member every walk starts at, or _SEVERAL; the stakeholders every walk passes)."""
+_FREE: _State = (_SEVERAL, _NONE)
+"""The bottom of the meet: walks from several team members, nobody on all of them. Once free, free."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,21 +70,21 @@ def single_points(view: ActiveView, targets: Collection[str], max_hops: int) -> 
 def _meet_over_walks(arcs: WarmArcs, max_hops: int) -> tuple[dict[int, _State], dict[int, int]]:
     """Every node reached within `max_hops` -> its state; and each node's parent on a fewest-hop walk
     (the first in name order among the nodes one hop nearer)."""
-    nodes, forwards = arcs.nodes, arcs.forwards
-    states: dict[int, _State] = {member: (member, _NONE) for member in nodes.member.values()}
+    members = set(arcs.nodes.member.values())
+    states: dict[int, _State] = {member: (member, _NONE) for member in members}
     parent: dict[int, int] = {}
     changed = sorted(states)
     for _ in range(max_hops):
         updates: dict[int, _State] = {}
         for u in changed:
             origin, passed = states[u]
-            carried = (origin, passed if nodes.is_member(u) else passed | {u})
-            for v in forwards.get(u, ()):
+            carried = (origin, passed if u in members else passed | {u})
+            for v in arcs.forwards.get(u, ()):
                 held = updates.get(v) or states.get(v)
                 if held is None:
                     updates[v] = carried
                     parent[v] = u
-                elif held != carried:
+                elif held is not _FREE and held != carried:
                     updates[v] = _meet(held, carried)
         changed = sorted(v for v, state in updates.items() if states.get(v) != state)
         states.update(updates)
@@ -92,7 +94,9 @@ def _meet_over_walks(arcs: WarmArcs, max_hops: int) -> tuple[dict[int, _State], 
 
 
 def _meet(a: _State, b: _State) -> _State:
-    return (a[0] if a[0] == b[0] else _SEVERAL, a[1] & b[1])
+    origin = a[0] if a[0] == b[0] else _SEVERAL
+    passed = a[1] & b[1]
+    return _FREE if origin == _SEVERAL and not passed else (origin, passed)
 
 
 def _single_point(arcs: WarmArcs, parent: dict[int, int], target: int, state: _State) -> SinglePoint:

@@ -8,7 +8,7 @@ introduce us to their manager, and the reverse). Nodes are numbered so searches 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 from service.rules.analytics.active_view import ActiveView
 from service.rules.analytics.memo import remembered
@@ -42,22 +42,34 @@ class WarmNodes:
     def id(self, node: int) -> str:
         return self._entries[node][2]
 
-    def is_member(self, node: int) -> bool:
-        return self._entries[node][1] == NodeKind.TEAM_MEMBER.value
-
     def ref(self, node: int) -> NodeRef:
         _, kind, node_id = self._entries[node]
         return NodeRef(NodeKind(kind), node_id)
 
 
-@dataclass(frozen=True, slots=True)
 class WarmArcs:
-    nodes: WarmNodes
-    steps: Steps
-    forwards: dict[int, list[int]]
-    """Node -> the nodes its arcs lead to."""
-    backwards: dict[int, list[tuple[int, float]]]
-    """Node -> (node whose arc leads here, weight)."""
+    """The arcs, and adjacency lists built on first use (access paths search backwards, single points
+    of failure forwards)."""
+
+    def __init__(self, nodes: WarmNodes, steps: Steps) -> None:
+        self.nodes = nodes
+        self.steps = steps
+
+    @cached_property
+    def forwards(self) -> dict[int, list[int]]:
+        """Node -> the nodes its arcs lead to."""
+        forwards: dict[int, list[int]] = {}
+        for a, b in self.steps:
+            forwards.setdefault(a, []).append(b)
+        return forwards
+
+    @cached_property
+    def backwards(self) -> dict[int, list[tuple[int, float]]]:
+        """Node -> (node whose arc leads here, weight)."""
+        backwards: dict[int, list[tuple[int, float]]] = {}
+        for (a, b), step in self.steps.items():
+            backwards.setdefault(b, []).append((a, step[0]))
+        return backwards
 
 
 def warm_arcs(view: ActiveView) -> WarmArcs:
@@ -65,13 +77,7 @@ def warm_arcs(view: ActiveView) -> WarmArcs:
 
     def build() -> WarmArcs:
         nodes = WarmNodes(view)
-        steps = _steps(view, nodes)
-        forwards: dict[int, list[int]] = {}
-        backwards: dict[int, list[tuple[int, float]]] = {}
-        for (a, b), step in steps.items():
-            forwards.setdefault(a, []).append(b)
-            backwards.setdefault(b, []).append((a, step[0]))
-        return WarmArcs(nodes, steps, forwards, backwards)
+        return WarmArcs(nodes, _steps(view, nodes))
 
     return remembered(view.memo, "warm/arcs", build)
 
@@ -79,32 +85,32 @@ def warm_arcs(view: ActiveView) -> WarmArcs:
 def _steps(view: ActiveView, nodes: WarmNodes) -> Steps:
     """Arcs from team members and supporters only: nobody else introduces us."""
     steps: Steps = {}
-    weights: dict[int, float] = {}
+    weights: dict[int, float | None] = {}
     person = nodes.person
     supportive = {p.id for p in view.people.values() if p.stance in SUPPORTIVE_STANCES}
 
     def offer(a: int, b: int, rated: int, verb: str) -> None:
-        weight = weights.get(rated)
-        if weight is None:
-            weight = weights[rated] = rating_weight(rated)
+        if rated not in weights:
+            weights[rated] = rating_weight(rated) if is_positive(rating_weight(rated)) else None
+        weight = weights[rated]
         held = steps.get((a, b))
         # Equal weights: the verb decides, so the reason does not depend on input order.
-        if is_positive(weight) and (held is None or (-weight, verb) < (-held[0], held[1])):
+        if weight is not None and (held is None or (-weight, verb) < (-held[0], held[1])):
             steps[(a, b)] = (weight, verb, rated)
 
-    def offer_both(a: str, b: str, rated: int, verb: str, reverse_verb: str) -> None:
+    for coverage in view.coverage:
+        offer(nodes.member[coverage.team_member], person[coverage.person], step_rating(coverage), "covers")
+    # Written out for links, the many: most of them touch no supporter.
+    for (source, target), strength in view.link_strength.items():
+        if source in supportive:
+            offer(person[source], person[target], strength, "influences")
+        if target in supportive:
+            offer(person[target], person[source], strength, "is influenced by")
+    pairs = [(t.a, t.b, tie_rating(t), t.kind.value, t.kind.value) for t in view.ties if t.kind in BONDING_TIE_KINDS]
+    pairs += [(r.person, r.manager, REPORTING_LINE_STRENGTH, "reports to", "manages") for r in view.reporting_lines]
+    for a, b, rated, verb, reverse_verb in pairs:
         if a in supportive:
             offer(person[a], person[b], rated, verb)
         if b in supportive:
             offer(person[b], person[a], rated, reverse_verb)
-
-    for coverage in view.coverage:
-        offer(nodes.member[coverage.team_member], person[coverage.person], step_rating(coverage), "covers")
-    for (source, target), strength in view.link_strength.items():
-        offer_both(source, target, strength, "influences", "is influenced by")
-    for tie in view.ties:
-        if tie.kind in BONDING_TIE_KINDS:
-            offer_both(tie.a, tie.b, tie_rating(tie), tie.kind.value, tie.kind.value)
-    for line in view.reporting_lines:
-        offer_both(line.person, line.manager, REPORTING_LINE_STRENGTH, "reports to", "manages")
     return steps
