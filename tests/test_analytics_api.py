@@ -183,7 +183,9 @@ async def test_all_analytics_in_one_request_load_one_snapshot(
            simulate(changes: []) { neutralsBefore }""",
         gm=gm,
     )
-    assert query_count.value == 3  # the account, the graph clock and one snapshot, shared by every analytic
+    # the account, the graph clock and one snapshot, shared by every analytic; and the team member the
+    # access path to the GM starts at (张华 → 唐军 → GM, DOMAIN.md rule 13), one batch
+    assert query_count.value == 4
 
 
 async def test_stakeholders_named_by_analytics_come_with_the_snapshot(
@@ -200,8 +202,9 @@ async def test_stakeholders_named_by_analytics_come_with_the_snapshot(
         gm=gm,
     )
     assert len(account["influencers"]) == 14  # everyone but 许静, who influences nobody
-    # the account, the clock and the snapshot (with every stakeholder named), every circle named (one batch)
-    assert query_count.value == 4
+    # the account, the clock and the snapshot (with every stakeholder named), every circle named (one batch),
+    # the team member the access path to the GM starts at (one batch)
+    assert query_count.value == 5
 
 
 STAKEHOLDER_FIELDS = """id name title department email phone level stance influence buyingRoles buyerTypes

@@ -36,7 +36,8 @@ class Broker:
 
 @per_snapshot
 def brokers(graph: AccountGraph, first: int = DEFAULT_FIRST_BROKERS) -> list[Broker]:
-    """Stakeholders with betweenness > 0, by betweenness desc, then influence desc, then name."""
+    """Stakeholders with betweenness > 0, by betweenness desc, then influence desc, then name; the
+    reason calls out a broker nobody on our team covers."""
     validate_first(first)
     view = active_view(graph)
     centrality = betweenness_in(view)
@@ -146,19 +147,19 @@ def _broker(view: ActiveView, person_id: str, value: float) -> Broker:
     neighbours = broker_network(view)[person_id]
     reached = neighbours | {person_id}
     circles = len({m.circle for p in reached for m in view.memberships_of.get(p, ())})
-    covered = person_id in view.covered
-    if covered:
-        cover = (
-            f"we cover them ({', '.join(sorted({view.team[c.team_member].name for c in view.coverage_of[person_id]}))})"
-        )
-    else:
-        cover = "nobody on our team covers them: a broker we do not reach"
     return Broker(
         stakeholder=person_id,
         betweenness=value,
-        covered=covered,
+        covered=person_id in view.covered,
         reason=(
             f"{label(view, person_id)} bridges the account: betweenness {score(value)}, linked to "
-            f"{len(neighbours)} people across {circles} circle(s); {cover}."
+            f"{len(neighbours)} people across {circles} circle(s); {_coverage(view, person_id)}."
         ),
     )
+
+
+def _coverage(view: ActiveView, person_id: str) -> str:
+    if person_id not in view.covered:
+        return "nobody on our team covers them: a broker we do not reach"
+    members = sorted({view.team[c.team_member].name for c in view.coverage_of[person_id]})
+    return f"we cover them ({', '.join(members)})"
