@@ -10,6 +10,7 @@ import pytest
 from service.graph.analytics import ACCOUNT_GRAPH, RECORD_FIELDS, SnapshotCache, load_account_graph
 from service.graph.driver import Database
 from service.rules.account_graph import AccountGraph
+from service.rules.enums import AccountTier, PortfolioClass
 from service.schema.ids import require_raw_id
 from service.settings import Settings
 from tests.conftest import GraphQLClient, QueryCounterView
@@ -333,3 +334,18 @@ async def test_the_snapshot_cache_is_bounded_by_the_people_it_holds(
     small_graph = await load(tight, small)  # one person too many: the least recently used goes
     assert await load(tight, small) is small_graph
     assert await load(tight, canon_account) is not canon_graph
+
+
+async def test_the_snapshot_carries_the_accounts_tier_and_portfolio_class(
+    demo: GraphQLClient, db: Database, settings: Settings
+) -> None:
+    """They set the visit cadence (DOMAIN.md rule 14)."""
+    account = await account_data(demo, "id")
+    raw = require_raw_id(account["id"], "Account", "id")
+    graph = await db.read(load_account_graph, settings.workspace_id, raw)
+    assert (graph.tier, graph.portfolio_class) == (AccountTier.C, None)  # the demo: tier C, no class
+    update = "mutation($input: AccountUpdateInput!) { accountUpdate(input: $input) { userErrors { code } } }"
+    changed = await demo.data(update, {"input": {"id": account["id"], "tier": "A", "portfolioClass": "DOG"}})
+    assert changed["accountUpdate"]["userErrors"] == []
+    graph = await db.read(load_account_graph, settings.workspace_id, raw)
+    assert (graph.tier, graph.portfolio_class) == (AccountTier.A, PortfolioClass.DOG)
