@@ -3,7 +3,9 @@ ASGI endpoint (Starlette on uvicorn), answering the same JSON shape as Powermap'
 
     POST /screens/<name>  {"ws": "<workspace>", "variables": {...}}  ->  {"data": {...}}
 
-No GraphQL, no validation, no caches: what a hand-written endpoint per screen would cost. Started by
+No GraphQL, no validation, no caches: what a hand-written endpoint per screen would cost. The people
+of an account are matched with `s.name IS NOT NULL`, which lets Neo4j seek the composite index
+(workspaceId, accountId, name) instead of scanning every Stakeholder in the database. Started by
 bench/side_by_side.py; on its own:
 
     FLOOR_NEO4J_URI=bolt://127.0.0.1:7687 .venv/bin/python bench/floor_app.py --port 8090
@@ -30,7 +32,7 @@ ACCOUNT_PAGE = """
 MATCH (a:Account {workspaceId: $ws, id: $id})
 CALL (a) {
   MATCH (s:Stakeholder {workspaceId: $ws, accountId: a.id})
-  WHERE NOT s.archived
+  WHERE s.name IS NOT NULL AND NOT s.archived
   WITH s ORDER BY s.name, s.id LIMIT 100
   RETURN collect(s {
     .id, .name, .stance, .influence, .buyingRoles,
@@ -70,7 +72,7 @@ ANALYTICS_INPUT = """
 MATCH (a:Account {workspaceId: $ws, id: $id})
 CALL (a) {
   MATCH (s:Stakeholder {workspaceId: $ws, accountId: a.id})
-  WHERE NOT s.archived
+  WHERE s.name IS NOT NULL AND NOT s.archived
   RETURN collect(s {.id, .name, .stance, .influence, .buyingRoles, .buyerTypes,
                     links: [(s)-[r:INFLUENCES]->(t:Stakeholder) WHERE NOT t.archived | [t.id, r.strength]],
                     circles: [(s)-[m:MEMBER_OF]->(c:Circle) | [c.id, m.core]],

@@ -19,9 +19,10 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BENCH = PROJECT_ROOT / "bench"
 PEER_DIR = BENCH / "peer"
 START_TIMEOUT_SECONDS = 180.0
-# @neo4j/graphql 7 calls APOC functions (apoc.date.convertFormat for DateTime fields, among others);
-# the latest APOC core of Neo4j's 5.26 line on Maven Central.
-APOC = "org.neo4j.procedure:apoc-core:5.26.19"
+# @neo4j/graphql 7 calls APOC functions (apoc.date.convertFormat for DateTime fields, among others):
+# APOC core of Neo4j's 5.26 line on Maven Central (the latest there), with the classes it shares.
+APOC_VERSION = "5.26.19"
+APOC = tuple(f"org.neo4j.procedure:{name}:{APOC_VERSION}" for name in ("apoc-core", "apoc-common"))
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 
 
@@ -67,15 +68,25 @@ class Server:
 
 
 def ensure_apoc(neo4j_home: Path) -> None:
-    """APOC core in the local Neo4j's plugins folder, fetched once with Maven."""
+    """APOC core in the local Neo4j's plugins folder (which LocalNeo4j puts on the class path), fetched once
+    with Maven."""
     plugins = neo4j_home / "plugins"
-    if any(plugins.glob("apoc-core-*.jar")):
-        return
     plugins.mkdir(parents=True, exist_ok=True)
-    command = ["mvn", "-B", "-q", f"{DEPENDENCY_PLUGIN}:copy", f"-Dartifact={APOC}", f"-DoutputDirectory={plugins}"]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise ServerError(f"Maven could not fetch {APOC}:\n{result.stdout}{result.stderr}")
+    for artifact in APOC:
+        _, name, version = artifact.split(":")
+        if (plugins / f"{name}-{version}.jar").exists():
+            continue
+        command = [
+            "mvn",
+            "-B",
+            "-q",
+            f"{DEPENDENCY_PLUGIN}:copy",
+            f"-Dartifact={artifact}",
+            f"-DoutputDirectory={plugins}",
+        ]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise ServerError(f"Maven could not fetch {artifact}:\n{result.stdout}{result.stderr}")
 
 
 def python() -> str:
@@ -167,11 +178,11 @@ def create_key(db: Database, workspace: str) -> str:
 # --- End of the authentication hook -------------------------------------------------------------------
 
 
-def start_floor(db: Database, logs: Path) -> Server:
+def start_floor(db: Database, label: str, logs: Path) -> Server:
     port = free_port()
     env = os.environ | {"FLOOR_NEO4J_URI": db.uri, "FLOOR_NEO4J_USER": db.user, "FLOOR_NEO4J_PASSWORD": db.password}
     command = [python(), str(BENCH / "floor_app.py"), "--port", str(port)]
-    server = _spawn("floor", command, env, PROJECT_ROOT, logs, port)
+    server = _spawn(label, command, env, PROJECT_ROOT, logs, port)
     wait_until_ready(server, "GET", "/healthz")
     return server
 
