@@ -38,6 +38,16 @@ def weighted_stance(people: Iterable[Person]) -> float | None:
     return sum(influence(p) * VALUES[p.stance] for p in known) / weight if weight else None
 
 
+def pair_order(pairs: Iterable[tuple[str, str]], people: dict[str, Person]) -> list[tuple[str, str]]:
+    """DOMAIN.md, "Bounded answers": influence(a) + influence(b) desc, then the two names, then the ids."""
+
+    def key(pair: tuple[str, str]) -> tuple[int, str, str, str, str]:
+        a, b = people[pair[0]], people[pair[1]]
+        return (-(influence(a) + influence(b)), a.name, b.name, a.id, b.id)
+
+    return sorted(pairs, key=key)
+
+
 class Reference:
     def __init__(self, graph: AccountGraph) -> None:
         self.graph = graph
@@ -101,7 +111,7 @@ class Reference:
 
     # --- items 3 and 4 ---------------------------------------------------------------------
     def conversions(
-        self, hops: int, first: int, targets: set[Stance], converters: set[Stance], use_team: bool
+        self, hops: int, targets: set[Stance], converters: set[Stance], use_team: bool
     ) -> list[tuple[str, float, tuple[str, str] | None, float]]:
         leverage = self.leverage(hops)
         rows = []
@@ -121,7 +131,7 @@ class Reference:
             converter = (("STAKEHOLDER", "TEAM_MEMBER")[best[2]], best[4]) if best else None
             rows.append((p, r9(leverage[p]), converter, best[0] if best else 0.0))
         rows.sort(key=lambda r: (-r[1], -r[3], -influence(self.people[r[0]]), self.key(r[0])))
-        return rows[:first]
+        return rows
 
     # --- item 5 ----------------------------------------------------------------------------
     def consolidation(self, hops: int) -> tuple[list[tuple[str, str]], list[str]]:
@@ -140,7 +150,7 @@ class Reference:
                 for n in nx.single_source_shortest_path_length(self.digraph, s, cutoff=hops)
             )
         ]
-        return pairs, isolated
+        return pair_order(pairs, self.people), sorted(isolated, key=lambda s: (-influence(self.people[s]), self.key(s)))
 
     # --- items 6, 7 ------------------------------------------------------------------------
     def is_key(self, p: str) -> bool:
@@ -265,7 +275,7 @@ class Reference:
         return weighted_stance(holders or list(self.people.values()))
 
     # --- item 11 ---------------------------------------------------------------------------
-    def access(self, to: str, hops: int, first: int) -> tuple[list[tuple[str, float, int]], nx.DiGraph]:
+    def access(self, to: str, hops: int) -> tuple[list[tuple[str, float, int]], nx.DiGraph]:
         graph = nx.DiGraph()
 
         def offer(a: tuple[str, str], b: tuple[str, str], weight: float) -> None:
@@ -298,4 +308,4 @@ class Reference:
                 s, h = min(found, key=lambda f: (-f[0], f[1]))
                 rows.append((member, s, h))
         rows.sort(key=lambda r: (-r[1], r[2], self.team[r[0]].name, r[0]))
-        return rows[:first], graph
+        return rows, graph
