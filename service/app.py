@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from service.gc_tuning import tune_garbage_collection
 from service.graph.driver import Database, create_driver
 from service.graph.migrations import apply_migrations
 from service.schema import schema
@@ -39,7 +38,6 @@ def create_app(settings: Settings) -> FastAPI:
                 from service.demo import load_demo_accounts
 
                 await load_demo_accounts(db, settings.workspace_id)
-            tune_garbage_collection()
             yield
         finally:
             await db.close()
