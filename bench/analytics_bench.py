@@ -32,10 +32,11 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from powermap_devtools.local_neo4j import LocalNeo4j, free_port
+
 from service.gc_tuning import tune_garbage_collection
 from service.graph.driver import Database, create_driver
 from service.graph.migrations import apply_migrations
-from service.local_neo4j import LocalNeo4j, free_port
 from service.schema import schema
 from service.schema.context import Context
 from service.schema.ids import encode_id

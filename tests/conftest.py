@@ -2,7 +2,8 @@
 
 1. `NEO4J_URI` from the environment (with `NEO4J_USER` / `NEO4J_PASSWORD`);
 2. a testcontainers Neo4j when a Docker daemon answers;
-3. the project's local Neo4j (`service.local_neo4j`), fetched from Maven Central.
+3. the local Neo4j of the development tooling (`powermap_devtools.local_neo4j`),
+   fetched from Maven Central.
 
 With `CI` set, a missing database fails the run; database tests are never skipped there.
 The graph is emptied before each test that uses it; constraints and indexes stay.
@@ -18,11 +19,11 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
+from powermap_devtools.local_neo4j import NEO4J_VERSION, LocalNeo4j, LocalNeo4jError, free_port
 
 from service.app import create_app
 from service.graph.driver import QUERIES, Database, create_driver
 from service.graph.migrations import apply_migrations
-from service.local_neo4j import NEO4J_VERSION, LocalNeo4j, LocalNeo4jError, free_port
 from service.settings import Settings
 
 WORKSPACE = "test-workspace"

@@ -16,9 +16,9 @@ from typing import Any
 
 import httpx
 import pytest
+from powermap_devtools.local_neo4j import LocalNeo4j, LocalNeo4jError, free_port
 
 from service.app import create_app
-from service.local_neo4j import LocalNeo4j, LocalNeo4jError, free_port
 from service.settings import Settings
 from tests.conftest import WORKSPACE, GraphQLClient
 from tests.sync.helpers import UPSERT, contact, statuses, upsert
