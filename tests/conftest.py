@@ -1,34 +1,64 @@
-"""Test fixtures: a real Neo4j, chosen in this order:
+"""Test fixtures: one real Neo4j for the whole run, and a workspace of its own for every test.
+
+The database, chosen in this order:
 
 1. `NEO4J_URI` from the environment (with `NEO4J_USER` / `NEO4J_PASSWORD`);
 2. a testcontainers Neo4j when a Docker daemon answers;
-3. the local Neo4j of the development tooling (`powermap_devtools.local_neo4j`),
-   fetched from Maven Central.
+3. the local Neo4j of the development tooling (`powermap_devtools.local_neo4j`), from Maven Central.
 
-With `CI` set, a missing database fails the run; database tests are never skipped there.
-The graph is emptied before each test that uses it; constraints and indexes stay.
+Under pytest-xdist the controller starts it once, before the workers (`pytest_configure`), and hands
+it to them through `NEO4J_URI`, which they inherit; with `-n 0` the session fixture starts it on first
+use. Nothing is wiped between tests: each test works in a fresh workspace (`workspace`), so tests that
+run at the same time never see each other's data. When the database came from `NEO4J_URI`, the run's
+workspaces are deleted at the end.
+
+With `CI` set, a missing database fails the run, and so does any skipped test (`tests/ci_policy.py`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import fcntl
 import os
+import shutil
+import tempfile
+import uuid
+import warnings
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, LiteralString, NoReturn
 
 import httpx
 import pytest
 import pytest_asyncio
-from powermap_devtools.local_neo4j import NEO4J_VERSION, LocalNeo4j, LocalNeo4jError, free_port
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from neo4j.exceptions import DriverError, Neo4jError
 
 from service.app import create_app
 from service.graph.driver import QUERIES, Database, create_driver
 from service.graph.migrations import apply_migrations
 from service.settings import Settings
+from tests.ci_policy import in_ci, pytest_make_collect_report, pytest_runtest_makereport  # noqa: F401 (hooks)
 
-WORKSPACE = "test-workspace"
 TEST_PASSWORD = "powermap-test-password"
-RESET = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+RUN_PREFIX = "POWERMAP_TEST_RUN"
+"""Environment: the prefix of this run's workspace ids, set once by the controller."""
+NO_DATABASE = "POWERMAP_TEST_NO_NEO4J"
+"""Environment: why the controller could not start a database (the workers skip, or fail in CI)."""
+LOCK_DIR = "POWERMAP_TEST_LOCK_DIR"
+"""Environment: where the workers' write lock lives (see `write_lock`); unset with one process."""
+DELETE_WORKSPACES: LiteralString = """
+MATCH (n) WHERE n.workspaceId STARTS WITH $prefix
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
+"""
+RUN_STATE = pytest.StashKey[contextlib.ExitStack]()
+
+# No property test may fail for being slow: workers share two cores with each other and the database.
+hypothesis_settings.register_profile("powermap", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("powermap")
 
 
 @dataclass(frozen=True)
@@ -36,7 +66,10 @@ class Neo4jServer:
     uri: str
     user: str
     password: str
-    local: LocalNeo4j | None = None
+
+
+class Neo4jUnavailable(RuntimeError):
+    """No database could be found or started; the message says why."""
 
 
 def _docker_available() -> bool:
@@ -52,17 +85,16 @@ def _docker_available() -> bool:
         return False
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"no Neo4j for the tests in CI: {reason}")
-    pytest.skip(f"no Neo4j available: {reason}")
-
-
-@pytest.fixture(scope="session")
-def neo4j_server() -> Iterator[Neo4jServer]:
+@contextlib.contextmanager
+def running_neo4j() -> Iterator[Neo4jServer]:
+    """The run's database (see the module docstring), stopped on exit if it was started here."""
     if uri := os.environ.get("NEO4J_URI"):
         yield Neo4jServer(uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
         return
+    try:
+        from powermap_devtools.local_neo4j import NEO4J_VERSION, LocalNeo4j, LocalNeo4jError, free_port
+    except ImportError as error:
+        raise Neo4jUnavailable(f"the development tooling is not installed (scripts/bootstrap): {error}") from error
     if _docker_available():
         from testcontainers.neo4j import Neo4jContainer
 
@@ -72,12 +104,92 @@ def neo4j_server() -> Iterator[Neo4jServer]:
     try:
         server = LocalNeo4j(port=free_port()).start()
     except LocalNeo4jError as error:
-        _unavailable(str(error))
-        return
+        raise Neo4jUnavailable(str(error)) from error
     try:
-        yield Neo4jServer(server.uri, "neo4j", "", local=server)
+        yield Neo4jServer(server.uri, "neo4j", "")
     finally:
         server.stop()
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Skip a test that cannot run here; in CI, fail it."""
+    if in_ci():
+        pytest.fail(f"cannot run in CI: {reason}")
+    pytest.skip(reason)
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _starts_workers(config: pytest.Config) -> bool:
+    return getattr(config.option, "dist", "no") != "no"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In the process that runs the session (the xdist controller, or pytest with `-n 0`)."""
+    if _is_worker(config):
+        return
+    os.environ.setdefault(RUN_PREFIX, f"test-{uuid.uuid4().hex[:8]}-")
+    run = contextlib.ExitStack()
+    config.stash[RUN_STATE] = run
+    if config.option.collectonly:
+        return
+    if "NEO4J_URI" in os.environ:
+        run.callback(_delete_run_workspaces, os.environ[RUN_PREFIX])
+    if not _starts_workers(config):
+        return
+    lock_dir = tempfile.mkdtemp(prefix="powermap-test-locks-")
+    run.callback(shutil.rmtree, lock_dir, ignore_errors=True)
+    os.environ[LOCK_DIR] = lock_dir
+    try:
+        server = run.enter_context(running_neo4j())
+        asyncio.run(_migrate(server))
+    except (Neo4jUnavailable, DriverError, Neo4jError) as error:
+        os.environ[NO_DATABASE] = str(error)
+        return
+    os.environ.update(NEO4J_URI=server.uri, NEO4J_USER=server.user, NEO4J_PASSWORD=server.password)
+
+
+async def _migrate(server: Neo4jServer) -> None:
+    """Once, before the workers start: on a fresh database, two `CREATE INDEX ... IF NOT EXISTS` of one
+    index at the same time can fail (EquivalentSchemaRuleAlreadyExists); once the schema exists, the
+    workers' and apps' own migrations find everything there."""
+    driver = create_driver(server.uri, server.user, server.password)
+    try:
+        await apply_migrations(driver, "neo4j")
+    finally:
+        await driver.close()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if (run := config.stash.get(RUN_STATE, None)) is not None:
+        run.close()
+
+
+def _delete_run_workspaces(prefix: str) -> None:
+    """Leave a database we were given as we found it: without this run's workspaces."""
+    from neo4j import GraphDatabase
+
+    password = os.environ.get("NEO4J_PASSWORD", "")
+    auth = (os.environ.get("NEO4J_USER", "neo4j"), password) if password else None
+    try:
+        with GraphDatabase.driver(os.environ["NEO4J_URI"], auth=auth) as driver, driver.session() as session:
+            session.run(DELETE_WORKSPACES, prefix=prefix).consume()
+    except (DriverError, Neo4jError) as error:
+        warnings.warn(f"could not delete this run's workspaces ({prefix}*): {error}", stacklevel=1)
+
+
+@pytest.fixture(scope="session")
+def neo4j_server() -> Iterator[Neo4jServer]:
+    if reason := os.environ.get(NO_DATABASE):
+        unavailable(f"no Neo4j: {reason}")
+    with contextlib.ExitStack() as stack:
+        try:
+            server = stack.enter_context(running_neo4j())
+        except Neo4jUnavailable as error:
+            unavailable(f"no Neo4j: {error}")
+        yield server
 
 
 @pytest_asyncio.fixture(scope="session")
@@ -90,23 +202,55 @@ async def database(neo4j_server: Neo4jServer) -> AsyncIterator[Database]:
     await db.close()
 
 
+@pytest.fixture
+def write_lock(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tests write side by side, each in its workspace, sharing this lock; a test marked
+    `exclusive_graph_clock` watches the one graph clock that every write ticks, so it takes the lock
+    alone. A writer waiting for it holds the turnstile, so new tests queue behind it."""
+    folder = os.environ.get(LOCK_DIR)
+    if folder is None:
+        yield  # one process: no other test runs meanwhile
+        return
+    exclusive = request.node.get_closest_marker("exclusive_graph_clock") is not None
+    with open(Path(folder) / "turnstile", "a") as turnstile, open(Path(folder) / "writes", "a") as writes:
+        fcntl.flock(turnstile, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(writes, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        finally:
+            fcntl.flock(turnstile, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(writes, fcntl.LOCK_UN)
+
+
 @pytest_asyncio.fixture
-async def db(database: Database) -> Database:
-    """The database, emptied of data (constraints and indexes stay)."""
-    async with database.driver.session(database=database.database) as session:
-        result = await session.run(RESET)
-        await result.consume()
+async def db(database: Database, write_lock: None) -> Database:
+    """The database every test shares; a test keeps to its own `workspace` there."""
     return database
 
 
 @pytest.fixture
-def settings(neo4j_server: Neo4jServer) -> Settings:
+def workspace() -> str:
+    """The workspace this test works in, fresh for every test: the one place the choice is made."""
+    return f"{os.environ.get(RUN_PREFIX, 'test-')}{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def other_workspace(workspace: str) -> str:
+    """A second workspace of this test's own, for data that must stay invisible from `workspace`."""
+    return f"{workspace}-other"
+
+
+@pytest.fixture
+def settings(neo4j_server: Neo4jServer, workspace: str) -> Settings:
     return Settings(
         neo4j_uri=neo4j_server.uri,
         neo4j_user=neo4j_server.user,
         neo4j_password=neo4j_server.password,
-        workspace_id=WORKSPACE,
+        workspace_id=workspace,
         load_demo=False,
+        readiness_timeout_seconds=10,  # the most it may be: on a loaded machine a ping can take a while
     )
 
 

@@ -227,6 +227,7 @@ async def test_stakeholders_named_by_analytics_show_what_a_direct_read_shows(dem
         assert direct["node"] == person
 
 
+@pytest.mark.exclusive_graph_clock
 async def test_cached_snapshot_is_reused_until_the_next_write(
     demo: GraphQLClient, query_count: QueryCounterView
 ) -> None:
@@ -267,6 +268,7 @@ async def test_archived_people_leave_the_snapshot_with_everything_that_touches_t
     assert [r["influencer"]["name"] for r in rows] == ["刘建华", "李娜"]
 
 
+@pytest.mark.exclusive_graph_clock
 async def test_people_named_by_analytics_are_kept_with_the_snapshot_until_the_next_write(
     demo: GraphQLClient, query_count: QueryCounterView
 ) -> None:
@@ -290,6 +292,7 @@ async def test_people_named_by_analytics_are_kept_with_the_snapshot_until_the_ne
     ]
 
 
+@pytest.mark.exclusive_graph_clock
 async def test_a_sync_drops_the_cached_snapshot_of_its_own_account_only(
     demo: GraphQLClient, query_count: QueryCounterView
 ) -> None:
@@ -307,6 +310,7 @@ async def test_a_sync_drops_the_cached_snapshot_of_its_own_account_only(
     assert sorted(after) == sorted([*before, "新同事"])
 
 
+@pytest.mark.exclusive_graph_clock
 async def test_the_snapshot_cache_is_bounded_by_the_people_it_holds(
     demo: GraphQLClient, db: Database, settings: Settings
 ) -> None:
