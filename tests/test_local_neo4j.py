@@ -1,5 +1,6 @@
-"""The Docker-free Neo4j (development tooling, tools/devtools): one pinned version everywhere, readiness
-that follows the process, and the commands that need it when it is not installed."""
+"""The Docker-free Neo4j (development tooling, tools/devtools): one pinned version everywhere, and the
+commands that need it when it is not installed. Starting, killing and restarting it, and readiness
+following the process, are exercised by tests/sync/test_database_crash.py (one server start less)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,10 @@ import signal
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
-from powermap_devtools.local_neo4j import NEO4J_VERSION, POM, LocalNeo4j, free_port
+from powermap_devtools.local_neo4j import NEO4J_VERSION, POM
 
-from service.app import create_app
 from service.cli import main
-from service.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,19 +24,6 @@ def test_one_neo4j_version_in_pom_compose_and_code() -> None:
     assert compose_tag is not None
     assert (pom_version.group(1), compose_tag.group(1)) == (NEO4J_VERSION, NEO4J_VERSION)
     assert NEO4J_VERSION.startswith("5.26.")
-
-
-async def test_readyz_turns_503_when_neo4j_dies() -> None:
-    with LocalNeo4j(port=free_port()) as server:
-        settings = Settings(neo4j_uri=server.uri, load_demo=False, readiness_timeout_seconds=10)
-        app = create_app(settings)
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://powermap.test") as http:
-                assert (await http.get("/readyz")).status_code == 200
-                server.kill()
-                response = await http.get("/readyz")
-    assert (response.status_code, response.json()) == (503, {"status": "unavailable"})
 
 
 @pytest.mark.parametrize("command", ["serve", "neo4j"])
