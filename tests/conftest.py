@@ -6,11 +6,13 @@ The database, chosen in this order:
 2. a testcontainers Neo4j when a Docker daemon answers;
 3. the local Neo4j of the development tooling (`powermap_devtools.local_neo4j`), from Maven Central.
 
-Under pytest-xdist the controller starts it once, before the workers (`pytest_configure`), and hands
-it to them through `NEO4J_URI`, which they inherit; with `-n 0` the session fixture starts it on first
-use. Nothing is wiped between tests: each test works in a fresh workspace (`workspace`), so tests that
-run at the same time never see each other's data. When the database came from `NEO4J_URI`, the run's
-workspaces are deleted at the end.
+Under pytest-xdist the controller provides it once for all workers (`pytest_configure`): it starts
+the local server in a thread while the workers start and collect, and a worker waits for it when its
+first test needs the database (so a run of pure tests never does); `NEO4J_URI` and testcontainers are
+set up before the workers start. With `-n 0` the session fixture starts it on first use. Nothing is
+wiped between tests: each test works in a fresh workspace (`workspace`), so tests that run at the
+same time never see each other's data. When the database came from `NEO4J_URI`, the run's workspaces
+are deleted at the end.
 
 With `CI` set, a missing database fails the run, and so does any skipped test (`tests/ci_policy.py`).
 """
@@ -20,14 +22,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import json
 import os
 import shutil
 import tempfile
+import threading
+import time
 import uuid
 import warnings
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any, LiteralString, NoReturn
 
 import httpx
@@ -50,6 +56,10 @@ NO_DATABASE = "POWERMAP_TEST_NO_NEO4J"
 """Environment: why the controller could not start a database (the workers skip, or fail in CI)."""
 LOCK_DIR = "POWERMAP_TEST_LOCK_DIR"
 """Environment: where the workers' write lock lives (see `write_lock`); unset with one process."""
+SERVER_FILE = "POWERMAP_TEST_NEO4J_FILE"
+"""Environment: the file where the controller's background start writes the server, or why it failed."""
+WAIT_FOR_SERVER_SECONDS = 900.0
+"""A hang guard for a worker waiting on the controller's server (a first run also fetches the jars)."""
 DELETE_WORKSPACES: LiteralString = """
 MATCH (n) WHERE n.workspaceId STARTS WITH $prefix
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
@@ -85,30 +95,84 @@ def _docker_available() -> bool:
         return False
 
 
+def _launcher() -> ModuleType:
+    try:
+        from powermap_devtools import local_neo4j
+    except ImportError as error:
+        raise Neo4jUnavailable(f"the development tooling is not installed (scripts/bootstrap): {error}") from error
+    return local_neo4j
+
+
 @contextlib.contextmanager
 def running_neo4j() -> Iterator[Neo4jServer]:
     """The run's database (see the module docstring), stopped on exit if it was started here."""
     if uri := os.environ.get("NEO4J_URI"):
         yield Neo4jServer(uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
         return
-    try:
-        from powermap_devtools.local_neo4j import NEO4J_VERSION, LocalNeo4j, LocalNeo4jError, free_port
-    except ImportError as error:
-        raise Neo4jUnavailable(f"the development tooling is not installed (scripts/bootstrap): {error}") from error
+    launcher = _launcher()
     if _docker_available():
         from testcontainers.neo4j import Neo4jContainer
 
-        with Neo4jContainer(f"neo4j:{NEO4J_VERSION}-community", password=TEST_PASSWORD) as container:
+        with Neo4jContainer(f"neo4j:{launcher.NEO4J_VERSION}-community", password=TEST_PASSWORD) as container:
             yield Neo4jServer(container.get_connection_url(), "neo4j", TEST_PASSWORD)
         return
     try:
-        server = LocalNeo4j(port=free_port()).start()
-    except LocalNeo4jError as error:
+        server = launcher.LocalNeo4j(port=launcher.free_port()).start()
+    except launcher.LocalNeo4jError as error:
         raise Neo4jUnavailable(str(error)) from error
     try:
         yield Neo4jServer(server.uri, "neo4j", "")
     finally:
         server.stop()
+
+
+class BackgroundNeo4j:
+    """The local server for the workers, started in a thread so that they start and collect meanwhile.
+    The outcome goes to `file` as JSON: the server's address, or the error."""
+
+    def __init__(self, file: Path) -> None:
+        launcher = _launcher()
+        self.file = file
+        self.server = launcher.LocalNeo4j(port=launcher.free_port())
+        self.migrating = threading.Event()
+        self.thread = threading.Thread(target=self._start, name="neo4j-start", daemon=True)
+        self.thread.start()
+
+    def _start(self) -> None:
+        outcome: dict[str, str]
+        try:
+            self.server.start()
+            server = Neo4jServer(self.server.uri, "neo4j", "")
+            self.migrating.set()
+            asyncio.run(_migrate(server))
+            outcome = {"uri": server.uri, "user": server.user, "password": server.password}
+        except Exception as error:  # whatever it is, the workers must hear of it rather than wait
+            outcome = {"error": f"{type(error).__name__}: {error}"}
+        partial = self.file.with_suffix(".partial")
+        partial.write_text(json.dumps(outcome), encoding="utf-8")
+        partial.rename(self.file)
+
+    def stop(self) -> None:
+        """Also while it is still starting (a run of pure tests ends first): killing the process ends
+        the wait. Its data is thrown away, so no clean shutdown."""
+        if not self.migrating.is_set():
+            self.server.kill()
+        self.thread.join()
+        self.server.kill()
+        self.server.stop()
+
+
+def _server_from(file: Path) -> Neo4jServer:
+    """The controller's server, once its background start has written `file`."""
+    deadline = time.monotonic() + WAIT_FOR_SERVER_SECONDS
+    while not file.exists():
+        if time.monotonic() > deadline:
+            unavailable(f"the controller did not start Neo4j within {WAIT_FOR_SERVER_SECONDS:.0f} s")
+        time.sleep(0.2)
+    outcome = json.loads(file.read_text(encoding="utf-8"))
+    if "error" in outcome:
+        unavailable(f"no Neo4j: {outcome['error']}")
+    return Neo4jServer(outcome["uri"], outcome["user"], outcome["password"])
 
 
 def unavailable(reason: str) -> NoReturn:
@@ -143,6 +207,10 @@ def pytest_configure(config: pytest.Config) -> None:
     run.callback(shutil.rmtree, lock_dir, ignore_errors=True)
     os.environ[LOCK_DIR] = lock_dir
     try:
+        if "NEO4J_URI" not in os.environ and not _docker_available():
+            os.environ[SERVER_FILE] = str(Path(lock_dir) / "neo4j.json")
+            run.callback(BackgroundNeo4j(Path(os.environ[SERVER_FILE])).stop)
+            return
         server = run.enter_context(running_neo4j())
         asyncio.run(_migrate(server))
     except (Neo4jUnavailable, DriverError, Neo4jError) as error:
@@ -152,9 +220,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 async def _migrate(server: Neo4jServer) -> None:
-    """Once, before the workers start: on a fresh database, two `CREATE INDEX ... IF NOT EXISTS` of one
-    index at the same time can fail (EquivalentSchemaRuleAlreadyExists); once the schema exists, the
-    workers' and apps' own migrations find everything there."""
+    """Once, before the workers need the database: on a fresh one, two `CREATE INDEX ... IF NOT EXISTS`
+    of one index at the same time can fail (EquivalentSchemaRuleAlreadyExists); once the schema exists,
+    the workers' and apps' own migrations find everything there."""
     driver = create_driver(server.uri, server.user, server.password)
     try:
         await apply_migrations(driver, "neo4j")
@@ -189,6 +257,9 @@ def _delete_run_workspaces(prefix: str) -> None:
 def neo4j_server() -> Iterator[Neo4jServer]:
     if reason := os.environ.get(NO_DATABASE):
         unavailable(f"no Neo4j: {reason}")
+    if file := os.environ.get(SERVER_FILE):
+        yield _server_from(Path(file))
+        return
     with contextlib.ExitStack() as stack:
         try:
             server = stack.enter_context(running_neo4j())
