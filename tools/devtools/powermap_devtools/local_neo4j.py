@@ -11,6 +11,7 @@ checkout's; the service's own package (and its Docker image) does not contain it
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
@@ -56,11 +57,22 @@ def lib_dir(version: str = NEO4J_VERSION) -> Path:
 
 
 def fetch(version: str = NEO4J_VERSION) -> Path:
-    """Download the server's jars once; later calls return the cached folder at once."""
+    """Download the server's jars once; later calls return the cached folder at once. Safe to call from
+    several processes at once (parallel tests): one fetches, the others wait for it."""
     target = lib_dir(version)
     marker = target / ".complete"
     if marker.exists():
         return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with (target.parent / ".fetch.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not marker.exists():
+            _download(version, target)
+    return target
+
+
+def _download(version: str, target: Path) -> None:
+    marker = target / ".complete"
     if not POM.exists():
         raise LocalNeo4jError(
             f"{POM} is missing: install powermap-devtools editable from a checkout (scripts/bootstrap)"
@@ -82,7 +94,6 @@ def fetch(version: str = NEO4J_VERSION) -> Path:
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
     marker.touch()
-    return target
 
 
 def free_port() -> int:
