@@ -36,10 +36,11 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from powermap_devtools.local_neo4j import LocalNeo4j, free_port
+
 from service.graph.database import Database, Scope, Write
 from service.graph.driver import create_driver
 from service.graph.migrations import apply_migrations
-from service.local_neo4j import LocalNeo4j, free_port
 from service.rules.access import Principal, Role
 from service.schema import schema
 from service.schema.context import Context

@@ -31,11 +31,11 @@ from datetime import UTC, datetime
 from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
+from powermap_devtools.local_neo4j import LocalNeo4j, free_port
 
 from service.graph.database import FINISH_WRITE
 from service.graph.driver import create_driver
 from service.graph.migrations import apply_migrations
-from service.local_neo4j import LocalNeo4j, free_port
 
 WORKSPACE = "bench-clocks"
 WRITERS = 16

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from powermap_devtools.local_neo4j import NEO4J_VERSION, LocalNeo4j, free_port
 from sidebyside import data, screens
 from sidebyside.cpu import process_tree
 from sidebyside.http import Client
@@ -66,8 +67,6 @@ from sidebyside.servers import (
     start_powermap,
 )
 from sidebyside.workload import MAIN_ACCOUNT, WorkspacePlan, plans
-
-from service.local_neo4j import NEO4J_VERSION, LocalNeo4j, free_port
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
 DETAIL_PERSON = f"{MAIN_ACCOUNT}-000"  # the general manager: reports, links, ties, circles

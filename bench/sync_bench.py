@@ -38,10 +38,10 @@ from typing import Any, LiteralString
 
 import httpx
 from neo4j import AsyncManagedTransaction
+from powermap_devtools.local_neo4j import LocalNeo4j, free_port
 
 from service.entrypoints.app import create_app
 from service.graph.database import Database
-from service.local_neo4j import LocalNeo4j, free_port
 from service.settings import Settings
 
 SOURCE = "hr"

@@ -37,8 +37,8 @@ async def run_import(client: GraphQLClient, variables: dict[str, Any]) -> dict[s
     return payload
 
 
-async def count_nodes(db: Database) -> int:
-    records, _, _ = await db.driver.execute_query("MATCH (n) RETURN count(n) AS n")
+async def count_nodes(db: Database, workspace: str) -> int:
+    records, _, _ = await db.driver.execute_query("MATCH (n {workspaceId: $ws}) RETURN count(n) AS n", ws=workspace)
     total: int = records[0]["n"]
     return total
 
@@ -54,12 +54,14 @@ async def test_canon_imports_every_record_then_reimports_unchanged(client: Graph
     assert (second["userErrors"], counts(second)) == ([], (0, 0, CANON_RECORDS, 0, 0))
 
 
-async def test_reimport_writes_nothing_and_bumps_no_version(client: GraphQLClient, db: Database) -> None:
+async def test_reimport_writes_nothing_and_bumps_no_version(
+    client: GraphQLClient, db: Database, workspace: str
+) -> None:
     await run_import(client, canon())
-    versions = "MATCH (s:Stakeholder) RETURN collect(s.version) AS v, max(s.updatedAt) AS t"
-    before, _, _ = await db.driver.execute_query(versions)
+    versions = "MATCH (s:Stakeholder {workspaceId: $ws}) RETURN collect(s.version) AS v, max(s.updatedAt) AS t"
+    before, _, _ = await db.driver.execute_query(versions, ws=workspace)
     await run_import(client, canon())
-    after, _, _ = await db.driver.execute_query(versions)
+    after, _, _ = await db.driver.execute_query(versions, ws=workspace)
     assert (after[0]["v"], after[0]["t"]) == (before[0]["v"], before[0]["t"])
 
 
@@ -230,17 +232,17 @@ def _document_with(**changes: Any) -> dict[str, Any]:
     ],
 )
 async def test_invalid_document_names_the_field_and_writes_nothing(
-    client: GraphQLClient, db: Database, changes: dict[str, Any], error: tuple[list[str], str, str]
+    client: GraphQLClient, db: Database, changes: dict[str, Any], error: tuple[list[str], str, str], workspace: str
 ) -> None:
     payload = await run_import(client, _document_with(**changes))
 
     field, code, message = error
     assert payload["userErrors"] == [{"field": field, "code": code, "message": message}]
     assert (payload["account"], counts(payload)) == (None, (0, 0, 0, 0, 0))
-    assert await count_nodes(db) == 0
+    assert await count_nodes(db, workspace) == 0
 
 
-async def test_duplicate_stakeholder_key_is_a_conflict(client: GraphQLClient, db: Database) -> None:
+async def test_duplicate_stakeholder_key_is_a_conflict(client: GraphQLClient, db: Database, workspace: str) -> None:
     document = canon()
     document["input"]["stakeholders"].append(dict(document["input"]["stakeholders"][0]))
 
@@ -253,10 +255,10 @@ async def test_duplicate_stakeholder_key_is_a_conflict(client: GraphQLClient, db
             "message": "duplicates stakeholders[0]; each may appear once.",
         }
     ]
-    assert await count_nodes(db) == 0
+    assert await count_nodes(db, workspace) == 0
 
 
-async def test_reporting_cycle_is_refused(client: GraphQLClient, db: Database) -> None:
+async def test_reporting_cycle_is_refused(client: GraphQLClient, db: Database, workspace: str) -> None:
     document = canon()
     gm = next(s for s in document["input"]["stakeholders"] if s["externalId"] == "p-gm")
     gm["reportsTo"] = "p-cfo"
@@ -267,12 +269,14 @@ async def test_reporting_cycle_is_refused(client: GraphQLClient, db: Database) -
         ["input", "stakeholders", "1", "reportsTo"],
         ["input", "stakeholders", "2", "reportsTo"],
     ]
-    assert await count_nodes(db) == 0
+    assert await count_nodes(db, workspace) == 0
 
 
-async def test_stakeholder_of_another_account_is_a_conflict(client: GraphQLClient, db: Database) -> None:
+async def test_stakeholder_of_another_account_is_a_conflict(
+    client: GraphQLClient, db: Database, workspace: str
+) -> None:
     await run_import(client, canon())
-    before = await count_nodes(db)
+    before = await count_nodes(db, workspace)
     document = shanghai()
     document["input"]["stakeholders"][0]["externalId"] = "p-tangjun"
     document["input"]["stakeholders"][3]["reportsTo"] = "p2-hr"
@@ -290,7 +294,7 @@ async def test_stakeholder_of_another_account_is_a_conflict(client: GraphQLClien
             "message": "'p-tangjun' of source 'demo' belongs to another account.",
         }
     ]
-    assert await count_nodes(db) == before
+    assert await count_nodes(db, workspace) == before
 
 
 CHANGE_LOG = """
@@ -351,7 +355,8 @@ async def test_every_kind_of_change_of_an_import_is_logged(client: GraphQLClient
     rows, _, _ = await db.driver.execute_query(reporting, ws=workspace)
     manager = (
         await db.driver.execute_query(
-            "MATCH (:StakeholderRef {externalId: 'p-gm'})-[:IDENTIFIES]->(s) RETURN s.id AS id"
+            "MATCH (:StakeholderRef {workspaceId: $ws, externalId: 'p-gm'})-[:IDENTIFIES]->(s) RETURN s.id AS id",
+            ws=workspace,
         )
     )[0][0]["id"]
     assert [(row["fields"], row["old"], row["new"]) for row in rows] == [(["reportsTo"], [f'"{manager}"'], ["null"])]

@@ -27,6 +27,7 @@ async def test_import_command_loads_files_and_prints_a_summary(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
+    workspace: str,
 ) -> None:
     monkeypatch.setenv("COLUMNS", "200")
     document = tmp_path / "canon.json"
@@ -36,7 +37,9 @@ async def test_import_command_loads_files_and_prints_a_summary(
 
     status = await asyncio.to_thread(import_files, settings, [document, broken], same_database)
 
-    records, _, _ = await db.driver.execute_query("MATCH (s:Stakeholder) RETURN count(s) AS n")
+    records, _, _ = await db.driver.execute_query(
+        "MATCH (s:Stakeholder {workspaceId: $ws}) RETURN count(s) AS n", ws=workspace
+    )
     assert (status, records[0]["n"]) == (1, 16)
     output = capsys.readouterr().err
     assert "canon.json" in output

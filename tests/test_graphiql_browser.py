@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from tests.conftest import unavailable
 
 CHECK = Path(__file__).resolve().parent / "browser" / "check_graphiql.py"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -18,9 +18,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 def test_graphiql_renders_and_runs_a_query_offline() -> None:
     if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing; .ci/run installs Debian's chromium")
-        pytest.skip("no chromium here (apt-get install -y chromium)")
-    result = subprocess.run([sys.executable, str(CHECK)], capture_output=True, text=True, timeout=120, check=False)
+        unavailable(f"no {CHROMIUM} here (apt-get install -y chromium; .ci/run installs it)")
+    result = subprocess.run([sys.executable, str(CHECK)], capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("OK: GraphiQL rendered offline")

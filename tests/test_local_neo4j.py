@@ -1,16 +1,18 @@
-"""The Docker-free Neo4j: one pinned version everywhere, and readiness that follows the process."""
+"""The Docker-free Neo4j (development tooling, tools/devtools): one pinned version everywhere, and the
+commands that need it when it is not installed. Starting, killing and restarting it, and readiness
+following the process, are exercised by tests/sync/test_database_crash.py (one server start less)."""
 
 from __future__ import annotations
 
 import re
-import time
+import signal
+import sys
 from pathlib import Path
 
-import httpx
+import pytest
+from powermap_devtools.local_neo4j import NEO4J_VERSION, POM
 
-from service.entrypoints.app import create_app
-from service.local_neo4j import NEO4J_VERSION, POM, LocalNeo4j, free_port
-from service.settings import Settings
+from service.entrypoints.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,17 +26,22 @@ def test_one_neo4j_version_in_pom_compose_and_code() -> None:
     assert NEO4J_VERSION.startswith("5.26.")
 
 
-async def test_readyz_turns_503_within_two_seconds_of_neo4j_dying() -> None:
-    with LocalNeo4j(port=free_port()) as server:
-        settings = Settings(neo4j_uri=server.uri, load_demo=False)
-        app = create_app(settings)
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://powermap.test") as http:
-                assert (await http.get("/readyz")).status_code == 200
-                server.kill()
-                began = time.monotonic()
-                response = await http.get("/readyz")
-                elapsed = time.monotonic() - began
-    assert (response.status_code, response.json()) == (503, {"status": "unavailable"})
-    assert elapsed < 2.0
+@pytest.mark.parametrize("command", ["serve", "neo4j"])
+def test_without_the_launcher_the_commands_that_need_it_say_to_set_the_uri(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As in the Docker image, which `pip install .` builds without the development tooling."""
+    monkeypatch.setitem(sys.modules, "powermap_devtools", None)  # makes `import powermap_devtools` fail
+    monkeypatch.delenv("POWERMAP_NEO4J_URI", raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env file
+    sigterm = signal.getsignal(signal.SIGTERM)
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    try:
+        status = main([command])
+    finally:
+        signal.signal(signal.SIGTERM, sigterm)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    assert status == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: POWERMAP_NEO4J_URI is not set and the local Neo4j launcher")
+    assert error.rstrip().endswith("set POWERMAP_NEO4J_URI")

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-
-from service.local_neo4j import free_port
+from powermap_devtools.local_neo4j import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BENCH = PROJECT_ROOT / "bench"

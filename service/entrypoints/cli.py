@@ -9,12 +9,26 @@ import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import ModuleType
 
 from service.entrypoints.sync_command import add_sync_parser, run_sync
-from service.local_neo4j import PROJECT_ROOT, LocalNeo4j, LocalNeo4jError
 from service.settings import Settings
 
-LOCAL_DATA_DIR = PROJECT_ROOT / ".cache" / "neo4j-data"
+
+class LocalNeo4jUnavailable(RuntimeError):
+    """No local Neo4j: its launcher is not installed here, or it could not fetch or start the server."""
+
+
+def local_neo4j_launcher() -> ModuleType:
+    """The launcher, development tooling (tools/devtools) that `pip install .` leaves out: imported on use."""
+    try:
+        from powermap_devtools import local_neo4j
+    except ImportError:
+        raise LocalNeo4jUnavailable(
+            "POWERMAP_NEO4J_URI is not set and the local Neo4j launcher (development tooling from "
+            "tools/devtools, installed by scripts/bootstrap) is not installed: set POWERMAP_NEO4J_URI"
+        ) from None
+    return local_neo4j
 
 
 @contextlib.contextmanager
@@ -23,11 +37,18 @@ def database_for(settings: Settings) -> Iterator[Settings]:
     if settings.neo4j_uri is not None:
         yield settings
         return
-    server = LocalNeo4j(port=settings.local_neo4j_port, home=LOCAL_DATA_DIR)
-    print(f"Starting local Neo4j on 127.0.0.1:{server.port} (data in {LOCAL_DATA_DIR}) ...", file=sys.stderr)
-    with server:
+    launcher = local_neo4j_launcher()
+    server = launcher.LocalNeo4j(port=settings.local_neo4j_port, home=launcher.DATA_DIR)
+    print(f"Starting local Neo4j on 127.0.0.1:{server.port} (data in {server.home}) ...", file=sys.stderr)
+    try:
+        server.start()
+    except launcher.LocalNeo4jError as error:
+        raise LocalNeo4jUnavailable(str(error)) from error
+    try:
         print(f"Neo4j ready in {server.started_in_seconds:.1f} s", file=sys.stderr)
         yield settings.model_copy(update={"neo4j_uri": server.uri})
+    finally:
+        server.stop()
 
 
 def serve(settings: Settings) -> None:
@@ -69,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from service.entrypoints.import_command import import_files
 
             return import_files(settings, args.files, database_for)
-    except LocalNeo4jError as error:
+    except LocalNeo4jUnavailable as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0

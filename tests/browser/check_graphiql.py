@@ -75,7 +75,7 @@ def serve() -> Iterator[int]:
     server = uvicorn.Server(uvicorn.Config(_make_app(), log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + TIMEOUT_S
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise CheckFailed("uvicorn did not start")
@@ -306,7 +306,6 @@ def check(port: int, browser: Browser) -> str:
         f"(() => {{ const v = document.querySelector({json.dumps(RESULT_EDITOR)})?.CodeMirror?.getValue();"
         f" return v && v.includes({json.dumps(ANSWER)}) ? v : null; }})()",
         "query result",
-        timeout=20,
     )
     if json.loads(result_text) != {"data": {"hello": ANSWER}}:
         raise CheckFailed(f"unexpected result pane: {result_text!r}")

@@ -1,13 +1,14 @@
-"""A large account: the dynamic programme stays fast where enumerating paths could not.
+"""A large account: the dynamic programme answers where enumerating paths could not.
 
-With ~1500 people and out-degree ~8 there are hundreds of millions of simple paths of up to 6 links;
-every analytic must still answer in well under a second or two, even on a slow CI machine.
+With ~1500 people and out-degree ~8 there are hundreds of millions of simple paths of up to 6 links:
+an analytic that enumerated them would not finish in any test run, while the dynamic programme answers
+in about a second. No wall-clock assertion (a loaded machine makes any budget flaky): the figures live
+in `bench/rules_bench.py`.
 """
 
 from __future__ import annotations
 
 import random
-import time
 from datetime import UTC, datetime
 
 from service.rules.account_graph import (
@@ -37,8 +38,6 @@ from service.rules.enums import BuyingRole, Stance, TieKind
 
 PEOPLE = 1500
 OUT_DEGREE = 8
-BUDGET_SECONDS = 10.0
-"""For everything below together; it takes about 1.5 s on a developer laptop."""
 
 
 def big_account(seed: int = 7) -> AccountGraph:
@@ -67,7 +66,6 @@ def big_account(seed: int = 7) -> AccountGraph:
 
 def test_every_analytic_scales_without_enumerating_paths() -> None:
     graph = big_account()
-    started = time.perf_counter()
     assert list(influencers(graph, max_hops=6))
     assert list(influencers(graph, of="p42", max_hops=6))
     list(neutrals_to_convert(graph, max_hops=6))
@@ -80,4 +78,3 @@ def test_every_analytic_scales_without_enumerating_paths() -> None:
     list(access_paths(graph, "p42", max_hops=6))
     list(overdue_contacts(graph, as_of=datetime(2024, 6, 1, tzinfo=UTC)))
     simulate_after(graph, {"p42": Stance.MENTOR}, as_of=datetime(2024, 6, 1, tzinfo=UTC))
-    assert time.perf_counter() - started < BUDGET_SECONDS

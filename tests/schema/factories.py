@@ -1,5 +1,5 @@
-"""Test data for the entity mutations: tiny accounts imported through the API, and a snapshot of the whole
-graph to prove that a refused write changed nothing."""
+"""Test data for the entity mutations: tiny accounts imported through the API, and a snapshot of a test's
+workspaces to prove that a refused write changed nothing."""
 
 from __future__ import annotations
 
@@ -76,11 +76,17 @@ async def mutate(client: GraphQLClient, name: str, input: dict[str, Any], select
     return payload
 
 
-async def snapshot(db: Database) -> tuple[list[str], list[str]]:
-    """Every node and relationship with all its properties, sorted: equal snapshots, equal graphs."""
-    nodes, _, _ = await db.driver.execute_query("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
+async def snapshot(db: Database, *workspaces: str) -> tuple[list[str], list[str]]:
+    """Every node of `workspaces` and every relationship from one, with all their properties, sorted: equal
+    snapshots, equal graphs."""
+    nodes, _, _ = await db.driver.execute_query(
+        "MATCH (n) WHERE n.workspaceId IN $workspaces RETURN labels(n) AS labels, properties(n) AS props",
+        workspaces=workspaces,
+    )
     rels, _, _ = await db.driver.execute_query(
-        "MATCH (a)-[r]->(b) RETURN type(r) AS type, elementId(a) AS a, elementId(b) AS b, properties(r) AS props"
+        "MATCH (a)-[r]->(b) WHERE a.workspaceId IN $workspaces"
+        " RETURN type(r) AS type, elementId(a) AS a, elementId(b) AS b, properties(r) AS props",
+        workspaces=workspaces,
     )
     return (
         sorted(repr((sorted(row["labels"]), sorted(row["props"].items()))) for row in nodes),
@@ -92,8 +98,8 @@ def error(field: Sequence[str], message: str, code: str = "INVALID") -> dict[str
     return {"field": list(field), "message": message, "code": code}
 
 
-async def import_elsewhere(db: Database, workspace: str = "other-workspace") -> Imported:
-    """Account "acc-1" with p1..p2 and team member t1, in another workspace: ids that must be NOT_FOUND here."""
+async def import_elsewhere(db: Database, workspace: str) -> Imported:
+    """Account "acc-1" with p1..p2 and team member t1, in another `workspace`: ids that must be NOT_FOUND here."""
     from service.rules.access import Principal, Role
     from service.schema.operations import execute_operation
     from service.usecases.services import Services

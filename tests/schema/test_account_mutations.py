@@ -38,9 +38,11 @@ async def test_create_with_an_external_id(client: GraphQLClient) -> None:
     assert (await client.data(BY_EXTERNAL_ID))["accountByExternalId"] == expected
 
 
-async def test_create_refuses_an_empty_name_and_a_taken_external_id(client: GraphQLClient, db: Database) -> None:
+async def test_create_refuses_an_empty_name_and_a_taken_external_id(
+    client: GraphQLClient, db: Database, workspace: str
+) -> None:
     await mutate(client, "accountCreate", {"name": "First", "externalId": {"source": "erp", "id": "K-1"}}, USER_ERRORS)
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     payload = await mutate(
         client,
         "accountCreate",
@@ -54,7 +56,7 @@ async def test_create_refuses_an_empty_name_and_a_taken_external_id(client: Grap
             error(["input", "externalId"], "an account with id 'K-1' of source 'erp' already exists.", "CONFLICT"),
         ],
     }
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before
 
 
 async def test_update_sets_given_fields_and_clears_explicit_nulls(client: GraphQLClient) -> None:
@@ -81,9 +83,11 @@ async def test_update_sets_given_fields_and_clears_explicit_nulls(client: GraphQ
     assert (await client.data(READ, {"id": account_id}))["account"] == expected
 
 
-async def test_update_of_an_unknown_account_with_an_empty_name(client: GraphQLClient, db: Database) -> None:
+async def test_update_of_an_unknown_account_with_an_empty_name(
+    client: GraphQLClient, db: Database, workspace: str
+) -> None:
     acc = await import_account(client)
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     payload = await mutate(client, "accountUpdate", {"id": acc["p1"], "name": None}, f"account {{ id }} {USER_ERRORS}")
     assert payload == {
         "account": None,
@@ -92,20 +96,24 @@ async def test_update_of_an_unknown_account_with_an_empty_name(client: GraphQLCl
             error(["input", "name"], "name must not be empty."),
         ],
     }
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before
 
 
-async def test_delete_refuses_while_stakeholders_are_active(client: GraphQLClient, db: Database) -> None:
+async def test_delete_refuses_while_stakeholders_are_active(
+    client: GraphQLClient, db: Database, workspace: str
+) -> None:
     acc = await import_account(client, people=["p1", "p2"])
     await mutate(client, "stakeholderArchive", {"id": acc["p1"]}, USER_ERRORS)
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     payload = await mutate(client, "accountDelete", {"id": acc.account}, f"deletedId {USER_ERRORS}")
     message = "the account still has 1 stakeholder(s) that are not archived; archive or move them first."
     assert payload == {"deletedId": None, "userErrors": [error(["input", "id"], message, "CONFLICT")]}
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before
 
 
-async def test_delete_removes_the_account_and_what_belongs_to_it(client: GraphQLClient, db: Database) -> None:
+async def test_delete_removes_the_account_and_what_belongs_to_it(
+    client: GraphQLClient, db: Database, workspace: str
+) -> None:
     acc = await import_account(
         client,
         people=["p1", "p2"],
@@ -119,7 +127,9 @@ async def test_delete_removes_the_account_and_what_belongs_to_it(client: GraphQL
     payload = await mutate(client, "accountDelete", {"id": acc.account}, f"deletedId {USER_ERRORS}")
     assert payload == {"deletedId": acc.account, "userErrors": []}
     assert (await client.data(READ, {"id": acc.account}))["account"] is None
-    left, _, _ = await db.driver.execute_query("MATCH (n) RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label")
+    left, _, _ = await db.driver.execute_query(
+        "MATCH (n {workspaceId: $ws}) RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label", ws=workspace
+    )
     # the other account and its person with their refs, our team member, who belongs to the workspace, and
     # the change log: 7 changes of the first import (account, p1, p2, circle, link, team member, assignment),
     # 2 of the second, 2 archives and the deletion
@@ -135,10 +145,12 @@ async def test_delete_removes_the_account_and_what_belongs_to_it(client: GraphQL
     assert (await client.data(READ, {"id": other.account}))["account"]["name"] == "Account acc-2"
 
 
-async def test_a_free_external_id_is_not_taken_by_a_refused_create(client: GraphQLClient, db: Database) -> None:
-    before = await snapshot(db)
+async def test_a_free_external_id_is_not_taken_by_a_refused_create(
+    client: GraphQLClient, db: Database, workspace: str
+) -> None:
+    before = await snapshot(db, workspace)
     payload = await mutate(
         client, "accountCreate", {"name": " ", "externalId": {"source": "erp", "id": "K-2"}}, USER_ERRORS
     )
     assert payload == {"userErrors": [error(["input", "name"], "name must not be empty.")]}
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before

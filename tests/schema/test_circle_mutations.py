@@ -74,9 +74,9 @@ async def test_create_update_and_delete_a_circle(client: GraphQLClient) -> None:
     ]
 
 
-async def test_circle_problems_write_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_circle_problems_write_nothing(client: GraphQLClient, db: Database, workspace: str) -> None:
     acc = await import_account(client, circles=["red"])
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     created = await mutate(
         client, "circleCreate", {"account": acc["p1"], "name": "  "}, f"circle {{ id }} {USER_ERRORS}"
     )
@@ -92,7 +92,7 @@ async def test_circle_problems_write_nothing(client: GraphQLClient, db: Database
     deleted = await mutate(client, "circleDelete", {"id": acc.account}, f"deletedId {USER_ERRORS}")
     message = f"no circle with id {acc.account!r}."
     assert deleted == {"deletedId": None, "userErrors": [error(["input", "id"], message, "NOT_FOUND")]}
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before
 
 
 async def test_member_set_and_remove(client: GraphQLClient) -> None:
@@ -139,12 +139,14 @@ async def test_member_set_and_remove(client: GraphQLClient) -> None:
     ]
 
 
-async def test_member_problems_write_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_member_problems_write_nothing(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
     acc = await import_account(client, circles=["red"])
     other = await import_account(client, "acc-2", ["q1"])
-    elsewhere = await import_elsewhere(db)
+    elsewhere = await import_elsewhere(db, other_workspace)
     red = acc.circles["red"]
-    before = await snapshot(db)
+    before = await snapshot(db, workspace, other_workspace)
     cases = [
         (
             "circleMemberSet",
@@ -164,7 +166,7 @@ async def test_member_problems_write_nothing(client: GraphQLClient, db: Database
     ]
     for name, given, expected in cases:
         assert await mutate(client, name, given, USER_ERRORS) == {"userErrors": [expected]}
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace, other_workspace) == before
 
 
 async def test_relation_set_and_remove(client: GraphQLClient) -> None:
@@ -195,11 +197,11 @@ async def test_relation_set_and_remove(client: GraphQLClient) -> None:
     ]
 
 
-async def test_relation_problems_write_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_relation_problems_write_nothing(client: GraphQLClient, db: Database, workspace: str) -> None:
     acc = await import_account(client, circles=["red", "green"])
     other = await import_account(client, "acc-2", ["q1"], circles=["blue"])
     red, blue = acc.circles["red"], other.circles["blue"]
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     cases = [
         (
             {"circle": red, "other": red, "kind": "ALLY"},
@@ -216,4 +218,4 @@ async def test_relation_problems_write_nothing(client: GraphQLClient, db: Databa
         client, "circleRelationRemove", {"circle": red, "other": acc.circles["green"], "kind": "RIVAL"}, USER_ERRORS
     )
     assert missing == {"userErrors": [error(["input", "other"], "the two circles are not rivals.", "NOT_FOUND")]}
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before

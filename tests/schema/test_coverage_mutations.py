@@ -65,10 +65,12 @@ async def test_set_creates_then_replaces_and_remove_ends_coverage(client: GraphQ
     ]
 
 
-async def test_coverage_problems_write_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_coverage_problems_write_nothing(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
     acc = await import_account(client, team=["t1"])
-    elsewhere = await import_elsewhere(db)
-    before = await snapshot(db)
+    elsewhere = await import_elsewhere(db, other_workspace)
+    before = await snapshot(db, workspace, other_workspace)
     out_of_range = await mutate(
         client,
         "coverageSet",
@@ -96,4 +98,4 @@ async def test_coverage_problems_write_nothing(client: GraphQLClient, db: Databa
     )
     message = "the team member does not cover this stakeholder."
     assert missing == {"userErrors": [error(["input", "stakeholder"], message, "NOT_FOUND")]}
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace, other_workspace) == before

@@ -64,9 +64,11 @@ async def test_set_creates_then_replaces_the_one_link_of_a_pair(client: GraphQLC
     ]
 
 
-async def test_set_reports_range_and_self_link_problems_and_writes_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_set_reports_range_and_self_link_problems_and_writes_nothing(
+    client: GraphQLClient, db: Database, workspace: str
+) -> None:
     acc = await import_account(client)
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     payload = await mutate(
         client,
         "influenceLinkSet",
@@ -81,25 +83,27 @@ async def test_set_reports_range_and_self_link_problems_and_writes_nothing(clien
             error(["input", "confidence"], "confidence must be between 0 and 1, got 1.5."),
         ],
     }
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before
 
 
-async def test_set_refuses_links_across_accounts(client: GraphQLClient, db: Database) -> None:
+async def test_set_refuses_links_across_accounts(client: GraphQLClient, db: Database, workspace: str) -> None:
     acc = await import_account(client)
     other = await import_account(client, "acc-2", ["q1"])
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     payload = await mutate(
         client, "influenceLinkSet", {"from": acc["p1"], "to": other["q1"], "strength": 3}, USER_ERRORS
     )
     message = f"stakeholder {other['q1']!r} is in another account than `from`."
     assert payload == {"userErrors": [error(["input", "to"], message)]}
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before
 
 
-async def test_set_with_unknown_wrong_type_and_foreign_ids_is_not_found(client: GraphQLClient, db: Database) -> None:
+async def test_set_with_unknown_wrong_type_and_foreign_ids_is_not_found(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
     acc = await import_account(client)
-    elsewhere = await import_elsewhere(db)
-    before = await snapshot(db)
+    elsewhere = await import_elsewhere(db, other_workspace)
+    before = await snapshot(db, workspace, other_workspace)
     payload = await mutate(
         client, "influenceLinkSet", {"from": acc.account, "to": elsewhere["p2"], "strength": 9}, USER_ERRORS
     )
@@ -110,7 +114,7 @@ async def test_set_with_unknown_wrong_type_and_foreign_ids_is_not_found(client: 
             error(["input", "strength"], "strength must be between 1 and 5, got 9."),
         ]
     }
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace, other_workspace) == before
 
 
 async def test_remove_by_id_and_by_pair(client: GraphQLClient) -> None:
@@ -138,9 +142,9 @@ async def test_remove_by_id_and_by_pair(client: GraphQLClient) -> None:
     ]
 
 
-async def test_remove_of_a_missing_link_is_not_found(client: GraphQLClient, db: Database) -> None:
+async def test_remove_of_a_missing_link_is_not_found(client: GraphQLClient, db: Database, workspace: str) -> None:
     acc = await import_account(client, influences=[{"from": "p1", "to": "p2", "strength": 3}])
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     missing = encode_id("InfluenceLink", "gone")
     cases = [
         ({"id": missing}, error(["input", "id"], f"no influence link with id {missing!r}.", "NOT_FOUND")),
@@ -153,4 +157,4 @@ async def test_remove_of_a_missing_link_is_not_found(client: GraphQLClient, db: 
     for given, expected in cases:
         payload = await mutate(client, "influenceLinkRemove", given, f"deletedId {USER_ERRORS}")
         assert payload == {"deletedId": None, "userErrors": [expected]}
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before

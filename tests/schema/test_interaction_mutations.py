@@ -50,7 +50,7 @@ async def test_record_and_delete(client: GraphQLClient) -> None:
     assert (await client.data(LAST_CONTACT, {"id": acc["p1"]}))["stakeholder"] == gone
 
 
-async def test_record_problems_write_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_record_problems_write_nothing(client: GraphQLClient, db: Database, workspace: str) -> None:
     acc = await import_account(client)
     other = await import_account(client, "acc-2", ["q1"])
     base = {"account": acc.account, "at": "2025-03-04T10:00:00+08:00", "type": "PHONE"}
@@ -60,7 +60,7 @@ async def test_record_problems_write_nothing(client: GraphQLClient, db: Database
         {**base, "stakeholders": [acc["p1"]], "externalId": {"source": "crm", "id": "v-1"}},
         USER_ERRORS,
     )
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     cases = [
         (
             {**base, "at": "2025-03-04T10:00:00", "stakeholders": []},
@@ -90,10 +90,12 @@ async def test_record_problems_write_nothing(client: GraphQLClient, db: Database
     missing = await mutate(client, "interactionDelete", {"id": acc.account}, f"deletedId {USER_ERRORS}")
     message = f"no interaction with id {acc.account!r}."
     assert missing == {"deletedId": None, "userErrors": [error(["input", "id"], message, "NOT_FOUND")]}
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before
 
 
-async def test_update_changes_what_is_given_and_keeps_the_rest(client: GraphQLClient, db: Database) -> None:
+async def test_update_changes_what_is_given_and_keeps_the_rest(
+    client: GraphQLClient, db: Database, workspace: str
+) -> None:
     acc = await import_account(client, team=["t1"])
     recorded = await mutate(
         client,
@@ -133,7 +135,7 @@ async def test_update_changes_what_is_given_and_keeps_the_rest(client: GraphQLCl
         },
         "userErrors": [],
     }
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     refused = await mutate(
         client,
         "interactionUpdate",
@@ -148,4 +150,4 @@ async def test_update_changes_what_is_given_and_keeps_the_rest(client: GraphQLCl
             error(["input", "stakeholders"], "an interaction meets at least one stakeholder."),
         ],
     }
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before

@@ -77,10 +77,12 @@ async def test_create_adds_a_person_to_the_account(client: GraphQLClient) -> Non
     ]
 
 
-async def test_create_reports_every_problem_and_writes_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_create_reports_every_problem_and_writes_nothing(
+    client: GraphQLClient, db: Database, workspace: str
+) -> None:
     acc = await import_account(client)
     other = await import_account(client, "acc-2", ["q1"])
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     payload = await mutate(
         client,
         "stakeholderCreate",
@@ -96,12 +98,12 @@ async def test_create_reports_every_problem_and_writes_nothing(client: GraphQLCl
             error(["input", "influence"], "influence must be between 1 and 5, got 6."),
         ],
     }
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before
 
 
-async def test_create_in_an_unknown_account_is_not_found(client: GraphQLClient, db: Database) -> None:
+async def test_create_in_an_unknown_account_is_not_found(client: GraphQLClient, db: Database, workspace: str) -> None:
     acc = await import_account(client)
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     payload = await mutate(
         client, "stakeholderCreate", {"account": acc["p1"], "name": "Dora"}, f"stakeholder {{ id }} {USER_ERRORS}"
     )
@@ -109,7 +111,7 @@ async def test_create_in_an_unknown_account_is_not_found(client: GraphQLClient, 
         "stakeholder": None,
         "userErrors": [error(["input", "account"], f"no account with id {acc['p1']!r}.", "NOT_FOUND")],
     }
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before
 
 
 async def test_update_changes_given_fields_and_counts_a_version(client: GraphQLClient) -> None:
@@ -169,10 +171,10 @@ async def test_update_without_a_change_keeps_the_version_and_records_nothing(cli
     assert await history(client, acc["p1"]) == []
 
 
-async def test_update_with_a_stale_version_is_refused(client: GraphQLClient, db: Database) -> None:
+async def test_update_with_a_stale_version_is_refused(client: GraphQLClient, db: Database, workspace: str) -> None:
     acc = await import_account(client)
     await mutate(client, "stakeholderUpdate", {"id": acc["p1"], "version": 1, "stance": "NEUTRAL"}, USER_ERRORS)
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     payload = await mutate(
         client,
         "stakeholderUpdate",
@@ -181,7 +183,7 @@ async def test_update_with_a_stale_version_is_refused(client: GraphQLClient, db:
     )
     message = "the stakeholder was changed meanwhile: version 2, not 1; reload and retry."
     assert payload == {"stakeholder": None, "userErrors": [error(["input", "version"], message, "STALE")]}
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before
     assert (await read(client, acc["p1"]))["stance"] == "NEUTRAL"
 
 
@@ -200,11 +202,13 @@ async def test_stance_change_is_recorded_in_history(client: GraphQLClient) -> No
     assert all(before <= at <= datetime.now(UTC) + timedelta(seconds=1) for at in stamps)
 
 
-async def test_unknown_malformed_wrong_type_and_foreign_ids_are_not_found(client: GraphQLClient, db: Database) -> None:
+async def test_unknown_malformed_wrong_type_and_foreign_ids_are_not_found(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
     acc = await import_account(client)
-    elsewhere = await import_elsewhere(db)
+    elsewhere = await import_elsewhere(db, other_workspace)
     missing = encode_id("Stakeholder", "no-such-id")
-    before = await snapshot(db)
+    before = await snapshot(db, workspace, other_workspace)
     for given in (missing, "%%%", acc.account, elsewhere["p1"]):
         payload = await mutate(
             client, "stakeholderUpdate", {"id": given, "stance": "ENEMY"}, f"stakeholder {{ id }} {USER_ERRORS}"
@@ -213,14 +217,16 @@ async def test_unknown_malformed_wrong_type_and_foreign_ids_are_not_found(client
             "stakeholder": None,
             "userErrors": [error(["input", "id"], f"no stakeholder with id {given!r}.", "NOT_FOUND")],
         }
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace, other_workspace) == before
 
 
-async def test_reporting_lines_refuse_self_cycles_and_other_accounts(client: GraphQLClient, db: Database) -> None:
+async def test_reporting_lines_refuse_self_cycles_and_other_accounts(
+    client: GraphQLClient, db: Database, workspace: str
+) -> None:
     acc = await import_account(client)
     other = await import_account(client, "acc-2", ["q1"])
     await mutate(client, "stakeholderUpdate", {"id": acc["p2"], "reportsTo": acc["p1"]}, USER_ERRORS)
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     cases = [
         (acc["p1"], acc["p1"], "a stakeholder cannot report to themselves."),
         (acc["p1"], acc["p2"], "reporting lines would form a cycle."),
@@ -229,7 +235,7 @@ async def test_reporting_lines_refuse_self_cycles_and_other_accounts(client: Gra
     for person, manager, message in cases:
         payload = await mutate(client, "stakeholderUpdate", {"id": person, "reportsTo": manager}, USER_ERRORS)
         assert payload == {"userErrors": [error(["input", "reportsTo"], message)]}
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before
 
 
 async def test_archive_and_restore(client: GraphQLClient) -> None:

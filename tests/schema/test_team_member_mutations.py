@@ -43,7 +43,7 @@ async def test_create_assigned_to_an_account(client: GraphQLClient) -> None:
     assert await team_of(client, acc.account) == [{"id": member_id}]
 
 
-async def test_create_problems_write_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_create_problems_write_nothing(client: GraphQLClient, db: Database, workspace: str) -> None:
     acc = await import_account(client)
     await mutate(
         client,
@@ -51,7 +51,7 @@ async def test_create_problems_write_nothing(client: GraphQLClient, db: Database
         {"name": "A", "role": "SALES", "externalId": {"source": "hr", "id": "E-7"}},
         USER_ERRORS,
     )
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     payload = await mutate(
         client,
         "teamMemberCreate",
@@ -67,10 +67,10 @@ async def test_create_problems_write_nothing(client: GraphQLClient, db: Database
             error(["input", "externalId"], "a team member with id 'E-7' of source 'hr' already exists.", "CONFLICT"),
         ],
     }
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before
 
 
-async def test_update_sets_given_fields(client: GraphQLClient, db: Database) -> None:
+async def test_update_sets_given_fields(client: GraphQLClient, db: Database, workspace: str) -> None:
     acc = await import_account(client, team=["t1"])
     member = acc.team["t1"]
     payload = await mutate(
@@ -88,7 +88,7 @@ async def test_update_sets_given_fields(client: GraphQLClient, db: Database) -> 
     }
     assert payload == {"teamMember": expected, "userErrors": []}
     assert (await client.data(f'{{ node(id: "{member}") {{ ... on TeamMember {{ {MEMBER} }} }} }}'))["node"] == expected
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     refused = await mutate(client, "teamMemberUpdate", {"id": member, "role": None, "name": " "}, USER_ERRORS)
     assert refused == {
         "userErrors": [
@@ -96,10 +96,10 @@ async def test_update_sets_given_fields(client: GraphQLClient, db: Database) -> 
             error(["input", "role"], "role must not be null."),
         ]
     }
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before
 
 
-async def test_assign_and_unassign(client: GraphQLClient, db: Database) -> None:
+async def test_assign_and_unassign(client: GraphQLClient, db: Database, workspace: str) -> None:
     acc = await import_account(client)
     created = await mutate(client, "teamMemberCreate", {"name": "Li", "role": "ENGINEER"}, "teamMember { id }")
     member = created["teamMember"]["id"]
@@ -118,7 +118,7 @@ async def test_assign_and_unassign(client: GraphQLClient, db: Database) -> None:
     )
     assert unassigned == {"teamMember": {"id": member}, "userErrors": []}
     assert await team_of(client, acc.account) == []
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     again = await mutate(client, "teamMemberUnassign", {"teamMember": member, "account": acc.account}, USER_ERRORS)
     message = "the team member is not assigned to this account."
     assert again == {"userErrors": [error(["input", "account"], message, "NOT_FOUND")]}
@@ -129,11 +129,11 @@ async def test_assign_and_unassign(client: GraphQLClient, db: Database) -> None:
             error(["input", "account"], f"no account with id {member!r}.", "NOT_FOUND"),
         ]
     }
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before
 
 
 async def test_delete_removes_the_member_with_assignments_and_coverage_and_keeps_their_visits(
-    client: GraphQLClient, db: Database
+    client: GraphQLClient, db: Database, workspace: str
 ) -> None:
     acc = await import_account(
         client,
@@ -158,8 +158,8 @@ async def test_delete_removes_the_member_with_assignments_and_coverage_and_keeps
     ]
     covered = "query C($id: ID!) { stakeholder(id: $id) { coveredBy { teamMember { id } } } }"
     assert (await client.data(covered, {"id": acc["p1"]}))["stakeholder"]["coveredBy"] == []
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     again = await mutate(client, "teamMemberDelete", {"id": acc.team["t1"]}, f"deletedId {USER_ERRORS}")
     message = f"no team member with id {acc.team['t1']!r}."
     assert again == {"deletedId": None, "userErrors": [error(["input", "id"], message, "NOT_FOUND")]}
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before

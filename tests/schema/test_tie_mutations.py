@@ -25,7 +25,9 @@ def ordered(first: str, second: str) -> tuple[str, str]:
     return low, high
 
 
-async def test_set_creates_one_tie_per_pair_and_kind_in_either_order(client: GraphQLClient, db: Database) -> None:
+async def test_set_creates_one_tie_per_pair_and_kind_in_either_order(
+    client: GraphQLClient, db: Database, workspace: str
+) -> None:
     acc = await import_account(client)
     low, high = ordered(acc["p1"], acc["p2"])
     created = await mutate(
@@ -51,10 +53,11 @@ async def test_set_creates_one_tie_per_pair_and_kind_in_either_order(client: Gra
     await mutate(client, "tieSet", {"kind": "RIVAL", "a": low, "b": high}, USER_ERRORS)
     assert [(t["kind"], t["strength"]) for t in await ties(client, acc.account)] == [("ALLY", 2), ("RIVAL", None)]
     stored, _, _ = await db.driver.execute_query(
-        "MATCH (a)-[r:TIE]->(b) RETURN a.id AS a, b.id AS b, r.source AS source, r.workspaceId AS ws"
+        "MATCH (a {workspaceId: $ws})-[r:TIE]->(b) RETURN a.id AS a, b.id AS b, r.source AS source, r.workspaceId AS ws",
+        ws=workspace,
     )
     low_raw, high_raw = raw_id_of(low, "Stakeholder"), raw_id_of(high, "Stakeholder")
-    assert [dict(row) for row in stored] == [{"a": low_raw, "b": high_raw, "source": None, "ws": "test-workspace"}] * 2
+    assert [dict(row) for row in stored] == [{"a": low_raw, "b": high_raw, "source": None, "ws": workspace}] * 2
     rows = (await client.data(HISTORY, {"id": low}))["stakeholder"]["history"]
     a, b = f'"{low_raw}"', f'"{high_raw}"'
     assert [(r["operation"], r["field"], r["oldValue"], r["newValue"]) for r in rows if r["entity"] == "Tie"] == [
@@ -71,10 +74,12 @@ async def test_set_creates_one_tie_per_pair_and_kind_in_either_order(client: Gra
     ]
 
 
-async def test_set_reports_every_problem_and_writes_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_set_reports_every_problem_and_writes_nothing(
+    client: GraphQLClient, db: Database, workspace: str
+) -> None:
     acc = await import_account(client)
     other = await import_account(client, "acc-2", ["q1"])
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     cases = [
         (
             {"kind": "KNOWS", "a": acc["p1"], "b": acc["p1"], "strength": 6},
@@ -100,23 +105,23 @@ async def test_set_reports_every_problem_and_writes_nothing(client: GraphQLClien
             "tie": None,
             "userErrors": expected,
         }
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before
 
 
-async def test_remove_by_id_and_by_kind_and_pair(client: GraphQLClient, db: Database) -> None:
+async def test_remove_by_id_and_by_kind_and_pair(client: GraphQLClient, db: Database, workspace: str) -> None:
     acc = await import_account(
         client, ties=[{"kind": "KNOWS", "a": "p1", "b": "p2"}, {"kind": "RIVAL", "a": "p2", "b": "p3", "strength": 5}]
     )
     knows, rival = await ties(client, acc.account)
     by_id = await mutate(client, "tieRemove", {"id": knows["id"]}, f"deletedId {USER_ERRORS}")
     assert by_id == {"deletedId": knows["id"], "userErrors": []}
-    before = await snapshot(db)
+    before = await snapshot(db, workspace)
     wrong_kind = await mutate(
         client, "tieRemove", {"kind": "ALLY", "a": acc["p3"], "b": acc["p2"]}, f"deletedId {USER_ERRORS}"
     )
     message = "no ALLY tie between `a` and `b`."
     assert wrong_kind == {"deletedId": None, "userErrors": [error(["input", "b"], message, "NOT_FOUND")]}
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace) == before
     by_pair = await mutate(
         client, "tieRemove", {"kind": "RIVAL", "a": acc["p3"], "b": acc["p2"]}, f"deletedId {USER_ERRORS}"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.graph.database import Database
-from tests.conftest import WORKSPACE, GraphQLClient
+from tests.conftest import GraphQLClient
 
 SOURCE = "crm"
 ACCOUNT = "acc-1"
@@ -81,15 +81,17 @@ def statuses(payload: dict[str, Any]) -> list[str]:
     return [result["status"] for result in payload["results"]]
 
 
-async def rows(db: Database, query: str, **params: Any) -> list[dict[str, Any]]:
-    records, _, _ = await db.driver.execute_query(query, ws=WORKSPACE, **params)
+async def rows(db: Database, workspace: str, query: str, **params: Any) -> list[dict[str, Any]]:
+    """The records of `query`, which reads workspace `$ws`."""
+    records, _, _ = await db.driver.execute_query(query, ws=workspace, **params)
     return [record.data() for record in records]
 
 
-async def people(db: Database, source: str = SOURCE) -> dict[str, dict[str, Any]]:
+async def people(db: Database, workspace: str, source: str = SOURCE) -> dict[str, dict[str, Any]]:
     """Every stakeholder known to `source`, by external id: properties, manager's name, refs per key."""
     found = await rows(
         db,
+        workspace,
         """
         MATCH (r:StakeholderRef {workspaceId: $ws, source: $source})-[:IDENTIFIES]->(s:Stakeholder)
         RETURN r.externalId AS key, s {.*} AS props, [(s)-[:REPORTS_TO]->(m) | m.name] AS managers
@@ -99,8 +101,11 @@ async def people(db: Database, source: str = SOURCE) -> dict[str, dict[str, Any]
     return {row["key"]: {**row["props"], "managers": row["managers"]} for row in found}
 
 
-async def graph_snapshot(db: Database) -> tuple[int, int, list[dict[str, Any]]]:
-    """Node and relationship counts and every stakeholder's properties: equal snapshots = nothing written."""
-    counts = await rows(db, "MATCH (n) RETURN count(n) AS nodes, COUNT { ()-[]->() } AS rels")
-    props = await rows(db, "MATCH (s:Stakeholder) RETURN s {.*} AS s ORDER BY s.id")
+async def graph_snapshot(db: Database, workspace: str) -> tuple[int, int, list[dict[str, Any]]]:
+    """The workspace's node and relationship counts and every stakeholder's properties: equal snapshots =
+    nothing written."""
+    counts = await rows(
+        db, workspace, "MATCH (n {workspaceId: $ws}) RETURN count(n) AS nodes, sum(COUNT { (n)-->() }) AS rels"
+    )
+    props = await rows(db, workspace, "MATCH (s:Stakeholder {workspaceId: $ws}) RETURN s {.*} AS s ORDER BY s.id")
     return counts[0]["nodes"], counts[0]["rels"], [row["s"] for row in props]

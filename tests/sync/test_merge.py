@@ -115,7 +115,9 @@ async def person(client: GraphQLClient, global_id: str) -> dict[str, Any]:
     return found
 
 
-async def test_merge_moves_everything_and_explains_conflicts(client: GraphQLClient, db: Database) -> None:
+async def test_merge_moves_everything_and_explains_conflicts(
+    client: GraphQLClient, db: Database, workspace: str
+) -> None:
     ids = await setup(client)
 
     payload = await merge(client, ids["Sato"], ids["Sato T."])
@@ -154,46 +156,53 @@ async def test_merge_moves_everything_and_explains_conflicts(client: GraphQLClie
     assert fields.count("stance") == 2  # the survivor's own stance and the duplicate's, from the import
     met = await rows(
         db,
-        "MATCH (i:Interaction)-[:MET]->(s:Stakeholder) RETURN i.externalId AS visit, collect(s.name) AS met ORDER BY visit",
+        workspace,
+        "MATCH (i:Interaction {workspaceId: $ws})-[:MET]->(s:Stakeholder) RETURN i.externalId AS visit, collect(s.name) AS met ORDER BY visit",
     )
     assert met == [{"visit": "i1", "met": ["Sato"]}, {"visit": "i2", "met": ["Sato"]}]
     leftovers = await rows(
         db,
-        "MATCH (d:Stakeholder {name: 'Sato T.'}) RETURN d.archived AS archived, d.mergedInto AS into,"
+        workspace,
+        "MATCH (d:Stakeholder {workspaceId: $ws, name: 'Sato T.'}) RETURN d.archived AS archived, d.mergedInto AS into,"
         " [(d)-[r]-() WHERE type(r) <> 'ABOUT' | type(r)] AS links, d._mergeLock AS lock",
     )
     assert leftovers == [{"archived": True, "into": raw_id_of(ids["Sato"], "Stakeholder"), "links": [], "lock": None}]
-    self_links = await rows(db, "MATCH (a:Stakeholder)-[r]->(a) RETURN count(r) AS n")
+    self_links = await rows(db, workspace, "MATCH (a:Stakeholder {workspaceId: $ws})-[r]->(a) RETURN count(r) AS n")
     assert self_links == [{"n": 0}]
 
 
-async def test_merging_again_changes_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_merging_again_changes_nothing(client: GraphQLClient, db: Database, workspace: str) -> None:
     ids = await setup(client)
     await merge(client, ids["Sato"], ids["Sato T."])
-    before = await graph_snapshot(db)
+    before = await graph_snapshot(db, workspace)
 
     again = await merge(client, ids["Sato"], ids["Sato T."])
 
     assert (again["userErrors"], again["conflicts"], again["moved"]) == ([], [], 0)
-    assert await graph_snapshot(db) == before
+    assert await graph_snapshot(db, workspace) == before
 
 
-async def test_a_sync_by_the_duplicates_key_updates_the_survivor(client: GraphQLClient, db: Database) -> None:
+async def test_a_sync_by_the_duplicates_key_updates_the_survivor(
+    client: GraphQLClient, db: Database, workspace: str
+) -> None:
     ids = await setup(client)
     await merge(client, ids["Sato"], ids["Sato T."])
 
     payload = await upsert(client, [contact("d", "Sato", title="CFO"), contact("s", "Sato")])
 
     assert statuses(payload) == ["UNCHANGED", "UNCHANGED"]
-    assert {key: p["name"] for key, p in (await people(db)).items() if key in ("s", "d")} == {"s": "Sato", "d": "Sato"}
+    assert {key: p["name"] for key, p in (await people(db, workspace)).items() if key in ("s", "d")} == {
+        "s": "Sato",
+        "d": "Sato",
+    }
 
 
-async def test_refused_merges_write_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_refused_merges_write_nothing(client: GraphQLClient, db: Database, workspace: str) -> None:
     ids = await setup(client)
     await create_account(client, "acc-2")
     await upsert(client, [contact("other", "Other")], account="acc-2")
     nodes = (await client.data(NAMES, {"source": "crm", "id": "acc-2"}))["accountByExternalId"]["stakeholders"]["nodes"]
-    before = await graph_snapshot(db)
+    before = await graph_snapshot(db, workspace)
 
     other_account = await merge(client, ids["Sato"], nodes[0]["id"])
     itself = await merge(client, ids["Sato"], ids["Sato"])
@@ -203,4 +212,4 @@ async def test_refused_merges_write_nothing(client: GraphQLClient, db: Database)
     assert [(e["field"], e["code"]) for e in itself["userErrors"]] == [(["input", "duplicate"], "INVALID")]
     assert [(e["field"], e["code"]) for e in malformed["userErrors"]] == [(["input", "survivor"], "NOT_FOUND")]
     assert other_account["survivor"] is None
-    assert await graph_snapshot(db) == before
+    assert await graph_snapshot(db, workspace) == before

@@ -17,13 +17,12 @@ from service.entrypoints.cli import database_for, main
 from service.entrypoints.sync_command import run_sync
 from service.graph.database import Database
 from service.settings import Settings
-from tests.conftest import WORKSPACE
 
 HEADER = "externalId,name,title,department,email,phone,level,reportsTo"
 
 
 @pytest.fixture
-def graph(db: Database, settings: Settings) -> Iterator[Driver]:
+def graph(db: Database, settings: Settings, workspace: str) -> Iterator[Driver]:
     """A synchronous driver (the command runs its own event loop), with the account `ACME` of source `hr`."""
     auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value()) if settings.neo4j_password else None
     assert settings.neo4j_uri is not None
@@ -31,31 +30,31 @@ def graph(db: Database, settings: Settings) -> Iterator[Driver]:
     driver.execute_query(
         "CREATE (:AccountRef {workspaceId: $ws, source: 'hr', externalId: 'ACME'})"
         "-[:IDENTIFIES {workspaceId: $ws}]->(:Account {workspaceId: $ws, id: 'acme', name: 'Acme'})",
-        ws=WORKSPACE,
+        ws=workspace,
     )
     yield driver
     driver.close()
 
 
 @pytest.fixture
-def environment(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def environment(settings: Settings, workspace: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """`main()` reads its settings from the environment: point it at the test database and workspace.
     It also sets a SIGTERM handler, which is put back afterwards."""
     assert settings.neo4j_uri is not None
     monkeypatch.setenv("POWERMAP_NEO4J_URI", settings.neo4j_uri)
     monkeypatch.setenv("POWERMAP_NEO4J_USER", settings.neo4j_user)
     monkeypatch.setenv("POWERMAP_NEO4J_PASSWORD", settings.neo4j_password.get_secret_value())
-    monkeypatch.setenv("POWERMAP_WORKSPACE_ID", WORKSPACE)
+    monkeypatch.setenv("POWERMAP_WORKSPACE_ID", workspace)
     previous = signal.getsignal(signal.SIGTERM)
     yield
     signal.signal(signal.SIGTERM, previous)
 
 
-def stored(driver: Driver) -> dict[str, tuple[str, str | None, list[str]]]:
+def stored(driver: Driver, workspace: str) -> dict[str, tuple[str, str | None, list[str]]]:
     records, _, _ = driver.execute_query(
         "MATCH (r:StakeholderRef {workspaceId: $ws, source: 'hr'})-[:IDENTIFIES]->(s:Stakeholder) "
         "RETURN r.externalId AS key, s.name AS name, s.title AS title, [(s)-[:REPORTS_TO]->(m) | m.name] AS managers",
-        ws=WORKSPACE,
+        ws=workspace,
     )
     return {r["key"]: (r["name"], r["title"], r["managers"]) for r in records}
 
@@ -72,7 +71,7 @@ def report(path: Path) -> list[dict[str, Any]]:
 
 @pytest.mark.usefixtures("environment")
 def test_dry_run_writes_nothing_then_sync_writes_and_reports_rejected_rows(
-    graph: Driver, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    graph: Driver, tmp_path: Path, capsys: pytest.CaptureFixture[str], workspace: str
 ) -> None:
     contacts = write_csv(
         tmp_path / "contacts.csv",
@@ -90,7 +89,7 @@ def test_dry_run_writes_nothing_then_sync_writes_and_reports_rejected_rows(
 
     dry = main(["sync", "--source", "hr", "--account", "ACME", "--dry-run", str(contacts)])
     dry_output = capsys.readouterr().err
-    nothing = stored(graph)
+    nothing = stored(graph, workspace)
     real = main(["sync", "--source", "hr", "--account", "ACME", "--report", str(rejected), str(contacts)])
     real_output = capsys.readouterr().err
 
@@ -99,7 +98,7 @@ def test_dry_run_writes_nothing_then_sync_writes_and_reports_rejected_rows(
     assert "dry run: nothing written" in dry_output
     assert "would be created: m1, e1, e4" in dry_output
     assert "created" in real_output
-    assert stored(graph) == {
+    assert stored(graph, workspace) == {
         "m1": ("Manager One", "Director", []),
         "e1": ("Employee One", None, ["Manager One"]),
         "e4": ("Employee Four", None, []),
@@ -114,7 +113,7 @@ def test_dry_run_writes_nothing_then_sync_writes_and_reports_rejected_rows(
 
 
 @pytest.mark.usefixtures("environment")
-def test_replaying_a_file_changes_nothing_and_exits_zero(graph: Driver, tmp_path: Path) -> None:
+def test_replaying_a_file_changes_nothing_and_exits_zero(graph: Driver, tmp_path: Path, workspace: str) -> None:
     contacts = tmp_path / "contacts.jsonl"
     lines = [
         {"externalId": f"p{n}", "name": f"Person {n}", "reportsTo": f"p{n // 2}" if n else None}
@@ -124,19 +123,19 @@ def test_replaying_a_file_changes_nothing_and_exits_zero(graph: Driver, tmp_path
     rejected = tmp_path / "rejected.csv"
 
     first = main(["sync", "--source", "hr", "--account", "ACME", str(contacts)])
-    after_first = stored(graph)
+    after_first = stored(graph, workspace)
     second = main(["sync", "--source", "hr", "--account", "ACME", "--report", str(rejected), str(contacts)])
 
     assert (first, second) == (0, 0)
     assert len(after_first) == 2_100
     assert after_first["p2000"] == ("Person 2000", None, ["Person 1000"])
     assert after_first["p1"] == ("Person 1", None, [])  # reports to p0, never synced: pending
-    assert stored(graph) == after_first
+    assert stored(graph, workspace) == after_first
     assert report(rejected) == []
 
 
 def test_unknown_account_or_unreadable_file_exit_two(
-    graph: Driver, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    graph: Driver, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str], workspace: str
 ) -> None:
     contacts = write_csv(tmp_path / "contacts.csv", ["a,Ann,,,,,,"])
     bad_header = tmp_path / "bad.csv"
@@ -152,4 +151,4 @@ def test_unknown_account_or_unreadable_file_exit_two(
     assert (unknown, header, missing) == (2, 2, 2)
     assert "has no account with this id" in unknown_output
     assert "unknown column 'id'" in header_output
-    assert stored(graph) == {}
+    assert stored(graph, workspace) == {}

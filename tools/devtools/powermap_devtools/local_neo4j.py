@@ -4,10 +4,14 @@ The jars come from `tools/neo4j/pom.xml` through Maven into a git-ignored cache
 (`.cache/neo4j/<version>/lib`). The server is Neo4j's own entry point (`CommunityEntryPoint`) with a
 generated `neo4j.conf`: Bolt on 127.0.0.1 only, HTTP off, auth off, heap and page cache capped and
 usage reporting off, so it makes no outbound connection.
+
+Development tooling: scripts/bootstrap installs this package editable, so the paths below are the
+checkout's; the service's own package (and its Docker image) does not contain it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
@@ -23,9 +27,12 @@ NEO4J_VERSION = "5.26.30"
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+"""The checkout: this file is tools/devtools/powermap_devtools/local_neo4j.py in it."""
 POM = PROJECT_ROOT / "tools" / "neo4j" / "pom.xml"
 CACHE_DIR = PROJECT_ROOT / ".cache" / "neo4j"
+DATA_DIR = PROJECT_ROOT / ".cache" / "neo4j-data"
+"""Where `powermap serve` and `powermap neo4j` keep the local server's data between runs."""
 
 JVM_OPTIONS = (
     "-Xms256m",
@@ -50,11 +57,26 @@ def lib_dir(version: str = NEO4J_VERSION) -> Path:
 
 
 def fetch(version: str = NEO4J_VERSION) -> Path:
-    """Download the server's jars once; later calls return the cached folder at once."""
+    """Download the server's jars once; later calls return the cached folder at once. Safe to call from
+    several processes at once (parallel tests): one fetches, the others wait for it."""
     target = lib_dir(version)
     marker = target / ".complete"
     if marker.exists():
         return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with (target.parent / ".fetch.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not marker.exists():
+            _download(version, target)
+    return target
+
+
+def _download(version: str, target: Path) -> None:
+    marker = target / ".complete"
+    if not POM.exists():
+        raise LocalNeo4jError(
+            f"{POM} is missing: install powermap-devtools editable from a checkout (scripts/bootstrap)"
+        )
     if shutil.which("mvn") is None or shutil.which("java") is None:
         raise LocalNeo4jError("the local Neo4j needs Java 17+ and Maven on PATH (or set POWERMAP_NEO4J_URI)")
     staging = target.with_name("lib.partial")
@@ -72,7 +94,6 @@ def fetch(version: str = NEO4J_VERSION) -> Path:
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
     marker.touch()
-    return target
 
 
 def free_port() -> int:
