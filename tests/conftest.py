@@ -11,20 +11,23 @@ The graph is emptied before each test that uses it; constraints and indexes stay
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
+from fastapi import FastAPI
 
 from service.entrypoints.app import create_app
 from service.graph.database import Database
 from service.graph.driver import QUERIES, create_driver
 from service.graph.migrations import apply_migrations
 from service.local_neo4j import NEO4J_VERSION, LocalNeo4j, LocalNeo4jError, free_port
+from service.rules.access import Role
 from service.settings import Settings
+from service.usecases.identity import provision_key
 
 WORKSPACE = "test-workspace"
 TEST_PASSWORD = "powermap-test-password"
@@ -75,7 +78,7 @@ def neo4j_server() -> Iterator[Neo4jServer]:
         _unavailable(str(error))
         return
     try:
-        yield Neo4jServer(server.uri, "neo4j", "", local=server)
+        yield Neo4jServer(server.uri, server.user, server.password, local=server)
     finally:
         server.stop()
 
@@ -117,10 +120,13 @@ def settings(neo4j_server: Neo4jServer) -> Settings:
 
 
 class GraphQLClient:
-    """Posts GraphQL operations to the app in-process, as a front end would over HTTP."""
+    """Posts GraphQL operations to the app in-process, as a front end would over HTTP, with its API key."""
 
-    def __init__(self, http: httpx.AsyncClient) -> None:
+    def __init__(self, http: httpx.AsyncClient, key: str | None = None) -> None:
         self.http = http
+        self.key = key
+        if key is not None:
+            http.headers["Authorization"] = f"Bearer {key}"
 
     async def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}})
@@ -136,13 +142,38 @@ class GraphQLClient:
         return data
 
 
+ClientFactory = Callable[..., Awaitable[GraphQLClient]]
+
+
 @pytest_asyncio.fixture
-async def client(db: Database, settings: Settings) -> AsyncIterator[GraphQLClient]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://powermap.test") as http:
-            yield GraphQLClient(http)
+async def app(db: Database, settings: Settings) -> AsyncIterator[FastAPI]:
+    """The app, started (its lifespan entered) against the test's database."""
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest_asyncio.fixture
+async def clients(app: FastAPI, workspace: str) -> AsyncIterator[ClientFactory]:
+    """`await clients(role=Role.ADMIN, workspace=None)`: a client of its own with a new key of that role, in
+    the test's workspace unless another is named."""
+    opened: list[httpx.AsyncClient] = []
+
+    async def make(role: Role = Role.ADMIN, workspace_id: str | None = None) -> GraphQLClient:
+        created = await provision_key(app.state.services, workspace_id or workspace, role, f"test {role.value}")
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://powermap.test")
+        opened.append(http)
+        return GraphQLClient(http, created.secret)
+
+    yield make
+    for http in opened:
+        await http.aclose()
+
+
+@pytest_asyncio.fixture
+async def client(clients: ClientFactory) -> GraphQLClient:
+    """An admin of the test's workspace, with its own API key."""
+    return await clients()
 
 
 @pytest.fixture
