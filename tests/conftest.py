@@ -32,6 +32,8 @@ from service.usecases.identity import provision_key
 WORKSPACE = "test-workspace"
 TEST_PASSWORD = "powermap-test-password"
 RESET = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+ACCOUNT_DATA = "NOT n:AuditEntry AND NOT n:ApiKey AND NOT n:Workspace"
+"""Cypher: `n` is account data, not the audit log or identity (what "writes nothing" is about)."""
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,9 @@ async def test_more_aliases_than_the_limit_are_refused() -> None:
 
 
 async def test_the_cost_multiplies_a_connection_s_first_and_is_reported() -> None:
-    query = "query($n: Int) { accounts(first: $n) { nodes { stakeholders(first: 50) { nodes { reportsTo { id } } } } } }"
+    query = (
+        "query($n: Int) { accounts(first: $n) { nodes { stakeholders(first: 50) { nodes { reportsTo { id } } } } } }"
+    )
     result = await schema.execute(query, variable_values={"n": 10})
     # accounts 1 + 10 x (nodes 1 + stakeholders 1 + 50 x (nodes 1 + reportsTo 1))
     assert result.extensions == {"cost": {"requested": 1 + 10 * (1 + 1 + 50 * 2), "limit": LIMITS.max_cost}}

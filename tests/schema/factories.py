@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from service.graph.database import Database
-from tests.conftest import GraphQLClient
+from tests.conftest import ACCOUNT_DATA, GraphQLClient
 
 IMPORT = """
 mutation Import($input: AccountGraphInput!) {
@@ -78,7 +78,9 @@ async def mutate(client: GraphQLClient, name: str, input: dict[str, Any], select
 
 async def snapshot(db: Database) -> tuple[list[str], list[str]]:
     """Every node and relationship with all its properties, sorted: equal snapshots, equal graphs."""
-    nodes, _, _ = await db.driver.execute_query("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
+    nodes, _, _ = await db.driver.execute_query(
+        f"MATCH (n) WHERE {ACCOUNT_DATA} RETURN labels(n) AS labels, properties(n) AS props"
+    )
     rels, _, _ = await db.driver.execute_query(
         "MATCH (a)-[r]->(b) RETURN type(r) AS type, elementId(a) AS a, elementId(b) AS b, properties(r) AS props"
     )

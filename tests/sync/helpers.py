@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.graph.database import Database
-from tests.conftest import WORKSPACE, GraphQLClient
+from tests.conftest import ACCOUNT_DATA, WORKSPACE, GraphQLClient
 
 SOURCE = "crm"
 ACCOUNT = "acc-1"
@@ -101,6 +101,6 @@ async def people(db: Database, source: str = SOURCE) -> dict[str, dict[str, Any]
 
 async def graph_snapshot(db: Database) -> tuple[int, int, list[dict[str, Any]]]:
     """Node and relationship counts and every stakeholder's properties: equal snapshots = nothing written."""
-    counts = await rows(db, "MATCH (n) RETURN count(n) AS nodes, COUNT { ()-[]->() } AS rels")
+    counts = await rows(db, f"MATCH (n) WHERE {ACCOUNT_DATA} RETURN count(n) AS nodes, COUNT {{ ()-[]->() }} AS rels")
     props = await rows(db, "MATCH (s:Stakeholder) RETURN s {.*} AS s ORDER BY s.id")
     return counts[0]["nodes"], counts[0]["rels"], [row["s"] for row in props]
