@@ -141,6 +141,7 @@ async def test_no_root_field_or_mutation_reaches_another_workspace(
     other = f"{workspace}-other"
     ours_client: GraphQLClient = await clients(Role.ADMIN)
     theirs_client = await clients(Role.ADMIN, other)
+    await clients(Role.VIEWER)  # our newest key: the one generated calls name as ours (and may revoke)
     document = canon_document()
     await load(ours_client, document)
     await load(theirs_client, marked(document))
