@@ -78,6 +78,8 @@ def serve(settings: Settings) -> None:
     from service.entrypoints.app import create_app
 
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    # the driver logs every query's parameters (intelligence values among them) at DEBUG: never that
+    logging.getLogger("neo4j").setLevel(max(logging.INFO, logging.getLogger("neo4j").getEffectiveLevel()))
     key = bootstrap_key(settings)
     if key is not None:
         settings = settings.model_copy(update={"bootstrap_key": SecretStr(key)})
