@@ -178,6 +178,17 @@ async def client(clients: ClientFactory) -> GraphQLClient:
     return await clients()
 
 
+@pytest_asyncio.fixture
+async def cli_settings(db: Database, settings: Settings, workspace: str) -> Settings:
+    """The settings of a command-line job: an integration key of the test's workspace in `api_key`."""
+    from pydantic import SecretStr
+
+    from service.usecases.services import Services
+
+    created = await provision_key(Services(db), workspace, Role.INTEGRATION, "command line")
+    return settings.model_copy(update={"api_key": SecretStr(created.secret)})
+
+
 @pytest.fixture
 def query_count() -> QueryCounterView:
     return QueryCounterView()

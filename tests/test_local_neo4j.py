@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import stat
 import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from service.entrypoints.app import create_app
 from service.local_neo4j import NEO4J_VERSION, POM, LocalNeo4j, free_port
@@ -26,7 +28,7 @@ def test_one_neo4j_version_in_pom_compose_and_code() -> None:
 
 async def test_readyz_turns_503_within_two_seconds_of_neo4j_dying() -> None:
     with LocalNeo4j(port=free_port()) as server:
-        settings = Settings(neo4j_uri=server.uri, load_demo=False)
+        settings = Settings(neo4j_uri=server.uri, neo4j_password=server.password, load_demo=False)
         app = create_app(settings)
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
@@ -38,3 +40,22 @@ async def test_readyz_turns_503_within_two_seconds_of_neo4j_dying() -> None:
                 elapsed = time.monotonic() - began
     assert (response.status_code, response.json()) == (503, {"status": "unavailable"})
     assert elapsed < 2.0
+
+
+def test_the_local_neo4j_runs_with_authentication_and_keeps_its_password_private(tmp_path: Path) -> None:
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import AuthError
+
+    home = tmp_path / "neo4j"
+    with LocalNeo4j(port=free_port(), home=home) as server:
+        password = server.password
+        assert stat.S_IMODE(server.password_file.stat().st_mode) == 0o600
+        with GraphDatabase.driver(server.uri, auth=(server.user, password)) as driver:
+            driver.verify_connectivity()
+        for wrong in (None, ("neo4j", "neo4j"), ("neo4j", "guess")):
+            with GraphDatabase.driver(server.uri, auth=wrong) as driver, pytest.raises(AuthError):
+                driver.verify_connectivity()
+    with LocalNeo4j(port=free_port(), home=home) as again:  # a restart reads the same password back
+        assert again.password == password
+        with GraphDatabase.driver(again.uri, auth=(again.user, password)) as driver:
+            driver.verify_connectivity()

@@ -10,11 +10,14 @@ operator on the command line.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
 from service.graph import identity as stored
 from service.graph.database import Scope, Write
@@ -30,6 +33,10 @@ from service.usecases.authorization import require
 from service.usecases.ids import new_id
 from service.usecases.services import Services
 from service.usecases.tokens import JwtConfig, JwtVerifier, KeysUnavailable, TokenRefused
+
+logger = logging.getLogger("powermap.identity")
+
+UNAVAILABLE = (ServiceUnavailable, SessionExpired, TransientError)
 
 TOUCH_INTERVAL = timedelta(minutes=1)
 """A key's last use is written at most this often, not on every request."""
@@ -111,7 +118,10 @@ class Authenticator:
         now = time.monotonic()
         if cached is not None and cached[1] > now:
             return cached[0]
-        key = await self.services.db.read(stored.key_by_hash, hashed)
+        try:
+            key = await self.services.db.read(stored.key_by_hash, hashed)
+        except UNAVAILABLE as error:
+            raise IdentityUnavailable("the database is unavailable, so no key can be checked; try again") from error
         if key is not None and key.revoked_at is None and self.config.key_cache_seconds > 0:
             self._keys[hashed] = (key, now + self.config.key_cache_seconds)
             self._keys.move_to_end(hashed)
@@ -127,7 +137,12 @@ class Authenticator:
         self._touched[key.id] = now
         if len(self._touched) > CACHED_KEYS:
             self._touched.clear()
-        await self.services.db.write(Scope(key.workspace_id, key.principal_id), _touch_key, key.id)
+        try:
+            await self.services.db.write(
+                Scope(key.workspace_id, key.principal_id, retry_seconds=1.0), _touch_key, key.id
+            )
+        except (*UNAVAILABLE, Neo4jError) as error:  # a missed last-use time fails no request
+            logger.warning("could not record the last use of key %s: %r", key.id, error)
 
 
 async def _touch_key(w: Write, key_id: str) -> None:

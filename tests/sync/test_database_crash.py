@@ -19,7 +19,9 @@ import pytest
 
 from service.entrypoints.app import create_app
 from service.local_neo4j import LocalNeo4j, LocalNeo4jError, free_port
+from service.rules.access import Role
 from service.settings import Settings
+from service.usecases.identity import provision_key
 from tests.conftest import WORKSPACE, GraphQLClient
 from tests.sync.helpers import UPSERT, contact, statuses, upsert
 
@@ -78,11 +80,15 @@ async def test_killed_database_mid_sync_gives_outcome_unknown_and_a_replay_conve
     except LocalNeo4jError as error:
         pytest.skip(f"no local Neo4j: {error}")
     try:
-        app = create_app(Settings(neo4j_uri=server.uri, workspace_id=WORKSPACE, load_demo=False))
+        settings = Settings(
+            neo4j_uri=server.uri, neo4j_password=server.password, workspace_id=WORKSPACE, load_demo=False
+        )
+        app = create_app(settings.model_copy(update={"rate_limit": "100000/minute"}))
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://powermap.test") as http:
-                client = GraphQLClient(http)
+                created = await provision_key(app.state.services, WORKSPACE, Role.INTEGRATION, "crash test")
+                client = GraphQLClient(http, created.secret)
                 driver = app.state.services.db.driver
                 await driver.execute_query(ACCOUNT, ws=WORKSPACE)
                 batches = [batch(number) for number in range(BATCHES)]
