@@ -32,7 +32,9 @@ STRATEGY_FIELDS = {
     "Account": {
         "portfolioClass", "relationshipStage", "decisionMakers", "circles", "influenceLinks", "ties", "interactions",
         "coverageGaps", "influencers", "neutralsToConvert", "opponentsToNeutralize", "supporterConsolidation",
-        "coachCandidates", "powerMap", "supportScore", "accessPaths", "simulate",
+        "coachCandidates", "powerMap", "supportScore", "accessPaths", "simulate", "accessPathCount",
+        "coachCandidateCount", "coverageGapCount", "influencerCount", "neutralToConvertCount",
+        "opponentToNeutralizeCount",
     },
     "TeamMember": {"covers"},
 }  # fmt: skip

@@ -18,7 +18,6 @@ from fastapi.responses import JSONResponse
 
 from service.entrypoints.credentials import identity_config
 from service.entrypoints.edge import EdgeGuard, EdgeOptions
-from service.gc_tuning import tune_garbage_collection
 from service.rules.access import Principal, Role
 from service.runtime import open_database
 from service.schema import SchemaOptions, build_schema
@@ -71,7 +70,6 @@ def create_app(settings: Settings, on_bootstrap_key: Callable[[str], None] | Non
                 app.state.bootstrap_key = key
                 if on_bootstrap_key is not None:
                     on_bootstrap_key(key)
-            tune_garbage_collection()
             yield
 
     async def get_context(request: Request) -> Context:

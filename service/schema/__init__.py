@@ -13,7 +13,6 @@ from strawberry.tools import merge_types
 from service.schema import query
 from service.schema.access import ReadPolicy
 from service.schema.errors import should_mask
-from service.schema.execution import PlainListExecutionContext
 from service.schema.identity_query import IdentityQuery
 from service.schema.limits import CheckedValidationCache, EdgeLimits, QueryLimits, SchemaView
 from service.schema.mutation import Mutation
@@ -55,7 +54,6 @@ def build_schema(options: SchemaOptions | None = None) -> Schema:
     schema = Schema(
         query=Query,
         mutation=Mutation,
-        execution_context_class=PlainListExecutionContext,
         types=[Account, Stakeholder, PoliticalCircle, InfluenceLink, Tie, TeamMember, Interaction],
         extensions=extensions,  # type: ignore[arg-type]
         config=StrawberryConfig(disable_field_suggestions=options.production),

@@ -105,6 +105,12 @@ FIELDS: Mapping[str, Mapping[str, Reading]] = {
         "supportScore": INTELLIGENCE,
         "accessPaths": INTELLIGENCE,
         "simulate": INTELLIGENCE,
+        "accessPathCount": INTELLIGENCE,
+        "coachCandidateCount": INTELLIGENCE,
+        "coverageGapCount": INTELLIGENCE,
+        "influencerCount": INTELLIGENCE,
+        "neutralToConvertCount": INTELLIGENCE,
+        "opponentToNeutralizeCount": INTELLIGENCE,
     },
     "Stakeholder": {
         "id": BASICS,

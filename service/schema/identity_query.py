@@ -6,7 +6,7 @@ import strawberry
 
 from service.schema.context import Context
 from service.schema.errors import ClientError
-from service.schema.pagination import capped_first
+from service.schema.pagination import bounded_first
 from service.schema.types.identity import (
     ApiKeyConnection,
     AuditEntryConnection,
@@ -39,7 +39,7 @@ class IdentityQuery:
         after: str | None = None,
         include_revoked: bool = False,
     ) -> ApiKeyConnection:
-        limit = capped_first(first, "first")
+        limit = bounded_first(first, 50)
         position = None if after is None else decode_position(after, "after")
         ctx = info.context
         try:
@@ -53,7 +53,7 @@ class IdentityQuery:
     async def audit_log(
         self, info: strawberry.Info[Context], first: int = 50, after: str | None = None
     ) -> AuditEntryConnection:
-        limit = capped_first(first, "first")
+        limit = bounded_first(first, 50)
         position = None if after is None else decode_position(after, "after")
         ctx = info.context
         try:
