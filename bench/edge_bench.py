@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import statistics
 import sys
@@ -132,6 +133,7 @@ def database() -> Iterator[tuple[str, str, str]]:
 
 
 def main() -> int:
+    logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)  # each refusal is logged: not here
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=50)
     args = parser.parse_args()

@@ -31,8 +31,8 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
-OPEN_PREFIXES = ("/graphiql-static/", "/map")
+OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/map"})
+OPEN_PREFIXES = ("/graphiql-static/", "/map/")
 GRAPHQL_PATH = "/graphql"
 WHITESPACE = b" \t\r\n"
 
