@@ -8,7 +8,7 @@ involved, contacts from reps of unknown competitors, equal weighted gaps and equ
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from hypothesis import strategies as st
@@ -35,7 +35,7 @@ from service.rules.deals import (
 from service.rules.enums import AccountTier, BuyerType, BuyingRole, PortfolioClass
 from service.rules.models import Stakeholder
 
-from ..strategies import account_graphs
+from ..strategies import AS_OF, account_graphs
 
 FLAG = st.sampled_from((None, False, True, True))
 LIKELY = st.sampled_from((True, True, True, False))
@@ -48,6 +48,10 @@ SCORE = st.integers(1, 5)
 DAY = st.none() | st.integers(0, 3).map(lambda n: date(2024, 5, 1 + n))
 VISITS = st.none() | st.sampled_from((0.0, 0.5, 1.0, 2.0, 4.0))
 TEXT = st.none() | st.sampled_from(("", " ", "note"))
+LAST_CONTACT = st.none() | st.sampled_from((0, 14, 15, 16, 29, 30, 31, 59, 60, 61, 90)).map(
+    lambda d: AS_OF - timedelta(days=d)
+)
+"""Around every cadence (15, 30, 60 days before `AS_OF`), where off-by-one errors show."""
 
 
 @st.composite
@@ -106,6 +110,7 @@ def scorecards(draw: st.DrawFn, competitors: list[str], people: list[str]) -> Sc
 @st.composite
 def deals(draw: st.DrawFn) -> tuple[AccountGraph, DealSnapshot]:
     graph = draw(account_graphs())
+    graph = replace(graph, people=tuple(replace(p, last_contact_at=draw(LAST_CONTACT)) for p in graph.people))
     people = [p.id for p in graph.people]
     graph = replace(graph, records={p: _record(draw, graph.account_id, p) for p in people})
     count = draw(st.sampled_from((0, 1, 2, 2, 3, 3)))

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.rules.account_graph import AccountGraph
 from service.rules.analytics import coverage_gaps, leverage, neutrals_to_convert
 from service.rules.deals import (
+    Deal,
     DealSnapshot,
+    Opportunity,
+    SalesStage,
     competitor_threats,
     deal_view,
     information_completeness,
@@ -105,7 +109,16 @@ def test_qualification_matches_brute_force(case: Case) -> None:
     assert (result.alignment.value if result.alignment else None) == ref.alignment()
 
 
-@PROPERTY
+@pytest.mark.parametrize("stage", list(SalesStage))
+@pytest.mark.parametrize("step", [None, *range(1, 13)])
+def test_stage_alignment_for_every_stage_and_step(stage: SalesStage, step: int | None) -> None:
+    graph = AccountGraph("acc")
+    deal = DealSnapshot(Deal(Opportunity("o", "Deal", sales_stage=stage, procurement_step=step)))
+    alignment = qualification(graph, deal).alignment
+    assert (alignment.value if alignment else None) == DealReference(graph, deal).alignment()
+
+
+@settings(PROPERTY, max_examples=300)
 @given(deals(), st.integers(1, 4))
 def test_competitor_threats_match_brute_force(case: Case, hops: int) -> None:
     graph, deal = case
