@@ -19,7 +19,6 @@ from service.rules.enums import BuyerType, BuyingRole
 LEVEL_2 = 2
 LEVEL_3 = 3
 _DECIDING_ROLES = frozenset({BuyingRole.DECISION_MAKER, BuyingRole.APPROVER})
-_ITEM_ORDER = {item: index for index, item in enumerate(InformationItem)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,17 +71,8 @@ def information_completeness(
     cadence = cadence_days(snapshot.account_tier, snapshot.portfolio_class)
     level_2 = [check(context) for check in _LEVEL_2_CHECKS]
     level_3 = [*_person_checks(context), *_relation_checks(context), *_interaction_checks(context, moment, cadence)]
-    people = context.view.people
-    checks = sorted(
-        [*level_2, *level_3],
-        key=lambda c: (
-            c.level,
-            _ITEM_ORDER[c.item],
-            *(people[p].name for p in c.stakeholders[:1]),
-            *c.stakeholders[:1],
-        ),
-    )
-    return InformationCompleteness(_level_score(level_2), _level_score(level_3), tuple(checks), cadence)
+    checks = (*level_2, *level_3)  # each list is built in the documented order
+    return InformationCompleteness(_level_score(level_2), _level_score(level_3), checks, cadence)
 
 
 def _level_score(checks: list[InformationCheck]) -> LevelScore:
@@ -164,30 +154,27 @@ def _deciders(context: DealContext) -> list[str]:
 
 
 def _person_checks(context: DealContext) -> list[InformationCheck]:
-    """Notes and a phone for each decision maker, approver and technical buyer."""
+    """Notes, then a phone, for each decision maker, approver and technical buyer."""
     people = context.view.people
     subjects = [
         p
         for p in context.sorted_members()
         if people[p].buying_roles & _DECIDING_ROLES or BuyerType.TECHNICAL in people[p].buyer_types
     ]
-    checks = []
-    for p in subjects:
-        name = names(context, [p])
-        notes, phone = _has(context, p, "notes"), _has(context, p, "phone")
-        checks.append(
-            _check(
-                LEVEL_3,
-                InformationItem.BACKGROUND_NOTES,
-                notes,
-                f"{name}: {'notes on background and interests' if notes else 'no notes on background and interests'}.",
-                [p],
-            )
-        )
-        checks.append(
-            _check(LEVEL_3, InformationItem.PHONE, phone, f"{name}: {'phone recorded' if phone else 'no phone'}.", [p])
-        )
-    return checks
+    notes = [
+        _person_check(context, p, InformationItem.BACKGROUND_NOTES, "notes", "background and interests")
+        for p in subjects
+    ]
+    phones = [_person_check(context, p, InformationItem.PHONE, "phone", "phone") for p in subjects]
+    return notes + phones
+
+
+def _person_check(
+    context: DealContext, person_id: str, item: InformationItem, field: str, what: str
+) -> InformationCheck:
+    met = _has(context, person_id, field)
+    reason = f"{names(context, [person_id])}: {what} {'recorded' if met else 'missing'}."
+    return _check(LEVEL_3, item, met, reason, [person_id])
 
 
 def _relation_checks(context: DealContext) -> list[InformationCheck]:
