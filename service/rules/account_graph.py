@@ -95,6 +95,9 @@ class AccountGraph:
     memberships: tuple[Membership, ...] = ()
     team: tuple[TeamMember, ...] = ()
     coverage: tuple[Coverage, ...] = ()
+    key_person_scope: frozenset[str] | None = None
+    """Who may be a key person (DOMAIN.md item 6); None: anyone. A deal's view sets it to the
+    opportunity's buying centre (`service.rules.deals.deal_view`)."""
     records: Mapping[str, Stakeholder] = field(default_factory=dict, compare=False, repr=False)
     """The stored record of every person, read with them: what the answers show of the people they name.
     The analytics never read it (graphs built by hand may leave it empty)."""
