@@ -21,7 +21,9 @@ mutation Import($input: AccountGraphInput!) {
 }
 """
 
-CANON_RECORDS = 1 + 16 + 2 + 20 + 9 + 6 + 3 + 5  # account, people, circles, influences, ties, team, coverage, visits
+CANON_RECORDS = 1 + 16 + 2 + 20 + 9 + 6 + 3 + 5 + 2 + 2 + 3 + 2 + 1
+"""Account, people, circles, influences, ties, team, coverage, visits; competitors, reps, rep contacts,
+favours and the opportunity."""
 
 
 def canon() -> dict[str, Any]:

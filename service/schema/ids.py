@@ -8,7 +8,18 @@ import binascii
 from service.schema.errors import ClientError
 
 NODE_TYPES = frozenset(
-    {"Account", "Stakeholder", "PoliticalCircle", "InfluenceLink", "Tie", "TeamMember", "Interaction"}
+    {
+        "Account",
+        "Stakeholder",
+        "PoliticalCircle",
+        "InfluenceLink",
+        "Tie",
+        "TeamMember",
+        "Interaction",
+        "Opportunity",
+        "Competitor",
+        "CompetitorRep",
+    }
 )
 
 

@@ -6,8 +6,10 @@ from service.graph.database import Write
 from service.graph.writes.account_import import apply_plan, load_stored_state
 from service.rules.access import Permission, Principal
 from service.rules.account_import import AccountDocument, ImportPlan, plan_import, validate_document
+from service.rules.deals import validate_deal_section
 from service.rules.entity_changes.rejected import Rejected, reject_if
 from service.usecases.authorization import require
+from service.usecases.deals.imports import import_deals
 from service.usecases.ids import new_id
 from service.usecases.services import Services
 from service.usecases.writing import write
@@ -17,7 +19,8 @@ async def import_account_graph(services: Services, principal: Principal, documen
     """Validate the document, then read what is stored, diff and write the difference; `Rejected` with
     every problem found when the document is invalid or conflicts with what is stored (nothing written)."""
     require(principal, Permission.SYNC)
-    problems = validate_document(document)
+    stakeholders = [s.external_id for s in document.stakeholders]
+    problems = [*validate_document(document), *validate_deal_section(document.deals, stakeholders)]
     if problems:
         raise Rejected(problems)
     return await write(services, principal, Permission.SYNC, _import, document)
@@ -28,6 +31,7 @@ async def _import(w: Write, document: AccountDocument) -> ImportPlan:
     plan = plan_import(document, stored, new_id=new_id)
     reject_if(plan.problems)
     await apply_plan(w.tx, w.ws, document.source, plan, w.now)
+    await import_deals(w, document, stored, plan)
     w.touch(plan.account_id)
     w.record(plan.changes)
     return plan

@@ -7,7 +7,7 @@ deal section (`document.DealSection`) the same types hold the source's external 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from service.rules.deals.enums import BuyClass, DecisionStage, OpportunityStatus, SalesStage
@@ -178,7 +178,29 @@ class DealSnapshot:
     favours: tuple[Favour, ...] = ()
     account_tier: AccountTier | None = None
     portfolio_class: PortfolioClass | None = None
+    account_id: str | None = None
+    """The opportunity's account, when read from the store."""
 
     @property
     def opportunity(self) -> Opportunity:
         return self.deal.opportunity
+
+
+@dataclass(frozen=True, slots=True)
+class OpportunityRecord:
+    """An opportunity as stored: the domain object with its account, external id and bookkeeping."""
+
+    opportunity: Opportunity
+    account_id: str
+    source: str | None = None
+    external_id: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def id(self) -> str:
+        return self.opportunity.id
+
+    @property
+    def name(self) -> str:
+        return self.opportunity.name

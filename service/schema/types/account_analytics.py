@@ -34,6 +34,7 @@ from service.schema.errors import ClientError
 from service.schema.ids import require_raw_id
 from service.schema.selection import selected_paths
 from service.schema.types.common import Node
+from service.schema.types.deal_scope import OpportunityArgument, scoped
 from service.schema.types.stakeholder import Stakeholder
 
 if TYPE_CHECKING:
@@ -365,8 +366,9 @@ async def _conversion_rows(
 class AccountAnalytics:
     raw_id: strawberry.Private[str]
 
-    async def _snapshot(self, info: strawberry.Info[Context]) -> AccountGraph:
-        return await info.context.loaders.account_graph.load(self.raw_id)
+    async def _snapshot(self, info: strawberry.Info[Context], opportunity: strawberry.ID | None = None) -> AccountGraph:
+        graph = await info.context.loaders.account_graph.load(self.raw_id)
+        return await scoped(info, graph, self.raw_id, opportunity)
 
     @strawberry.field(description="Coverage gaps, most severe first, each with a suggested action.")
     async def coverage_gaps(
@@ -374,8 +376,9 @@ class AccountAnalytics:
         info: strawberry.Info[Context],
         stale_after_days: int | None = STALE_AFTER_DAYS,
         as_of: datetime | None = None,
+        opportunity: OpportunityArgument = None,
     ) -> list[CoverageGap]:
-        graph = await self._snapshot(info)
+        graph = await self._snapshot(info, opportunity)
         days = STALE_AFTER_DAYS if stale_after_days is None else stale_after_days
         rows = _computed(lambda: analytics.coverage_gaps(graph, days, as_of))
         refs = await load_refs(
@@ -405,9 +408,10 @@ class AccountAnalytics:
         of: strawberry.ID | None = None,
         max_hops: int | None = DEFAULT_MAX_HOPS,
         min_strength: float | None = DEFAULT_MIN_STRENGTH,
+        opportunity: OpportunityArgument = None,
     ) -> list[InfluencePath]:
         target = None if of is None else require_raw_id(of, "Stakeholder", "of")
-        graph = await self._snapshot(info)
+        graph = await self._snapshot(info, opportunity)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         floor = DEFAULT_MIN_STRENGTH if min_strength is None else min_strength
         rows = _computed(lambda: analytics.influencers(graph, target, hops, floor))
@@ -421,8 +425,9 @@ class AccountAnalytics:
         info: strawberry.Info[Context],
         max_hops: int | None = DEFAULT_MAX_HOPS,
         first: int | None = DEFAULT_FIRST_TARGETS,
+        opportunity: OpportunityArgument = None,
     ) -> list[ConversionTarget]:
-        graph = await self._snapshot(info)
+        graph = await self._snapshot(info, opportunity)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         count = DEFAULT_FIRST_TARGETS if first is None else first
         return await _conversion_rows(info, graph, _computed(lambda: analytics.neutrals_to_convert(graph, hops, count)))
@@ -435,8 +440,9 @@ class AccountAnalytics:
         info: strawberry.Info[Context],
         max_hops: int | None = DEFAULT_MAX_HOPS,
         first: int | None = DEFAULT_FIRST_TARGETS,
+        opportunity: OpportunityArgument = None,
     ) -> list[ConversionTarget]:
-        graph = await self._snapshot(info)
+        graph = await self._snapshot(info, opportunity)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         count = DEFAULT_FIRST_TARGETS if first is None else first
         return await _conversion_rows(
@@ -445,9 +451,12 @@ class AccountAnalytics:
 
     @strawberry.field(description="Supporters to tie together, and supporters who reach no neutral.")
     async def supporter_consolidation(
-        self, info: strawberry.Info[Context], max_hops: int | None = DEFAULT_MAX_HOPS
+        self,
+        info: strawberry.Info[Context],
+        max_hops: int | None = DEFAULT_MAX_HOPS,
+        opportunity: OpportunityArgument = None,
     ) -> SupporterConsolidation:
-        graph = await self._snapshot(info)
+        graph = await self._snapshot(info, opportunity)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         result = _computed(lambda: analytics.supporter_consolidation(graph, hops))
         named: Sequence[str] = ()
@@ -459,9 +468,12 @@ class AccountAnalytics:
 
     @strawberry.field(description="Inside-contact candidates: broad network, influence, willingness; qualified first.")
     async def coach_candidates(
-        self, info: strawberry.Info[Context], first: int | None = DEFAULT_FIRST_COACHES
+        self,
+        info: strawberry.Info[Context],
+        first: int | None = DEFAULT_FIRST_COACHES,
+        opportunity: OpportunityArgument = None,
     ) -> list[CoachCandidate]:
-        graph = await self._snapshot(info)
+        graph = await self._snapshot(info, opportunity)
         count = DEFAULT_FIRST_COACHES if first is None else first
         rows = _computed(lambda: analytics.coach_candidates(graph, count))
         named = [i for r in rows for i in (r.stakeholder, *r.introduced_via)]
@@ -481,8 +493,8 @@ class AccountAnalytics:
         ]
 
     @strawberry.field(description="The balance of each political circle, decision circles first.")
-    async def power_map(self, info: strawberry.Info[Context]) -> PowerMap:
-        graph = await self._snapshot(info)
+    async def power_map(self, info: strawberry.Info[Context], opportunity: OpportunityArgument = None) -> PowerMap:
+        graph = await self._snapshot(info, opportunity)
         result = analytics.power_map(graph)
         wanted = selected_paths(info)
         refs = await load_refs(
@@ -494,8 +506,10 @@ class AccountAnalytics:
         return PowerMap(result=result, refs=refs)
 
     @strawberry.field(description="Influence-weighted mean stance (-2..+2) of the buying centre; null when unknown.")
-    async def support_score(self, info: strawberry.Info[Context]) -> float | None:
-        return analytics.support_score(await self._snapshot(info))
+    async def support_score(
+        self, info: strawberry.Info[Context], opportunity: OpportunityArgument = None
+    ) -> float | None:
+        return analytics.support_score(await self._snapshot(info, opportunity))
 
     @strawberry.field(description="Warm introduction paths from our team to `to`, through supporters only.")
     async def access_paths(
@@ -504,9 +518,10 @@ class AccountAnalytics:
         to: strawberry.ID,
         max_hops: int | None = ACCESS_DEFAULT_MAX_HOPS,
         first: int | None = DEFAULT_FIRST_ACCESS_PATHS,
+        opportunity: OpportunityArgument = None,
     ) -> list[AccessPath]:
         target = require_raw_id(to, "Stakeholder", "to")
-        graph = await self._snapshot(info)
+        graph = await self._snapshot(info, opportunity)
         hops = ACCESS_DEFAULT_MAX_HOPS if max_hops is None else max_hops
         count = DEFAULT_FIRST_ACCESS_PATHS if first is None else first
         rows = _computed(lambda: analytics.access_paths(graph, target, hops, count))
@@ -522,12 +537,14 @@ class AccountAnalytics:
     @strawberry.field(
         description="Support and stance counts before and after hypothetical stance changes; writes nothing."
     )
-    async def simulate(self, info: strawberry.Info[Context], changes: list[StanceChangeInput]) -> Simulation:
+    async def simulate(
+        self, info: strawberry.Info[Context], changes: list[StanceChangeInput], opportunity: OpportunityArgument = None
+    ) -> Simulation:
         pairs = [
             (require_raw_id(c.stakeholder, "Stakeholder", f"changes.{i}.stakeholder"), c.stance)
             for i, c in enumerate(changes)
         ]
-        graph = await self._snapshot(info)
+        graph = await self._snapshot(info, opportunity)
         result = _computed(lambda: analytics.simulate(graph, pairs))
         return Simulation(
             support_score_before=result.support_score_before,

@@ -1,4 +1,4 @@
-"""The Canon Zhuhai demo deal (`service/demo/canon-zhuhai-deal.json`) over the canon account."""
+"""The Canon Zhuhai demo deal (the deal sections of `service/demo/canon-zhuhai.json`) over the canon account."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ OPPORTUNITY = "opp-canon-steel"
 
 @cache
 def deal_document() -> dict[str, Any]:
-    text = resources.files("service.demo").joinpath("canon-zhuhai-deal.json").read_text(encoding="utf-8")
+    text = resources.files("service.demo").joinpath("canon-zhuhai.json").read_text(encoding="utf-8")
     document: dict[str, Any] = json.loads(text)["input"]
     return document
 

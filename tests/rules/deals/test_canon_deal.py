@@ -1,4 +1,4 @@
-"""The Canon Zhuhai demo deal (canon-zhuhai-deal.json) on the canon account: the seed's own case.
+"""The Canon Zhuhai demo deal (the deal sections of service/demo/canon-zhuhai.json) on the canon account: the seed's own case.
 
 Stage E (提交初步方案, 25%): the quotation went to 唐军 on 3月2日; the sample technical test the
 finance director asked for on 3月17日 (技术交流, D) is promised but not done. The customer sets its
