@@ -32,6 +32,7 @@ async def _import(w: Write, document: AccountDocument) -> ImportPlan:
     reject_if(plan.problems)
     await apply_plan(w.tx, w.ws, document.source, plan, w.now)
     await import_deals(w, document, stored, plan)
-    w.touch(plan.account_id)
+    if plan.changes:  # an unchanged document writes nothing, not even the account's clock
+        w.touch(plan.account_id)
     w.record(plan.changes)
     return plan
