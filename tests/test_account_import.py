@@ -310,8 +310,17 @@ async def test_every_kind_of_change_of_an_import_is_logged(client: GraphQLClient
     document = canon()
     await run_import(client, document)
     created = await change_log(db, workspace)
+    deal = document["input"]["opportunities"][0]
     assert created == {
         ("Account", "CREATED"): 1,
+        ("BuyingCentreMember", "CREATED"): len(deal["buyingCentre"]),
+        ("Competitor", "CREATED"): 2,
+        ("CompetitorInvolvement", "CREATED"): 2,
+        ("CompetitorRep", "CREATED"): 2,
+        ("Favour", "CREATED"): 2,
+        ("Opportunity", "CREATED"): 1,
+        ("RepContact", "CREATED"): 3,
+        ("Scorecard", "CREATED"): 1,
         ("Circle", "CREATED"): 2,
         ("CircleRelation", "CREATED"): 1,
         ("Coverage", "CREATED"): 3,
