@@ -20,7 +20,7 @@ from service.rules.account_graph import (
     TeamMember,
     Tie,
 )
-from service.rules.enums import BuyerType, BuyingRole, ContactTier, Stance, TieKind
+from service.rules.enums import AccountTier, BuyerType, BuyingRole, ContactTier, PortfolioClass, Stance, TieKind
 from service.rules.models import Stakeholder
 
 ACCOUNT_GRAPH: LiteralString = """
@@ -53,7 +53,7 @@ CALL (a) {
   MATCH (t:TeamMember)-[:ASSIGNED_TO]->(a)
   RETURN collect([t.id, t.name]) AS assigned
 }
-RETURN people, contacts, circles, coverage, assigned
+RETURN people, contacts, circles, coverage, assigned, a.tier AS tier, a.portfolioClass AS portfolioClass
 """
 """Each active stakeholder's stored record (`RECORD_FIELDS`, in order: what `stakeholder_from` parses,
 so that the answers can show the people they name without reading them again; a list, since the
@@ -143,5 +143,7 @@ async def load_account_graph(tx: AsyncManagedTransaction, ws: str, account_id: s
         memberships=tuple(Membership(person=p[0], circle=c, core=bool(k)) for p in people for c, k in p[5]),
         team=_team(row["coverage"], row["assigned"]),
         coverage=tuple(Coverage(team_member=t, person=p, relationship_step=step) for t, _, p, step in row["coverage"]),
+        tier=AccountTier(row["tier"]) if row["tier"] else None,
+        portfolio_class=PortfolioClass(row["portfolioClass"]) if row["portfolioClass"] else None,
         records=ParsedOnRead({p[0]: p[1] for p in people}, _stakeholder),
     )

@@ -15,14 +15,18 @@ from service.rules.account_graph import AccountGraph
 from service.rules.analytics import (
     AnalyticsInputError,
     access_paths,
+    brokers,
     coach_candidates,
+    contact_due_dates,
     coverage_gaps,
     influencers,
     leverage,
     neutrals_to_convert,
     opponents_to_neutralize,
+    overdue_contacts,
     power_map,
     simulate,
+    simulate_after,
     support_score,
     supporter_consolidation,
 )
@@ -56,6 +60,14 @@ def questions(graph: AccountGraph) -> st.SearchStrategy[Question]:
         st.builds(lambda h: lambda g: leverage(g, h), hops),
         st.builds(lambda to, h, f: lambda g: access_paths(g, to, h, f), person, hops, first),
         st.builds(lambda changes: lambda g: simulate(g, changes), st.lists(st.tuples(person, stance), max_size=2)),
+        st.builds(lambda f: lambda g: brokers(g, f), first),
+        st.builds(lambda a, f: lambda g: overdue_contacts(g, a, f), day, first),
+        st.just(contact_due_dates),
+        st.builds(
+            lambda changes, a: lambda g: simulate_after(g, changes, as_of=a),
+            st.lists(st.tuples(person, stance), max_size=2),
+            day,
+        ),
     )
 
 

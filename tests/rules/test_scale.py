@@ -10,7 +10,17 @@ import random
 import time
 from datetime import UTC, datetime
 
-from service.rules.account_graph import AccountGraph, Circle, Coverage, Link, Membership, Person, TeamMember, Tie
+from service.rules.account_graph import (
+    AccountGraph,
+    Circle,
+    Coverage,
+    Link,
+    Membership,
+    Person,
+    ReportingLine,
+    TeamMember,
+    Tie,
+)
 from service.rules.analytics import (
     access_paths,
     coach_candidates,
@@ -18,7 +28,9 @@ from service.rules.analytics import (
     influencers,
     neutrals_to_convert,
     opponents_to_neutralize,
+    overdue_contacts,
     power_map,
+    simulate_after,
     supporter_consolidation,
 )
 from service.rules.enums import BuyingRole, Stance, TieKind
@@ -49,7 +61,8 @@ def big_account(seed: int = 7) -> AccountGraph:
     memberships = tuple(Membership(pid, rnd.choice(circles).id, rnd.random() < 0.1) for pid in ids)
     team = tuple(TeamMember(f"m{i}", f"member {i}") for i in range(10))
     coverage = tuple(Coverage(rnd.choice(team).id, pid, rnd.randint(1, 5)) for pid in rnd.sample(ids, 100))
-    return AccountGraph("big", people, links, ties, (), circles, memberships, team, coverage)
+    org_chart = tuple(ReportingLine(ids[i], ids[rnd.randrange(i)]) for i in range(1, PEOPLE))
+    return AccountGraph("big", people, links, ties, org_chart, circles, memberships, team, coverage)
 
 
 def test_every_analytic_scales_without_enumerating_paths() -> None:
@@ -64,4 +77,6 @@ def test_every_analytic_scales_without_enumerating_paths() -> None:
     coach_candidates(graph)
     power_map(graph)
     access_paths(graph, "p42", max_hops=6)
+    overdue_contacts(graph, as_of=datetime(2024, 6, 1, tzinfo=UTC))
+    simulate_after(graph, {"p42": Stance.MENTOR}, as_of=datetime(2024, 6, 1, tzinfo=UTC))
     assert time.perf_counter() - started < BUDGET_SECONDS

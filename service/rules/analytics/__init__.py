@@ -1,4 +1,5 @@
-"""Strategy analytics over one account snapshot (DOMAIN.md, "Analytics"): pure functions, no I/O.
+"""Strategy analytics over one account snapshot (DOMAIN.md, "Analytics" and "Analytics v2"): pure
+functions, no I/O.
 
 Every function takes an `AccountGraph` first and returns frozen result rows that reference people,
 team members and circles by id. Bad arguments raise `AnalyticsInputError(field, message)`.
@@ -6,6 +7,15 @@ Weights, thresholds and defaults live in `policy`.
 """
 
 from service.rules.analytics.access import AccessPath, access_paths
+from service.rules.analytics.brokers import Broker, betweenness, brokers
+from service.rules.analytics.cadence import (
+    ContactDue,
+    OverdueContact,
+    cadence_days,
+    contact_due_dates,
+    due_interval_days,
+    overdue_contacts,
+)
 from service.rules.analytics.coach import CoachCandidate, coach_candidates
 from service.rules.analytics.consolidation import (
     IsolatedSupporter,
@@ -20,35 +30,54 @@ from service.rules.analytics.influencers import InfluencePath, influencers
 from service.rules.analytics.leverage import leverage
 from service.rules.analytics.nodes import NodeKind, NodeRef
 from service.rules.analytics.power_map import CircleBalance, PowerMap, power_map
-from service.rules.analytics.simulation import Simulation, StanceChanges, simulate
+from service.rules.analytics.simulation import (
+    Simulation,
+    SimulationAfter,
+    StanceChanges,
+    changed_snapshot,
+    simulate,
+    simulate_after,
+)
 from service.rules.analytics.support import support_score
 from service.rules.analytics.validation import validate_first, validate_max_hops, validate_stale_after_days
 
 __all__ = [
     "AccessPath",
     "AnalyticsInputError",
+    "Broker",
     "CircleBalance",
     "CoachCandidate",
+    "ContactDue",
     "ConversionTarget",
     "CoverageGap",
     "InfluencePath",
     "IsolatedSupporter",
     "NodeKind",
     "NodeRef",
+    "OverdueContact",
     "PowerMap",
     "Simulation",
+    "SimulationAfter",
     "StanceChanges",
     "SupporterConsolidation",
     "SupporterPair",
     "access_paths",
+    "betweenness",
+    "brokers",
+    "cadence_days",
+    "changed_snapshot",
     "coach_candidates",
+    "contact_due_dates",
     "coverage_gaps",
+    "due_interval_days",
     "influencers",
     "leverage",
     "neutrals_to_convert",
     "opponents_to_neutralize",
+    "overdue_contacts",
     "power_map",
     "simulate",
+    "simulate_after",
     "support_score",
     "supporter_consolidation",
     "validate_first",

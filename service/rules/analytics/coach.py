@@ -100,7 +100,8 @@ def circles_reached(view: ActiveView, person_id: str, network: Network) -> int:
 
 
 class _Introductions:
-    """Fewest-hop introduction paths from anyone we cover, over links and bonding ties (any direction)."""
+    """Fewest-hop introduction paths from anyone we cover, over links, bonding ties and reporting lines
+    (any direction; rule 13)."""
 
     def __init__(self, view: ActiveView, neighbours: Neighbours, targets: list[str]) -> None:
         self._view = view

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from service.rules.account_graph import AccountGraph, Person
 from service.rules.analytics.active_view import ActiveView, active_view
-from service.rules.analytics.describe import influence_chain, label, rating, score
+from service.rules.analytics.describe import influence_chain, label, node_name, rating, score
 from service.rules.analytics.influence_paths import strongest_paths_from_any
 from service.rules.analytics.leverage import leverage_in
 from service.rules.analytics.memo import per_snapshot
@@ -130,13 +130,7 @@ def _best(view: ActiveView, offers: list[_Offer]) -> _Offer | None:
 
 def _offer_rank(view: ActiveView, offer: _Offer) -> SortKey:
     kind_order = CONVERTER_KIND_PREFERENCE.index(offer.converter.kind)
-    return (-offer.strength, offer.hops, kind_order, _node_name(view, offer.converter), offer.converter.id)
-
-
-def _node_name(view: ActiveView, node: NodeRef) -> str:
-    if node.kind is NodeKind.TEAM_MEMBER:
-        return view.team[node.id].name
-    return view.name(node.id)
+    return (-offer.strength, offer.hops, kind_order, node_name(view, offer.converter), offer.converter.id)
 
 
 def _row(

@@ -6,7 +6,6 @@ from types import MappingProxyType
 from typing import Final
 
 from service.rules.deals.enums import SalesStage, StageGate
-from service.rules.enums import AccountTier
 
 # --- Sales stages (004, 项目性销售与管理) --------------------------------------------------------
 WIN_PROBABILITY: Final = MappingProxyType(
@@ -83,9 +82,3 @@ UNRATED_CONTACT_STRENGTH: Final = 1
 WEIGHT_SUM_TOLERANCE: Final = 1e-9
 SCORE_RANGE: Final = range(1, 6)
 CARE_RANGE: Final = range(1, 6)
-
-# --- Cadence (DOMAIN.md rule 14), for item 22 --------------------------------------------------
-CADENCE_DAYS: Final = MappingProxyType({AccountTier.A: 15, AccountTier.B: 30, AccountTier.C: 60})
-UNTIERED_CADENCE_DAYS: Final = 60
-VOLCANO_MAX_CADENCE_DAYS: Final = 30
-DOG_MIN_CADENCE_DAYS: Final = 60

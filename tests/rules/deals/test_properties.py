@@ -29,7 +29,13 @@ from .reference import TOL, DealReference, view_graph
 from .strategies import deals
 
 PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-PERSON_GAPS = {GapKind.UNCOVERED_KEY_PERSON, GapKind.STALE_COVERAGE, GapKind.UNKNOWN_STANCE}
+PERSON_GAPS = {
+    GapKind.UNCOVERED_KEY_PERSON,
+    GapKind.STALE_COVERAGE,
+    GapKind.UNKNOWN_STANCE,
+    GapKind.SINGLE_POINT_OF_FAILURE,
+}
+"""Gaps about a key person: with a deal, only its buying centre holds key persons."""
 Case = tuple[AccountGraph, DealSnapshot]
 
 
