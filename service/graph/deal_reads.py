@@ -4,14 +4,13 @@ rep contacts and favours. Archived stakeholders are left out of every answer, as
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, LiteralString, TypeVar
 
 from neo4j import AsyncManagedTransaction
 
 from service.graph.driver import fetch
-from service.graph.reads import _many_each, _one_each
 from service.graph.records import native_datetime
 from service.rules.deals import (
     Competitor,
@@ -321,6 +320,28 @@ def _by_name(row: Sequence[Any]) -> tuple[str, str]:
 
 
 # --- Reads -------------------------------------------------------------------------------------
+async def _keyed(tx: Tx, query: LiteralString, ws: str, ids: Sequence[str]) -> list[tuple[str, Any]]:
+    """The [key, item] pairs a query collects into its one record."""
+    records = await fetch(tx, query, ws=ws, ids=list(dict.fromkeys(ids)))
+    return [(key, item) for key, item in records[0]["rows"]]
+
+
+async def _one_each(
+    tx: Tx, query: LiteralString, ws: str, ids: Sequence[str], parse: Callable[[Any], T]
+) -> list[T | None]:
+    found = {key: parse(item) for key, item in await _keyed(tx, query, ws, ids)}
+    return [found.get(key) for key in ids]
+
+
+async def _many_each(
+    tx: Tx, query: LiteralString, ws: str, ids: Sequence[str], parse: Callable[[Any], T]
+) -> list[list[T]]:
+    grouped: dict[str, list[T]] = defaultdict(list)
+    for key, item in await _keyed(tx, query, ws, ids):
+        grouped[key].append(parse(item))
+    return [grouped.get(key, []) for key in ids]
+
+
 async def deal_snapshots(tx: Tx, ws: str, ids: Sequence[str]) -> list[DealSnapshot | None]:
     """Everything the deal analytics read besides the account snapshot, for each opportunity: one round
     trip for all of them; None for an unknown id."""
@@ -397,7 +418,10 @@ async def rep_external_ids(tx: Tx, ws: str, ids: Sequence[str]) -> list[list[Ext
     return await _many_each(tx, REP_EXTERNAL_IDS, ws, ids, _external_id)
 
 
-async def _bounded(tx: Tx, query: LiteralString, ws: str, ids: Sequence[str], parse: Any) -> dict[str, Bounded[Any]]:
+async def _bounded(
+    tx: Tx, query: LiteralString, ws: str, ids: Sequence[str], parse: Callable[[str, Any], T]
+) -> dict[str, Bounded[T]]:
+    """Per key: its count and its first items, each parsed with the key."""
     rows = await fetch(tx, query, ws=ws, ids=list(dict.fromkeys(ids)), limit=MAX_PAGE_SIZE)
     return {row["key"]: Bounded(row["total"], tuple(parse(row["key"], item) for item in row["items"])) for row in rows}
 

@@ -3,52 +3,12 @@ scorecard, as pure domain rules. A deal is read as a `DealSnapshot` beside the a
 `AccountGraph`; `deal_view` turns the account into the deal's view, on which every account analytic
 runs unchanged. Analytics return full ordered lists: the API cuts `first`.
 
-Proposed stored model (Neo4j; every node and relationship carries `workspaceId`; ids are uuid hex;
-external ids through `*Ref {source, externalId}-[:IDENTIFIES]->` as for accounts):
-
-    (:Opportunity {id, accountId, name, buyClass, estimatedValue (decimal string), currency,
-                   expectedCloseDate (date), status, salesStage, procurementStep, decisionStage,
-                   burningIssueText, burningIssuePersonal, burningIssueTimeImmediate, burningIssueCertain,
-                   ucvText, ucvMeasurable, ucvMetric, ucvDeliverableBy, ucvCustomerDeadline, ucvUnique,
-                   version, createdAt, updatedAt})
-    (:Competitor {id, name, origin})                  -- per workspace
-    (:CompetitorRep {id, name})
-    (:Criterion {id, opportunityId, position, name, weight, ourScore})
-    (:OpportunityRef|CompetitorRef|CompetitorRepRef {source, externalId})-[:IDENTIFIES]->(node)
-
-    (o)-[:FOR_ACCOUNT]->(account)
-    (s)-[:IN_BUYING_CENTRE {buyingRoles, buyerTypes, handler, projectLead}]->(o)   -- roles/types null: the account's
-    (s)-[:OWNS_BURNING_ISSUE]->(o)
-    (c)-[:COMPETES_FOR {incumbent}]->(o)
-    (rep)-[:WORKS_FOR]->(c)
-    (rep)-[:CONTACTS {visitsPerMonth, typicalMinutes, form, topics, strength}]->(s)
-    (s)-[:FAVOURS {note}]->(c)
-    (o)-[:HAS_CRITERION]->(criterion)
-    (c)-[:SCORED {score}]->(criterion)
-    (s)-[:CARES_ABOUT {weight}]->(criterion)
-
-    Constraints: (workspaceId, id) unique on Opportunity, Competitor, CompetitorRep, Criterion;
-    (workspaceId, source, externalId) on the three Refs. Index: Opportunity (workspaceId, accountId, name).
-    Every write records `Change` nodes (entity Opportunity/Competitor/..., field, old, new); scorecardSet
-    replaces the opportunity's criteria in one transaction and records the matrix as one change.
-
-Proposed GraphQL names:
-
-    Account.opportunities(first, after, status): OpportunityConnection
-    Opportunity (Node): name buyClass estimatedValue currency expectedCloseDate status salesStage
-      winProbability procurementStep procurementStepName decisionStage burningIssue ucv
-      buyingCentre: [BuyingCentreMember!]!  competitors: [OpportunityCompetitor!]!
-      scorecard: ScorecardAnalysis { criteria totals(first) totalsCount lostCriteria(first) lostCriteriaCount }
-      qualification: Qualification { qualified reason burningIssue ucv gates(first) alignment alignmentReason }
-      competitorThreats(maxHops, first): [CompetitorThreat!]!  competitorThreatCount
-      informationCompleteness(asOf): InformationCompleteness { score level2 level3 missing(first) missingCount }
-    Every Account analytic gains `opportunity: ID` (then reads roles from its buying centre).
-    Query.competitors(first, after, search): CompetitorConnection; Competitor.reps
-    Mutations: opportunityCreate, opportunityUpdate, opportunityDelete, buyingCentreMemberSet,
-      buyingCentreMemberRemove, competitorCreate, competitorUpdate, competitorRepCreate,
-      competitorContactSet, competitorContactRemove, stakeholderFavourSet, stakeholderFavourRemove,
-      scorecardSet; accountGraphImport gains optional `competitors`, `competitorReps`,
-      `competitorContacts`, `favours`, `opportunities` (see `document.DealSection`).
+Stored in Neo4j as `service/graph/migrations.py` describes (field maps in `stored.py`; the change log's
+rows in `changes.py`; the import's deal step in `import_plan.py`). The API: `Account.opportunities`,
+`Opportunity` (its parts, and `scorecard`, `qualification`, `competitorThreats`,
+`informationCompleteness`), `Query.competitors`, an `opportunity` argument on every account analytic, the
+mutations listed in `service/schema/mutations/deals.py`, and the deal sections of `accountGraphImport`
+(`document.DealSection`) and `Account.exportDocument`.
 """
 
 from service.rules.deals.cadence import cadence_days

@@ -1,6 +1,6 @@
 """Checks on deal input as data (`Problem`s with input-relative paths), never raising.
 
-Each function serves one future mutation (named in its docstring) and the import's deal section.
+Each function serves one mutation (named in its docstring) and the import's deal section.
 References are checked against the ids the caller knows (internal ids for a mutation, the
 document's external ids for an import); `None` skips that reference check.
 """
