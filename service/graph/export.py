@@ -16,7 +16,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from service.graph.deal_reads import OPPORTUNITY_STATE, native_props, stored_opportunity_from
+from service.graph.deal_snapshots import OPPORTUNITY_STATE, native_props, stored_opportunity_from
 from service.graph.driver import fetch
 from service.rules.account_import import AccountDocument
 from service.rules.account_import import document as doc

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from neo4j import AsyncManagedTransaction
 from strawberry.dataloader import DataLoader
 
-from service.graph import deal_reads, pages, reads
+from service.graph import deal_reads, deal_snapshots, pages, reads
 from service.graph.database import Database
 from service.graph.deal_reads import Bounded
 from service.graph.history import history_pages
@@ -183,7 +183,7 @@ def build_loaders(services: Services, ws: str) -> Loaders:
         stakeholder_count=DataLoader(load_fn=_grouped(load_counts)),
         account_graph=DataLoader(load_fn=load_graphs),
         opportunity=_by_ids(db, ws, deal_reads.opportunities_by_ids),
-        deal=_by_ids(db, ws, deal_reads.deal_snapshots),
+        deal=_by_ids(db, ws, deal_snapshots.deal_snapshots),
         opportunity_page=DataLoader(load_fn=load_opportunity_pages),
         opportunity_count=_by_ids(db, ws, deal_reads.opportunity_counts),
         competitor=_by_ids(db, ws, deal_reads.competitors_by_ids),

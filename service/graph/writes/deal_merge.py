@@ -9,7 +9,7 @@ from typing import LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from service.graph.deal_reads import OPPORTUNITY_STATE, stored_opportunity_from
+from service.graph.deal_snapshots import OPPORTUNITY_STATE, stored_opportunity_from
 from service.graph.driver import fetch
 from service.graph.writes import competitors, deals
 from service.rules.deals.merge_plan import DealMergePlan, PersonDeals

@@ -12,7 +12,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from service.graph.deal_reads import OPPORTUNITY_STATE, opportunity_record_from, stored_opportunity_from
+from service.graph.deal_snapshots import OPPORTUNITY_STATE, opportunity_record_from, stored_opportunity_from
 from service.graph.driver import fetch
 from service.rules.deals.import_plan import StoredOpportunity
 from service.rules.deals.model import OpportunityRecord

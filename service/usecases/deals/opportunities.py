@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.graph.database import Write
-from service.graph.deal_reads import native_props
+from service.graph.deal_snapshots import native_props
 from service.graph.writes import deals
 from service.graph.writes.lookup import lock_and_read
 from service.rules.access import Permission, Principal
