@@ -21,7 +21,9 @@ mutation Import($input: AccountGraphInput!) {
 }
 """
 
-CANON_RECORDS = 1 + 16 + 2 + 20 + 9 + 6 + 3 + 5  # account, people, circles, influences, ties, team, coverage, visits
+CANON_RECORDS = 1 + 16 + 2 + 20 + 9 + 6 + 3 + 5 + 2 + 2 + 3 + 2 + 1
+"""Account, people, circles, influences, ties, team, coverage, visits; competitors, reps, rep contacts,
+favours and the opportunity."""
 
 
 def canon() -> dict[str, Any]:
@@ -314,8 +316,17 @@ async def test_every_kind_of_change_of_an_import_is_logged(client: GraphQLClient
     document = canon()
     await run_import(client, document)
     created = await change_log(db, workspace)
+    deal = document["input"]["opportunities"][0]
     assert created == {
         ("Account", "CREATED"): 1,
+        ("BuyingCentreMember", "CREATED"): len(deal["buyingCentre"]),
+        ("Competitor", "CREATED"): 2,
+        ("CompetitorInvolvement", "CREATED"): 2,
+        ("CompetitorRep", "CREATED"): 2,
+        ("Favour", "CREATED"): 2,
+        ("Opportunity", "CREATED"): 1,
+        ("RepContact", "CREATED"): 3,
+        ("Scorecard", "CREATED"): 1,
         ("Circle", "CREATED"): 2,
         ("CircleRelation", "CREATED"): 1,
         ("Coverage", "CREATED"): 3,

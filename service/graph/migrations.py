@@ -21,6 +21,23 @@ The stored model (every node and relationship carries `workspaceId`):
     (circle)-[:RIVAL_OF|ALLIED_WITH]->(circle)
     (t)-[:COVERS {relationshipStep, relationshipType}]->(s)     (t)-[:ASSIGNED_TO]->(account)
     (i)-[:BY]->(t)   (i)-[:MET]->(s)   (change)-[:ABOUT]->(s)
+
+Deals (DOMAIN.md "Deals"; field maps in `service/rules/deals/stored.py`):
+
+    (:Opportunity {id, accountId, source, externalId, name, buyClass, estimatedValue, currency,
+                   expectedCloseDate, status, salesStage, procurementStep, decisionStage,
+                   burningIssueText, burningIssueOwnerId, burningIssuePersonal, burningIssueTimeImmediate,
+                   burningIssueCertain, ucvText, ucvMeasurable, ucvMetric, ucvDeliverableBy,
+                   ucvCustomerDeadline, ucvUnique})
+    (:Competitor {id, name, origin})     (:CompetitorRep {id, name})       -- the workspace's
+    (:Criterion {id, accountId, opportunityId, position, name, weight, ourScore})
+    (:CompetitorRef|CompetitorRepRef {source, externalId})-[:IDENTIFIES]->(node)
+
+    (s)-[:IN_BUYING_CENTRE {buyingRoles, buyerTypes, handler, projectLead}]->(o)   -- roles/types null: the account's
+    (c)-[:COMPETES_FOR {incumbent}]->(o)          (rep)-[:WORKS_FOR]->(c)
+    (rep)-[:CONTACTS {visitsPerMonth, typicalMinutes, form, topics, strength}]->(s)
+    (s)-[:FAVOURS {note}]->(c)                    (o)-[:HAS_CRITERION]->(criterion)
+    (c)-[:SCORED {score}]->(criterion)            (s)-[:CARES_ABOUT {weight}]->(criterion)
 """
 
 from __future__ import annotations
@@ -50,6 +67,16 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT api_key_hash IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.hash IS UNIQUE",
     "CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
     "CREATE CONSTRAINT audit_entry_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
+    "CREATE CONSTRAINT opportunity_id IF NOT EXISTS FOR (n:Opportunity) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
+    "CREATE CONSTRAINT opportunity_key IF NOT EXISTS "
+    "FOR (n:Opportunity) REQUIRE (n.workspaceId, n.accountId, n.source, n.externalId) IS UNIQUE",
+    "CREATE CONSTRAINT competitor_id IF NOT EXISTS FOR (n:Competitor) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
+    "CREATE CONSTRAINT competitor_rep_id IF NOT EXISTS FOR (n:CompetitorRep) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
+    "CREATE CONSTRAINT criterion_id IF NOT EXISTS FOR (n:Criterion) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
+    "CREATE CONSTRAINT competitor_ref IF NOT EXISTS "
+    "FOR (n:CompetitorRef) REQUIRE (n.workspaceId, n.source, n.externalId) IS UNIQUE",
+    "CREATE CONSTRAINT competitor_rep_ref IF NOT EXISTS "
+    "FOR (n:CompetitorRepRef) REQUIRE (n.workspaceId, n.source, n.externalId) IS UNIQUE",
     "CREATE CONSTRAINT influence_id IF NOT EXISTS FOR ()-[r:INFLUENCES]-() REQUIRE r.id IS UNIQUE",
     "CREATE CONSTRAINT tie_id IF NOT EXISTS FOR ()-[r:TIE]-() REQUIRE r.id IS UNIQUE",
 )
@@ -64,6 +91,9 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX change_by_entity IF NOT EXISTS FOR (n:Change) ON (n.workspaceId, n.entityId)",
     "CREATE INDEX audit_by_time IF NOT EXISTS FOR (n:AuditEntry) ON (n.workspaceId, n.at)",
     "CREATE INDEX api_key_by_time IF NOT EXISTS FOR (n:ApiKey) ON (n.workspaceId, n.createdAt)",
+    "CREATE INDEX opportunity_by_account IF NOT EXISTS FOR (n:Opportunity) ON (n.workspaceId, n.accountId, n.name)",
+    "CREATE INDEX competitor_by_name IF NOT EXISTS FOR (n:Competitor) ON (n.workspaceId, n.name)",
+    "CREATE INDEX criterion_by_account IF NOT EXISTS FOR (n:Criterion) ON (n.workspaceId, n.accountId)",
 )
 
 AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes(300)"

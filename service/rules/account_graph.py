@@ -95,6 +95,9 @@ class AccountGraph:
     memberships: tuple[Membership, ...] = ()
     team: tuple[TeamMember, ...] = ()
     coverage: tuple[Coverage, ...] = ()
+    key_person_scope: frozenset[str] | None = None
+    """Who may be a key person (DOMAIN.md item 6); None: anyone. A deal's view sets it to the
+    opportunity's buying centre (`service.rules.deals.deal_view`)."""
     tier: AccountTier | None = None
     """The account's tier and portfolio class set its visit cadence (DOMAIN.md rule 14)."""
     portfolio_class: PortfolioClass | None = None

@@ -2,7 +2,7 @@
 
 Everything of the duplicate moves onto the survivor: influence links (both directions), ties,
 circle memberships, coverage, interactions it was met in, reporting lines (its manager and its
-direct reports) and its external ids. A link between the two would become a self-link: it is
+direct reports) and its external ids; its part in deals too (`service.rules.deals.merge_plan`). A link between the two would become a self-link: it is
 dropped. Where both already have the same link (same other person, circle or team member), the
 survivor's is kept and the duplicate's dropped; when their values differ that is a conflict, and
 the payload says what was kept and what was dropped. Fields follow the same rule: an empty field

@@ -4,6 +4,16 @@ from __future__ import annotations
 
 import strawberry
 
+from service.rules.deals.enums import (
+    BuyClass,
+    DecisionStage,
+    InformationItem,
+    OpportunityStatus,
+    QualificationCheck,
+    SalesStage,
+    StageAlignment,
+    StageGate,
+)
 from service.rules.enums import (
     AccountTier,
     Adaptability,
@@ -44,6 +54,14 @@ for _enum in (
     UpsertStatus,
     PortfolioClass,
     RelationshipStage,
+    BuyClass,
+    OpportunityStatus,
+    SalesStage,
+    DecisionStage,
+    StageAlignment,
+    QualificationCheck,
+    StageGate,
+    InformationItem,
 ):
     strawberry.enum(_enum)
 
@@ -66,4 +84,12 @@ __all__ = [
     "UpsertStatus",
     "PortfolioClass",
     "RelationshipStage",
+    "BuyClass",
+    "OpportunityStatus",
+    "SalesStage",
+    "DecisionStage",
+    "StageAlignment",
+    "QualificationCheck",
+    "StageGate",
+    "InformationItem",
 ]

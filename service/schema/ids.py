@@ -8,7 +8,19 @@ import binascii
 from service.schema.errors import ClientError
 
 NODE_TYPES = frozenset(
-    {"Account", "Stakeholder", "PoliticalCircle", "InfluenceLink", "Tie", "TeamMember", "Interaction", "ApiKey"}
+    {
+        "Account",
+        "Stakeholder",
+        "PoliticalCircle",
+        "InfluenceLink",
+        "Tie",
+        "TeamMember",
+        "Interaction",
+        "Opportunity",
+        "Competitor",
+        "CompetitorRep",
+        "ApiKey",
+    }
 )
 
 

@@ -12,10 +12,13 @@ from typing import Any, TypeVar
 from neo4j import AsyncManagedTransaction
 from strawberry.dataloader import DataLoader
 
-from service.graph import pages, reads
+from service.graph import deal_reads, deal_snapshots, pages, reads
 from service.graph.database import Database
+from service.graph.deal_reads import Bounded
 from service.graph.history import history_pages
 from service.rules.account_graph import AccountGraph
+from service.rules.deals import Competitor, CompetitorRep, DealSnapshot, Favour, RepContact
+from service.rules.deals.model import OpportunityRecord
 from service.rules.models import (
     Account,
     Change,
@@ -113,6 +116,19 @@ class Loaders:
     stakeholder_page: DataLoader[PageKey, Page[Stakeholder]]
     stakeholder_count: DataLoader[CountKey, int]
     account_graph: DataLoader[str, AccountGraph]
+    opportunity: DataLoader[str, OpportunityRecord | None]
+    deal: DataLoader[str, DealSnapshot | None]
+    """An opportunity's deal snapshot: every opportunity asked for in one round trip."""
+    opportunity_page: DataLoader[tuple[str, PageRequest], Page[OpportunityRecord]]
+    opportunity_count: DataLoader[str, int]
+    competitor: DataLoader[str, Competitor | None]
+    competitor_rep: DataLoader[str, CompetitorRep | None]
+    competitor_external_ids: DataLoader[str, list[ExternalId]]
+    rep_external_ids: DataLoader[str, list[ExternalId]]
+    reps_of_competitor: DataLoader[str, Bounded[CompetitorRep]]
+    contacts_of_rep: DataLoader[str, Bounded[RepContact]]
+    contacts_of_stakeholder: DataLoader[str, Bounded[RepContact]]
+    favours_of_stakeholder: DataLoader[str, Bounded[Favour]]
 
 
 def build_loaders(services: Services, ws: str) -> Loaders:
@@ -142,6 +158,9 @@ def build_loaders(services: Services, ws: str) -> Loaders:
 
     async def load_graphs(account_ids: list[str]) -> list[AccountGraph]:
         return [await db.read(services.snapshots.load, ws, account_id) for account_id in account_ids]
+
+    async def load_opportunity_pages(keys: list[tuple[str, PageRequest]]) -> list[Page[OpportunityRecord]]:
+        return await db.read(deal_reads.opportunity_pages, ws, keys)
 
     return Loaders(
         account=_by_ids(db, ws, reads.accounts_by_ids),
@@ -176,4 +195,16 @@ def build_loaders(services: Services, ws: str) -> Loaders:
         stakeholder_page=SharedLoader(load_fn=_grouped(load_pages)),
         stakeholder_count=SharedLoader(load_fn=_grouped(load_counts)),
         account_graph=SharedLoader(load_fn=load_graphs),
+        opportunity=_by_ids(db, ws, deal_reads.opportunities_by_ids),
+        deal=_by_ids(db, ws, deal_snapshots.deal_snapshots),
+        opportunity_page=SharedLoader(load_fn=load_opportunity_pages),
+        opportunity_count=_by_ids(db, ws, deal_reads.opportunity_counts),
+        competitor=_by_ids(db, ws, deal_reads.competitors_by_ids),
+        competitor_rep=_by_ids(db, ws, deal_reads.reps_by_ids),
+        competitor_external_ids=_by_ids(db, ws, deal_reads.competitor_external_ids),
+        rep_external_ids=_by_ids(db, ws, deal_reads.rep_external_ids),
+        reps_of_competitor=_by_ids(db, ws, deal_reads.reps_of_competitors),
+        contacts_of_rep=_by_ids(db, ws, deal_reads.contacts_of_reps),
+        contacts_of_stakeholder=_by_ids(db, ws, deal_reads.contacts_of_stakeholders),
+        favours_of_stakeholder=_by_ids(db, ws, deal_reads.favours_of_stakeholders),
     )

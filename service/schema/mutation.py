@@ -16,6 +16,7 @@ from strawberry.types.base import get_object_definition
 
 from service.schema.mutations.account_graph_import import ImportMutations
 from service.schema.mutations.api_key_mutations import ApiKeyMutations
+from service.schema.mutations.deals import DealMutations
 from service.schema.mutations.entities import EntityMutations
 from service.schema.mutations.sync import SyncMutations
 from service.usecases import context
@@ -34,7 +35,7 @@ class NamedOperation(FieldExtension):
             context.operation.reset(token)
 
 
-Mutation = merge_types("Mutation", (ImportMutations, EntityMutations, SyncMutations, ApiKeyMutations))
+Mutation = merge_types("Mutation", (ImportMutations, EntityMutations, DealMutations, SyncMutations, ApiKeyMutations))
 
 for _field in get_object_definition(Mutation, strict=True).fields:
     _field.extensions.append(NamedOperation())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from service.graph import pages, reads
+from service.graph import deal_reads, pages, reads
 from service.schema.access import type_reading
 from service.schema.context import Context
 from service.schema.errors import ClientError
@@ -13,8 +13,10 @@ from service.schema.pagination import page_request
 from service.schema.types.account import Account, AccountConnection
 from service.schema.types.circle import PoliticalCircle
 from service.schema.types.common import Node
+from service.schema.types.competitor import Competitor, CompetitorConnection, CompetitorRep
 from service.schema.types.interaction import Interaction
 from service.schema.types.links import InfluenceLink, Tie
+from service.schema.types.opportunity import Opportunity
 from service.schema.types.stakeholder import Stakeholder
 from service.schema.types.team import TeamMember
 from service.usecases.reading import may_read
@@ -48,6 +50,20 @@ async def resolve_node(info: strawberry.Info[Context], global_id: str) -> Node |
     if type_name == "Tie":
         tie = await loaders.tie.load(raw)
         return None if tie is None else Tie.from_domain(tie)
+    return await _resolve_deal_node(info, type_name, raw)
+
+
+async def _resolve_deal_node(info: strawberry.Info[Context], type_name: str, raw: str) -> Node | None:
+    loaders = info.context.loaders
+    if type_name == "Opportunity":
+        opportunity = await loaders.opportunity.load(raw)
+        return None if opportunity is None else Opportunity.from_record(opportunity)
+    if type_name == "Competitor":
+        competitor = await loaders.competitor.load(raw)
+        return None if competitor is None else Competitor.from_domain(competitor)
+    if type_name == "CompetitorRep":
+        rep = await loaders.competitor_rep.load(raw)
+        return None if rep is None else CompetitorRep.from_domain(rep)
     return None
 
 
@@ -98,6 +114,25 @@ class Query:
         for account in page.items:
             ctx.loaders.account.prime(account.id, account)
         return AccountConnection(page=page, search=search or None)
+
+    @strawberry.field(
+        description="The workspace's competitors by name, at most 100 a page; `search` matches part of the name."
+    )
+    async def competitors(
+        self,
+        info: strawberry.Info[Context],
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        search: str | None = None,
+    ) -> CompetitorConnection:
+        request = page_request(first, after, last, before)
+        ctx = info.context
+        page = await ctx.db.read(deal_reads.competitor_page, ctx.workspace_id, search or None, request)
+        for competitor in page.items:
+            ctx.loaders.competitor.prime(competitor.id, competitor)
+        return CompetitorConnection(page=page, search=search or None)
 
     @strawberry.field
     async def stakeholder(self, info: strawberry.Info[Context], id: strawberry.ID) -> Stakeholder | None:

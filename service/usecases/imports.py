@@ -6,9 +6,11 @@ from service.graph.database import Write
 from service.graph.writes.account_import import apply_plan, load_stored_state
 from service.rules.access import Permission, Principal
 from service.rules.account_import import AccountDocument, ImportPlan, plan_import, validate_document
+from service.rules.deals import validate_deal_section
 from service.rules.entity_changes.rejected import Rejected, reject_if
 from service.usecases.auditing import record_refusal
 from service.usecases.authorization import require
+from service.usecases.deals.imports import import_deals
 from service.usecases.ids import new_id
 from service.usecases.services import Services
 from service.usecases.writing import write
@@ -19,7 +21,8 @@ async def import_account_graph(services: Services, principal: Principal, documen
     every problem found when the document is invalid or conflicts with what is stored (nothing written)."""
     try:
         require(principal, Permission.SYNC)
-        problems = validate_document(document)
+        stakeholders = [s.external_id for s in document.stakeholders]
+        problems = [*validate_document(document), *validate_deal_section(document.deals, stakeholders)]
         if problems:
             raise Rejected(problems)
     except Rejected as rejected:
@@ -33,6 +36,8 @@ async def _import(w: Write, document: AccountDocument) -> ImportPlan:
     plan = plan_import(document, stored, new_id=new_id)
     reject_if(plan.problems)
     await apply_plan(w.tx, w.ws, document.source, plan, w.now)
-    w.touch(plan.account_id)
+    await import_deals(w, document, stored, plan)
+    if plan.changes:  # an unchanged document writes nothing, not even the account's clock
+        w.touch(plan.account_id)
     w.record(plan.changes)
     return plan

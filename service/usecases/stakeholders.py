@@ -23,6 +23,7 @@ from service.rules.entity_changes.rejected import reject_if
 from service.rules.enums import ErrorCode
 from service.rules.merge import MergePlan, check_merge, merge_changes, plan_merge
 from service.rules.validation import Problem
+from service.usecases.deals.merging import merge_deals
 from service.usecases.ids import new_id
 from service.usecases.services import Services
 from service.usecases.writing import write
@@ -164,5 +165,6 @@ async def _merge(w: Write, survivor: IdArg, duplicate: IdArg) -> MergeResult:
     if not plan.already_merged:
         await merging.apply_merge(w.tx, w.ws, survivor.raw, duplicate.raw, plan, w.now)
         w.record(merge_changes(plan, kept, folded))
+        await merge_deals(w, survivor.raw, duplicate.raw, kept.props.get("accountId"))
     await merging.unlock_pair(w.tx, w.ws, ids)
     return MergeResult(survivor.raw, duplicate.raw, plan)

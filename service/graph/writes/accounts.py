@@ -48,7 +48,7 @@ CALL (a) {
   DETACH DELETE r
 }
 CALL (a) {
-  MATCH (n:Stakeholder|Circle|Interaction {workspaceId: $ws, accountId: a.id})
+  MATCH (n:Stakeholder|Circle|Interaction|Opportunity|Criterion {workspaceId: $ws, accountId: a.id})
   DETACH DELETE n
 }
 CALL (a) {
@@ -87,6 +87,7 @@ async def active_stakeholders(tx: Tx, ws: str, account_id: str) -> int:
 
 
 async def delete_account(tx: Tx, ws: str, account_id: str) -> None:
-    """The account with its (archived) stakeholders, its circles and interactions. The change log stays:
+    """The account with its (archived) stakeholders, its circles, interactions and opportunities (with their
+    scorecards). The change log stays:
     it tells what the account was, and when it went."""
     await fetch(tx, DELETE_ACCOUNT, ws=ws, id=account_id)

@@ -42,6 +42,21 @@ CALL () {
   MATCH (n:Interaction {workspaceId: $ws, id: id})
   SET n._lock = true REMOVE n._lock
   RETURN 'Interaction' AS label, n.accountId AS accountId, n
+  UNION ALL
+  UNWIND $ids.Opportunity AS id
+  MATCH (n:Opportunity {workspaceId: $ws, id: id})
+  SET n._lock = true REMOVE n._lock
+  RETURN 'Opportunity' AS label, n.accountId AS accountId, n
+  UNION ALL
+  UNWIND $ids.Competitor AS id
+  MATCH (n:Competitor {workspaceId: $ws, id: id})
+  SET n._lock = true REMOVE n._lock
+  RETURN 'Competitor' AS label, null AS accountId, n
+  UNION ALL
+  UNWIND $ids.CompetitorRep AS id
+  MATCH (n:CompetitorRep {workspaceId: $ws, id: id})
+  SET n._lock = true REMOVE n._lock
+  RETURN 'CompetitorRep' AS label, null AS accountId, n
 }
 RETURN label, n.id AS id, accountId, n {.*} AS props
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from service.rules.deals.document import DealSection
 from service.rules.enums import (
     AccountTier,
     Adaptability,
@@ -129,3 +130,5 @@ class AccountDocument:
     coverage: tuple[CoverageDoc, ...] = ()
     interactions: tuple[InteractionDoc, ...] = field(default=())
     mode: ImportMode = ImportMode.MERGE
+    deals: DealSection = DealSection()
+    """Competitors, their reps, contacts, favours and opportunities (`service.rules.deals.DealSection`)."""

@@ -50,6 +50,8 @@ class ActiveView:
     memberships_of: dict[str, tuple[Membership, ...]]
     coverage_of: dict[str, tuple[Coverage, ...]]
     """Person id -> the coverage of that person."""
+    key_person_scope: frozenset[str] | None = None
+    """As in `AccountGraph`: who may be a key person; None: anyone."""
     memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
     """Structures several analytics share (leverage, the network), built once per view; see `memo.remembered`."""
 
@@ -114,6 +116,7 @@ def _build_view(graph: AccountGraph) -> ActiveView:
         covered=frozenset(c.person for c in coverage),
         memberships_of=_grouped(memberships, lambda m: m.person),
         coverage_of=_grouped(coverage, lambda c: c.person),
+        key_person_scope=graph.key_person_scope,
     )
 
 

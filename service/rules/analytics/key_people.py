@@ -22,7 +22,10 @@ _KEY_BUYER_TYPES = tuple(kind for kind in BuyerType if kind in KEY_PERSON_BUYER_
 
 
 def key_person_grounds(view: ActiveView, person: Person) -> list[str]:
-    """Why `person` is a key person, in words; empty when they are not one."""
+    """Why `person` is a key person, in words; empty when they are not one (or outside the view's
+    key-person scope)."""
+    if view.key_person_scope is not None and person.id not in view.key_person_scope:
+        return []
     roles, types = person.buying_roles, person.buyer_types
     grounds = [role.value for role in _KEY_ROLES if role in roles] if roles else []
     if types:

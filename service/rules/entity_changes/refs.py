@@ -10,7 +10,7 @@ from typing import Any
 from service.rules.enums import ErrorCode
 from service.rules.validation import Problem
 
-LABELS = ("Account", "Stakeholder", "Circle", "TeamMember", "Interaction")
+LABELS = ("Account", "Stakeholder", "Circle", "TeamMember", "Interaction", "Opportunity", "Competitor", "CompetitorRep")
 """Stored labels of the nodes an input can name."""
 
 WHAT: Mapping[str, str] = {
@@ -21,6 +21,9 @@ WHAT: Mapping[str, str] = {
     "Interaction": "interaction",
     "InfluenceLink": "influence link",
     "Tie": "tie",
+    "Opportunity": "opportunity",
+    "Competitor": "competitor",
+    "CompetitorRep": "competitor rep",
 }
 
 

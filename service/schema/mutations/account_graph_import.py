@@ -26,6 +26,14 @@ from service.rules.enums import (
 )
 from service.schema.context import Context
 from service.schema.errors import UserError
+from service.schema.mutations.deal_import_inputs import (
+    CompetitorContactInput,
+    CompetitorInput,
+    CompetitorRepInput,
+    FavourInput,
+    OpportunityInput,
+    to_deal_section,
+)
 from service.schema.mutations.support import perform
 from service.schema.types.account import Account
 from service.usecases.imports import import_account_graph
@@ -141,8 +149,15 @@ class AccountGraphInput:
     mode: ImportMode | None = strawberry.field(
         default=ImportMode.MERGE,
         description="MERGE upserts what is given. REPLACE also removes this account's links, ties, memberships "
-        "and coverage that the document no longer has, and archives (never deletes) absent stakeholders.",
+        "and coverage that the document no longer has, and archives (never deletes) absent stakeholders; of the "
+        "deal sections, it deletes this source's opportunities the document dropped and removes this source's "
+        "contacts and favours of the account's people that it no longer has (competitors and reps stay).",
     )
+    competitors: list[CompetitorInput] | None = None
+    competitor_reps: list[CompetitorRepInput] | None = None
+    competitor_contacts: list[CompetitorContactInput] | None = None
+    favours: list[FavourInput] | None = None
+    opportunities: list[OpportunityInput] | None = None
 
 
 @strawberry.type
@@ -152,7 +167,9 @@ class AccountGraphImportPayload:
     updated: int
     unchanged: int
     archived: int
-    removed: int = strawberry.field(description="Links, ties, memberships, coverage and circles that REPLACE removed.")
+    removed: int = strawberry.field(
+        description="Links, ties, memberships, coverage, circles, opportunities, contacts and favours that REPLACE removed."
+    )
     user_errors: list[UserError]
 
 
@@ -219,6 +236,9 @@ def to_document(data: AccountGraphInput) -> AccountDocument:
             for i in data.interactions or ()
         ),
         mode=data.mode or ImportMode.MERGE,
+        deals=to_deal_section(
+            data.competitors, data.competitor_reps, data.competitor_contacts, data.favours, data.opportunities
+        ),
     )
 
 

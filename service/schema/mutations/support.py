@@ -24,6 +24,9 @@ TYPE_LABELS: Mapping[str, str] = {
     "Interaction": "Interaction",
     "InfluenceLink": "InfluenceLink",
     "Tie": "Tie",
+    "Opportunity": "Opportunity",
+    "Competitor": "Competitor",
+    "CompetitorRep": "CompetitorRep",
 }
 
 

@@ -6,11 +6,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from strawberry.scalars import JSON
 
+from service.graph.export import account_document
 from service.graph.pages import StakeholderFilter, account_count
 from service.rules import models
 from service.rules.paging import Page, SortKey
 from service.schema.context import Context
+from service.schema.document_json import document_json
 from service.schema.enums import AccountTier, BuyingRole, PortfolioClass, RelationshipStage, Stance
 from service.schema.ids import encode_id
 from service.schema.pagination import bounded_first, encode_cursor, page_request
@@ -18,6 +21,7 @@ from service.schema.types.account_analytics import AccountAnalytics
 from service.schema.types.circle import PoliticalCircle
 from service.schema.types.common import ExternalId, Node, PageInfo
 from service.schema.types.links import InfluenceLink, Tie
+from service.schema.types.opportunity import OpportunityConnection
 from service.schema.types.stakeholder import Stakeholder, StakeholderConnection
 from service.schema.types.team import TeamMember
 
@@ -112,6 +116,28 @@ class Account(AccountAnalytics, Node):
         count = bounded_first(first, DEFAULT_INTERACTIONS)
         found = await info.context.loaders.interactions_of_account.load(self.raw_id)
         return [Interaction.from_domain(i) for i in found[:count]]
+
+    @strawberry.field(description="The account's opportunities by name, at most 100 a page; `totalCount` counts them.")
+    async def opportunities(
+        self, info: strawberry.Info[Context], first: int | None = None, after: str | None = None
+    ) -> OpportunityConnection:
+        request = page_request(first, after, None, None)
+        page = await info.context.loaders.opportunity_page.load((self.raw_id, request))
+        for o in page.items:
+            info.context.loaders.opportunity.prime(o.id, o)
+        return OpportunityConnection(page=page, account_id=self.raw_id)
+
+    @strawberry.field(
+        description="The account as an `accountGraphInput` document of `source` (deal sections included): "
+        "importing it again changes nothing. It holds what the source identifies by an external id (the "
+        "account, its active stakeholders, team members, competitors and reps, the source's circles, "
+        "interactions and opportunities) and everything between them; null when the source does not "
+        "identify the account."
+    )
+    async def export_document(self, info: strawberry.Info[Context], source: str) -> JSON | None:
+        ctx = info.context
+        found = await ctx.db.read(account_document, ctx.workspace_id, self.raw_id, source)
+        return None if found is None else JSON(document_json(found))
 
 
 @strawberry.type

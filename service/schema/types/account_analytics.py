@@ -40,6 +40,7 @@ from service.schema.ids import require_raw_id
 from service.schema.pagination import bounded_first
 from service.schema.selection import selected_paths
 from service.schema.types.common import Node
+from service.schema.types.deal_scope import OpportunityArgument, scoped
 from service.schema.types.stakeholder import Stakeholder
 
 if TYPE_CHECKING:
@@ -387,13 +388,18 @@ class AccountAnalytics:
 
     raw_id: strawberry.Private[str]
 
-    async def _snapshot(self, info: strawberry.Info[Context]) -> AccountGraph:
-        return await info.context.loaders.account_graph.load(self.raw_id)
+    async def _snapshot(self, info: strawberry.Info[Context], opportunity: strawberry.ID | None = None) -> AccountGraph:
+        graph = await info.context.loaders.account_graph.load(self.raw_id)
+        return await scoped(info, graph, self.raw_id, opportunity)
 
     async def _coverage_gaps(
-        self, info: strawberry.Info[Context], stale_after_days: int | None, as_of: datetime | None
+        self,
+        info: strawberry.Info[Context],
+        stale_after_days: int | None,
+        as_of: datetime | None,
+        opportunity: strawberry.ID | None,
     ) -> tuple[AccountGraph, list[analytics.CoverageGap]]:
-        graph = await self._snapshot(info)
+        graph = await self._snapshot(info, opportunity)
         days = STALE_AFTER_DAYS if stale_after_days is None else stale_after_days
         return graph, _computed(lambda: analytics.coverage_gaps(graph, days, as_of))
 
@@ -407,9 +413,10 @@ class AccountAnalytics:
         stale_after_days: int | None = STALE_AFTER_DAYS,
         as_of: datetime | None = None,
         first: First = DEFAULT_FIRST,
+        opportunity: OpportunityArgument = None,
     ) -> list[CoverageGap]:
         count = bounded_first(first, DEFAULT_FIRST)
-        graph, gaps = await self._coverage_gaps(info, stale_after_days, as_of)
+        graph, gaps = await self._coverage_gaps(info, stale_after_days, as_of, opportunity)
         rows = gaps[:count]
         refs = await load_refs(
             info,
@@ -437,8 +444,9 @@ class AccountAnalytics:
         info: strawberry.Info[Context],
         stale_after_days: int | None = STALE_AFTER_DAYS,
         as_of: datetime | None = None,
+        opportunity: OpportunityArgument = None,
     ) -> int:
-        _, gaps = await self._coverage_gaps(info, stale_after_days, as_of)
+        _, gaps = await self._coverage_gaps(info, stale_after_days, as_of, opportunity)
         return len(gaps)
 
     async def _influencers(
@@ -447,9 +455,10 @@ class AccountAnalytics:
         of: strawberry.ID | None,
         max_hops: int | None,
         min_strength: float | None,
+        opportunity: strawberry.ID | None,
     ) -> tuple[AccountGraph, analytics.Ranked[analytics.InfluencePath]]:
         target = None if of is None else require_raw_id(of, "Stakeholder", "of")
-        graph = await self._snapshot(info)
+        graph = await self._snapshot(info, opportunity)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         floor = DEFAULT_MIN_STRENGTH if min_strength is None else min_strength
         return graph, _computed(lambda: analytics.influencers(graph, target, hops, floor))
@@ -465,9 +474,10 @@ class AccountAnalytics:
         max_hops: int | None = DEFAULT_MAX_HOPS,
         min_strength: float | None = DEFAULT_MIN_STRENGTH,
         first: First = DEFAULT_FIRST,
+        opportunity: OpportunityArgument = None,
     ) -> list[InfluencePath]:
         count = bounded_first(first, DEFAULT_FIRST)
-        graph, ranked = await self._influencers(info, of, max_hops, min_strength)
+        graph, ranked = await self._influencers(info, of, max_hops, min_strength, opportunity)
         rows = ranked[:count]
         named = [i for r in rows for i in r.path] if _wants(info, "influencer", "target", "path") else []
         refs = await load_refs(info, graph, people=named)
@@ -480,14 +490,15 @@ class AccountAnalytics:
         of: strawberry.ID | None = None,
         max_hops: int | None = DEFAULT_MAX_HOPS,
         min_strength: float | None = DEFAULT_MIN_STRENGTH,
+        opportunity: OpportunityArgument = None,
     ) -> int:
-        _, ranked = await self._influencers(info, of, max_hops, min_strength)
+        _, ranked = await self._influencers(info, of, max_hops, min_strength, opportunity)
         return len(ranked)
 
     async def _neutrals(
-        self, info: strawberry.Info[Context], max_hops: int | None
+        self, info: strawberry.Info[Context], max_hops: int | None, opportunity: strawberry.ID | None
     ) -> tuple[AccountGraph, analytics.Ranked[analytics.ConversionTarget]]:
-        graph = await self._snapshot(info)
+        graph = await self._snapshot(info, opportunity)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         return graph, _computed(lambda: analytics.neutrals_to_convert(graph, hops))
 
@@ -500,22 +511,26 @@ class AccountAnalytics:
         info: strawberry.Info[Context],
         max_hops: int | None = DEFAULT_MAX_HOPS,
         first: First = DEFAULT_FIRST_TARGETS,
+        opportunity: OpportunityArgument = None,
     ) -> list[ConversionTarget]:
         count = bounded_first(first, DEFAULT_FIRST_TARGETS)
-        graph, ranked = await self._neutrals(info, max_hops)
+        graph, ranked = await self._neutrals(info, max_hops, opportunity)
         return await _conversion_rows(info, graph, ranked[:count])
 
     @strawberry.field(description="How many rows `neutralsToConvert` has in all, for the same `maxHops`.")
     async def neutral_to_convert_count(
-        self, info: strawberry.Info[Context], max_hops: int | None = DEFAULT_MAX_HOPS
+        self,
+        info: strawberry.Info[Context],
+        max_hops: int | None = DEFAULT_MAX_HOPS,
+        opportunity: OpportunityArgument = None,
     ) -> int:
-        _, ranked = await self._neutrals(info, max_hops)
+        _, ranked = await self._neutrals(info, max_hops, opportunity)
         return len(ranked)
 
     async def _opponents(
-        self, info: strawberry.Info[Context], max_hops: int | None
+        self, info: strawberry.Info[Context], max_hops: int | None, opportunity: strawberry.ID | None
     ) -> tuple[AccountGraph, analytics.Ranked[analytics.ConversionTarget]]:
-        graph = await self._snapshot(info)
+        graph = await self._snapshot(info, opportunity)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         return graph, _computed(lambda: analytics.opponents_to_neutralize(graph, hops))
 
@@ -528,23 +543,30 @@ class AccountAnalytics:
         info: strawberry.Info[Context],
         max_hops: int | None = DEFAULT_MAX_HOPS,
         first: First = DEFAULT_FIRST_TARGETS,
+        opportunity: OpportunityArgument = None,
     ) -> list[ConversionTarget]:
         count = bounded_first(first, DEFAULT_FIRST_TARGETS)
-        graph, ranked = await self._opponents(info, max_hops)
+        graph, ranked = await self._opponents(info, max_hops, opportunity)
         return await _conversion_rows(info, graph, ranked[:count])
 
     @strawberry.field(description="How many rows `opponentsToNeutralize` has in all, for the same `maxHops`.")
     async def opponent_to_neutralize_count(
-        self, info: strawberry.Info[Context], max_hops: int | None = DEFAULT_MAX_HOPS
+        self,
+        info: strawberry.Info[Context],
+        max_hops: int | None = DEFAULT_MAX_HOPS,
+        opportunity: OpportunityArgument = None,
     ) -> int:
-        _, ranked = await self._opponents(info, max_hops)
+        _, ranked = await self._opponents(info, max_hops, opportunity)
         return len(ranked)
 
     @strawberry.field(description="Supporters to tie together, and supporters who reach no neutral.")
     async def supporter_consolidation(
-        self, info: strawberry.Info[Context], max_hops: int | None = DEFAULT_MAX_HOPS
+        self,
+        info: strawberry.Info[Context],
+        max_hops: int | None = DEFAULT_MAX_HOPS,
+        opportunity: OpportunityArgument = None,
     ) -> SupporterConsolidation:
-        graph = await self._snapshot(info)
+        graph = await self._snapshot(info, opportunity)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         return SupporterConsolidation(
             result=_computed(lambda: analytics.supporter_consolidation(graph, hops)), graph=graph
@@ -555,10 +577,13 @@ class AccountAnalytics:
         "the first `first`; `coachCandidateCount` counts them all."
     )
     async def coach_candidates(
-        self, info: strawberry.Info[Context], first: First = DEFAULT_FIRST_COACHES
+        self,
+        info: strawberry.Info[Context],
+        first: First = DEFAULT_FIRST_COACHES,
+        opportunity: OpportunityArgument = None,
     ) -> list[CoachCandidate]:
         count = bounded_first(first, DEFAULT_FIRST_COACHES)
-        graph = await self._snapshot(info)
+        graph = await self._snapshot(info, opportunity)
         rows = analytics.coach_candidates(graph)[:count]
         named = [i for r in rows for i in (r.stakeholder, *r.introduced_via)]
         refs = await load_refs(info, graph, people=named if _wants(info, "stakeholder", "introducedVia") else ())
@@ -577,23 +602,27 @@ class AccountAnalytics:
         ]
 
     @strawberry.field(description="How many rows `coachCandidates` has in all.")
-    async def coach_candidate_count(self, info: strawberry.Info[Context]) -> int:
-        return len(analytics.coach_candidates(await self._snapshot(info)))
+    async def coach_candidate_count(
+        self, info: strawberry.Info[Context], opportunity: OpportunityArgument = None
+    ) -> int:
+        return len(analytics.coach_candidates(await self._snapshot(info, opportunity)))
 
     @strawberry.field(description="The balance of each political circle, decision circles first.")
-    async def power_map(self, info: strawberry.Info[Context]) -> PowerMap:
-        graph = await self._snapshot(info)
+    async def power_map(self, info: strawberry.Info[Context], opportunity: OpportunityArgument = None) -> PowerMap:
+        graph = await self._snapshot(info, opportunity)
         return PowerMap(result=analytics.power_map(graph), graph=graph)
 
     @strawberry.field(description="Influence-weighted mean stance (-2..+2) of the buying centre; null when unknown.")
-    async def support_score(self, info: strawberry.Info[Context]) -> float | None:
-        return analytics.support_score(await self._snapshot(info))
+    async def support_score(
+        self, info: strawberry.Info[Context], opportunity: OpportunityArgument = None
+    ) -> float | None:
+        return analytics.support_score(await self._snapshot(info, opportunity))
 
     async def _access_paths(
-        self, info: strawberry.Info[Context], to: strawberry.ID, max_hops: int | None
+        self, info: strawberry.Info[Context], to: strawberry.ID, max_hops: int | None, opportunity: strawberry.ID | None
     ) -> tuple[AccountGraph, analytics.Ranked[analytics.AccessPath]]:
         target = require_raw_id(to, "Stakeholder", "to")
-        graph = await self._snapshot(info)
+        graph = await self._snapshot(info, opportunity)
         hops = ACCESS_DEFAULT_MAX_HOPS if max_hops is None else max_hops
         return graph, _computed(lambda: analytics.access_paths(graph, target, hops))
 
@@ -607,9 +636,10 @@ class AccountAnalytics:
         to: strawberry.ID,
         max_hops: int | None = ACCESS_DEFAULT_MAX_HOPS,
         first: First = DEFAULT_FIRST_ACCESS_PATHS,
+        opportunity: OpportunityArgument = None,
     ) -> list[AccessPath]:
         count = bounded_first(first, DEFAULT_FIRST_ACCESS_PATHS)
-        graph, ranked = await self._access_paths(info, to, max_hops)
+        graph, ranked = await self._access_paths(info, to, max_hops, opportunity)
         rows = ranked[:count]
         named = [ref for r in rows for ref in r.path]
         refs = await load_refs(
@@ -622,20 +652,26 @@ class AccountAnalytics:
 
     @strawberry.field(description="How many rows `accessPaths` has in all, for the same `to` and `maxHops`.")
     async def access_path_count(
-        self, info: strawberry.Info[Context], to: strawberry.ID, max_hops: int | None = ACCESS_DEFAULT_MAX_HOPS
+        self,
+        info: strawberry.Info[Context],
+        to: strawberry.ID,
+        max_hops: int | None = ACCESS_DEFAULT_MAX_HOPS,
+        opportunity: OpportunityArgument = None,
     ) -> int:
-        _, ranked = await self._access_paths(info, to, max_hops)
+        _, ranked = await self._access_paths(info, to, max_hops, opportunity)
         return len(ranked)
 
     @strawberry.field(
         description="Support and stance counts before and after hypothetical stance changes; writes nothing."
     )
-    async def simulate(self, info: strawberry.Info[Context], changes: list[StanceChangeInput]) -> Simulation:
+    async def simulate(
+        self, info: strawberry.Info[Context], changes: list[StanceChangeInput], opportunity: OpportunityArgument = None
+    ) -> Simulation:
         pairs = [
             (require_raw_id(c.stakeholder, "Stakeholder", f"changes.{i}.stakeholder"), c.stance)
             for i, c in enumerate(changes)
         ]
-        graph = await self._snapshot(info)
+        graph = await self._snapshot(info, opportunity)
         result = _computed(lambda: analytics.simulate(graph, pairs))
         return Simulation(
             support_score_before=result.support_score_before,

@@ -28,6 +28,7 @@ from service.schema.types.common import ExternalId, Node, PageInfo
 if TYPE_CHECKING:
     from service.schema.types.account import Account
     from service.schema.types.circle import CircleMembership
+    from service.schema.types.competitor import Favour, RepContact
     from service.schema.types.links import InfluenceLink, Tie
     from service.schema.types.team import Coverage
 
@@ -36,6 +37,8 @@ CircleMembershipRef = Annotated["CircleMembership", strawberry.lazy("service.sch
 InfluenceLinkRef = Annotated["InfluenceLink", strawberry.lazy("service.schema.types.links")]
 TieRef = Annotated["Tie", strawberry.lazy("service.schema.types.links")]
 CoverageRef = Annotated["Coverage", strawberry.lazy("service.schema.types.team")]
+FavourRef = Annotated["Favour", strawberry.lazy("service.schema.types.competitor")]
+RepContactRef = Annotated["RepContact", strawberry.lazy("service.schema.types.competitor")]
 
 
 @strawberry.type(description="One recorded change to a stakeholder's intelligence, links or coverage.")
@@ -173,6 +176,36 @@ class Stakeholder(Node):
     @strawberry.field
     async def last_contact_at(self, info: strawberry.Info[Context]) -> datetime | None:
         return await info.context.loaders.last_contact.load(self.raw_id)
+
+    @strawberry.field(
+        description="The competitors they favour, by name: the first `first` (0 to 100, default 20); "
+        "`favourCount` counts them all."
+    )
+    async def favours(self, info: strawberry.Info[Context], first: int | None = None) -> list[FavourRef]:
+        from service.schema.types.competitor import Favour
+
+        found = await info.context.loaders.favours_of_stakeholder.load(self.raw_id)
+        return [Favour.from_domain(f) for f in found.items[: bounded_first(first, 20)]]
+
+    @strawberry.field
+    async def favour_count(self, info: strawberry.Info[Context]) -> int:
+        return (await info.context.loaders.favours_of_stakeholder.load(self.raw_id)).total
+
+    @strawberry.field(
+        description="Competitors' reps working this person, by the rep's name: the first `first` (0 to 100, "
+        "default 20); `competitorContactCount` counts them all."
+    )
+    async def competitor_contacts(
+        self, info: strawberry.Info[Context], first: int | None = None
+    ) -> list[RepContactRef]:
+        from service.schema.types.competitor import RepContact
+
+        found = await info.context.loaders.contacts_of_stakeholder.load(self.raw_id)
+        return [RepContact.from_domain(c) for c in found.items[: bounded_first(first, 20)]]
+
+    @strawberry.field
+    async def competitor_contact_count(self, info: strawberry.Info[Context]) -> int:
+        return (await info.context.loaders.contacts_of_stakeholder.load(self.raw_id)).total
 
     @strawberry.field(
         description="Changes to this person's fields, reporting line, links, ties, circles, coverage and visits, "
