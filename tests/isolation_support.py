@@ -24,11 +24,25 @@ IDS_QUERY = """{
     id
     stakeholders(first: 100, includeArchived: true) { nodes { id } }
     circles { id } influenceLinks { id } ties { id } team { id } interactions(first: 100) { id }
+    opportunities(first: 100) { nodes { id } }
   } }
+  competitors(first: 100) { nodes { id reps(first: 100) { id } } }
   apiKeys(first: 100, includeRevoked: true) { nodes { id } }
 }"""
 
-ID_TYPES = ("Account", "Stakeholder", "PoliticalCircle", "InfluenceLink", "Tie", "TeamMember", "Interaction", "ApiKey")
+ID_TYPES = (
+    "Account",
+    "Stakeholder",
+    "PoliticalCircle",
+    "InfluenceLink",
+    "Tie",
+    "TeamMember",
+    "Interaction",
+    "Opportunity",
+    "Competitor",
+    "CompetitorRep",
+    "ApiKey",
+)
 
 
 def canon_document() -> dict[str, Any]:
@@ -88,6 +102,10 @@ async def collect_ids(client: GraphQLClient) -> WorkspaceIds:
         by_type["Tie"] += [c["id"] for c in account["ties"]]
         by_type["TeamMember"] += [c["id"] for c in account["team"]]
         by_type["Interaction"] += [c["id"] for c in account["interactions"]]
+        by_type["Opportunity"] += [o["id"] for o in account["opportunities"]["nodes"]]
+    for competitor in data["competitors"]["nodes"]:
+        by_type["Competitor"].append(competitor["id"])
+        by_type["CompetitorRep"] += [r["id"] for r in competitor["reps"]]
     by_type["ApiKey"] = [k["id"] for k in data["apiKeys"]["nodes"]]
     assert all(by_type.values()), {t: len(v) for t, v in by_type.items()}
     return WorkspaceIds(by_type)

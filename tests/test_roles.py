@@ -28,18 +28,22 @@ STRATEGY_FIELDS = {
     "Stakeholder": {
         "stance", "influence", "buyingRoles", "buyerTypes", "adaptability", "personality", "contactTier", "notes",
         "history", "circles", "influences", "influencedBy", "ties", "coveredBy", "lastContactAt",
+        "favours", "favourCount", "competitorContacts", "competitorContactCount",
     },
     "Account": {
         "portfolioClass", "relationshipStage", "decisionMakers", "circles", "influenceLinks", "ties", "interactions",
         "coverageGaps", "influencers", "neutralsToConvert", "opponentsToNeutralize", "supporterConsolidation",
         "coachCandidates", "powerMap", "supportScore", "accessPaths", "simulate", "accessPathCount",
         "coachCandidateCount", "coverageGapCount", "influencerCount", "neutralToConvertCount",
-        "opponentToNeutralizeCount",
+        "opponentToNeutralizeCount", "opportunities", "exportDocument",
     },
     "TeamMember": {"covers"},
+    "Query": {"competitors"},
 }  # fmt: skip
 """What integration jobs may not read on the types they may: the issue's list of intelligence."""
-STRATEGY_TYPES = frozenset({"PoliticalCircle", "InfluenceLink", "Tie", "Interaction"})
+STRATEGY_TYPES = frozenset(
+    {"PoliticalCircle", "InfluenceLink", "Tie", "Interaction", "Opportunity", "Competitor", "CompetitorRep"}
+)
 ADMIN_FIELDS = {"Query": {"apiKeys", "auditLog"}}
 
 

@@ -67,8 +67,8 @@ CALL (a) {
 CALL (a) {
   MATCH (c:Circle {workspaceId: $ws, accountId: a.id, source: $source})
   RETURN collect([c {.*}, [(s:Stakeholder)-[m:MEMBER_OF]->(c) | [s.id, m.core]],
-                  [(c)-[:RIVAL_OF]-(o:Circle {source: $source}) | o.key],
-                  [(c)-[:ALLIED_WITH]-(o:Circle {source: $source}) | o.key]]) AS circles
+                  [(c)-[:RIVAL_OF]-(o:Circle {workspaceId: $ws, source: $source}) | o.key],
+                  [(c)-[:ALLIED_WITH]-(o:Circle {workspaceId: $ws, source: $source}) | o.key]]) AS circles
 }
 CALL (a) {
   MATCH (x:Stakeholder {workspaceId: $ws, accountId: a.id})-[r:INFLUENCES]->(y:Stakeholder)

@@ -67,7 +67,7 @@ async def import_deals(client: GraphQLClient, **changes: Any) -> DealIds:
     return _ids(await client.data(IDS))
 
 
-async def import_deals_elsewhere(db: Database, workspace: str = "other-workspace") -> DealIds:
+async def import_deals_elsewhere(db: Database, workspace: str) -> DealIds:
     """The same document in another workspace: ids that must be NOT_FOUND here."""
     services, principal = Services(db), Principal(workspace, Role.ADMIN, "test")
     result = (await execute_operation(services, principal, IMPORT, {"input": document()}))["accountGraphImport"]
@@ -75,14 +75,15 @@ async def import_deals_elsewhere(db: Database, workspace: str = "other-workspace
     return _ids(await execute_operation(services, principal, IDS, {}))
 
 
-async def changes(db: Database, entity: str) -> list[tuple[str, str, list[str], list[Any], list[Any]]]:
+async def changes(db: Database, workspace: str, entity: str) -> list[tuple[str, str, list[str], list[Any], list[Any]]]:
     """Every logged change of `entity`: (entity id, op, fields, old, new), oldest first."""
     import json
 
     records, _, _ = await db.driver.execute_query(
-        "MATCH (c:Change {entity: $entity}) RETURN c.entityId AS id, c.op AS op, c.fields AS fields, c.old AS old, "
+        "MATCH (c:Change {workspaceId: $ws, entity: $entity}) RETURN c.entityId AS id, c.op AS op, c.fields AS fields, c.old AS old, "
         "c.new AS new ORDER BY c.at, c.txId, c.seq",
         entity=entity,
+        ws=workspace,
     )
     return [
         (r["id"], r["op"], r["fields"], [json.loads(v) for v in r["old"]], [json.loads(v) for v in r["new"]])

@@ -14,12 +14,16 @@ CONTACT = "rep { name } stakeholder { name } visitsPerMonth typicalMinutes form 
 CLOCK = 'query { accountByExternalId(source: "crm", id: "acc-d") { id } }'
 
 
-async def clocks(db: Database) -> dict[str, str]:
-    records, _, _ = await db.driver.execute_query("MATCH (a:Account) RETURN a.name AS name, a.clock AS clock")
+async def clocks(db: Database, workspace: str) -> dict[str, str]:
+    records, _, _ = await db.driver.execute_query(
+        "MATCH (a:Account {workspaceId: $ws}) RETURN a.name AS name, a.clock AS clock", ws=workspace
+    )
     return {r["name"]: r["clock"] for r in records}
 
 
-async def test_competitor_create_update_and_list(client: GraphQLClient, db: Database) -> None:
+async def test_competitor_create_update_and_list(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
     given = {"name": "Nordic Steel", "origin": "国外公司", "externalId": {"source": "crm", "id": "c-n"}}
     created = await mutate(client, "competitorCreate", given, COMPETITOR)
     competitor = created["competitor"]
@@ -35,16 +39,18 @@ async def test_competitor_create_update_and_list(client: GraphQLClient, db: Data
     listed = await client.data('{ competitors(first: 5, search: "nordic") { totalCount nodes { id } } }')
     assert listed["competitors"] == {"totalCount": 1, "nodes": [{"id": competitor["id"]}]}
     raw = raw_id_of(competitor["id"], "Competitor")
-    assert await changes(db, "Competitor") == [
+    assert await changes(db, workspace, "Competitor") == [
         (raw, "CREATED", ["name", "origin"], [None, None], ["Nordic Steel", "国外公司"]),
         (raw, "UPDATED", ["origin"], ["国外公司"], [None]),
     ]
 
 
-async def test_competitor_problems_write_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_competitor_problems_write_nothing(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
     ids = await import_deals(client)
-    elsewhere = await import_deals_elsewhere(db)
-    before = await snapshot(db)
+    elsewhere = await import_deals_elsewhere(db, other_workspace)
+    before = await snapshot(db, workspace, other_workspace)
     payload = await mutate(
         client,
         "competitorCreate",
@@ -76,21 +82,23 @@ async def test_competitor_problems_write_nothing(client: GraphQLClient, db: Data
     assert payload["userErrors"] == [
         error(["input", "id"], "the competitor competes for 1 opportunity(ies); remove it from them first.", "CONFLICT")
     ]
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace, other_workspace) == before
 
 
 async def test_a_competitor_change_ticks_the_clocks_of_the_accounts_that_show_it(
-    client: GraphQLClient, db: Database
+    client: GraphQLClient, db: Database, workspace: str
 ) -> None:
     ids = await import_deals(client)
     await client.data('mutation { accountCreate(input: {name: "Bystander"}) { account { id } } }')
-    before = await clocks(db)
+    before = await clocks(db, workspace)
     await mutate(client, "competitorUpdate", {"id": ids["c2"], "name": "Local Co Ltd"}, COMPETITOR)
-    after = await clocks(db)
+    after = await clocks(db, workspace)
     assert (after["Deal Account"] != before["Deal Account"], after["Bystander"] == before["Bystander"]) == (True, True)
 
 
-async def test_competitor_delete_takes_its_reps_contacts_and_favours(client: GraphQLClient, db: Database) -> None:
+async def test_competitor_delete_takes_its_reps_contacts_and_favours(
+    client: GraphQLClient, db: Database, workspace: str
+) -> None:
     ids = await import_deals(client)
     await mutate(
         client, "opportunityCompetitorRemove", {"opportunity": ids["o2"], "competitor": ids["c1"]}, USER_ERRORS
@@ -101,10 +109,10 @@ async def test_competitor_delete_takes_its_reps_contacts_and_favours(client: Gra
     rep = raw_id_of(ids["r1"], "CompetitorRep")
     p1, p3 = raw_id_of(ids["p1"], "Stakeholder"), raw_id_of(ids["p3"], "Stakeholder")
     c1 = raw_id_of(ids["c1"], "Competitor")
-    assert [(c[0], c[1]) for c in await changes(db, "CompetitorRep")][-1] == (rep, "DELETED")
-    assert [(c[0], c[1]) for c in await changes(db, "RepContact")][-1] == (f"{rep}:{p1}", "DELETED")
-    assert [(c[0], c[1]) for c in await changes(db, "Favour")][-1] == (f"{p3}:{c1}", "DELETED")
-    assert (await changes(db, "Competitor"))[-1] == (
+    assert [(c[0], c[1]) for c in await changes(db, workspace, "CompetitorRep")][-1] == (rep, "DELETED")
+    assert [(c[0], c[1]) for c in await changes(db, workspace, "RepContact")][-1] == (f"{rep}:{p1}", "DELETED")
+    assert [(c[0], c[1]) for c in await changes(db, workspace, "Favour")][-1] == (f"{p3}:{c1}", "DELETED")
+    assert (await changes(db, workspace, "Competitor"))[-1] == (
         c1,
         "DELETED",
         ["name", "origin"],
@@ -117,12 +125,13 @@ async def test_competitor_delete_takes_its_reps_contacts_and_favours(client: Gra
     )
     assert people["node"] == {"favourCount": 0, "competitorContactCount": 0}
     records, _, _ = await db.driver.execute_query(
-        "MATCH (n:CompetitorRep|CompetitorRepRef|CompetitorRef) RETURN count(n) AS n"
+        "MATCH (n:CompetitorRep|CompetitorRepRef|CompetitorRef) WHERE n.workspaceId = $ws RETURN count(n) AS n",
+        ws=workspace,
     )
     assert records[0]["n"] == 3  # r2 with its ref, and c2's ref
 
 
-async def test_rep_create_update_and_delete(client: GraphQLClient, db: Database) -> None:
+async def test_rep_create_update_and_delete(client: GraphQLClient, db: Database, workspace: str) -> None:
     ids = await import_deals(client)
     created = await mutate(
         client,
@@ -145,7 +154,7 @@ async def test_rep_create_update_and_delete(client: GraphQLClient, db: Database)
     assert deleted == {"deletedId": ids["r1"], "userErrors": []}
     raw = raw_id_of(rep["id"], "CompetitorRep")
     c1, c2 = raw_id_of(ids["c1"], "Competitor"), raw_id_of(ids["c2"], "Competitor")
-    logged = [c for c in await changes(db, "CompetitorRep") if c[0] == raw]
+    logged = [c for c in await changes(db, workspace, "CompetitorRep") if c[0] == raw]
     assert logged == [
         (raw, "CREATED", ["competitorId", "name"], [None, None], [c1, "Rep Three"]),
         (raw, "UPDATED", ["competitorId", "name"], [c1, "Rep Three"], [c2, "Rep 3"]),
@@ -156,10 +165,12 @@ async def test_rep_create_update_and_delete(client: GraphQLClient, db: Database)
     assert competitor["node"] == {"repCount": 0, "reps": []}
 
 
-async def test_rep_problems_write_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_rep_problems_write_nothing(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
     ids = await import_deals(client)
-    elsewhere = await import_deals_elsewhere(db)
-    before = await snapshot(db)
+    elsewhere = await import_deals_elsewhere(db, other_workspace)
+    before = await snapshot(db, workspace, other_workspace)
     payload = await mutate(client, "competitorRepCreate", {"competitor": elsewhere["c1"], "name": " "}, REP)
     assert payload["userErrors"] == [
         error(["input", "competitor"], f"no competitor with id {elsewhere['c1']!r}.", "NOT_FOUND"),
@@ -173,10 +184,10 @@ async def test_rep_problems_write_nothing(client: GraphQLClient, db: Database) -
     assert payload["userErrors"] == [
         error(["input", "id"], f"no competitor rep with id {elsewhere['r1']!r}.", "NOT_FOUND")
     ]
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace, other_workspace) == before
 
 
-async def test_contact_set_and_remove(client: GraphQLClient, db: Database) -> None:
+async def test_contact_set_and_remove(client: GraphQLClient, db: Database, workspace: str) -> None:
     ids = await import_deals(client)
     given = {
         "rep": ids["r2"],
@@ -212,7 +223,7 @@ async def test_contact_set_and_remove(client: GraphQLClient, db: Database) -> No
     )
     assert removed == {"competitorRep": {"contactCount": 1}, "userErrors": []}  # its contact with Cy stays
     key = f"{raw_id_of(ids['r2'], 'CompetitorRep')}:{raw_id_of(ids['p2'], 'Stakeholder')}"
-    assert [(c[1], c[2]) for c in await changes(db, "RepContact") if c[0] == key] == [
+    assert [(c[1], c[2]) for c in await changes(db, workspace, "RepContact") if c[0] == key] == [
         ("CREATED", ["form", "repId", "stakeholderId", "strength", "topics", "visitsPerMonth"]),
         ("DELETED", ["form", "repId", "stakeholderId", "strength", "topics", "visitsPerMonth"]),
     ]
@@ -224,10 +235,12 @@ async def test_contact_set_and_remove(client: GraphQLClient, db: Database) -> No
     ] * 6 + ["CREATED"] * 6
 
 
-async def test_contact_problems_write_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_contact_problems_write_nothing(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
     ids = await import_deals(client)
-    elsewhere = await import_deals_elsewhere(db)
-    before = await snapshot(db)
+    elsewhere = await import_deals_elsewhere(db, other_workspace)
+    before = await snapshot(db, workspace, other_workspace)
     given = {
         "rep": ids["r1"],
         "stakeholder": elsewhere["p1"],
@@ -248,10 +261,10 @@ async def test_contact_problems_write_nothing(client: GraphQLClient, db: Databas
     assert payload["userErrors"] == [
         error(["input", "stakeholder"], "the rep has no contact with this stakeholder.", "NOT_FOUND")
     ]
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace, other_workspace) == before
 
 
-async def test_favour_set_and_remove(client: GraphQLClient, db: Database) -> None:
+async def test_favour_set_and_remove(client: GraphQLClient, db: Database, workspace: str) -> None:
     ids = await import_deals(client)
     given = {"stakeholder": ids["p2"], "competitor": ids["c2"], "note": "old friends"}
     payload = await mutate(
@@ -285,7 +298,7 @@ async def test_favour_set_and_remove(client: GraphQLClient, db: Database) -> Non
         error(["input", "competitor"], "the stakeholder is not recorded as favouring this competitor.", "NOT_FOUND")
     ]
     key = f"{raw_id_of(ids['p2'], 'Stakeholder')}:{raw_id_of(ids['c2'], 'Competitor')}"
-    assert [(c[1], c[2], c[4]) for c in await changes(db, "Favour") if c[0] == key] == [
+    assert [(c[1], c[2], c[4]) for c in await changes(db, workspace, "Favour") if c[0] == key] == [
         (
             "CREATED",
             ["competitorId", "note", "stakeholderId"],
@@ -296,11 +309,11 @@ async def test_favour_set_and_remove(client: GraphQLClient, db: Database) -> Non
 
 
 async def test_a_foreign_workspace_cannot_see_or_touch_competitors(
-    client: GraphQLClient, db: Database, query_count: QueryCounterView
+    client: GraphQLClient, db: Database, query_count: QueryCounterView, workspace: str, other_workspace: str
 ) -> None:
-    elsewhere = await import_deals_elsewhere(db)
+    elsewhere = await import_deals_elsewhere(db, other_workspace)
     await import_deals(client)
-    before = await snapshot(db)
+    before = await snapshot(db, workspace, other_workspace)
     for name, given in (
         ("stakeholderFavourSet", {"stakeholder": elsewhere["p1"], "competitor": elsewhere["c1"]}),
         ("competitorContactSet", {"rep": elsewhere["r1"], "stakeholder": elsewhere["p1"]}),
@@ -313,4 +326,4 @@ async def test_a_foreign_workspace_cannot_see_or_touch_competitors(
     )
     assert found == {"a": None, "b": None}
     assert (await client.data("{ competitors(first: 10) { totalCount } }"))["competitors"]["totalCount"] == 2
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace, other_workspace) == before

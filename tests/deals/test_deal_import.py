@@ -31,36 +31,42 @@ async def opportunities(client: GraphQLClient) -> list[dict[str, Any]]:
     return found
 
 
-async def test_every_deal_section_round_trips_through_the_export(client: GraphQLClient, db: Database) -> None:
+async def test_every_deal_section_round_trips_through_the_export(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
     first = await run_import(client, document())
     assert (first["userErrors"], counts(first)) == ([], (RECORDS, 0, 0, 0, 0))
     exported = await export(client)
     assert {k: exported[k] for k in DEAL_SECTIONS} == {k: DOCUMENT[k] for k in DEAL_SECTIONS}
-    before = await snapshot(db)
+    before = await snapshot(db, workspace, other_workspace)
 
     for mode in ("MERGE", "REPLACE"):
         again = await run_import(client, {**exported, "mode": mode})
         assert (again["userErrors"], counts(again)) == ([], (0, 0, RECORDS, 0, 0))
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace, other_workspace) == before
     assert json.loads(json.dumps(await export(client))) == exported
 
 
-async def test_the_demo_round_trips_through_the_export(client: GraphQLClient, db: Database) -> None:
+async def test_the_demo_round_trips_through_the_export(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
     await run_import(client, canon()["input"])
     exported = await export(client, "demo", "acc-canon-zh")
-    before = await snapshot(db)
+    before = await snapshot(db, workspace, other_workspace)
     payload = await run_import(client, {**exported, "mode": "REPLACE"})
     assert payload["userErrors"] == []
     assert (payload["created"], payload["updated"], payload["archived"], payload["removed"]) == (0, 0, 0, 0)
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace, other_workspace) == before
 
 
-async def test_reimport_writes_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_reimport_writes_nothing(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
     await run_import(client, document())
-    before = await snapshot(db)
+    before = await snapshot(db, workspace, other_workspace)
     again = await run_import(client, document())
     assert counts(again) == (0, 0, RECORDS, 0, 0)
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace, other_workspace) == before
 
 
 async def test_an_export_is_null_for_a_source_that_does_not_name_the_account(client: GraphQLClient) -> None:
@@ -131,9 +137,11 @@ async def test_a_document_without_deal_sections_imports_as_before_and_keeps_the_
     assert len(await opportunities(client)) == 2
 
 
-async def test_invalid_deal_input_writes_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_invalid_deal_input_writes_nothing(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
     await run_import(client, document(opportunities=[]))
-    before = await snapshot(db)
+    before = await snapshot(db, workspace, other_workspace)
     body = document()
     body["opportunities"][0]["scorecard"]["criteria"][1]["weight"] = 0.3
     body["opportunities"][0]["buyingCentre"][0]["stakeholder"] = "p9"
@@ -157,13 +165,13 @@ async def test_invalid_deal_input_writes_nothing(client: GraphQLClient, db: Data
         ),
     ]
     assert counts(payload) == (0, 0, 0, 0, 0)
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace, other_workspace) == before
 
 
-async def test_the_import_logs_every_deal_change(client: GraphQLClient, db: Database) -> None:
+async def test_the_import_logs_every_deal_change(client: GraphQLClient, db: Database, workspace: str) -> None:
     await run_import(client, document())
     records, _, _ = await db.driver.execute_query(
-        "MATCH (c:Change) WHERE c.entity IN $entities RETURN c.entity AS entity, c.op AS op, c.fields AS fields",
+        "MATCH (c:Change {workspaceId: $ws}) WHERE c.entity IN $entities RETURN c.entity AS entity, c.op AS op, c.fields AS fields",
         entities=[
             "Opportunity",
             "Competitor",
@@ -174,6 +182,7 @@ async def test_the_import_logs_every_deal_change(client: GraphQLClient, db: Data
             "Favour",
             "Scorecard",
         ],
+        ws=workspace,
     )
     rows = sorted((r["entity"], r["op"], r["fields"]) for r in records)
     assert rows == sorted(

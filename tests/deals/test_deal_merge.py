@@ -16,7 +16,7 @@ PERSON = """query($id: ID!) { node(id: $id) { ... on Stakeholder {
   favours { competitor { name } } competitorContacts { rep { name } visitsPerMonth } } } }"""
 
 
-async def test_the_duplicates_deals_move_to_the_survivor(client: GraphQLClient, db: Database) -> None:
+async def test_the_duplicates_deals_move_to_the_survivor(client: GraphQLClient, db: Database, workspace: str) -> None:
     ids = await import_deals(client)
     merged = await mutate(client, "stakeholderMerge", {"survivor": ids["p4"], "duplicate": ids["p1"]}, USER_ERRORS)
     assert merged == {"userErrors": []}
@@ -49,14 +49,16 @@ async def test_the_duplicates_deals_move_to_the_survivor(client: GraphQLClient, 
         raw_id_of(ids[k], t) for k, t in (("o1", "Opportunity"), ("p1", "Stakeholder"), ("p4", "Stakeholder"))
     )
     members = [
-        (c[0], c[1]) for c in await changes(db, "BuyingCentreMember") if c[1] != "CREATED" or c[0] == f"{o1}:{p4}"
+        (c[0], c[1])
+        for c in await changes(db, workspace, "BuyingCentreMember")
+        if c[1] != "CREATED" or c[0] == f"{o1}:{p4}"
     ]
     assert members == [
         (f"{o1}:{p1}", "DELETED"),
         (f"{o1}:{p4}", "CREATED"),
         (f"{o1}:{raw_id_of(ids['p2'], 'Stakeholder')}", "DELETED"),
     ]
-    assert [c[1:3] for c in await changes(db, "Scorecard")] == [
+    assert [c[1:3] for c in await changes(db, workspace, "Scorecard")] == [
         ("CREATED", ["criteria", "opportunityId"]),
         ("UPDATED", ["criteria"]),  # Ada's care moved to Di; Bo cared about nothing
     ]

@@ -27,7 +27,9 @@ def raw(ids: DealIds, key: str, kind: str) -> str:
     return found
 
 
-async def test_burning_issue_set_and_remove(client: GraphQLClient, db: Database) -> None:
+async def test_burning_issue_set_and_remove(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
     ids = await import_deals(client)
     given = {"opportunity": ids["o2"], "text": "Line stops", "owner": ids["p3"], "personal": True, "certain": True}
     payload = await mutate(client, "burningIssueSet", {**given, "timeImmediate": True}, ISSUE)
@@ -48,7 +50,9 @@ async def test_burning_issue_set_and_remove(client: GraphQLClient, db: Database)
     assert again["opportunity"]["burningIssue"]["timeImmediate"] is None
     removed = await mutate(client, "burningIssueRemove", {"opportunity": ids["o2"]}, ISSUE)
     assert removed == {"opportunity": {"burningIssue": None}, "userErrors": []}
-    logged = [(c[1], c[2], c[4]) for c in await changes(db, "Opportunity") if c[0] == raw(ids, "o2", "Opportunity")]
+    logged = [
+        (c[1], c[2], c[4]) for c in await changes(db, workspace, "Opportunity") if c[0] == raw(ids, "o2", "Opportunity")
+    ]
     owner = raw(ids, "p3", "Stakeholder")
     assert logged[1:] == [
         (
@@ -77,11 +81,13 @@ async def test_burning_issue_set_and_remove(client: GraphQLClient, db: Database)
     ]
 
 
-async def test_burning_issue_problems_write_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_burning_issue_problems_write_nothing(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
     ids = await import_deals(client)
-    elsewhere = await import_deals_elsewhere(db)
+    elsewhere = await import_deals_elsewhere(db, other_workspace)
     await mutate(client, "stakeholderArchive", {"id": ids["p4"]}, USER_ERRORS)
-    before = await snapshot(db)
+    before = await snapshot(db, workspace, other_workspace)
     payload = await mutate(client, "burningIssueSet", {"opportunity": ids["o2"], "text": "", "owner": ids["p4"]}, ISSUE)
     assert payload["userErrors"] == [
         error(["input", "owner"], f"stakeholder {ids['p4']!r} is archived; restore them first."),
@@ -100,10 +106,10 @@ async def test_burning_issue_problems_write_nothing(client: GraphQLClient, db: D
     ]
     payload = await mutate(client, "ucvRemove", {"opportunity": ids["o2"]}, UCV)
     assert payload["userErrors"] == [error(["input", "opportunity"], "the opportunity has no UCV.", "NOT_FOUND")]
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace, other_workspace) == before
 
 
-async def test_ucv_set_and_remove(client: GraphQLClient, db: Database) -> None:
+async def test_ucv_set_and_remove(client: GraphQLClient, db: Database, workspace: str) -> None:
     ids = await import_deals(client)
     given = {"opportunity": ids["o2"], "text": "Faster", "measurable": True, "deliverableBy": "2024-05-01"}
     payload = await mutate(client, "ucvSet", given, UCV)
@@ -127,14 +133,16 @@ async def test_ucv_set_and_remove(client: GraphQLClient, db: Database) -> None:
     ]
     removed = await mutate(client, "ucvRemove", {"opportunity": ids["o2"]}, UCV)
     assert removed == {"opportunity": {"ucv": None}, "userErrors": []}
-    logged = [(c[1], c[2]) for c in await changes(db, "Opportunity") if c[0] == raw(ids, "o2", "Opportunity")]
+    logged = [
+        (c[1], c[2]) for c in await changes(db, workspace, "Opportunity") if c[0] == raw(ids, "o2", "Opportunity")
+    ]
     assert logged[1:] == [
         ("UPDATED", ["ucvDeliverableBy", "ucvMeasurable", "ucvText"]),
         ("UPDATED", ["ucvDeliverableBy", "ucvMeasurable", "ucvText"]),
     ]
 
 
-async def test_buying_centre_member_set_and_remove(client: GraphQLClient, db: Database) -> None:
+async def test_buying_centre_member_set_and_remove(client: GraphQLClient, db: Database, workspace: str) -> None:
     ids = await import_deals(client)
     given = {"opportunity": ids["o2"], "stakeholder": ids["p1"], "handler": True}
     payload = await mutate(client, "buyingCentreMemberSet", given, MEMBERS)
@@ -172,7 +180,7 @@ async def test_buying_centre_member_set_and_remove(client: GraphQLClient, db: Da
     )
     assert removed == {"opportunity": {"buyingCentreCount": 0}, "userErrors": []}
     member = f"{raw(ids, 'o2', 'Opportunity')}:{raw(ids, 'p1', 'Stakeholder')}"
-    logged = [(c[1], c[2], c[3], c[4]) for c in await changes(db, "BuyingCentreMember") if c[0] == member]
+    logged = [(c[1], c[2], c[3], c[4]) for c in await changes(db, workspace, "BuyingCentreMember") if c[0] == member]
     opportunity, person = raw(ids, "o2", "Opportunity"), raw(ids, "p1", "Stakeholder")
     assert logged == [
         (
@@ -196,11 +204,13 @@ async def test_buying_centre_member_set_and_remove(client: GraphQLClient, db: Da
     ]
 
 
-async def test_buying_centre_problems_write_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_buying_centre_problems_write_nothing(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
     ids = await import_deals(client)
     other = await import_account(client, "acc-e", ["q1"])
-    elsewhere = await import_deals_elsewhere(db)
-    before = await snapshot(db)
+    elsewhere = await import_deals_elsewhere(db, other_workspace)
+    before = await snapshot(db, workspace, other_workspace)
     outsider = other["q1"]
     payload = await mutate(
         client, "buyingCentreMemberSet", {"opportunity": ids["o2"], "stakeholder": outsider}, MEMBERS
@@ -221,10 +231,10 @@ async def test_buying_centre_problems_write_nothing(client: GraphQLClient, db: D
     assert payload["userErrors"] == [
         error(["input", "stakeholder"], "the stakeholder is not in the opportunity's buying centre.", "NOT_FOUND")
     ]
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace, other_workspace) == before
 
 
-async def test_opportunity_competitor_set_and_remove(client: GraphQLClient, db: Database) -> None:
+async def test_opportunity_competitor_set_and_remove(client: GraphQLClient, db: Database, workspace: str) -> None:
     ids = await import_deals(client)
     given = {"opportunity": ids["o2"], "competitor": ids["c2"], "incumbent": True}
     payload = await mutate(
@@ -246,15 +256,17 @@ async def test_opportunity_competitor_set_and_remove(client: GraphQLClient, db: 
     )
     assert removed == {"opportunity": {"competitorCount": 0, "competitors": []}, "userErrors": []}
     key = f"{raw(ids, 'o2', 'Opportunity')}:{raw(ids, 'c2', 'Competitor')}"
-    assert [(c[1], c[2]) for c in await changes(db, "CompetitorInvolvement") if c[0] == key] == [
+    assert [(c[1], c[2]) for c in await changes(db, workspace, "CompetitorInvolvement") if c[0] == key] == [
         ("CREATED", ["competitorId", "incumbent", "opportunityId"]),
         ("DELETED", ["competitorId", "incumbent", "opportunityId"]),
     ]
 
 
-async def test_a_scored_competitor_cannot_leave_the_opportunity(client: GraphQLClient, db: Database) -> None:
+async def test_a_scored_competitor_cannot_leave_the_opportunity(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
     ids = await import_deals(client)
-    before = await snapshot(db)
+    before = await snapshot(db, workspace, other_workspace)
     payload = await mutate(
         client, "opportunityCompetitorRemove", {"opportunity": ids["o1"], "competitor": ids["c2"]}, USER_ERRORS
     )
@@ -271,10 +283,10 @@ async def test_a_scored_competitor_cannot_leave_the_opportunity(client: GraphQLC
     assert payload["userErrors"] == [
         error(["input", "competitor"], "the competitor is not involved in the opportunity.", "NOT_FOUND")
     ]
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace, other_workspace) == before
 
 
-async def test_scorecard_set_replaces_the_matrix(client: GraphQLClient, db: Database) -> None:
+async def test_scorecard_set_replaces_the_matrix(client: GraphQLClient, db: Database, workspace: str) -> None:
     ids = await import_deals(client)
     criteria = [
         {
@@ -318,7 +330,7 @@ async def test_scorecard_set_replaces_the_matrix(client: GraphQLClient, db: Data
         },
         "userErrors": [],
     }
-    logged = await changes(db, "Scorecard")
+    logged = await changes(db, workspace, "Scorecard")
     o1, c1, p2 = raw(ids, "o1", "Opportunity"), raw(ids, "c1", "Competitor"), raw(ids, "p2", "Stakeholder")
     assert logged[-1][:3] == (o1, "UPDATED", ["criteria"])
     assert logged[-1][4] == [
@@ -334,14 +346,14 @@ async def test_scorecard_set_replaces_the_matrix(client: GraphQLClient, db: Data
         f"opportunity {{ scorecard {{ criterionCount }} }} {USER_ERRORS}",
     )
     assert removed == {"opportunity": {"scorecard": None}, "userErrors": []}
-    assert (await changes(db, "Scorecard"))[-1][1:3] == ("DELETED", ["criteria", "opportunityId"])
+    assert (await changes(db, workspace, "Scorecard"))[-1][1:3] == ("DELETED", ["criteria", "opportunityId"])
 
 
 async def test_scorecard_weights_must_sum_to_one_and_every_problem_is_named(
-    client: GraphQLClient, db: Database
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
 ) -> None:
     ids = await import_deals(client)
-    before = await snapshot(db)
+    before = await snapshot(db, workspace, other_workspace)
     criteria = [
         {
             "name": "Quality",
@@ -388,4 +400,4 @@ async def test_scorecard_weights_must_sum_to_one_and_every_problem_is_named(
         ),
         error(["input", "criteria"], "the criteria's weights must sum to 1, got 0.8."),
     ]
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace, other_workspace) == before

@@ -17,7 +17,9 @@ FIELDS = """id name buyClass estimatedValue currency expectedCloseDate status sa
 CREATED = f"opportunity {{ {FIELDS} }} {USER_ERRORS}"
 
 
-async def test_create_lists_and_resolves_the_opportunity(client: GraphQLClient, db: Database) -> None:
+async def test_create_lists_and_resolves_the_opportunity(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
     ids = await import_deals(client, opportunities=[])
     given = {
         "account": ids.account,
@@ -56,7 +58,7 @@ async def test_create_lists_and_resolves_the_opportunity(client: GraphQLClient, 
     )
     assert listed["accountByExternalId"]["opportunities"] == {"totalCount": 1, "nodes": [{"id": created["id"]}]}
     raw = raw_id_of(created["id"], "Opportunity")
-    assert await changes(db, "Opportunity") == [
+    assert await changes(db, workspace, "Opportunity") == [
         (
             raw,
             "CREATED",
@@ -77,9 +79,11 @@ async def test_create_lists_and_resolves_the_opportunity(client: GraphQLClient, 
     ]
 
 
-async def test_create_reports_every_problem_and_writes_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_create_reports_every_problem_and_writes_nothing(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
     ids = await import_deals(client)
-    before = await snapshot(db)
+    before = await snapshot(db, workspace, other_workspace)
     given = {
         "account": ids.account,
         "name": " ",
@@ -111,10 +115,10 @@ async def test_create_reports_every_problem_and_writes_nothing(client: GraphQLCl
     assert payload["userErrors"] == [
         error(["input", "externalId"], "the account already has opportunity 'o1' of source 'crm'.", "CONFLICT")
     ]
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace, other_workspace) == before
 
 
-async def test_update_changes_and_clears_fields(client: GraphQLClient, db: Database) -> None:
+async def test_update_changes_and_clears_fields(client: GraphQLClient, db: Database, workspace: str) -> None:
     ids = await import_deals(client)
     given = {"id": ids["o1"], "salesStage": "B", "procurementStep": 9, "buyClass": None, "expectedCloseDate": None}
     payload = await mutate(client, "opportunityUpdate", given, CREATED)
@@ -127,7 +131,7 @@ async def test_update_changes_and_clears_fields(client: GraphQLClient, db: Datab
         None,
     )
     assert found["expectedCloseDate"] is None
-    assert (await changes(db, "Opportunity"))[-1] == (
+    assert (await changes(db, workspace, "Opportunity"))[-1] == (
         raw_id_of(ids["o1"], "Opportunity"),
         "UPDATED",
         ["buyClass", "expectedCloseDate", "procurementStep", "salesStage"],
@@ -136,12 +140,14 @@ async def test_update_changes_and_clears_fields(client: GraphQLClient, db: Datab
     )
     unchanged = await mutate(client, "opportunityUpdate", {"id": ids["o1"], "salesStage": "B"}, CREATED)
     assert unchanged["userErrors"] == []
-    assert len(await changes(db, "Opportunity")) == 3  # two imported, one update: the repeat logged nothing
+    assert len(await changes(db, workspace, "Opportunity")) == 3  # two imported, one update: the repeat logged nothing
 
 
-async def test_update_reports_every_problem_and_writes_nothing(client: GraphQLClient, db: Database) -> None:
+async def test_update_reports_every_problem_and_writes_nothing(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
     ids = await import_deals(client)
-    before = await snapshot(db)
+    before = await snapshot(db, workspace, other_workspace)
     payload = await mutate(
         client, "opportunityUpdate", {"id": ids["o1"], "name": None, "salesStage": None, "status": None}, CREATED
     )
@@ -160,20 +166,24 @@ async def test_update_reports_every_problem_and_writes_nothing(client: GraphQLCl
         error(["input", "currency"], "currency is required with an estimatedValue."),
         error(["input", "procurementStep"], "procurementStep must be between 1 and 12, got 0."),
     ]
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace, other_workspace) == before
 
 
-async def test_delete_removes_the_opportunity_with_its_parts_and_logs_them(client: GraphQLClient, db: Database) -> None:
+async def test_delete_removes_the_opportunity_with_its_parts_and_logs_them(
+    client: GraphQLClient, db: Database, workspace: str
+) -> None:
     ids = await import_deals(client)
     payload = await mutate(client, "opportunityDelete", {"id": ids["o1"]}, f"deletedId {USER_ERRORS}")
     assert payload == {"deletedId": ids["o1"], "userErrors": []}
     node = await client.data("query($id: ID!) { node(id: $id) { id } }", {"id": ids["o1"]})
     assert node["node"] is None
-    records, _, _ = await db.driver.execute_query("MATCH (k:Criterion) RETURN count(k) AS n")
+    records, _, _ = await db.driver.execute_query(
+        "MATCH (k:Criterion {workspaceId: $ws}) RETURN count(k) AS n", ws=workspace
+    )
     assert records[0]["n"] == 0
     raw = raw_id_of(ids["o1"], "Opportunity")
     deleted = {
-        entity: [(c[0], c[1]) for c in await changes(db, entity) if c[1] == "DELETED"]
+        entity: [(c[0], c[1]) for c in await changes(db, workspace, entity) if c[1] == "DELETED"]
         for entity in ("Opportunity", "BuyingCentreMember", "CompetitorInvolvement", "Scorecard")
     }
     people = [raw_id_of(ids[p], "Stakeholder") for p in ("p1", "p2", "p3")]
@@ -184,14 +194,16 @@ async def test_delete_removes_the_opportunity_with_its_parts_and_logs_them(clien
         "CompetitorInvolvement": sorted((f"{raw}:{c}", "DELETED") for c in competitors),
         "Scorecard": [(raw, "DELETED")],
     }
-    opportunity_row = (await changes(db, "Opportunity"))[-1]
+    opportunity_row = (await changes(db, workspace, "Opportunity"))[-1]
     assert dict(zip(opportunity_row[2], opportunity_row[3], strict=True))["name"] == "Big deal"
 
 
-async def test_ids_of_another_workspace_are_not_found(client: GraphQLClient, db: Database) -> None:
-    elsewhere = await import_deals_elsewhere(db)
+async def test_ids_of_another_workspace_are_not_found(
+    client: GraphQLClient, db: Database, workspace: str, other_workspace: str
+) -> None:
+    elsewhere = await import_deals_elsewhere(db, other_workspace)
     await import_deals(client)
-    before = await snapshot(db)
+    before = await snapshot(db, workspace, other_workspace)
     opportunity = elsewhere["o1"]
     results = [
         await mutate(client, "opportunityUpdate", {"id": opportunity, "name": "x"}, USER_ERRORS),
@@ -205,7 +217,7 @@ async def test_ids_of_another_workspace_are_not_found(client: GraphQLClient, db:
     ]
     node = await client.data("query($id: ID!) { node(id: $id) { id } }", {"id": opportunity})
     assert node["node"] is None
-    assert await snapshot(db) == before
+    assert await snapshot(db, workspace, other_workspace) == before
 
 
 PAGE = """
