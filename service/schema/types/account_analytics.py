@@ -188,6 +188,13 @@ class CoverageGap:
     def circle(self) -> PoliticalCircleRef | None:
         return None if self.row.circle is None else self.refs.circles[self.row.circle]
 
+    @strawberry.field(
+        description="SINGLE_POINT_OF_FAILURE only: the one team member or stakeholder every warm route to "
+        "`stakeholder` depends on (DOMAIN.md rule 15); null for the other kinds."
+    )
+    def single_point(self) -> Node | None:
+        return None if self.row.single_point is None else self.refs.node(self.row.single_point)
+
 
 @strawberry.type
 class StakeholderPair:
@@ -348,16 +355,6 @@ class StanceChangeInput:
     stance: Stance
 
 
-@strawberry.type
-class Simulation:
-    support_score_before: float | None
-    support_score_after: float | None
-    neutrals_before: int
-    neutrals_after: int
-    opponents_before: int
-    opponents_after: int
-
-
 async def _conversion_rows(
     info: strawberry.Info[Context], graph: AccountGraph, rows: Sequence[analytics.ConversionTarget]
 ) -> list[ConversionTarget]:
@@ -381,14 +378,13 @@ async def _conversion_rows(
 
 
 @strawberry.type
-class AccountAnalytics:
-    """Every list answer returns the first `first` rows (at most 100) of the full ordered list, and a count
-    field beside it, with the same arguments but `first`, gives the full list's length."""
-
-    raw_id: strawberry.Private[str]
+class SnapshotAnalytics:
+    """The analytics that both the account and a simulation (computed on the changed snapshot, DOMAIN.md
+    rule 17) answer. Every list answer returns the first `first` rows (at most 100) of the full ordered
+    list, and a count field beside it, with the same arguments but `first`, gives the full list's length."""
 
     async def _snapshot(self, info: strawberry.Info[Context]) -> AccountGraph:
-        return await info.context.loaders.account_graph.load(self.raw_id)
+        raise NotImplementedError
 
     async def _coverage_gaps(
         self, info: strawberry.Info[Context], stale_after_days: int | None, as_of: datetime | None
@@ -411,10 +407,15 @@ class AccountAnalytics:
         count = bounded_first(first, DEFAULT_FIRST)
         graph, gaps = await self._coverage_gaps(info, stale_after_days, as_of)
         rows = gaps[:count]
+        points = [r.single_point for r in rows if r.single_point] if _wants(info, "singlePoint") else []
         refs = await load_refs(
             info,
             graph,
-            people=[r.stakeholder for r in rows if r.stakeholder] if _wants(info, "stakeholder") else (),
+            people=[
+                *([r.stakeholder for r in rows if r.stakeholder] if _wants(info, "stakeholder") else ()),
+                *_people_on(points),
+            ],
+            team=_team_on(points),
             circles=[r.circle for r in rows if r.circle] if _wants(info, "circle") else (),
         )
         return [
@@ -440,6 +441,63 @@ class AccountAnalytics:
     ) -> int:
         _, gaps = await self._coverage_gaps(info, stale_after_days, as_of)
         return len(gaps)
+
+    async def _neutrals(
+        self, info: strawberry.Info[Context], max_hops: int | None
+    ) -> tuple[AccountGraph, analytics.Ranked[analytics.ConversionTarget]]:
+        graph = await self._snapshot(info)
+        hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
+        return graph, _computed(lambda: analytics.neutrals_to_convert(graph, hops))
+
+    @strawberry.field(
+        description="Neutrals with leverage on the decision, each with the best converter: the first `first`; "
+        "`neutralToConvertCount` counts them all."
+    )
+    async def neutrals_to_convert(
+        self,
+        info: strawberry.Info[Context],
+        max_hops: int | None = DEFAULT_MAX_HOPS,
+        first: First = DEFAULT_FIRST_TARGETS,
+    ) -> list[ConversionTarget]:
+        count = bounded_first(first, DEFAULT_FIRST_TARGETS)
+        graph, ranked = await self._neutrals(info, max_hops)
+        return await _conversion_rows(info, graph, ranked[:count])
+
+    @strawberry.field(description="How many rows `neutralsToConvert` has in all, for the same `maxHops`.")
+    async def neutral_to_convert_count(
+        self, info: strawberry.Info[Context], max_hops: int | None = DEFAULT_MAX_HOPS
+    ) -> int:
+        _, ranked = await self._neutrals(info, max_hops)
+        return len(ranked)
+
+    @strawberry.field(description="The balance of each political circle, decision circles first.")
+    async def power_map(self, info: strawberry.Info[Context]) -> PowerMap:
+        graph = await self._snapshot(info)
+        return PowerMap(result=analytics.power_map(graph), graph=graph)
+
+
+@strawberry.type
+class Simulation(SnapshotAnalytics):
+    """The counts before and after the changes; the other fields are computed on the changed snapshot."""
+
+    support_score_before: float | None
+    support_score_after: float | None
+    neutrals_before: int
+    neutrals_after: int
+    opponents_before: int
+    opponents_after: int
+    after: strawberry.Private[AccountGraph]
+
+    async def _snapshot(self, info: strawberry.Info[Context]) -> AccountGraph:
+        return self.after
+
+
+@strawberry.type
+class AccountAnalytics(SnapshotAnalytics):
+    raw_id: strawberry.Private[str]
+
+    async def _snapshot(self, info: strawberry.Info[Context]) -> AccountGraph:
+        return await info.context.loaders.account_graph.load(self.raw_id)
 
     async def _influencers(
         self,
@@ -482,34 +540,6 @@ class AccountAnalytics:
         min_strength: float | None = DEFAULT_MIN_STRENGTH,
     ) -> int:
         _, ranked = await self._influencers(info, of, max_hops, min_strength)
-        return len(ranked)
-
-    async def _neutrals(
-        self, info: strawberry.Info[Context], max_hops: int | None
-    ) -> tuple[AccountGraph, analytics.Ranked[analytics.ConversionTarget]]:
-        graph = await self._snapshot(info)
-        hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
-        return graph, _computed(lambda: analytics.neutrals_to_convert(graph, hops))
-
-    @strawberry.field(
-        description="Neutrals with leverage on the decision, each with the best converter: the first `first`; "
-        "`neutralToConvertCount` counts them all."
-    )
-    async def neutrals_to_convert(
-        self,
-        info: strawberry.Info[Context],
-        max_hops: int | None = DEFAULT_MAX_HOPS,
-        first: First = DEFAULT_FIRST_TARGETS,
-    ) -> list[ConversionTarget]:
-        count = bounded_first(first, DEFAULT_FIRST_TARGETS)
-        graph, ranked = await self._neutrals(info, max_hops)
-        return await _conversion_rows(info, graph, ranked[:count])
-
-    @strawberry.field(description="How many rows `neutralsToConvert` has in all, for the same `maxHops`.")
-    async def neutral_to_convert_count(
-        self, info: strawberry.Info[Context], max_hops: int | None = DEFAULT_MAX_HOPS
-    ) -> int:
-        _, ranked = await self._neutrals(info, max_hops)
         return len(ranked)
 
     async def _opponents(
@@ -580,11 +610,6 @@ class AccountAnalytics:
     async def coach_candidate_count(self, info: strawberry.Info[Context]) -> int:
         return len(analytics.coach_candidates(await self._snapshot(info)))
 
-    @strawberry.field(description="The balance of each political circle, decision circles first.")
-    async def power_map(self, info: strawberry.Info[Context]) -> PowerMap:
-        graph = await self._snapshot(info)
-        return PowerMap(result=analytics.power_map(graph), graph=graph)
-
     @strawberry.field(description="Influence-weighted mean stance (-2..+2) of the buying centre; null when unknown.")
     async def support_score(self, info: strawberry.Info[Context]) -> float | None:
         return analytics.support_score(await self._snapshot(info))
@@ -628,7 +653,8 @@ class AccountAnalytics:
         return len(ranked)
 
     @strawberry.field(
-        description="Support and stance counts before and after hypothetical stance changes; writes nothing."
+        description="Support and stance counts before and after hypothetical stance changes, and the coverage "
+        "gaps, neutrals to convert and power map as they would be after them; writes nothing."
     )
     async def simulate(self, info: strawberry.Info[Context], changes: list[StanceChangeInput]) -> Simulation:
         pairs = [
@@ -644,4 +670,5 @@ class AccountAnalytics:
             neutrals_after=result.neutrals_after,
             opponents_before=result.opponents_before,
             opponents_after=result.opponents_after,
+            after=analytics.changed_snapshot(graph, pairs),
         )
