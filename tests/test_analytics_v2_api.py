@@ -9,10 +9,17 @@ from typing import Any
 import pytest
 
 from tests.conftest import GraphQLClient, QueryCounterView
-from tests.test_analytics_api import account_data, demo, person_id  # noqa: F401 (fixture)
+from tests.test_account_import import canon, run_import
+from tests.test_analytics_api import account_data, person_id
 
 AS_OF = "2024-03-20T00:00:00+08:00"
 NODE = "__typename ... on Stakeholder { name } ... on TeamMember { name }"
+
+
+@pytest.fixture
+async def demo(client: GraphQLClient) -> GraphQLClient:
+    await run_import(client, canon())
+    return client
 
 
 async def set_tier(client: GraphQLClient, tier: str | None, portfolio_class: str | None = None) -> None:
