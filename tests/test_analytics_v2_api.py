@@ -154,6 +154,21 @@ async def test_the_cadence_follows_tier_and_portfolio_class(demo: GraphQLClient)
     assert (await overdue(demo))["cadenceDays"] == 60
 
 
+async def test_an_import_sets_tier_and_portfolio_class(client: GraphQLClient) -> None:
+    document = canon()
+    document["input"]["account"].update(tier="A", portfolioClass="VOLCANO")
+    await run_import(client, document)
+    account = await account_data(client, "tier portfolioClass cadenceDays")
+    assert account == {"tier": "A", "portfolioClass": "VOLCANO", "cadenceDays": 15}
+    document["input"]["account"].update(tier="C")
+    assert (await run_import(client, document))["updated"] == 1  # the account alone
+    assert (await account_data(client, "cadenceDays"))["cadenceDays"] == 30  # C 60, VOLCANO at most 30
+    document["input"]["account"].pop("portfolioClass")
+    document["input"]["mode"] = "MERGE"  # keeps what the document leaves out
+    await run_import(client, document)
+    assert (await account_data(client, "portfolioClass"))["portfolioClass"] == "VOLCANO"
+
+
 async def test_every_stakeholder_carries_its_due_date(demo: GraphQLClient) -> None:
     await set_tier(demo, "A")
     account = await account_data(
