@@ -118,6 +118,7 @@ def database_uri() -> Iterator[str]:
         return
     with LocalNeo4j(port=free_port()) as server:
         print(f"local Neo4j started in {server.started_in_seconds:.1f} s")
+        os.environ.update(NEO4J_USER=server.user, NEO4J_PASSWORD=server.password)  # for create_driver below
         yield server.uri
 
 

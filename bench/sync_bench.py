@@ -42,7 +42,9 @@ from powermap_devtools.local_neo4j import LocalNeo4j, free_port
 
 from service.entrypoints.app import create_app
 from service.graph.database import Database
+from service.rules.access import Role
 from service.settings import Settings
+from service.usecases.identity import provision_key
 
 SOURCE = "hr"
 ACCOUNT = "bench-account"
@@ -69,7 +71,7 @@ MERGE (r)-[:IDENTIFIES {workspaceId: $ws}]->(a)
 """
 
 CLEAR_WORKSPACE: LiteralString = """
-MATCH (n {workspaceId: $ws})
+MATCH (n {workspaceId: $ws}) WHERE NOT n:ApiKey AND NOT n:Workspace
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
 """
 
@@ -189,15 +191,24 @@ def rate(count: int, seconds: float) -> float:
 
 async def run(uri: str, user: str, password: str, count: int, rounds: int) -> bool:
     settings = Settings(
-        neo4j_uri=uri, neo4j_user=user, neo4j_password=password, workspace_id="bench-api", load_demo=False
+        neo4j_uri=uri,
+        neo4j_user=user,
+        neo4j_password=password,
+        workspace_id="bench-api",
+        load_demo=False,
+        rate_limit="1000000/minute",
     )
     app = create_app(settings)
     work = batches(contacts(count))
     ok = True
     async with app.router.lifespan_context(app):
         db: Database = app.state.services.db
+        key = await provision_key(app.state.services, "bench-api", Role.INTEGRATION, "sync bench")
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=120) as http:
+        headers = {"authorization": f"Bearer {key.secret}"}  # a client like any other
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://bench", timeout=120, headers=headers
+        ) as http:
             api = Api(http)
             # warm-up on the measured workspaces (see the docstring): plan every query, and let the JVM compile
             # the hot paths (a fresh server runs the upsert's many operators slowly for its first few thousand
@@ -260,7 +271,7 @@ def database() -> Iterator[tuple[str, str, str]]:
         return
     with LocalNeo4j(port=free_port(), heap="2g", pagecache="512m") as server:
         print(f"local Neo4j started in {server.started_in_seconds:.1f} s", file=sys.stderr)
-        yield server.uri, "neo4j", ""
+        yield server.uri, server.user, server.password
 
 
 def main() -> int:

@@ -3,17 +3,41 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LogLevel = Literal["critical", "error", "warning", "info", "debug"]
+Environment = Literal["development", "production"]
+
+JWT_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"})
+"""The asymmetric algorithms a token may be signed with: never `none`, never an HMAC (HS*), whose key would be
+the very public key the service holds."""
+
+
+def _comma_separated(value: Any) -> Any:
+    """`a, b` from the environment -> ["a", "b"] (a JSON list is accepted too)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            import json
+
+            return json.loads(text)
+        return [item.strip() for item in text.split(",") if item.strip()]
+    return value
+
+
+CommaList = Annotated[list[str], NoDecode]
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="POWERMAP_", env_file=".env", env_ignore_empty=True, extra="ignore")
 
+    env: Environment = Field(
+        default="development",
+        description="`production` turns off introspection, field suggestions, the IDE and the bootstrap key.",
+    )
     neo4j_uri: str | None = Field(
         default=None,
         description="Bolt URI of an existing Neo4j (bolt://, neo4j://, neo4j+s://). "
@@ -25,10 +49,71 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: LogLevel = "info"
-    workspace_id: str = Field(default="default", min_length=1)
+    workspace_id: str = Field(
+        default="default", min_length=1, description="The demo workspace: the demo accounts and the bootstrap key."
+    )
     load_demo: bool = Field(default=True, description="Import the demo accounts at start-up.")
     local_neo4j_port: int = Field(default=7687, ge=1, le=65535)
     readiness_timeout_seconds: float = Field(default=1.5, gt=0, le=10)
+
+    # Identity
+    bootstrap_key: SecretStr | None = Field(
+        default=None,
+        description="Outside production, the admin key of the demo workspace that the run command ensures and "
+        "prints (unset: a generated one, kept in .cache/bootstrap-key).",
+    )
+    api_key: SecretStr | None = Field(default=None, description="The key the command-line jobs (import, sync) act as.")
+    api_key_cache_seconds: float = Field(
+        default=10.0, ge=0, le=300, description="How long a process trusts a key it looked up (revocation delay)."
+    )
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_jwks_url: str | None = Field(default=None, description="Where the identity provider publishes its keys.")
+    jwt_public_key: str | None = Field(default=None, description="A PEM public key, instead of a JWKS URL.")
+    jwt_algorithms: CommaList = Field(default_factory=lambda: ["RS256", "ES256"])
+    jwt_workspace_claim: str = "powermap_workspace"
+    jwt_role_claim: str = "powermap_role"
+    jwt_leeway_seconds: float = Field(default=30.0, ge=0, le=300)
+    jwt_jwks_cache_seconds: float = Field(default=300.0, ge=10, le=86_400)
+
+    # The edge
+    cors_origins: CommaList = Field(default_factory=list, description="Origins allowed to call the API from a browser.")
+    rate_limit: str = Field(default="600/minute", description="Requests per key or user (`limits` notation).")
+    auth_failure_rate_limit: str = Field(default="30/minute", description="Refused credentials per client address.")
+    max_query_depth: int = Field(default=12, ge=1, le=100)
+    max_aliases: int = Field(default=30, ge=0, le=1_000)
+    max_tokens: int = Field(default=5_000, ge=100, le=1_000_000)
+    max_fields: int = Field(default=1_000, ge=1, le=100_000)
+    max_field_repeats: int = Field(default=10, ge=1, le=1_000)
+    max_directives: int = Field(default=50, ge=0, le=10_000)
+    max_directives_per_location: int = Field(default=3, ge=0, le=100)
+    max_query_cost: int = Field(default=50_000, ge=1, le=10_000_000)
+    cost_default_list_size: int = Field(default=10, ge=1, le=1_000)
+
+    @field_validator("jwt_algorithms", "cors_origins", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        return _comma_separated(value)
+
+    @field_validator("jwt_algorithms")
+    @classmethod
+    def _asymmetric_only(cls, value: list[str]) -> list[str]:
+        refused = sorted(set(value) - JWT_ALGORITHMS)
+        if refused or not value:
+            raise ValueError(f"only {sorted(JWT_ALGORITHMS)} are accepted, got {refused or 'none'}")
+        return value
+
+    @field_validator("rate_limit", "auth_failure_rate_limit")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from limits import parse
+
+        parse(value)
+        return value
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
 
 
 @lru_cache

@@ -29,7 +29,7 @@ import threading
 import time
 import uuid
 import warnings
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -38,6 +38,7 @@ from typing import Any, LiteralString, NoReturn
 import httpx
 import pytest
 import pytest_asyncio
+from fastapi import FastAPI
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from neo4j.exceptions import DriverError, Neo4jError
@@ -46,7 +47,9 @@ from service.entrypoints.app import create_app
 from service.graph.database import Database
 from service.graph.driver import QUERIES, create_driver
 from service.graph.migrations import apply_migrations
+from service.rules.access import Role
 from service.settings import Settings
+from service.usecases.identity import provision_key
 from tests.ci_policy import in_ci, pytest_make_collect_report, pytest_runtest_makereport  # noqa: F401 (hooks)
 
 TEST_PASSWORD = "powermap-test-password"
@@ -69,6 +72,8 @@ RUN_STATE = pytest.StashKey[contextlib.ExitStack]()
 # No property test may fail for being slow: workers share two cores with each other and the database.
 hypothesis_settings.register_profile("powermap", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.load_profile("powermap")
+ACCOUNT_DATA = "NOT n:AuditEntry AND NOT n:ApiKey AND NOT n:Workspace"
+"""Cypher: `n` is account data, not the audit log or identity (what "writes nothing" is about)."""
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,7 @@ def running_neo4j() -> Iterator[Neo4jServer]:
     except launcher.LocalNeo4jError as error:
         raise Neo4jUnavailable(str(error)) from error
     try:
-        yield Neo4jServer(server.uri, "neo4j", "")
+        yield Neo4jServer(server.uri, server.user, server.password)
     finally:
         server.stop()
 
@@ -142,7 +147,7 @@ class BackgroundNeo4j:
         outcome: dict[str, str]
         try:
             self.server.start()
-            server = Neo4jServer(self.server.uri, "neo4j", "")
+            server = Neo4jServer(self.server.uri, self.server.user, self.server.password)
             self.migrating.set()
             asyncio.run(_migrate(server))
             outcome = {"uri": server.uri, "user": server.user, "password": server.password}
@@ -309,10 +314,13 @@ def settings(neo4j_server: Neo4jServer, workspace: str) -> Settings:
 
 
 class GraphQLClient:
-    """Posts GraphQL operations to the app in-process, as a front end would over HTTP."""
+    """Posts GraphQL operations to the app in-process, as a front end would over HTTP, with its API key."""
 
-    def __init__(self, http: httpx.AsyncClient) -> None:
+    def __init__(self, http: httpx.AsyncClient, key: str | None = None) -> None:
         self.http = http
+        self.key = key
+        if key is not None:
+            http.headers["Authorization"] = f"Bearer {key}"
 
     async def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}})
@@ -328,13 +336,49 @@ class GraphQLClient:
         return data
 
 
+ClientFactory = Callable[..., Awaitable[GraphQLClient]]
+
+
 @pytest_asyncio.fixture
-async def client(db: Database, settings: Settings) -> AsyncIterator[GraphQLClient]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://powermap.test") as http:
-            yield GraphQLClient(http)
+async def app(db: Database, settings: Settings) -> AsyncIterator[FastAPI]:
+    """The app, started (its lifespan entered) against the test's database."""
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest_asyncio.fixture
+async def clients(app: FastAPI, workspace: str) -> AsyncIterator[ClientFactory]:
+    """`await clients(role=Role.ADMIN, workspace=None)`: a client of its own with a new key of that role, in
+    the test's workspace unless another is named."""
+    opened: list[httpx.AsyncClient] = []
+
+    async def make(role: Role = Role.ADMIN, workspace_id: str | None = None) -> GraphQLClient:
+        created = await provision_key(app.state.services, workspace_id or workspace, role, f"test {role.value}")
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://powermap.test")
+        opened.append(http)
+        return GraphQLClient(http, created.secret)
+
+    yield make
+    for http in opened:
+        await http.aclose()
+
+
+@pytest_asyncio.fixture
+async def client(clients: ClientFactory) -> GraphQLClient:
+    """An admin of the test's workspace, with its own API key."""
+    return await clients()
+
+
+@pytest_asyncio.fixture
+async def cli_settings(db: Database, settings: Settings, workspace: str) -> Settings:
+    """The settings of a command-line job: an integration key of the test's workspace in `api_key`."""
+    from pydantic import SecretStr
+
+    from service.usecases.services import Services
+
+    created = await provision_key(Services(db), workspace, Role.INTEGRATION, "command line")
+    return settings.model_copy(update={"api_key": SecretStr(created.secret)})
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from service.demo import demo_documents
 from service.graph.database import Database
-from tests.conftest import GraphQLClient
+from tests.conftest import ACCOUNT_DATA, GraphQLClient
 
 IMPORT = """
 mutation Import($input: AccountGraphInput!) {
@@ -38,7 +38,9 @@ async def run_import(client: GraphQLClient, variables: dict[str, Any]) -> dict[s
 
 
 async def count_nodes(db: Database, workspace: str) -> int:
-    records, _, _ = await db.driver.execute_query("MATCH (n {workspaceId: $ws}) RETURN count(n) AS n", ws=workspace)
+    records, _, _ = await db.driver.execute_query(
+        f"MATCH (n {{workspaceId: $ws}}) WHERE {ACCOUNT_DATA} RETURN count(n) AS n", ws=workspace
+    )
     total: int = records[0]["n"]
     return total
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+from pydantic import SecretStr
 
 from service.entrypoints.app import create_app
 from service.graph.database import Database
@@ -72,3 +73,39 @@ async def test_bad_variables_name_the_missing_field(client: GraphQLClient) -> No
         "Variable '$input' has invalid value: Expected value of type 'AccountGraphInput' to include required "
         "field 'stakeholders', found: {'source': 'crm', 'account': {'externalId': 'a', 'name': 'A'}}."
     ]
+
+
+async def test_the_ide_offers_the_bootstrap_key_to_a_browser_on_this_machine_only(
+    settings: Settings, db: Database
+) -> None:
+    from service.rules.api_keys import is_well_formed
+    from service.usecases.identity import new_secret
+
+    key = new_secret()
+    printed: list[str] = []
+    app = create_app(settings.model_copy(update={"bootstrap_key": SecretStr(key)}), on_bootstrap_key=printed.append)
+    async with app.router.lifespan_context(app):
+        for client, offered in ((("127.0.0.1", 5000), True), (("203.0.113.7", 5000), False)):
+            transport = httpx.ASGITransport(app=app, client=client)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+                page = await http.get("/graphql", headers={"Accept": "text/html"})
+                assert (f"Bearer {key}" in page.text) is offered
+                answer = await http.post(
+                    "/graphql",
+                    json={"query": "{ me { role workspace { id } } }"},
+                    headers={"authorization": f"Bearer {key}"},
+                )
+                assert answer.json()["data"]["me"] == {"role": "ADMIN", "workspace": {"id": settings.workspace_id}}
+    assert printed == [key]
+    assert is_well_formed(key)
+
+
+async def test_production_never_ensures_a_bootstrap_key(settings: Settings, db: Database) -> None:
+    from service.usecases.identity import new_secret
+
+    printed: list[str] = []
+    production = settings.model_copy(update={"bootstrap_key": SecretStr(new_secret()), "env": "production"})
+    app = create_app(production, on_bootstrap_key=printed.append)
+    async with app.router.lifespan_context(app):
+        pass
+    assert printed == []

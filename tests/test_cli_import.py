@@ -23,7 +23,7 @@ def same_database(settings: Settings) -> Iterator[Settings]:
 
 async def test_import_command_loads_files_and_prints_a_summary(
     db: Database,
-    settings: Settings,
+    cli_settings: Settings,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -35,7 +35,7 @@ async def test_import_command_loads_files_and_prints_a_summary(
     broken = tmp_path / "broken.json"
     broken.write_text('{"input": {"source": "demo"}}', encoding="utf-8")
 
-    status = await asyncio.to_thread(import_files, settings, [document, broken], same_database)
+    status = await asyncio.to_thread(import_files, cli_settings, [document, broken], same_database)
 
     records, _, _ = await db.driver.execute_query(
         "MATCH (s:Stakeholder {workspaceId: $ws}) RETURN count(s) AS n", ws=workspace
@@ -45,3 +45,15 @@ async def test_import_command_loads_files_and_prints_a_summary(
     assert "canon.json" in output
     assert "62" in output
     assert "broken.json" in output
+
+
+async def test_import_command_needs_a_key(
+    db: Database, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = tmp_path / "canon.json"
+    document.write_text(json.dumps(canon()["input"], ensure_ascii=False), encoding="utf-8")
+    status = await asyncio.to_thread(import_files, settings, [document], same_database)
+    assert status == 2
+    assert "POWERMAP_API_KEY" in capsys.readouterr().err
+    records, _, _ = await db.driver.execute_query("MATCH (s:Stakeholder) RETURN count(s) AS n")
+    assert records[0]["n"] == 0

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 import signal
+import stat
 import sys
 from pathlib import Path
 
 import pytest
-from powermap_devtools.local_neo4j import NEO4J_VERSION, POM
+from powermap_devtools.local_neo4j import NEO4J_VERSION, POM, LocalNeo4j, free_port
 
 from service.entrypoints.cli import main
 
@@ -45,3 +46,22 @@ def test_without_the_launcher_the_commands_that_need_it_say_to_set_the_uri(
     error = capsys.readouterr().err
     assert error.startswith("error: POWERMAP_NEO4J_URI is not set and the local Neo4j launcher")
     assert error.rstrip().endswith("set POWERMAP_NEO4J_URI")
+
+
+def test_the_local_neo4j_runs_with_authentication_and_keeps_its_password_private(tmp_path: Path) -> None:
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import AuthError
+
+    home = tmp_path / "neo4j"
+    with LocalNeo4j(port=free_port(), home=home) as server:
+        password = server.password
+        assert stat.S_IMODE(server.password_file.stat().st_mode) == 0o600
+        with GraphDatabase.driver(server.uri, auth=(server.user, password)) as driver:
+            driver.verify_connectivity()
+        for wrong in (None, ("neo4j", "neo4j"), ("neo4j", "guess")):
+            with GraphDatabase.driver(server.uri, auth=wrong) as driver, pytest.raises(AuthError):
+                driver.verify_connectivity()
+    with LocalNeo4j(port=free_port(), home=home) as again:  # a restart reads the same password back
+        assert again.password == password
+        with GraphDatabase.driver(again.uri, auth=(again.user, password)) as driver:
+            driver.verify_connectivity()

@@ -149,7 +149,7 @@ async def test_node_resolves_every_kind_by_its_opaque_id(client: GraphQLClient) 
 
 
 NESTED = """{
-  accounts(first: 100) { nodes { name
+  accounts(first: 10) { nodes { name
     stakeholders(first: 100) { nodes { name influences { strength to { name stance } } } } } }
 }"""
 

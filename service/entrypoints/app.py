@@ -1,49 +1,100 @@
-"""The ASGI application: GraphQL at /graphql, liveness at /healthz, readiness at /readyz."""
+"""The ASGI application: GraphQL at /graphql, liveness at /healthz, readiness at /readyz, behind the edge.
+
+Every request but the open ones (`service.entrypoints.edge`) carries an identity; the GraphQL context
+holds the principal the edge verified. Outside production, the app can ensure a bootstrap admin key of
+the demo workspace (the run command's first-run key), which the IDE page offers to a local browser.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
+from service.entrypoints.credentials import identity_config
+from service.entrypoints.edge import EdgeGuard, EdgeOptions
 from service.rules.access import Principal, Role
 from service.runtime import open_database
-from service.schema import schema
+from service.schema import SchemaOptions, build_schema
 from service.schema.context import Context
 from service.schema.ide import PowermapGraphQLRouter, mount_graphiql_assets
+from service.schema.limits import QueryLimits
 from service.settings import Settings
+from service.usecases.identity import Authenticator, ensure_bootstrap_key
 
 logger = logging.getLogger("powermap")
 
+NOBODY = Principal(workspace_id="", role=Role.VIEWER, id="nobody")
+"""The context of the IDE page's GET: it renders a page and never runs an operation."""
 
-def create_app(settings: Settings) -> FastAPI:
-    """The app for `settings`; the database named there must already be running."""
+
+def schema_options(settings: Settings) -> SchemaOptions:
+    limits = QueryLimits(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_fields=settings.max_fields,
+        max_field_repeats=settings.max_field_repeats,
+        max_directives=settings.max_directives,
+        max_directives_per_location=settings.max_directives_per_location,
+        max_cost=settings.max_query_cost,
+        default_list_size=settings.cost_default_list_size,
+    )
+    return SchemaOptions(limits=limits, max_tokens=settings.max_tokens, production=settings.production)
+
+
+def create_app(settings: Settings, on_bootstrap_key: Callable[[str], None] | None = None) -> FastAPI:
+    """The app for `settings`; the database named there must already be running. `on_bootstrap_key` gets
+    the bootstrap key once it is ensured (outside production, when `settings.bootstrap_key` is set)."""
     if settings.neo4j_uri is None:
         raise ValueError("POWERMAP_NEO4J_URI is not set; the run command starts a local Neo4j for you")
+    config = identity_config(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_database(settings) as services:
             app.state.services = services
+            app.state.authenticator = Authenticator(services, config)
             if settings.load_demo:
                 from service.demo import load_demo_accounts
 
                 await load_demo_accounts(services, settings.workspace_id)
+            if settings.bootstrap_key is not None and not settings.production:
+                key = await ensure_bootstrap_key(
+                    services, settings.workspace_id, settings.bootstrap_key.get_secret_value()
+                )
+                app.state.bootstrap_key = key
+                if on_bootstrap_key is not None:
+                    on_bootstrap_key(key)
             yield
 
     async def get_context(request: Request) -> Context:
-        """Until authentication exists, every caller is an admin of the configured workspace."""
-        principal = Principal(workspace_id=settings.workspace_id, role=Role.ADMIN, id="api")
-        return Context(request.app.state.services, principal)
+        """The principal the edge verified (`EdgeGuard`). Only the IDE page (a GET, which never runs an
+        operation: queries over GET are off) comes without one."""
+        principal = getattr(request.state, "principal", None)
+        if principal is None:
+            if request.method != "GET":
+                raise HTTPException(status_code=401, detail="no identity")
+            principal = NOBODY
+        return Context(request.app.state.services, principal, request.app.state.authenticator)
 
-    app = FastAPI(title="Powermap", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(title="Powermap", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
-    app.include_router(PowermapGraphQLRouter(schema, context_getter=get_context), prefix="/graphql")
-    mount_graphiql_assets(app)
+    app.state.bootstrap_key = None
+    schema = build_schema(schema_options(settings))
+    router = PowermapGraphQLRouter(
+        schema,
+        context_getter=get_context,
+        graphql_ide=None if settings.production else "graphiql",
+        allow_queries_via_get=False,
+    )
+    app.include_router(router, prefix="/graphql")
+    if not settings.production:
+        mount_graphiql_assets(app)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -58,4 +109,14 @@ def create_app(settings: Settings) -> FastAPI:
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ready"})
 
+    options = EdgeOptions(settings.rate_limit, settings.auth_failure_rate_limit, ide=not settings.production)
+    app.add_middleware(EdgeGuard, authenticator=lambda: app.state.authenticator, options=options)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["POST"],
+            allow_headers=["Authorization", "Content-Type"],
+            max_age=600,
+        )
     return app

@@ -1,18 +1,25 @@
-"""The `powermap` command: run the service, or run the local Neo4j on its own."""
+"""The `powermap` command: run the service, manage API keys, import and sync, or run the local Neo4j alone."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 
+from pydantic import SecretStr
+
+from service.entrypoints.keys_command import add_keys_parser, run_keys
 from service.entrypoints.sync_command import add_sync_parser, run_sync
+from service.rules import api_keys
 from service.settings import Settings
+
+BOOTSTRAP_KEY_FILE = Path(".cache") / "bootstrap-key"
 
 
 class LocalNeo4jUnavailable(RuntimeError):
@@ -46,9 +53,45 @@ def database_for(settings: Settings) -> Iterator[Settings]:
         raise LocalNeo4jUnavailable(str(error)) from error
     try:
         print(f"Neo4j ready in {server.started_in_seconds:.1f} s", file=sys.stderr)
-        yield settings.model_copy(update={"neo4j_uri": server.uri})
+        yield settings.model_copy(
+            update={"neo4j_uri": server.uri, "neo4j_user": server.user, "neo4j_password": SecretStr(server.password)}
+        )
     finally:
         server.stop()
+
+
+def bootstrap_key(settings: Settings) -> str | None:
+    """Outside production: `POWERMAP_BOOTSTRAP_KEY`, else the key kept in `.cache/bootstrap-key` by an earlier
+    run, else a new one (kept there, owner-only, so that the IDE keeps working across restarts)."""
+    if settings.production:
+        return None
+    if settings.bootstrap_key is not None:
+        given = settings.bootstrap_key.get_secret_value()
+        if not api_keys.is_well_formed(given):
+            raise SystemExit("POWERMAP_BOOTSTRAP_KEY is not a Powermap key; use one a run printed, or unset it")
+        return given
+    with contextlib.suppress(OSError):
+        kept = BOOTSTRAP_KEY_FILE.read_text(encoding="ascii").strip()
+        if api_keys.is_well_formed(kept):
+            return kept
+    from service.usecases.identity import new_secret
+
+    return new_secret()
+
+
+def keep_bootstrap_key(key: str) -> None:
+    """Print the key for the person who ran the command, and keep it for the next run (best effort)."""
+    with contextlib.suppress(OSError):
+        BOOTSTRAP_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+        BOOTSTRAP_KEY_FILE.unlink(missing_ok=True)
+        descriptor = os.open(BOOTSTRAP_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as out:
+            out.write(key + "\n")
+    print(
+        "\nAdmin key of the demo workspace (GraphiQL on this machine sends it; other clients send\n"
+        "`Authorization: Bearer <key>`):\n" + key + "\n",
+        flush=True,
+    )
 
 
 def serve(settings: Settings) -> None:
@@ -57,13 +100,20 @@ def serve(settings: Settings) -> None:
     from service.entrypoints.app import create_app
 
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    # the driver logs every query's parameters (intelligence values among them) at DEBUG: never that
+    logging.getLogger("neo4j").setLevel(max(logging.INFO, logging.getLogger("neo4j").getEffectiveLevel()))
+    key = bootstrap_key(settings)
+    if key is not None:
+        settings = settings.model_copy(update={"bootstrap_key": SecretStr(key)})
     with database_for(settings) as ready:
-        uvicorn.run(create_app(ready), host=ready.host, port=ready.port, log_level=ready.log_level)
+        app = create_app(ready, on_bootstrap_key=keep_bootstrap_key)
+        uvicorn.run(app, host=ready.host, port=ready.port, log_level=ready.log_level)
 
 
 def run_neo4j(settings: Settings) -> None:
     with database_for(settings.model_copy(update={"neo4j_uri": None})) as ready:
-        print(f"NEO4J_URI={ready.neo4j_uri}  (Ctrl-C to stop)")
+        print(f"NEO4J_URI={ready.neo4j_uri}  NEO4J_USER={ready.neo4j_user}  (Ctrl-C to stop)")
+        print(f"NEO4J_PASSWORD=$(cat {local_neo4j_launcher().DATA_DIR / 'password'})")
         signal.sigwait({signal.SIGINT, signal.SIGTERM})
 
 
@@ -75,6 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     importer = commands.add_parser("import", help="import account documents (accountGraphImport input JSON)")
     importer.add_argument("files", nargs="+", type=Path)
     add_sync_parser(commands)
+    add_keys_parser(commands)
     args = parser.parse_args(argv)
     settings = Settings()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -86,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_neo4j(settings)
         elif args.command == "sync":
             return run_sync(settings, args, database_for)
+        elif args.command == "keys":
+            return run_keys(settings, args, database_for)
         else:
             from service.entrypoints.import_command import import_files
 

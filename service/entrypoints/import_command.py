@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from service.rules.access import Principal, Role
+from service.entrypoints.credentials import CredentialError, command_line_principal
+from service.rules.access import Principal
 from service.runtime import open_database
 from service.schema.operations import IMPORT_MUTATION, OperationError, execute_operation
 from service.settings import Settings
@@ -34,8 +35,12 @@ def read_document(path: Path) -> dict[str, Any]:
 async def _import_all(settings: Settings, files: Sequence[Path], console: Console) -> int:
     table = Table("file", "account", *COUNTS, "errors")
     failures = 0
-    principal = Principal(workspace_id=settings.workspace_id, role=Role.ADMIN, id="cli")
     async with open_database(settings) as services:
+        try:
+            principal = await command_line_principal(services, settings)
+        except CredentialError as refused:
+            console.print(f"[red]error:[/red] {refused}")
+            return 2
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("importing", total=len(files))
             for path in files:

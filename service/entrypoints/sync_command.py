@@ -106,16 +106,21 @@ def _send(rows: list[FileRow]) -> tuple[list[FileRow], list[Rejection]]:
 
 
 async def _sync(settings: Settings, args: argparse.Namespace, rows: list[FileRow], console: Console) -> SyncOutcome:
-    from service.rules.access import Principal, Role
+    from service.entrypoints.credentials import CredentialError, command_line_principal
     from service.runtime import open_database
     from service.schema.operations import OperationError, execute_operation
 
-    principal = Principal(workspace_id=settings.workspace_id, role=Role.ADMIN, id="sync-cli")
     outcome = SyncOutcome()
     sendable, outcome.rejections = _send(rows)
     outcome.counts["failed"] = len(outcome.rejections)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     async with open_database(settings) as services:
+        try:
+            principal = await command_line_principal(services, settings)
+        except CredentialError as error:
+            outcome.refused = str(error)
+            outcome.exit_code = 2
+            return outcome
         with Progress(*columns, console=console, transient=True) as progress:
             task = progress.add_task("checking (dry run)" if args.dry_run else "syncing", total=len(rows))
             progress.advance(task, len(rows) - len(sendable))

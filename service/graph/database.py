@@ -22,6 +22,7 @@ from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
 
 from service.graph.driver import fetch
 from service.rules.changes import EntityChange
+from service.rules.identity import AUDIT_ENTITY_IDS, AuditNote
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -37,6 +38,9 @@ class Write:
     now: datetime
     accounts: set[str] = field(default_factory=set)
     changes: list[EntityChange] = field(default_factory=list)
+    audit: AuditNote | None = None
+    mentioned: list[str] = field(default_factory=list)
+    """Ids the audit entry names besides the changed entities (e.g. a key created or revoked)."""
 
     def touch(self, *account_ids: str | None) -> None:
         """Mark accounts whose data this write changes: their clocks tick when it commits."""
@@ -67,11 +71,18 @@ CALL () {
   MATCH (s:Stakeholder {workspaceId: $ws, id: stakeholderId})
   CREATE (c)-[:ABOUT {workspaceId: $ws}]->(s)
 }
+CALL () {
+  WITH $audit AS audit WHERE audit IS NOT NULL
+  CREATE (:AuditEntry {workspaceId: $ws, id: audit.id, at: $now, by: $by, role: audit.role,
+                       operation: audit.operation, outcome: audit.outcome, entityIds: audit.entityIds,
+                       entityCount: audit.entityCount, requestId: audit.requestId})
+}
 """
 """Closes a write: ticks the touched accounts' clocks (in id order, so concurrent writes lock them in
-the same order) and records its changes. A `Change` node holds one entity's change: parallel lists of
-the field names and their old and new values as JSON, so that history can page over single values in
-Cypher."""
+the same order), records its changes and its audit entry. A `Change` node holds one entity's change:
+parallel lists of the field names and their old and new values as JSON, so that history can page over
+single values in Cypher. The audit entry names the entities (never their values), in the same
+transaction: a write is never without its entry."""
 
 
 def _json(value: Any) -> str:
@@ -100,9 +111,26 @@ def _change_rows(changes: Sequence[EntityChange]) -> list[dict[str, Any]]:
     return rows
 
 
+def _audit_row(write: Write) -> dict[str, Any] | None:
+    """The audit entry's fields: the entities changed, then the accounts touched, each once."""
+    note = write.audit
+    if note is None:
+        return None
+    ids = list(dict.fromkeys([*write.mentioned, *(c.entity_id for c in write.changes), *sorted(write.accounts)]))
+    return {
+        "id": uuid.uuid4().hex,
+        "role": None if note.role is None else note.role.value,
+        "operation": note.operation,
+        "outcome": note.outcome,
+        "entityIds": ids[:AUDIT_ENTITY_IDS],
+        "entityCount": len(ids),
+        "requestId": note.request_id,
+    }
+
+
 async def finish(write: Write) -> None:
-    """Run the closing query of `write`, unless it touched nothing."""
-    if not write.accounts and not write.changes:
+    """Run the closing query of `write`, unless it touched nothing and has no audit entry."""
+    if not write.accounts and not write.changes and write.audit is None:
         return
     await fetch(
         write.tx,
@@ -113,16 +141,19 @@ async def finish(write: Write) -> None:
         txId=uuid.uuid4().hex,
         accounts=sorted(write.accounts),
         rows=_change_rows(write.changes),
+        audit=_audit_row(write),
     )
 
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """Where a write goes and who makes it; `retry_seconds` bounds the driver's retries (None: its default)."""
+    """Where a write goes and who makes it; `retry_seconds` bounds the driver's retries (None: its default);
+    `audit`, when given, is recorded in the audit log with the write."""
 
     ws: str
     by: str
     retry_seconds: float | None = None
+    audit: AuditNote | None = None
 
 
 class Database:
@@ -151,7 +182,7 @@ class Database:
         now = datetime.now(UTC)
 
         async def unit_of_work(tx: AsyncManagedTransaction) -> T:
-            write = Write(tx, scope.ws, scope.by, now)
+            write = Write(tx, scope.ws, scope.by, now, audit=scope.audit)
             result = await work(write, *args, **kwargs)
             await finish(write)
             return result

@@ -11,6 +11,9 @@ The stored model (every node and relationship carries `workspaceId`):
     (:Change {id, txId, seq, at, by, accountId, entity, entityId, op, fields, old, new})
         -- the change log: one node per entity changed by a write; fields/old/new are parallel lists
     (:AccountRef|StakeholderRef|TeamMemberRef {source, externalId})-[:IDENTIFIES]->(node)
+    (:Workspace {id, name, createdAt})                         -- workspaceId = id
+    (:ApiKey {id, hash, name, role, createdAt, createdBy, lastUsedAt, revokedAt})   -- hash: SHA-256 of the key
+    (:AuditEntry {id, at, by, role, operation, outcome, entityIds, entityCount, requestId})
 
     (s)-[:REPORTS_TO]->(manager)         (s)-[:MEMBER_OF {core}]->(circle)
     (s)-[:INFLUENCES {id, strength, kind, topic, confidence}]->(s2)
@@ -43,6 +46,10 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "FOR (n:Circle) REQUIRE (n.workspaceId, n.accountId, n.source, n.key) IS UNIQUE",
     "CREATE CONSTRAINT interaction_key IF NOT EXISTS "
     "FOR (n:Interaction) REQUIRE (n.workspaceId, n.accountId, n.source, n.externalId) IS UNIQUE",
+    "CREATE CONSTRAINT workspace_id IF NOT EXISTS FOR (n:Workspace) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT api_key_hash IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.hash IS UNIQUE",
+    "CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
+    "CREATE CONSTRAINT audit_entry_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
     "CREATE CONSTRAINT influence_id IF NOT EXISTS FOR ()-[r:INFLUENCES]-() REQUIRE r.id IS UNIQUE",
     "CREATE CONSTRAINT tie_id IF NOT EXISTS FOR ()-[r:TIE]-() REQUIRE r.id IS UNIQUE",
 )
@@ -55,6 +62,8 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX interaction_by_account IF NOT EXISTS FOR (n:Interaction) ON (n.workspaceId, n.accountId)",
     "CREATE INDEX change_by_account IF NOT EXISTS FOR (n:Change) ON (n.workspaceId, n.accountId, n.at)",
     "CREATE INDEX change_by_entity IF NOT EXISTS FOR (n:Change) ON (n.workspaceId, n.entityId)",
+    "CREATE INDEX audit_by_time IF NOT EXISTS FOR (n:AuditEntry) ON (n.workspaceId, n.at)",
+    "CREATE INDEX api_key_by_time IF NOT EXISTS FOR (n:ApiKey) ON (n.workspaceId, n.createdAt)",
 )
 
 AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes(300)"

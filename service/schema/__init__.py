@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from strawberry import Schema
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from dataclasses import dataclass, field
 
+import graphql
+from strawberry import Schema
+from strawberry.extensions import DisableIntrospection, MaskErrors, MaxTokensLimiter, ParserCache
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from service.schema import query
+from service.schema.access import ReadPolicy
 from service.schema.errors import should_mask
+from service.schema.identity_query import IdentityQuery
+from service.schema.limits import CheckedValidationCache, EdgeLimits, QueryLimits, SchemaView
 from service.schema.mutation import Mutation
-from service.schema.query import Query
 from service.schema.types.account import Account
 from service.schema.types.circle import PoliticalCircle
 from service.schema.types.interaction import Interaction
@@ -23,32 +23,43 @@ from service.schema.types.links import InfluenceLink, Tie
 from service.schema.types.stakeholder import Stakeholder
 from service.schema.types.team import TeamMember
 
-MAX_QUERY_DEPTH = 12
-MAX_ALIASES = 30
-MAX_TOKENS = 5_000
-
-LIMIT_RULES = (
-    *QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-)
-"""The depth and alias limits' validation rules, built once: each limiter builds a new rule class,
-and `ValidationCache` files results under the rule classes, so limiters built per request would
-validate every document afresh."""
+Query = merge_types("Query", (query.Query, IdentityQuery))
 
 
-def build_schema() -> Schema:
-    return Schema(
+@dataclass(frozen=True, slots=True)
+class SchemaOptions:
+    """What the edge allows (every value a setting: `service.settings`)."""
+
+    limits: QueryLimits = field(default_factory=QueryLimits)
+    max_tokens: int = 5_000
+    production: bool = False
+    """No introspection and no field suggestions."""
+
+
+def build_schema(options: SchemaOptions | None = None) -> Schema:
+    """The schema with its edge: limits checked before validation (`EdgeLimits`), then what the caller may
+    read (`ReadPolicy`), then cached validation; errors that are not the client's fault are masked."""
+    options = options or SchemaOptions()
+    view = SchemaView()
+    extensions: list[object] = [
+        ParserCache,
+        lambda: MaxTokensLimiter(max_token_count=options.max_tokens),
+        lambda: EdgeLimits(view, options.limits),
+        lambda: ReadPolicy(view),
+        CheckedValidationCache,
+    ]
+    if options.production:
+        extensions.append(DisableIntrospection)
+    extensions.append(lambda: MaskErrors(should_mask_error=should_mask))
+    schema = Schema(
         query=Query,
         mutation=Mutation,
         types=[Account, Stakeholder, PoliticalCircle, InfluenceLink, Tie, TeamMember, Interaction],
-        extensions=[
-            ParserCache,
-            ValidationCache,
-            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            lambda: AddValidationRules(list(LIMIT_RULES)),
-            lambda: MaskErrors(should_mask_error=should_mask),
-        ],
+        extensions=extensions,  # type: ignore[arg-type]
+        config=StrawberryConfig(disable_field_suggestions=options.production),
     )
+    view.graphql = graphql.build_schema(schema.as_str())
+    return schema
 
 
 schema = build_schema()

@@ -13,13 +13,16 @@ from service.usecases.services import Services
 
 if TYPE_CHECKING:
     from service.schema.types.stakeholder import Stakeholder
+    from service.usecases.identity import Authenticator
 
 
 class Context(BaseContext):
-    def __init__(self, services: Services, principal: Principal) -> None:
+    def __init__(self, services: Services, principal: Principal, authenticator: Authenticator | None = None) -> None:
         super().__init__()
         self.services = services
         self.principal = principal
+        self.authenticator = authenticator
+        """The process's authenticator, when the request came over HTTP (a revoked key is forgotten there)."""
         self.loaders: Loaders = build_loaders(services, principal.workspace_id)
         self.built_stakeholders: dict[str, Stakeholder] = {}
         """Stakeholder objects already built in this request, by internal id."""

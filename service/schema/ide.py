@@ -9,6 +9,7 @@ serves the same page with every ``https://unpkg.com/<pkg>@<version>/`` prefix po
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from functools import cache
@@ -58,6 +59,27 @@ def _local_graphiql_html(template: str, static_path: str) -> str:
     return rewrite_cdn_urls(template, static_path)
 
 
+_HEADERS_STATE = "React.useState(parameters.headers)"
+
+
+def prefill_authorization(html: str, key: str) -> str:
+    """The page with `Authorization: Bearer <key>` in GraphiQL's headers editor (a header given in the page's
+    URL still wins); fail if the template no longer has the place to put it."""
+    if _HEADERS_STATE not in html:
+        raise RuntimeError("the GraphiQL page no longer keeps its headers where the bootstrap key goes")
+    headers = json.dumps(json.dumps({"Authorization": f"Bearer {key}"}, indent=2)).replace("<", "\\u003c")
+    return html.replace(_HEADERS_STATE, f"React.useState(parameters.headers || {headers})")
+
+
+def is_local_browser(request: Request) -> bool:
+    """A browser on this machine: the only one the bootstrap key is offered to."""
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class PowermapGraphQLRouter(GraphQLRouter[ContextT, RootValueT]):
     """``GraphQLRouter`` whose GraphiQL page loads its assets from ``GRAPHIQL_STATIC_PATH``, and whose
     responses carry names as UTF-8 rather than ``\\u`` escapes (half the bytes for Chinese text)."""
@@ -71,7 +93,10 @@ class PowermapGraphQLRouter(GraphQLRouter[ContextT, RootValueT]):
             return await super().render_graphql_ide(request)
         root_path: str = request.scope.get("root_path", "")
         html = _local_graphiql_html(self.graphql_ide_html, root_path.rstrip("/") + GRAPHIQL_STATIC_PATH)
-        return HTMLResponse(html)
+        key: str | None = getattr(request.app.state, "bootstrap_key", None)
+        if key is not None and is_local_browser(request):
+            html = prefill_authorization(html, key)
+        return HTMLResponse(html, headers={"cache-control": "no-store"})
 
 
 def mount_graphiql_assets(app: FastAPI) -> None:

@@ -8,7 +8,7 @@ import binascii
 from service.schema.errors import ClientError
 
 NODE_TYPES = frozenset(
-    {"Account", "Stakeholder", "PoliticalCircle", "InfluenceLink", "Tie", "TeamMember", "Interaction"}
+    {"Account", "Stakeholder", "PoliticalCircle", "InfluenceLink", "Tie", "TeamMember", "Interaction", "ApiKey"}
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -42,11 +43,23 @@ HistoryKey = tuple[str, int, HistoryPosition | None]
 """A stakeholder, how many changed values, after which one."""
 
 
+class SharedLoader(DataLoader[K, V]):
+    """A DataLoader whose answers outlive the field that asked first.
+
+    Fields that load the same key share one future. When graphql-core cancels a field (a sibling failed
+    and nulled their parent), the cancellation must not reach that shared future: another field, still
+    running, awaits it too and would get a CancelledError that fails the whole request.
+    """
+
+    def load(self, key: K) -> Awaitable[V]:
+        return asyncio.shield(super().load(key))
+
+
 def _by_ids(db: Database, ws: str, read: BatchRead[V]) -> DataLoader[str, V]:
     async def load(keys: list[str]) -> list[V]:
         return await db.read(read, ws, keys)
 
-    return DataLoader(load_fn=load)
+    return SharedLoader(load_fn=load)
 
 
 def _grouped(
@@ -157,10 +170,10 @@ def build_loaders(services: Services, ws: str) -> Loaders:
         coverage_of_stakeholder=_by_ids(db, ws, reads.coverage_of),
         coverage_by_team_member=_by_ids(db, ws, reads.coverage_by_team_member),
         last_contact=_by_ids(db, ws, reads.last_contact_by_stakeholder),
-        history=DataLoader(load_fn=load_history),
+        history=SharedLoader(load_fn=load_history),
         interaction=_by_ids(db, ws, reads.interactions_by_ids),
         interactions_of_account=_by_ids(db, ws, reads.interactions_by_account),
-        stakeholder_page=DataLoader(load_fn=_grouped(load_pages)),
-        stakeholder_count=DataLoader(load_fn=_grouped(load_counts)),
-        account_graph=DataLoader(load_fn=load_graphs),
+        stakeholder_page=SharedLoader(load_fn=_grouped(load_pages)),
+        stakeholder_count=SharedLoader(load_fn=_grouped(load_counts)),
+        account_graph=SharedLoader(load_fn=load_graphs),
     )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from service.graph import pages, reads
+from service.schema.access import type_reading
 from service.schema.context import Context
+from service.schema.errors import ClientError
 from service.schema.ids import decode_id, raw_id_of
 from service.schema.pagination import page_request
 from service.schema.types.account import Account, AccountConnection
@@ -15,6 +17,7 @@ from service.schema.types.interaction import Interaction
 from service.schema.types.links import InfluenceLink, Tie
 from service.schema.types.stakeholder import Stakeholder
 from service.schema.types.team import TeamMember
+from service.usecases.reading import may_read
 
 
 async def resolve_node(info: strawberry.Info[Context], global_id: str) -> Node | None:
@@ -22,6 +25,7 @@ async def resolve_node(info: strawberry.Info[Context], global_id: str) -> Node |
     if decoded is None:
         return None
     type_name, raw = decoded
+    refuse_node_type(info.context, type_name)
     loaders = info.context.loaders
     if type_name == "Account":
         account = await loaders.account.load(raw)
@@ -45,6 +49,19 @@ async def resolve_node(info: strawberry.Info[Context], global_id: str) -> Node |
         tie = await loaders.tie.load(raw)
         return None if tie is None else Tie.from_domain(tie)
     return None
+
+
+def refuse_node_type(ctx: Context, type_name: str) -> None:
+    """FORBIDDEN for an id of a type the caller may not read, decided by the id alone (before any lookup,
+    so it tells nothing about whether such an object exists)."""
+    reading = type_reading(type_name)
+    if not may_read(ctx.principal, reading):
+        raise ClientError(
+            f"the {ctx.principal.role.value} role may not read a {type_name} "
+            f"(this needs the {reading.value.value!r} permission).",
+            code="FORBIDDEN",
+            field="id",
+        )
 
 
 @strawberry.type

@@ -12,6 +12,7 @@ raises `OutcomeUnknown`, and the client replays the same batch (which converges)
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired, TransientError
@@ -20,9 +21,13 @@ from service.graph.database import Scope, Write
 from service.graph.writes.contacts import SYNC_RETRY_SECONDS, preview_contacts, upsert_contacts
 from service.rules.access import Permission, Principal
 from service.rules.contacts import Contact, ContactsWrite, UpsertSummary, summarize, upsert_rows, validate_contacts
-from service.usecases.authorization import require
+from service.rules.enums import ErrorCode
+from service.usecases.auditing import audited_scope, record_read_only, record_refusal
+from service.usecases.authorization import Forbidden, require
 from service.usecases.errors import DatabaseUnavailable, OutcomeUnknown
 from service.usecases.services import Services
+
+OPERATION = "upsert_contacts"
 
 ATTEMPTS = 3
 """Transactions per call: the driver retries a transaction for a short while (`SYNC_RETRY_SECONDS`), and a
@@ -46,15 +51,22 @@ async def upsert_contacts_batch(
 ) -> UpsertSummary:
     """One outcome per contact. `with_stakeholders` returns each contact's stored properties too (costly
     for large batches: only when the caller shows them)."""
-    require(principal, Permission.SYNC)
+    try:
+        require(principal, Permission.SYNC)
+    except Forbidden as refused:
+        await record_refusal(services, principal, OPERATION, refused.problems)
+        raise
     check = validate_contacts(source, account, contacts)
-    written = None
-    if not check.batch:
-        rows = upsert_rows(contacts, check.contacts.keys())
-        if dry_run:
-            written = await _preview(services, principal, source, account, rows, with_stakeholders)
-        else:
-            written = await _write(services, principal, source, account, rows, with_stakeholders)
+    if check.batch:
+        await record_refusal(services, principal, OPERATION, check.batch)
+        return summarize(source, contacts, check, None)
+    rows = upsert_rows(contacts, check.contacts.keys())
+    if dry_run:
+        written = await _preview(services, principal, source, account, rows, with_stakeholders)
+        summary = summarize(source, contacts, check, written)
+        await record_read_only(services, principal, OPERATION, summary.problems)
+        return summary
+    written = await _write(services, principal, source, account, rows, with_stakeholders)
     return summarize(source, contacts, check, written)
 
 
@@ -70,7 +82,7 @@ async def _preview(
 async def _write(
     services: Services, principal: Principal, source: str, account: str, rows: list[dict[str, Any]], full: bool
 ) -> ContactsWrite:
-    scope = Scope(principal.workspace_id, principal.id, retry_seconds=SYNC_RETRY_SECONDS)
+    scope = audited_scope(principal, OPERATION, SYNC_RETRY_SECONDS)
     for attempt in range(1, ATTEMPTS + 1):
         try:
             return await commit_batch(services, scope, source, account, rows, full)
@@ -96,4 +108,6 @@ async def _upsert(w: Write, source: str, account: str, rows: list[dict[str, Any]
     written = await upsert_contacts(w.tx, w.ws, source, account, rows, w.now, full)
     if written.writes:
         w.touch(written.account_id)
+    if written.account_id is None and w.audit is not None:
+        w.audit = replace(w.audit, outcome=ErrorCode.NOT_FOUND.value)
     return written

@@ -7,6 +7,7 @@ from service.graph.writes.account_import import apply_plan, load_stored_state
 from service.rules.access import Permission, Principal
 from service.rules.account_import import AccountDocument, ImportPlan, plan_import, validate_document
 from service.rules.entity_changes.rejected import Rejected, reject_if
+from service.usecases.auditing import record_refusal
 from service.usecases.authorization import require
 from service.usecases.ids import new_id
 from service.usecases.services import Services
@@ -16,10 +17,14 @@ from service.usecases.writing import write
 async def import_account_graph(services: Services, principal: Principal, document: AccountDocument) -> ImportPlan:
     """Validate the document, then read what is stored, diff and write the difference; `Rejected` with
     every problem found when the document is invalid or conflicts with what is stored (nothing written)."""
-    require(principal, Permission.SYNC)
-    problems = validate_document(document)
-    if problems:
-        raise Rejected(problems)
+    try:
+        require(principal, Permission.SYNC)
+        problems = validate_document(document)
+        if problems:
+            raise Rejected(problems)
+    except Rejected as rejected:
+        await record_refusal(services, principal, "import", rejected.problems)
+        raise
     return await write(services, principal, Permission.SYNC, _import, document)
 
 

@@ -11,7 +11,7 @@ from service.rules import models
 from service.rules.access import Permission, Principal
 from service.rules.changes import ChangeOp
 from service.rules.entity_changes.diff import change, created, new_values, removal, updated
-from service.rules.entity_changes.fields import influence_problems, tie_problems
+from service.rules.entity_changes.fields import id_or_pair, influence_problems, tie_problems
 from service.rules.entity_changes.props import influence_props, tie_props
 from service.rules.entity_changes.refs import IdArg, known, not_found, outside, same, unknown
 from service.rules.entity_changes.rejected import Rejected, reject_if
@@ -78,6 +78,7 @@ async def _set_link(w: Write, source: IdArg, target: IdArg, values: dict[str, An
 
 
 async def _remove_link(w: Write, link_id: IdArg | None, source: IdArg | None, target: IdArg | None) -> str:
+    reject_if(id_or_pair(link_id is not None, [("from", source is not None), ("to", target is not None)]))
     if link_id is not None:
         existing = None if link_id.raw is None else await links.influence_by_id(w.tx, w.ws, link_id.raw)
         if existing is None:
@@ -123,6 +124,8 @@ async def _set_tie(w: Write, kind: TieKind, a: IdArg, b: IdArg, values: dict[str
 
 
 async def _remove_tie(w: Write, tie_id: IdArg | None, kind: TieKind | None, a: IdArg | None, b: IdArg | None) -> str:
+    pair = [("kind", kind is not None), ("a", a is not None), ("b", b is not None)]
+    reject_if(id_or_pair(tie_id is not None, pair))
     if tie_id is not None:
         existing = None if tie_id.raw is None else await links.tie_by_id(w.tx, w.ws, tie_id.raw)
         if existing is None:

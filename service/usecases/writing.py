@@ -1,12 +1,14 @@
-"""Running a write use case: authorize, then one managed transaction through `Database.write`."""
+"""Running a write use case: authorize, then one managed transaction through `Database.write`, audited."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
-from service.graph.database import Scope, Write
+from service.graph.database import Write
 from service.rules.access import Permission, Principal
+from service.rules.entity_changes.rejected import Rejected
+from service.usecases.auditing import audited_scope, record_refusal
 from service.usecases.authorization import require
 from service.usecases.services import Services
 
@@ -22,8 +24,13 @@ async def write(
     *args: P.args,
     **kwargs: P.kwargs,
 ) -> T:
-    """`work` in one write transaction of the principal's workspace, recorded as theirs. `work` raises
-    `Rejected` to refuse the input: the transaction rolls back and nothing is written."""
-    require(principal, permission)
-    scope = Scope(principal.workspace_id, principal.id)
-    return await services.db.write(scope, work, *args, **kwargs)
+    """`work` in one write transaction of the principal's workspace, recorded as theirs and in the audit
+    log. `work` raises `Rejected` to refuse the input: the transaction rolls back, nothing is written, and
+    the refusal is audited."""
+    operation = work.__name__.strip("_")
+    try:
+        require(principal, permission)
+        return await services.db.write(audited_scope(principal, operation), work, *args, **kwargs)
+    except Rejected as rejected:
+        await record_refusal(services, principal, operation, rejected.problems)
+        raise

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from service.graph.database import Database
-from tests.conftest import GraphQLClient
+from tests.conftest import ACCOUNT_DATA, GraphQLClient
 
 IMPORT = """
 mutation Import($input: AccountGraphInput!) {
@@ -80,7 +80,7 @@ async def snapshot(db: Database, *workspaces: str) -> tuple[list[str], list[str]
     """Every node of `workspaces` and every relationship from one, with all their properties, sorted: equal
     snapshots, equal graphs."""
     nodes, _, _ = await db.driver.execute_query(
-        "MATCH (n) WHERE n.workspaceId IN $workspaces RETURN labels(n) AS labels, properties(n) AS props",
+        f"MATCH (n) WHERE n.workspaceId IN $workspaces AND {ACCOUNT_DATA} RETURN labels(n) AS labels, properties(n) AS props",
         workspaces=workspaces,
     )
     rels, _, _ = await db.driver.execute_query(

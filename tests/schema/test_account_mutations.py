@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.graph.database import Database
-from tests.conftest import GraphQLClient
+from tests.conftest import ACCOUNT_DATA, GraphQLClient
 from tests.schema.factories import USER_ERRORS, error, import_account, mutate, snapshot
 
 ACCOUNT = "id name industry tier portfolioClass relationshipStage externalIds { source id }"
@@ -128,7 +128,8 @@ async def test_delete_removes_the_account_and_what_belongs_to_it(
     assert payload == {"deletedId": acc.account, "userErrors": []}
     assert (await client.data(READ, {"id": acc.account}))["account"] is None
     left, _, _ = await db.driver.execute_query(
-        "MATCH (n {workspaceId: $ws}) RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label", ws=workspace
+        f"MATCH (n {{workspaceId: $ws}}) WHERE {ACCOUNT_DATA} RETURN labels(n)[0] AS label, count(*) AS n ORDER BY label",
+        ws=workspace,
     )
     # the other account and its person with their refs, our team member, who belongs to the workspace, and
     # the change log: 7 changes of the first import (account, p1, p2, circle, link, team member, assignment),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.graph.database import Database
-from tests.conftest import GraphQLClient
+from tests.conftest import ACCOUNT_DATA, GraphQLClient
 
 SOURCE = "crm"
 ACCOUNT = "acc-1"
@@ -105,7 +105,9 @@ async def graph_snapshot(db: Database, workspace: str) -> tuple[int, int, list[d
     """The workspace's node and relationship counts and every stakeholder's properties: equal snapshots =
     nothing written."""
     counts = await rows(
-        db, workspace, "MATCH (n {workspaceId: $ws}) RETURN count(n) AS nodes, sum(COUNT { (n)-->() }) AS rels"
+        db,
+        workspace,
+        f"MATCH (n {{workspaceId: $ws}}) WHERE {ACCOUNT_DATA} RETURN count(n) AS nodes, sum(COUNT {{ (n)-->() }}) AS rels",
     )
     props = await rows(db, workspace, "MATCH (s:Stakeholder {workspaceId: $ws}) RETURN s {.*} AS s ORDER BY s.id")
     return counts[0]["nodes"], counts[0]["rels"], [row["s"] for row in props]

@@ -21,8 +21,10 @@ import pytest
 from powermap_devtools.local_neo4j import LocalNeo4j, LocalNeo4jError, free_port
 
 from service.entrypoints.app import create_app
+from service.rules.access import Role
 from service.settings import Settings
 from service.usecases import contacts
+from service.usecases.identity import provision_key
 from tests.conftest import GraphQLClient, unavailable
 from tests.sync.helpers import UPSERT, contact, statuses
 
@@ -105,12 +107,19 @@ async def test_killed_database_mid_sync_gives_outcome_unknown_and_a_replay_conve
     except LocalNeo4jError as error:
         unavailable(f"no local Neo4j: {error}")
     try:
-        settings = Settings(neo4j_uri=server.uri, workspace_id=workspace, load_demo=False, readiness_timeout_seconds=10)
-        app = create_app(settings)
+        settings = Settings(
+            neo4j_uri=server.uri,
+            neo4j_password=server.password,
+            workspace_id=workspace,
+            load_demo=False,
+            readiness_timeout_seconds=10,
+        )
+        app = create_app(settings.model_copy(update={"rate_limit": "100000/minute"}))
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://powermap.test") as http:
-                client = GraphQLClient(http)
+                created = await provision_key(app.state.services, workspace, Role.INTEGRATION, "crash test")
+                client = GraphQLClient(http, created.secret)
                 assert (await http.get("/readyz")).json() == {"status": "ready"}
                 driver = app.state.services.db.driver
                 await driver.execute_query(ACCOUNT, ws=workspace)

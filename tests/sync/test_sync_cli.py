@@ -22,6 +22,12 @@ HEADER = "externalId,name,title,department,email,phone,level,reportsTo"
 
 
 @pytest.fixture
+def settings(cli_settings: Settings) -> Settings:
+    """The command runs as an integration key, like any client."""
+    return cli_settings
+
+
+@pytest.fixture
 def graph(db: Database, settings: Settings, workspace: str) -> Iterator[Driver]:
     """A synchronous driver (the command runs its own event loop), with the account `ACME` of source `hr`."""
     auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value()) if settings.neo4j_password else None
@@ -45,6 +51,8 @@ def environment(settings: Settings, workspace: str, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("POWERMAP_NEO4J_USER", settings.neo4j_user)
     monkeypatch.setenv("POWERMAP_NEO4J_PASSWORD", settings.neo4j_password.get_secret_value())
     monkeypatch.setenv("POWERMAP_WORKSPACE_ID", workspace)
+    assert settings.api_key is not None
+    monkeypatch.setenv("POWERMAP_API_KEY", settings.api_key.get_secret_value())
     previous = signal.getsignal(signal.SIGTERM)
     yield
     signal.signal(signal.SIGTERM, previous)

@@ -35,7 +35,7 @@ RETURN externalId, s.id AS id, s.accountId AS accountId, s.archived AS archived,
           .adaptability, .personality, .contactTier, .notes} AS props,
        [(s)-[:REPORTS_TO]->(m) | m.id][0] AS managerId
 UNION
-MATCH (s:Stakeholder {workspaceId: $ws, accountId: $accountId})<-[:IDENTIFIES]-(r:StakeholderRef {source: $source})
+MATCH (s:Stakeholder {workspaceId: $ws, accountId: $accountId})<-[:IDENTIFIES]-(r:StakeholderRef {workspaceId: $ws, source: $source})
 RETURN r.externalId AS externalId, s.id AS id, s.accountId AS accountId, s.archived AS archived,
        s.version AS version,
        s {.name, .title, .department, .email, .phone, .level, .stance, .influence, .buyingRoles, .buyerTypes,

@@ -59,6 +59,7 @@ MOVE_TIES: LiteralString = """
 MATCH (s:Stakeholder {workspaceId: $ws, id: $survivor}), (d:Stakeholder {workspaceId: $ws, id: $duplicate})
 UNWIND $rows AS row
 MATCH (d)-[r:TIE {id: row.id}]-(x:Stakeholder {workspaceId: $ws, id: row.other})
+WHERE r.workspaceId = $ws
 WITH s, x, r, properties(r) AS p
 DELETE r
 WITH s, x, p

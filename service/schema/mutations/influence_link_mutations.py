@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
-from service.rules.entity_changes.fields import id_or_pair
 from service.schema.context import Context
 from service.schema.enums import InfluenceKind
-from service.schema.errors import UserError, user_errors
+from service.schema.errors import UserError
 from service.schema.ids import encode_id
 from service.schema.mutations.support import id_arg, optional_id_arg, perform
 from service.schema.types.links import InfluenceLink
@@ -59,9 +58,6 @@ async def influence_link_set(info: strawberry.Info[Context], input: InfluenceLin
 async def influence_link_remove(
     info: strawberry.Info[Context], input: InfluenceLinkRemoveInput
 ) -> InfluenceLinkRemovePayload:
-    shape = id_or_pair(input.id is not None, [("from", input.from_ is not None), ("to", input.to is not None)])
-    if shape:
-        return InfluenceLinkRemovePayload(deleted_id=None, user_errors=user_errors(shape))
     link_id = optional_id_arg(input.id, ENTITY, "id")
     source = optional_id_arg(input.from_, "Stakeholder", "from")
     target = optional_id_arg(input.to, "Stakeholder", "to")

@@ -27,6 +27,7 @@ from service.rules.contacts import (
     Contact,
     ContactOutcome,
 )
+from service.rules.entity_changes.rejected import Rejected
 from service.rules.enums import OrgLevel, UpsertStatus
 from service.schema.context import Context
 from service.schema.errors import ClientError, UserError, user_errors
@@ -202,6 +203,11 @@ async def stakeholders_upsert(
             dry_run=input.dry_run,
             with_stakeholders=full,
         )
+    except Rejected as refused:  # the principal may not sync: nothing was read or written
+        return StakeholdersUpsertPayload(
+            results=[], created=0, updated=0, unchanged=0, failed=0, dry_run=input.dry_run,
+            user_errors=user_errors(refused.problems),
+        )  # fmt: skip
     except OutcomeUnknown as error:
         raise OutcomeUnknownError() from error
     except DatabaseUnavailable as error:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
-from service.rules.entity_changes.fields import id_or_pair
 from service.schema.context import Context
 from service.schema.enums import TieKind
-from service.schema.errors import UserError, user_errors
+from service.schema.errors import UserError
 from service.schema.ids import encode_id
 from service.schema.mutations.support import id_arg, optional_id_arg, perform
 from service.schema.types.links import Tie
@@ -55,10 +54,6 @@ async def tie_set(info: strawberry.Info[Context], input: TieSetInput) -> TieSetP
 
 
 async def tie_remove(info: strawberry.Info[Context], input: TieRemoveInput) -> TieRemovePayload:
-    pair = [("kind", input.kind is not None), ("a", input.a is not None), ("b", input.b is not None)]
-    shape = id_or_pair(input.id is not None, pair)
-    if shape:
-        return TieRemovePayload(deleted_id=None, user_errors=user_errors(shape))
     tie_id = optional_id_arg(input.id, ENTITY, "id")
     a = optional_id_arg(input.a, "Stakeholder", "a")
     b = optional_id_arg(input.b, "Stakeholder", "b")

@@ -2,8 +2,13 @@
 
 The jars come from `tools/neo4j/pom.xml` through Maven into a git-ignored cache
 (`.cache/neo4j/<version>/lib`). The server is Neo4j's own entry point (`CommunityEntryPoint`) with a
-generated `neo4j.conf`: Bolt on 127.0.0.1 only, HTTP off, auth off, heap and page cache capped and
-usage reporting off, so it makes no outbound connection.
+generated `neo4j.conf`: Bolt on 127.0.0.1 only, HTTP off, heap and page cache capped and usage
+reporting off, so it makes no outbound connection.
+
+Authentication is on: the first start generates a password, keeps it beside the data (`<home>/password`,
+readable by its owner only) and sets it over Bolt (the built-in user `neo4j` starts with the password
+`neo4j`, which must be changed before anything else; a data folder made before authentication was on is
+in that state too). Later starts read it back; `password` hands it to whoever connects.
 
 Development tooling: scripts/bootstrap installs this package editable, so the paths below are the
 checkout's; the service's own package (and its Docker image) does not contain it.
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -46,6 +52,9 @@ JVM_OPTIONS = (
 )
 
 START_TIMEOUT_SECONDS = 120.0
+USER = "neo4j"
+INITIAL_PASSWORD = "neo4j"
+PASSWORD_FILE = "password"
 
 
 class LocalNeo4jError(RuntimeError):
@@ -110,7 +119,7 @@ def _config(port: int, pagecache: str, heap: str) -> str:
         "server.bolt.advertised_address": f"127.0.0.1:{port}",
         "server.http.enabled": "false",
         "server.https.enabled": "false",
-        "dbms.security.auth_enabled": "false",
+        "dbms.security.auth_enabled": "true",
         "server.memory.pagecache.size": pagecache,
         "server.memory.heap.max_size": heap,
         "dbms.usage_report.enabled": "false",
@@ -141,6 +150,20 @@ class LocalNeo4j:
         return f"bolt://127.0.0.1:{self.port}"
 
     @property
+    def user(self) -> str:
+        return USER
+
+    @property
+    def password_file(self) -> Path:
+        assert self.home is not None
+        return self.home / PASSWORD_FILE
+
+    @property
+    def password(self) -> str:
+        """The password of user `neo4j`, as kept beside the data."""
+        return self.password_file.read_text(encoding="ascii").strip()
+
+    @property
     def log_file(self) -> Path:
         assert self.home is not None
         return self.home / "console.log"
@@ -157,10 +180,38 @@ class LocalNeo4j:
             raise LocalNeo4jError(f"port {self.port} is already in use; choose another with the port setting")
         began = time.monotonic()
         log_start = self.log_file.stat().st_size if self.log_file.exists() else 0
-        self.process = self._spawn(libs, conf_dir)
-        self._wait_until_ready(log_start)
+        fresh = _keep_new_password(self.password_file)
+        try:
+            self.process = self._spawn(libs, conf_dir)
+            self._wait_until_ready(log_start)
+            if fresh:
+                self._set_password()
+        except BaseException:
+            if fresh:  # never keep a password the database was not given
+                self.password_file.unlink(missing_ok=True)
+            raise
         self.started_in_seconds = time.monotonic() - began
         return self
+
+    def _set_password(self) -> None:
+        """Replace the built-in initial password with the one kept beside the data."""
+        from neo4j import GraphDatabase
+        from neo4j.exceptions import AuthError
+
+        try:
+            with GraphDatabase.driver(self.uri, auth=(USER, INITIAL_PASSWORD)) as driver:
+                driver.execute_query(
+                    "ALTER CURRENT USER SET PASSWORD FROM $old TO $new",
+                    old=INITIAL_PASSWORD,
+                    new=self.password,
+                    database_="system",
+                )
+        except AuthError as error:
+            self.stop()
+            raise LocalNeo4jError(
+                f"the data in {self.home} already has a password that is not in {PASSWORD_FILE}; "
+                "put it there (one line, mode 600) or start from an empty data folder"
+            ) from error
 
     def _spawn(self, libs: Path, conf_dir: Path) -> subprocess.Popen[bytes]:
         assert self.home is not None
@@ -222,6 +273,17 @@ class LocalNeo4j:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+def _keep_new_password(path: Path) -> bool:
+    """Generate a password into `path` (owner read/write only) unless one is kept there; True when new."""
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as out:
+        out.write(secrets.token_urlsafe(24) + "\n")
+    return True
 
 
 def _port_open(port: int) -> bool:
