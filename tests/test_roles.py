@@ -28,13 +28,15 @@ STRATEGY_FIELDS = {
     "Stakeholder": {
         "stance", "influence", "buyingRoles", "buyerTypes", "adaptability", "personality", "contactTier", "notes",
         "history", "circles", "influences", "influencedBy", "ties", "coveredBy", "lastContactAt",
+        "contactIntervalDays", "contactDueAt",
     },
     "Account": {
         "portfolioClass", "relationshipStage", "decisionMakers", "circles", "influenceLinks", "ties", "interactions",
         "coverageGaps", "influencers", "neutralsToConvert", "opponentsToNeutralize", "supporterConsolidation",
         "coachCandidates", "powerMap", "supportScore", "accessPaths", "simulate", "accessPathCount",
         "coachCandidateCount", "coverageGapCount", "influencerCount", "neutralToConvertCount",
-        "opponentToNeutralizeCount",
+        "opponentToNeutralizeCount", "cadenceDays", "overdueContacts", "overdueContactCount", "brokers",
+        "brokerCount",
     },
     "TeamMember": {"covers"},
 }  # fmt: skip

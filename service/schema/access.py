@@ -53,11 +53,13 @@ WHOLE_TYPES: Mapping[str, Reading] = {
     "Change": INTELLIGENCE,
     # the analytics' answers
     "AccessPath": INTELLIGENCE,
+    "Broker": INTELLIGENCE,
     "CircleBalance": INTELLIGENCE,
     "CoachCandidate": INTELLIGENCE,
     "ConversionTarget": INTELLIGENCE,
     "CoverageGap": INTELLIGENCE,
     "InfluencePath": INTELLIGENCE,
+    "OverdueContact": INTELLIGENCE,
     "PowerMap": INTELLIGENCE,
     "Simulation": INTELLIGENCE,
     "StakeholderPair": INTELLIGENCE,
@@ -111,6 +113,11 @@ FIELDS: Mapping[str, Mapping[str, Reading]] = {
         "influencerCount": INTELLIGENCE,
         "neutralToConvertCount": INTELLIGENCE,
         "opponentToNeutralizeCount": INTELLIGENCE,
+        "cadenceDays": INTELLIGENCE,  # tells the portfolio class
+        "overdueContacts": INTELLIGENCE,
+        "overdueContactCount": INTELLIGENCE,
+        "brokers": INTELLIGENCE,
+        "brokerCount": INTELLIGENCE,
     },
     "Stakeholder": {
         "id": BASICS,
@@ -141,6 +148,8 @@ FIELDS: Mapping[str, Mapping[str, Reading]] = {
         "ties": INTELLIGENCE,
         "coveredBy": INTELLIGENCE,
         "lastContactAt": INTELLIGENCE,
+        "contactIntervalDays": INTELLIGENCE,
+        "contactDueAt": INTELLIGENCE,
         "history": INTELLIGENCE,
     },
     "TeamMember": {
