@@ -310,6 +310,7 @@ def settings(neo4j_server: Neo4jServer, workspace: str) -> Settings:
         workspace_id=workspace,
         load_demo=False,
         readiness_timeout_seconds=10,  # the most it may be: on a loaded machine a ping can take a while
+        api_key_cache_seconds=300,  # round-trip counts must not depend on how long a test takes
     )
 
 

@@ -138,6 +138,7 @@ async def test_stance_change_is_recorded_in_history(client: GraphQLClient) -> No
     )
 
     assert counts(payload) == (0, 1, CANON_RECORDS - 1, 0, 0)
+    me = (await client.data("{ me { id } }"))["me"]["id"]
     person = data["accounts"]["nodes"][0]["stakeholders"]["nodes"][0]
     assert person["version"] == 2
     assert person["history"][0] == {
@@ -145,7 +146,7 @@ async def test_stance_change_is_recorded_in_history(client: GraphQLClient) -> No
         "field": "stance",
         "oldValue": '"OPPONENT"',
         "newValue": '"NEUTRAL"',
-        "by": "api",
+        "by": me,
     }
 
 

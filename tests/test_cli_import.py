@@ -48,12 +48,14 @@ async def test_import_command_loads_files_and_prints_a_summary(
 
 
 async def test_import_command_needs_a_key(
-    db: Database, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: Database, settings: Settings, workspace: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     document = tmp_path / "canon.json"
     document.write_text(json.dumps(canon()["input"], ensure_ascii=False), encoding="utf-8")
     status = await asyncio.to_thread(import_files, settings, [document], same_database)
     assert status == 2
     assert "POWERMAP_API_KEY" in capsys.readouterr().err
-    records, _, _ = await db.driver.execute_query("MATCH (s:Stakeholder) RETURN count(s) AS n")
+    records, _, _ = await db.driver.execute_query(
+        "MATCH (s:Stakeholder {workspaceId: $ws}) RETURN count(s) AS n", ws=workspace
+    )
     assert records[0]["n"] == 0

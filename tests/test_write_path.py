@@ -70,4 +70,6 @@ async def test_history_names_the_acting_principal(client: GraphQLClient) -> None
     await mutate(client, "stakeholderUpdate", {"id": acc["p1"], "stance": "MENTOR"}, USER_ERRORS)
     query = "query H($id: ID!) { stakeholder(id: $id) { history(first: 1) { field by } } }"
     rows = (await client.data(query, {"id": acc["p1"]}))["stakeholder"]["history"]
-    assert rows == [{"field": "stance", "by": "api"}]
+    me = (await client.data("{ me { id } }"))["me"]["id"]
+    assert me.startswith("key:")
+    assert rows == [{"field": "stance", "by": me}]

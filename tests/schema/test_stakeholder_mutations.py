@@ -194,10 +194,11 @@ async def test_stance_change_is_recorded_in_history(client: GraphQLClient) -> No
     await mutate(client, "stakeholderUpdate", {"id": acc["p1"], "stance": "MENTOR"}, USER_ERRORS)
     rows = await history(client, acc["p1"])
     stamps = [datetime.fromisoformat(row.pop("at")) for row in rows]
+    me = (await client.data("{ me { id } }"))["me"]["id"]
     assert rows == [
-        {"entity": "Stakeholder", "field": "stance", "oldValue": '"SUPPORTER"', "newValue": '"MENTOR"', "by": "api"},
-        {"entity": "Stakeholder", "field": "stance", "oldValue": '"UNKNOWN"', "newValue": '"SUPPORTER"', "by": "api"},
-        {"entity": "Stakeholder", "field": "title", "oldValue": None, "newValue": '"CEO"', "by": "api"},
+        {"entity": "Stakeholder", "field": "stance", "oldValue": '"SUPPORTER"', "newValue": '"MENTOR"', "by": me},
+        {"entity": "Stakeholder", "field": "stance", "oldValue": '"UNKNOWN"', "newValue": '"SUPPORTER"', "by": me},
+        {"entity": "Stakeholder", "field": "title", "oldValue": None, "newValue": '"CEO"', "by": me},
     ]
     assert all(before <= at <= datetime.now(UTC) + timedelta(seconds=1) for at in stamps)
 

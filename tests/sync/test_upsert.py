@@ -54,7 +54,7 @@ async def test_replay_reports_unchanged_and_writes_nothing(
     assert set(statuses(replay)) == {"UNCHANGED"}
     assert replay["unchanged"] == len(batch)
     assert await graph_snapshot(db, workspace) == before
-    assert query_count.value == 1  # the whole batch is one round trip
+    assert query_count.value == 2  # the whole batch is one round trip; its audit entry is the second
 
 
 async def test_each_contact_fails_alone_with_its_path(client: GraphQLClient, db: Database, workspace: str) -> None:
