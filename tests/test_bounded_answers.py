@@ -100,6 +100,10 @@ EXPECTED = {
     "isolatedSupporters": SUPPORTERS,  # nobody they influence is neutral
     "circles": 3,
     "unaffiliated": 1 + SUPPORTERS + NEUTRALS + OPPONENTS - 3,
+    "overdueContacts": 1 + SUPPORTERS + NEUTRALS + OPPONENTS,  # nobody was ever met
+    # the decision maker, and each neutral of the ring (half of the paths between its two neighbours);
+    # the tied supporters are adjacent to the decision maker as their partner is: betweenness 0
+    "brokers": 1 + NEUTRALS,
 }
 
 
@@ -153,6 +157,8 @@ ANALYTICS = [
     Analytic("isolatedSupporters", "isolatedSupporterCount", "id", 20, parent="supporterConsolidation"),
     Analytic("circles", "circleCount", "circle { id }", 20, parent="powerMap"),
     Analytic("unaffiliated", "unaffiliatedCount", "id", 20, parent="powerMap"),
+    Analytic("overdueContacts", "overdueContactCount", "stakeholder { id }", 20),
+    Analytic("brokers", "brokerCount", "stakeholder { id }", 20),
 ]
 
 

@@ -53,11 +53,13 @@ WHOLE_TYPES: Mapping[str, Reading] = {
     "Change": INTELLIGENCE,
     # the analytics' answers
     "AccessPath": INTELLIGENCE,
+    "Broker": INTELLIGENCE,
     "CircleBalance": INTELLIGENCE,
     "CoachCandidate": INTELLIGENCE,
     "ConversionTarget": INTELLIGENCE,
     "CoverageGap": INTELLIGENCE,
     "InfluencePath": INTELLIGENCE,
+    "OverdueContact": INTELLIGENCE,
     "PowerMap": INTELLIGENCE,
     "Simulation": INTELLIGENCE,
     "StakeholderPair": INTELLIGENCE,
@@ -137,6 +139,11 @@ FIELDS: Mapping[str, Mapping[str, Reading]] = {
         "opponentToNeutralizeCount": INTELLIGENCE,
         "opportunities": INTELLIGENCE,
         "exportDocument": INTELLIGENCE,  # the whole map, as an import document
+        "cadenceDays": INTELLIGENCE,  # tells the portfolio class
+        "overdueContacts": INTELLIGENCE,
+        "overdueContactCount": INTELLIGENCE,
+        "brokers": INTELLIGENCE,
+        "brokerCount": INTELLIGENCE,
     },
     "Stakeholder": {
         "id": BASICS,
@@ -167,6 +174,8 @@ FIELDS: Mapping[str, Mapping[str, Reading]] = {
         "ties": INTELLIGENCE,
         "coveredBy": INTELLIGENCE,
         "lastContactAt": INTELLIGENCE,
+        "contactIntervalDays": INTELLIGENCE,
+        "contactDueAt": INTELLIGENCE,
         "history": INTELLIGENCE,
         "favours": INTELLIGENCE,
         "favourCount": INTELLIGENCE,

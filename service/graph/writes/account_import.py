@@ -24,7 +24,7 @@ Tx = AsyncManagedTransaction
 
 STORED_ACCOUNT: LiteralString = """
 MATCH (:AccountRef {workspaceId: $ws, source: $source, externalId: $externalId})-[:IDENTIFIES]->(a:Account)
-RETURN a.id AS id, a {.name, .industry, .tier} AS props
+RETURN a.id AS id, a {.name, .industry, .tier, .portfolioClass} AS props
 """
 
 STORED_STAKEHOLDERS: LiteralString = """

@@ -17,6 +17,7 @@ from service.rules.enums import (
     InteractionType,
     OrgLevel,
     Personality,
+    PortfolioClass,
     RelationshipType,
     Stance,
     TeamRole,
@@ -30,6 +31,7 @@ class AccountDoc:
     name: str
     industry: str | None = None
     tier: AccountTier | None = None
+    portfolio_class: PortfolioClass | None = None
 
 
 @dataclass(frozen=True, slots=True)

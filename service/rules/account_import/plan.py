@@ -223,7 +223,12 @@ class _Planner:
     def _account(self) -> None:
         a = self.doc.account
         stored = self.stored.account
-        given = {"name": a.name, "industry": a.industry, "tier": a.tier}
+        given = {
+            "name": a.name,
+            "industry": a.industry,
+            "tier": a.tier,
+            "portfolioClass": a.portfolio_class,
+        }
         props, changed = merged(stored.props if stored else None, given, self.mode)
         self.plan.counts.tally(stored is None, bool(changed))
         op = ChangeOp.CREATED if stored is None else ChangeOp.UPDATED

@@ -5,10 +5,9 @@ reporting lines among the active stakeholders, normalised as networkx's `between
 normalized=True)`: the sum over ordered pairs (s, t), s != v != t, of the share of shortest s-t paths
 through v, divided by (n - 1)(n - 2) (no scaling when n <= 2, where every value is 0).
 
-Brandes' algorithm (2001): one breadth-first search per source counts the shortest paths, then the
-dependencies are accumulated in reverse order of distance. Exact, no path enumerated; O(n x edges)
-time, which no exact algorithm beats in general (leaves are the one shortcut taken, see `brandes`). Nodes are numbered in name order and neighbours
-sorted, so the floating-point sums, and with them the answers, do not depend on input order.
+Computed exactly by igraph (Brandes' algorithm in C, see `centrality`). Nodes are numbered in name
+order and edges sorted, so the floating-point sums, and with them the answers, do not depend on input
+order.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 
 from service.rules.account_graph import AccountGraph
 from service.rules.analytics.active_view import ActiveView, active_view
+from service.rules.analytics.centrality import normalised_betweenness
 from service.rules.analytics.describe import label, score
 from service.rules.analytics.memo import per_snapshot, remembered
 from service.rules.analytics.ordering import SortKey, person_key, tolerant_sorted
@@ -77,68 +77,14 @@ def _betweenness(view: ActiveView) -> dict[str, float]:
     ordered = view.sorted_ids(view.people)
     number = {person_id: n for n, person_id in enumerate(ordered)}
     network = broker_network(view)
-    adjacency = [sorted(number[other] for other in network[person_id]) for person_id in ordered]
-    raw = brandes(adjacency)
-    n = len(ordered)
-    scale = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
-    return {person_id: raw[k] * scale for k, person_id in enumerate(ordered)}
-
-
-def brandes(adjacency: list[list[int]]) -> list[float]:
-    """Unnormalised betweenness of an undirected graph (nodes 0..n-1, each edge listed at both ends),
-    summed over ordered pairs of endpoints.
-
-    A leaf `s` (one neighbour `u`, which has others) needs no search of its own: every shortest path
-    from `s` is `s, u` followed by a shortest path from `u`, so `s` depends on `u` for every other
-    node it reaches, and on any other node `v` exactly as `u` does (the pair (u, s) has no inside).
-    """
-    n = len(adjacency)
-    total = [0.0] * n
-    for source in range(n):
-        if len(adjacency[source]) > 0 and not _is_leaf_on_a_hub(adjacency, source):
-            leaves = sum(1 for other in adjacency[source] if _is_leaf_on_a_hub(adjacency, other))
-            _add_dependencies(adjacency, source, total, 1 + leaves)
-    return total
-
-
-def _is_leaf_on_a_hub(adjacency: list[list[int]], node: int) -> bool:
-    return len(adjacency[node]) == 1 and len(adjacency[adjacency[node][0]]) > 1
-
-
-def _add_dependencies(adjacency: list[list[int]], source: int, total: list[float], leaves_too: int) -> None:
-    """Brandes' single-source step: add every node's dependency on `source` to `total`, times
-    `leaves_too` (the source and the leaves hanging on it), and each leaf's dependency on the source.
-    The inner loops are written out, as they run n x edges times."""
-    n = len(adjacency)
-    distance = [-1] * n
-    paths = [0.0] * n
-    distance[source] = 0
-    paths[source] = 1.0
-    order = [source]
-    reach = order.append
-    for v in order:  # grows while it is read: a breadth-first search
-        next_distance = distance[v] + 1
-        paths_v = paths[v]
-        for w in adjacency[v]:
-            distance_w = distance[w]
-            if distance_w < 0:
-                distance[w] = next_distance
-                paths[w] = paths_v
-                reach(w)
-            elif distance_w == next_distance:
-                paths[w] += paths_v
-    dependency = [0.0] * n
-    for w in reversed(order):
-        share = (1.0 + dependency[w]) / paths[w]
-        previous_distance = distance[w] - 1
-        for v in adjacency[w]:
-            if distance[v] == previous_distance:
-                dependency[v] += paths[v] * share
-    dependency[source] = 0.0
-    for v in order:
-        total[v] += dependency[v] * leaves_too
-    # each leaf reaches everyone the source reaches, but itself and the source, through the source
-    total[source] += (leaves_too - 1) * (len(order) - 2)
+    edges = sorted(
+        (number[person_id], number[other])
+        for person_id in ordered
+        for other in network[person_id]
+        if number[person_id] < number[other]
+    )
+    values = normalised_betweenness(len(ordered), edges)
+    return {person_id: values[k] for k, person_id in enumerate(ordered)}
 
 
 def _broker(view: ActiveView, person_id: str, value: float) -> Broker:

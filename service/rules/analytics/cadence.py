@@ -76,6 +76,12 @@ def contact_due_dates(graph: AccountGraph) -> dict[str, ContactDue]:
     return dict(_due_dates(active_view(graph), graph))
 
 
+def contact_due(graph: AccountGraph, person_id: str) -> ContactDue | None:
+    """When one active stakeholder is next due for a contact; None for anyone else."""
+    view = active_view(graph)
+    return _due_dates(view, graph).get(person_id)
+
+
 def overdue_contacts(graph: AccountGraph, as_of: datetime | None = None) -> Ranked[OverdueContact]:
     """Stakeholders with a due interval whose last contact is older than the interval before `as_of`
     (default now; naive is UTC), or who were never met: never met first, then most days overdue,

@@ -19,6 +19,7 @@ from service.rules.enums import (
     InteractionType,
     OrgLevel,
     Personality,
+    PortfolioClass,
     RelationshipType,
     Stance,
     TeamRole,
@@ -45,6 +46,9 @@ class AccountInput:
     name: str
     industry: str | None = None
     tier: AccountTier | None = None
+    portfolio_class: PortfolioClass | None = strawberry.field(
+        default=None, description="Bounds the visit cadence: VOLCANO at most 30 days, DOG at least 60."
+    )
 
 
 @strawberry.input
@@ -177,7 +181,13 @@ def to_document(data: AccountGraphInput) -> AccountDocument:
     """The GraphQL input as a domain document (no validation here)."""
     return AccountDocument(
         source=data.source,
-        account=doc.AccountDoc(data.account.external_id, data.account.name, data.account.industry, data.account.tier),
+        account=doc.AccountDoc(
+            data.account.external_id,
+            data.account.name,
+            data.account.industry,
+            data.account.tier,
+            data.account.portfolio_class,
+        ),
         stakeholders=tuple(
             doc.StakeholderDoc(
                 external_id=s.external_id,

@@ -11,13 +11,14 @@ from strawberry.scalars import JSON
 from service.graph.export import account_document
 from service.graph.pages import StakeholderFilter, account_count
 from service.rules import models
+from service.rules.analytics import cadence_days
 from service.rules.paging import Page, SortKey
 from service.schema.context import Context
 from service.schema.document_json import document_json
 from service.schema.enums import AccountTier, BuyingRole, PortfolioClass, RelationshipStage, Stance
 from service.schema.ids import encode_id
 from service.schema.pagination import bounded_first, encode_cursor, page_request
-from service.schema.types.account_analytics import AccountAnalytics
+from service.schema.types.account_analytics_v2 import AccountAnalyticsV2
 from service.schema.types.circle import PoliticalCircle
 from service.schema.types.common import ExternalId, Node, PageInfo
 from service.schema.types.links import InfluenceLink, Tie
@@ -34,7 +35,7 @@ DEFAULT_INTERACTIONS = 50
 
 
 @strawberry.type
-class Account(AccountAnalytics, Node):
+class Account(AccountAnalyticsV2, Node):
     name: str
     industry: str | None
     tier: AccountTier | None
@@ -54,6 +55,13 @@ class Account(AccountAnalytics, Node):
             relationship_stage=a.relationship_stage,
             updated_at=a.updated_at,
         )
+
+    @strawberry.field(
+        description="Days between visits: by tier (A 15, B 30, C 60, none 60), at most 30 for VOLCANO, at least "
+        "60 for DOG accounts (DOMAIN.md rule 14)."
+    )
+    def cadence_days(self) -> int:
+        return cadence_days(self.tier, self.portfolio_class)
 
     @strawberry.field
     async def external_ids(self, info: strawberry.Info[Context]) -> list[ExternalId]:

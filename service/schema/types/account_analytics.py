@@ -189,6 +189,13 @@ class CoverageGap:
     def circle(self) -> PoliticalCircleRef | None:
         return None if self.row.circle is None else self.refs.circles[self.row.circle]
 
+    @strawberry.field(
+        description="SINGLE_POINT_OF_FAILURE only: the one team member or stakeholder every warm route to "
+        "`stakeholder` depends on (DOMAIN.md rule 15); null for the other kinds."
+    )
+    def single_point(self) -> Node | None:
+        return None if self.row.single_point is None else self.refs.node(self.row.single_point)
+
 
 @strawberry.type
 class StakeholderPair:
@@ -349,16 +356,6 @@ class StanceChangeInput:
     stance: Stance
 
 
-@strawberry.type
-class Simulation:
-    support_score_before: float | None
-    support_score_after: float | None
-    neutrals_before: int
-    neutrals_after: int
-    opponents_before: int
-    opponents_after: int
-
-
 async def _conversion_rows(
     info: strawberry.Info[Context], graph: AccountGraph, rows: Sequence[analytics.ConversionTarget]
 ) -> list[ConversionTarget]:
@@ -382,15 +379,13 @@ async def _conversion_rows(
 
 
 @strawberry.type
-class AccountAnalytics:
-    """Every list answer returns the first `first` rows (at most 100) of the full ordered list, and a count
-    field beside it, with the same arguments but `first`, gives the full list's length."""
-
-    raw_id: strawberry.Private[str]
+class SnapshotAnalytics:
+    """The analytics that both the account and a simulation (computed on the changed snapshot, DOMAIN.md
+    rule 17) answer. Every list answer returns the first `first` rows (at most 100) of the full ordered
+    list, and a count field beside it, with the same arguments but `first`, gives the full list's length."""
 
     async def _snapshot(self, info: strawberry.Info[Context], opportunity: strawberry.ID | None = None) -> AccountGraph:
-        graph = await info.context.loaders.account_graph.load(self.raw_id)
-        return await scoped(info, graph, self.raw_id, opportunity)
+        raise NotImplementedError
 
     async def _coverage_gaps(
         self,
@@ -418,10 +413,15 @@ class AccountAnalytics:
         count = bounded_first(first, DEFAULT_FIRST)
         graph, gaps = await self._coverage_gaps(info, stale_after_days, as_of, opportunity)
         rows = gaps[:count]
+        points = [r.single_point for r in rows if r.single_point] if _wants(info, "singlePoint") else []
         refs = await load_refs(
             info,
             graph,
-            people=[r.stakeholder for r in rows if r.stakeholder] if _wants(info, "stakeholder") else (),
+            people=[
+                *([r.stakeholder for r in rows if r.stakeholder] if _wants(info, "stakeholder") else ()),
+                *_people_on(points),
+            ],
+            team=_team_on(points),
             circles=[r.circle for r in rows if r.circle] if _wants(info, "circle") else (),
         )
         return [
@@ -448,6 +448,69 @@ class AccountAnalytics:
     ) -> int:
         _, gaps = await self._coverage_gaps(info, stale_after_days, as_of, opportunity)
         return len(gaps)
+
+    async def _neutrals(
+        self, info: strawberry.Info[Context], max_hops: int | None, opportunity: strawberry.ID | None
+    ) -> tuple[AccountGraph, analytics.Ranked[analytics.ConversionTarget]]:
+        graph = await self._snapshot(info, opportunity)
+        hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
+        return graph, _computed(lambda: analytics.neutrals_to_convert(graph, hops))
+
+    @strawberry.field(
+        description="Neutrals with leverage on the decision, each with the best converter: the first `first`; "
+        "`neutralToConvertCount` counts them all."
+    )
+    async def neutrals_to_convert(
+        self,
+        info: strawberry.Info[Context],
+        max_hops: int | None = DEFAULT_MAX_HOPS,
+        first: First = DEFAULT_FIRST_TARGETS,
+        opportunity: OpportunityArgument = None,
+    ) -> list[ConversionTarget]:
+        count = bounded_first(first, DEFAULT_FIRST_TARGETS)
+        graph, ranked = await self._neutrals(info, max_hops, opportunity)
+        return await _conversion_rows(info, graph, ranked[:count])
+
+    @strawberry.field(description="How many rows `neutralsToConvert` has in all, for the same `maxHops`.")
+    async def neutral_to_convert_count(
+        self,
+        info: strawberry.Info[Context],
+        max_hops: int | None = DEFAULT_MAX_HOPS,
+        opportunity: OpportunityArgument = None,
+    ) -> int:
+        _, ranked = await self._neutrals(info, max_hops, opportunity)
+        return len(ranked)
+
+    @strawberry.field(description="The balance of each political circle, decision circles first.")
+    async def power_map(self, info: strawberry.Info[Context], opportunity: OpportunityArgument = None) -> PowerMap:
+        graph = await self._snapshot(info, opportunity)
+        return PowerMap(result=analytics.power_map(graph), graph=graph)
+
+
+@strawberry.type
+class Simulation(SnapshotAnalytics):
+    """The counts before and after the changes; the other fields are computed on the changed snapshot, with
+    the buying centre of the `opportunity` given to `simulate` (their own `opportunity` is not used)."""
+
+    support_score_before: float | None
+    support_score_after: float | None
+    neutrals_before: int
+    neutrals_after: int
+    opponents_before: int
+    opponents_after: int
+    after: strawberry.Private[AccountGraph]
+
+    async def _snapshot(self, info: strawberry.Info[Context], opportunity: strawberry.ID | None = None) -> AccountGraph:
+        return self.after  # scoped already, by the opportunity given to `simulate`
+
+
+@strawberry.type
+class AccountAnalytics(SnapshotAnalytics):
+    raw_id: strawberry.Private[str]
+
+    async def _snapshot(self, info: strawberry.Info[Context], opportunity: strawberry.ID | None = None) -> AccountGraph:
+        graph = await info.context.loaders.account_graph.load(self.raw_id)
+        return await scoped(info, graph, self.raw_id, opportunity)
 
     async def _influencers(
         self,
@@ -493,38 +556,6 @@ class AccountAnalytics:
         opportunity: OpportunityArgument = None,
     ) -> int:
         _, ranked = await self._influencers(info, of, max_hops, min_strength, opportunity)
-        return len(ranked)
-
-    async def _neutrals(
-        self, info: strawberry.Info[Context], max_hops: int | None, opportunity: strawberry.ID | None
-    ) -> tuple[AccountGraph, analytics.Ranked[analytics.ConversionTarget]]:
-        graph = await self._snapshot(info, opportunity)
-        hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
-        return graph, _computed(lambda: analytics.neutrals_to_convert(graph, hops))
-
-    @strawberry.field(
-        description="Neutrals with leverage on the decision, each with the best converter: the first `first`; "
-        "`neutralToConvertCount` counts them all."
-    )
-    async def neutrals_to_convert(
-        self,
-        info: strawberry.Info[Context],
-        max_hops: int | None = DEFAULT_MAX_HOPS,
-        first: First = DEFAULT_FIRST_TARGETS,
-        opportunity: OpportunityArgument = None,
-    ) -> list[ConversionTarget]:
-        count = bounded_first(first, DEFAULT_FIRST_TARGETS)
-        graph, ranked = await self._neutrals(info, max_hops, opportunity)
-        return await _conversion_rows(info, graph, ranked[:count])
-
-    @strawberry.field(description="How many rows `neutralsToConvert` has in all, for the same `maxHops`.")
-    async def neutral_to_convert_count(
-        self,
-        info: strawberry.Info[Context],
-        max_hops: int | None = DEFAULT_MAX_HOPS,
-        opportunity: OpportunityArgument = None,
-    ) -> int:
-        _, ranked = await self._neutrals(info, max_hops, opportunity)
         return len(ranked)
 
     async def _opponents(
@@ -607,11 +638,6 @@ class AccountAnalytics:
     ) -> int:
         return len(analytics.coach_candidates(await self._snapshot(info, opportunity)))
 
-    @strawberry.field(description="The balance of each political circle, decision circles first.")
-    async def power_map(self, info: strawberry.Info[Context], opportunity: OpportunityArgument = None) -> PowerMap:
-        graph = await self._snapshot(info, opportunity)
-        return PowerMap(result=analytics.power_map(graph), graph=graph)
-
     @strawberry.field(description="Influence-weighted mean stance (-2..+2) of the buying centre; null when unknown.")
     async def support_score(
         self, info: strawberry.Info[Context], opportunity: OpportunityArgument = None
@@ -662,7 +688,8 @@ class AccountAnalytics:
         return len(ranked)
 
     @strawberry.field(
-        description="Support and stance counts before and after hypothetical stance changes; writes nothing."
+        description="Support and stance counts before and after hypothetical stance changes, and the coverage "
+        "gaps, neutrals to convert and power map as they would be after them; writes nothing."
     )
     async def simulate(
         self, info: strawberry.Info[Context], changes: list[StanceChangeInput], opportunity: OpportunityArgument = None
@@ -680,4 +707,5 @@ class AccountAnalytics:
             neutrals_after=result.neutrals_after,
             opponents_before=result.opponents_before,
             opponents_after=result.opponents_after,
+            after=analytics.changed_snapshot(graph, pairs),
         )

@@ -10,6 +10,7 @@ import strawberry
 
 from service.graph.pages import StakeholderFilter
 from service.rules import models
+from service.rules.analytics import ContactDue, contact_due
 from service.rules.paging import HistoryPosition, Page, SortKey
 from service.schema.context import Context
 from service.schema.enums import (
@@ -176,6 +177,27 @@ class Stakeholder(Node):
     @strawberry.field
     async def last_contact_at(self, info: strawberry.Info[Context]) -> datetime | None:
         return await info.context.loaders.last_contact.load(self.raw_id)
+
+    async def _contact_due(self, info: strawberry.Info[Context]) -> ContactDue | None:
+        """From the account's analytics snapshot (one per account and request, shared with the analytics)."""
+        graph = await info.context.loaders.account_graph.load(self.account_id)
+        return contact_due(graph, self.raw_id)
+
+    @strawberry.field(
+        description="Days between contacts with this person: the account's cadence (`Account.cadenceDays`), "
+        "halved for VIP and FREQUENT contacts; null for contact tier NONE and for archived people."
+    )
+    async def contact_interval_days(self, info: strawberry.Info[Context]) -> int | None:
+        due = await self._contact_due(info)
+        return None if due is None else due.due_interval_days
+
+    @strawberry.field(
+        description="When this person is next due for a contact: the last contact plus `contactIntervalDays`. "
+        "Null when never due (see `contactIntervalDays`) or never met (then due at once)."
+    )
+    async def contact_due_at(self, info: strawberry.Info[Context]) -> datetime | None:
+        due = await self._contact_due(info)
+        return None if due is None else due.due_at
 
     @strawberry.field(
         description="The competitors they favour, by name: the first `first` (0 to 100, default 20); "
