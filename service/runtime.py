@@ -9,13 +9,15 @@ from service.graph.database import Database
 from service.graph.driver import create_driver
 from service.graph.migrations import apply_migrations
 from service.settings import Settings
+from service.usecases.imports import recover_abandoned_imports
 from service.usecases.services import Services
 
 
 @asynccontextmanager
 async def open_database(settings: Settings) -> AsyncIterator[Services]:
-    """The services over the configured Neo4j, migrated; closed on exit. The URI must be set (the
-    command line starts a local Neo4j first when it is not)."""
+    """The services over the configured Neo4j, migrated, with every import that a dead process left
+    half-written rolled back; closed on exit. The URI must be set (the command line starts a local Neo4j
+    first when it is not)."""
     if settings.neo4j_uri is None:
         raise ValueError("POWERMAP_NEO4J_URI is not set; the run command starts a local Neo4j for you")
     driver = create_driver(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password.get_secret_value())
@@ -23,6 +25,7 @@ async def open_database(settings: Settings) -> AsyncIterator[Services]:
     try:
         await driver.verify_connectivity()
         await apply_migrations(driver, settings.neo4j_database)
+        await recover_abandoned_imports(services)
         yield services
     finally:
         await services.close()
