@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from service.graph.database import Database
 from service.graph.driver import create_driver
 from service.graph.migrations import apply_migrations
+from service.rules.imports import LEASE_SECONDS
 from service.settings import Settings
 from service.usecases.imports import recover_abandoned_imports
 from service.usecases.services import Services
+
+logger = logging.getLogger("powermap.imports")
 
 
 @asynccontextmanager
@@ -26,6 +32,23 @@ async def open_database(settings: Settings) -> AsyncIterator[Services]:
         await driver.verify_connectivity()
         await apply_migrations(driver, settings.neo4j_database)
         await recover_abandoned_imports(services)
-        yield services
+        sweeper = asyncio.create_task(_sweep_abandoned_imports(services))
+        try:
+            yield services
+        finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
     finally:
         await services.close()
+
+
+async def _sweep_abandoned_imports(services: Services) -> None:
+    """Now and then, roll back the import jobs whose process died elsewhere (their lease lapsed): an
+    account is never left refusing writes for longer than the lease and one sweep."""
+    while True:
+        await asyncio.sleep(LEASE_SECONDS / 2)
+        try:
+            await recover_abandoned_imports(services)
+        except Exception:  # the database may be away for a while: try again at the next sweep
+            logger.warning("sweeping abandoned imports failed", exc_info=True)
