@@ -12,7 +12,8 @@ circles, a team of 20, coverage of every other person and a visit for every fift
 Each goes through the API's code path in-process (GraphQL parsing and validation, the use case, the
 payload), as `powermap import` does. Printed per operation: seconds, the transactions it ran, the peak
 number of transactions open at once and the peak memory any one of them used (sampled every 50 ms from
-`SHOW TRANSACTIONS`), and the database's peak heap use (JMX). The local server runs with its defaults:
+`SHOW TRANSACTIONS`; in brackets the peak of those caught writing the change log), and the database's
+peak heap use (JMX). The local server runs with its defaults:
 1 GB heap, Neo4j's own per-transaction limits.
 
     .venv/bin/python bench/import_bench.py                     # starts its own local Neo4j
@@ -48,7 +49,8 @@ from service.usecases.contacts import upsert_contacts_batch
 from service.usecases.services import Services
 from tests.import_factory import SOURCE, account_document, changed_document
 
-SHOW_TRANSACTIONS = "SHOW TRANSACTIONS YIELD transactionId, estimatedUsedHeapMemory RETURN *"
+SHOW_TRANSACTIONS = "SHOW TRANSACTIONS YIELD transactionId, estimatedUsedHeapMemory, currentQuery RETURN *"
+CHANGE_LOG_QUERY = "CREATE (c:Change"
 HEAP = (
     "CALL dbms.queryJmx('java.lang:type=Memory') YIELD attributes "
     "RETURN attributes.HeapMemoryUsage.value.properties.used AS used"
@@ -60,6 +62,8 @@ class Peaks:
     open_transactions: int = 0
     transaction_bytes: int = 0
     heap_bytes: int = 0
+    change_log_bytes: int = 0
+    """The peak of transactions caught writing the change log (a batch of `Change` nodes)."""
 
 
 async def sample(db: Database, peaks: Peaks, stop: asyncio.Event) -> None:
@@ -69,6 +73,8 @@ async def sample(db: Database, peaks: Peaks, stop: asyncio.Event) -> None:
         others = [r for r in records if r["estimatedUsedHeapMemory"] is not None]
         peaks.open_transactions = max(peaks.open_transactions, len(others) - 1)
         peaks.transaction_bytes = max([peaks.transaction_bytes, *(r["estimatedUsedHeapMemory"] for r in others)])
+        logging = [r["estimatedUsedHeapMemory"] for r in others if CHANGE_LOG_QUERY in (r["currentQuery"] or "")]
+        peaks.change_log_bytes = max([peaks.change_log_bytes, *logging])
         heap, _, _ = await db.driver.execute_query(HEAP)
         peaks.heap_bytes = max(peaks.heap_bytes, heap[0]["used"] or 0)
         with suppress(TimeoutError):
@@ -99,7 +105,7 @@ async def measure(services: Services, label: str, run: Awaitable[str]) -> None:
     print(
         f"  {label:<28} {seconds:7.1f} s  {counter.batches:4d} batches  "
         f"{peaks.open_transactions:2d} open at once  {peaks.transaction_bytes / 2**20:7.1f} MB/tx peak  "
-        f"heap {peaks.heap_bytes / 2**20:6.0f} MB peak  {outcome}",
+        f"(change log {peaks.change_log_bytes / 2**20:5.1f})  heap {peaks.heap_bytes / 2**20:6.0f} MB peak  {outcome}",
         flush=True,
     )
 

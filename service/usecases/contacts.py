@@ -20,6 +20,7 @@ from service.graph.database import Scope, Write
 from service.graph.writes.contacts import SYNC_RETRY_SECONDS, preview_contacts, upsert_contacts
 from service.rules.access import Permission, Principal
 from service.rules.contacts import Contact, ContactsWrite, UpsertSummary, summarize, upsert_rows, validate_contacts
+from service.rules.entity_changes.rejected import Rejected
 from service.usecases.authorization import require
 from service.usecases.errors import DatabaseUnavailable, OutcomeUnknown
 from service.usecases.services import Services
@@ -54,7 +55,10 @@ async def upsert_contacts_batch(
         if dry_run:
             written = await _preview(services, principal, source, account, rows, with_stakeholders)
         else:
-            written = await _write(services, principal, source, account, rows, with_stakeholders)
+            try:
+                written = await _write(services, principal, source, account, rows, with_stakeholders)
+            except Rejected as rejected:  # the account is being imported: nothing written
+                return UpsertSummary(problems=[p.under("account") if not p.path else p for p in rejected.problems])
     return summarize(source, contacts, check, written)
 
 

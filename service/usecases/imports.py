@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -81,7 +82,10 @@ async def _import(services: Services, principal: Principal, document: AccountDoc
         stored = await services.db.read(load_stored_state, scope.ws, document)
         plan = await asyncio.to_thread(plan_import, document, stored, new_id)
         reject_if(plan.problems)
-        await _write(services, scope, job, started, document, plan)
+        # A further section of the document (its own load, plan and steps) adds its steps and changes here.
+        steps, changes = import_steps(plan), plan.changes
+        written = Written(plan.account_id, document.account.name, document.source, started)
+        await _write(services, scope, job, written, steps, changes)
         return plan
     except BaseException:
         await _roll_back(services, scope.ws, job, account)
@@ -132,23 +136,36 @@ def _alive(pid: int) -> bool:
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What the batches write into: the account (its id and name), the document's source, the import's time."""
+
+    account_id: str
+    account: str
+    source: str
+    started: datetime
+
+
 async def _write(
-    services: Services, scope: Scope, job: str, started: datetime, document: AccountDocument, plan: ImportPlan
+    services: Services,
+    scope: Scope,
+    job: str,
+    into: Written,
+    steps: Sequence[WriteStep],
+    changes: Sequence[EntityChange],
 ) -> None:
-    steps = import_steps(plan)
-    batches = pack([*(len(step.rows) for step in steps), len(plan.changes)])
-    params = {"ws": scope.ws, "source": document.source, "accountId": plan.account_id, "now": started}
+    """The steps in order, then the change log, cut into batches; then the job ends."""
+    batches = pack([*(len(step.rows) for step in steps), len(changes)])
+    params = {"ws": scope.ws, "source": into.source, "accountId": into.account_id, "now": into.started}
     first_seq = 0
     for seq, batch in enumerate(batches):
         parts = [(steps[s.step], s.start, s.end) for s in batch if s.step < len(steps)]
-        changes = [plan.changes[i] for s in batch if s.step == len(steps) for i in range(s.start, s.end)]
-        await services.db.write(
-            scope, _batch, job, services, seq, len(batches), plan.account_id, parts, changes, first_seq, params, started
-        )
-        first_seq += len(changes)
-        _tell(services, ImportProgress(document.account.name, "writing", seq + 1, len(batches), _rows(batch)))
+        logged = [changes[i] for s in batch if s.step == len(steps) for i in range(s.start, s.end)]
+        await services.db.write(scope, _batch, job, services, seq, len(batches), into, parts, logged, first_seq, params)
+        first_seq += len(logged)
+        _tell(services, ImportProgress(into.account, "writing", seq + 1, len(batches), _rows(batch)))
     await services.db.write(scope, _end, job, services, bool(batches))
-    _tell(services, ImportProgress(document.account.name, "done", len(batches), len(batches)))
+    _tell(services, ImportProgress(into.account, "done", len(batches), len(batches)))
 
 
 async def _batch(
@@ -157,16 +174,15 @@ async def _batch(
     services: Services,
     seq: int,
     total: int,
-    account_id: str,
+    into: Written,
     parts: Sequence[tuple[WriteStep, int, int]],
     changes: Sequence[EntityChange],
     first_seq: int,
     params: dict[str, Any],
-    started: datetime,
 ) -> None:
     await _claim(w, job, services, seq, total)
-    w.under_lease(job, started, first_seq)
-    await jobs.write_batch(w.tx, w.ws, job, seq, account_id, parts, params)
+    w.under_lease(job, into.started, first_seq)
+    await jobs.write_batch(w.tx, w.ws, job, seq, into.account_id, parts, params)
     w.record(changes)
 
 
