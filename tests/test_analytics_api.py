@@ -93,24 +93,6 @@ async def test_unlinked_supporters_are_paired_with_a_reason(demo: GraphQLClient)
     }
 
 
-async def test_a_single_unlinked_pair_reads_the_same_on_graphql_cores_own_path(demo: GraphQLClient) -> None:
-    """One row skips the plain-list fast path: graphql-core resolves the pair's fields itself."""
-    zhao = await person_id(demo, "赵强")
-    update = "mutation($id: ID!) { stakeholderUpdate(input: {id: $id, stance: NEUTRAL}) { userErrors { code } } }"
-    assert (await demo.data(update, {"id": zhao}))["stakeholderUpdate"]["userErrors"] == []
-    account = await account_data(
-        demo, "supporterConsolidation { unlinkedPairs { __typename a { name } b { name } reason } }"
-    )
-    assert account["supporterConsolidation"]["unlinkedPairs"] == [
-        {
-            "__typename": "StakeholderPair",
-            "a": {"name": "唐军"},
-            "b": {"name": "王磊"},
-            "reason": "唐军 (办公室主任) and 王磊 (生产部经理) both support us but have no link or tie.",
-        }
-    ]
-
-
 async def test_decision_circle_has_no_covered_core(demo: GraphQLClient) -> None:
     account = await account_data(
         demo,

@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from service.gc_tuning import tune_garbage_collection
 from service.rules.access import Principal, Role
 from service.runtime import open_database
 from service.schema import schema
@@ -34,7 +33,6 @@ def create_app(settings: Settings) -> FastAPI:
                 from service.demo import load_demo_accounts
 
                 await load_demo_accounts(services, settings.workspace_id)
-            tune_garbage_collection()
             yield
 
     async def get_context(request: Request) -> Context:

@@ -14,7 +14,6 @@ from strawberry.extensions import (
 )
 
 from service.schema.errors import should_mask
-from service.schema.execution import PlainListExecutionContext
 from service.schema.mutation import Mutation
 from service.schema.query import Query
 from service.schema.types.account import Account
@@ -41,7 +40,6 @@ def build_schema() -> Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
-        execution_context_class=PlainListExecutionContext,
         types=[Account, Stakeholder, PoliticalCircle, InfluenceLink, Tie, TeamMember, Interaction],
         extensions=[
             ParserCache,

@@ -47,6 +47,16 @@ def weighted_stance(people: Iterable[Person]) -> float | None:
     return sum(influence(p) * VALUES[p.stance] for p in known) / weight if weight else None
 
 
+def pair_order(pairs: Iterable[tuple[str, str]], people: dict[str, Person]) -> list[tuple[str, str]]:
+    """DOMAIN.md, "Bounded answers": influence(a) + influence(b) desc, then the two names, then the ids."""
+
+    def key(pair: tuple[str, str]) -> tuple[int, str, str, str, str]:
+        a, b = people[pair[0]], people[pair[1]]
+        return (-(influence(a) + influence(b)), a.name, b.name, a.id, b.id)
+
+    return sorted(pairs, key=key)
+
+
 class Reference:
     def __init__(self, graph: AccountGraph) -> None:
         self.graph = graph
@@ -115,7 +125,7 @@ class Reference:
 
     # --- items 3 and 4 ---------------------------------------------------------------------
     def conversions(
-        self, hops: int, first: int, targets: set[Stance], converters: set[Stance], use_team: bool
+        self, hops: int, targets: set[Stance], converters: set[Stance], use_team: bool
     ) -> list[tuple[str, float, tuple[str, str] | None, float]]:
         leverage = self.leverage(hops)
         rows = []
@@ -135,7 +145,7 @@ class Reference:
             converter = (("STAKEHOLDER", "TEAM_MEMBER")[best[2]], best[4]) if best else None
             rows.append((p, r9(leverage[p]), converter, best[0] if best else 0.0))
         rows.sort(key=lambda r: (-r[1], -r[3], -influence(self.people[r[0]]), self.key(r[0])))
-        return rows[:first]
+        return rows
 
     # --- item 5 ----------------------------------------------------------------------------
     def consolidation(self, hops: int) -> tuple[list[tuple[str, str]], list[str]]:
@@ -154,7 +164,7 @@ class Reference:
                 for n in nx.single_source_shortest_path_length(self.digraph, s, cutoff=hops)
             )
         ]
-        return pairs, isolated
+        return pair_order(pairs, self.people), sorted(isolated, key=lambda s: (-influence(self.people[s]), self.key(s)))
 
     # --- items 6, 7 ------------------------------------------------------------------------
     def is_key(self, p: str) -> bool:
@@ -301,7 +311,7 @@ class Reference:
         )
         return graph
 
-    def access(self, to: str, hops: int, first: int) -> tuple[list[tuple[str, float, int]], nx.DiGraph]:
+    def access(self, to: str, hops: int) -> tuple[list[tuple[str, float, int]], nx.DiGraph]:
         graph = self.warm
         rows = []
         for member in self.team:
@@ -315,7 +325,7 @@ class Reference:
                 s, h = min(found, key=lambda f: (-f[0], f[1]))
                 rows.append((member, s, h))
         rows.sort(key=lambda r: (-r[1], r[2], self.team[r[0]].name, r[0]))
-        return rows[:first], graph
+        return rows, graph
 
     def routes(self, to: str, hops: int) -> list[list[tuple[str, str]]]:
         """Every access path (rule 11 with rule 13) of at most `hops` hops to `to`."""

@@ -2,7 +2,9 @@
 functions, no I/O.
 
 Every function takes an `AccountGraph` first and returns frozen result rows that reference people,
-team members and circles by id. Bad arguments raise `AnalyticsInputError(field, message)`.
+team members and circles by id. A list answer is the full ordered list (DOMAIN.md, "Bounded
+answers"): callers take its length and its first rows, and a `Ranked` builds only the rows read.
+Bad arguments raise `AnalyticsInputError(field, message)`.
 Weights, thresholds and defaults live in `policy`.
 """
 
@@ -17,12 +19,7 @@ from service.rules.analytics.cadence import (
     overdue_contacts,
 )
 from service.rules.analytics.coach import CoachCandidate, coach_candidates
-from service.rules.analytics.consolidation import (
-    IsolatedSupporter,
-    SupporterConsolidation,
-    SupporterPair,
-    supporter_consolidation,
-)
+from service.rules.analytics.consolidation import IsolatedSupporter, SupporterConsolidation, supporter_consolidation
 from service.rules.analytics.conversion import ConversionTarget, neutrals_to_convert, opponents_to_neutralize
 from service.rules.analytics.coverage_gaps import CoverageGap, coverage_gaps
 from service.rules.analytics.errors import AnalyticsInputError
@@ -30,6 +27,7 @@ from service.rules.analytics.influencers import InfluencePath, influencers
 from service.rules.analytics.leverage import leverage
 from service.rules.analytics.nodes import NodeKind, NodeRef
 from service.rules.analytics.power_map import CircleBalance, PowerMap, power_map
+from service.rules.analytics.ranked import Ranked
 from service.rules.analytics.simulation import (
     Simulation,
     SimulationAfter,
@@ -39,7 +37,8 @@ from service.rules.analytics.simulation import (
     simulate_after,
 )
 from service.rules.analytics.support import support_score
-from service.rules.analytics.validation import validate_first, validate_max_hops, validate_stale_after_days
+from service.rules.analytics.unlinked_pairs import SupporterPair
+from service.rules.analytics.validation import validate_max_hops, validate_stale_after_days
 
 __all__ = [
     "AccessPath",
@@ -56,6 +55,7 @@ __all__ = [
     "NodeRef",
     "OverdueContact",
     "PowerMap",
+    "Ranked",
     "Simulation",
     "SimulationAfter",
     "StanceChanges",
@@ -80,7 +80,6 @@ __all__ = [
     "simulate_after",
     "support_score",
     "supporter_consolidation",
-    "validate_first",
     "validate_max_hops",
     "validate_stale_after_days",
 ]

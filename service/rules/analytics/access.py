@@ -18,9 +18,10 @@ from service.rules.analytics.errors import AnalyticsInputError
 from service.rules.analytics.memo import per_snapshot
 from service.rules.analytics.nodes import NodeRef
 from service.rules.analytics.ordering import tolerant_sorted
-from service.rules.analytics.policy import ACCESS_DEFAULT_MAX_HOPS, DEFAULT_FIRST_ACCESS_PATHS
+from service.rules.analytics.policy import ACCESS_DEFAULT_MAX_HOPS
+from service.rules.analytics.ranked import Ranked
 from service.rules.analytics.strongest_paths import search_from
-from service.rules.analytics.validation import validate_first, validate_max_hops
+from service.rules.analytics.validation import validate_max_hops
 from service.rules.analytics.warm_arcs import Steps, WarmNodes, warm_arcs
 
 
@@ -40,11 +41,9 @@ def access_paths(
     graph: AccountGraph,
     to: str,
     max_hops: int = ACCESS_DEFAULT_MAX_HOPS,
-    first: int = DEFAULT_FIRST_ACCESS_PATHS,
-) -> list[AccessPath]:
+) -> Ranked[AccessPath]:
     """The best path per team member, strongest first, then fewer hops, then team member name."""
     validate_max_hops(max_hops)
-    validate_first(first)
     view = active_view(graph)
     if to not in view.people:
         raise AnalyticsInputError("to", f"no active stakeholder with id {to!r} in this account")
@@ -56,7 +55,7 @@ def access_paths(
         found.best_layer,
         key=lambda n: (-found.strength(n), found.best_layer[n], nodes.name(n), nodes.id(n)),
     )
-    return [_row(nodes, steps, found.walk_back(n), found.strength(n)) for n in ranked[:first]]
+    return Ranked.of(ranked, lambda n: _row(nodes, steps, found.walk_back(n), found.strength(n)))
 
 
 def _identity(node: int) -> int:

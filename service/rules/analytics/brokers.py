@@ -20,8 +20,7 @@ from service.rules.analytics.active_view import ActiveView, active_view
 from service.rules.analytics.describe import label, score
 from service.rules.analytics.memo import per_snapshot, remembered
 from service.rules.analytics.ordering import SortKey, person_key, tolerant_sorted
-from service.rules.analytics.policy import DEFAULT_FIRST_BROKERS
-from service.rules.analytics.validation import validate_first
+from service.rules.analytics.ranked import Ranked
 from service.rules.analytics.weights import influence_of
 
 
@@ -35,15 +34,14 @@ class Broker:
 
 
 @per_snapshot
-def brokers(graph: AccountGraph, first: int = DEFAULT_FIRST_BROKERS) -> list[Broker]:
+def brokers(graph: AccountGraph) -> Ranked[Broker]:
     """Stakeholders with betweenness > 0, by betweenness desc, then influence desc, then name; the
     reason calls out a broker nobody on our team covers."""
-    validate_first(first)
     view = active_view(graph)
     centrality = betweenness_in(view)
     found = [view.people[p] for p, value in centrality.items() if value > 0]
     ranked = tolerant_sorted(found, key=lambda p: _rank(centrality[p.id], influence_of(p), person_key(p)))
-    return [_broker(view, person.id, centrality[person.id]) for person in ranked[:first]]
+    return Ranked.of(ranked, lambda person: _broker(view, person.id, centrality[person.id]))
 
 
 def betweenness(graph: AccountGraph) -> dict[str, float]:

@@ -21,7 +21,6 @@ from service.rules.analytics.ordering import SortKey, person_key, tolerant_sorte
 from service.rules.analytics.policy import (
     CLOSE_CONTACT_DIVISOR,
     CLOSE_CONTACT_TIERS,
-    DEFAULT_FIRST_OVERDUE_CONTACTS,
     DEFAULT_MAX_HOPS,
     NO_CONTACT_TIERS,
     NO_TIER_CADENCE_DAYS,
@@ -29,7 +28,7 @@ from service.rules.analytics.policy import (
     PORTFOLIO_MIN_CADENCE_DAYS,
     TIER_CADENCE_DAYS,
 )
-from service.rules.analytics.validation import validate_first
+from service.rules.analytics.ranked import Ranked
 from service.rules.enums import AccountTier, ContactTier, PortfolioClass
 
 
@@ -77,20 +76,17 @@ def contact_due_dates(graph: AccountGraph) -> dict[str, ContactDue]:
     return dict(_due_dates(active_view(graph), graph))
 
 
-def overdue_contacts(
-    graph: AccountGraph, as_of: datetime | None = None, first: int = DEFAULT_FIRST_OVERDUE_CONTACTS
-) -> list[OverdueContact]:
+def overdue_contacts(graph: AccountGraph, as_of: datetime | None = None) -> Ranked[OverdueContact]:
     """Stakeholders with a due interval whose last contact is older than the interval before `as_of`
     (default now; naive is UTC), or who were never met: never met first, then most days overdue,
     then leverage desc, then name."""
-    validate_first(first)
     view = active_view(graph)
     moment = as_utc(as_of) if as_of is not None else datetime.now(UTC)
     leverage = leverage_in(view, DEFAULT_MAX_HOPS)
     overdue = [row for due in _due_dates(view, graph).values() if (row := _overdue(due, moment)) is not None]
     ranked = tolerant_sorted(overdue, key=lambda row: _rank(view.people[row.due.stakeholder], row.days, leverage))
     cadence = cadence_days(graph.tier, graph.portfolio_class)
-    return [_row(view, graph, cadence, row) for row in ranked[:first]]
+    return Ranked.of(ranked, lambda row: _row(view, graph, cadence, row))
 
 
 class _Overdue(NamedTuple):

@@ -277,7 +277,7 @@ def _single_thread_gaps(view: ActiveView) -> list[CoverageGap]:
 
 def _coach_gaps(view: ActiveView) -> list[CoverageGap]:
     # Qualified candidates rank first: if any is qualified, the best one is.
-    candidates = coach_candidates_in(view, first=1)
+    candidates = coach_candidates_in(view)[:1]
     if candidates and candidates[0].qualified:
         return []
     best = f" Best prospect: {label(view, candidates[0].stakeholder)}." if candidates else ""

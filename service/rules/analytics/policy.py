@@ -17,6 +17,8 @@ MIN_HOPS: Final = 1
 MAX_HOPS_LIMIT: Final = 6
 ACCESS_DEFAULT_MAX_HOPS: Final = 4
 DEFAULT_MIN_STRENGTH: Final = 0.0
+DEFAULT_FIRST: Final = 20
+"""Rows of a list answer when the client gives no `first` (DOMAIN.md, "Bounded answers")."""
 DEFAULT_FIRST_TARGETS: Final = 20
 DEFAULT_FIRST_COACHES: Final = 10
 DEFAULT_FIRST_ACCESS_PATHS: Final = 3

@@ -11,7 +11,7 @@ from service.rules.analytics.active_view import active_view
 from service.rules.analytics.conversion import ConversionTarget, neutrals_to_convert
 from service.rules.analytics.coverage_gaps import CoverageGap, coverage_gaps
 from service.rules.analytics.errors import AnalyticsInputError
-from service.rules.analytics.policy import DEFAULT_FIRST_TARGETS, DEFAULT_MAX_HOPS, HOSTILE_STANCES, STALE_AFTER_DAYS
+from service.rules.analytics.policy import DEFAULT_MAX_HOPS, HOSTILE_STANCES, STALE_AFTER_DAYS
 from service.rules.analytics.power_map import PowerMap, power_map
 from service.rules.analytics.support import support_score_of
 from service.rules.enums import Stance
@@ -38,8 +38,8 @@ class SimulationAfter:
     counts: Simulation
     graph: AccountGraph
     """The changed snapshot: ask it any other analytic."""
-    coverage_gaps: tuple[CoverageGap, ...]
-    neutrals_to_convert: tuple[ConversionTarget, ...]
+    coverage_gaps: Sequence[CoverageGap]
+    neutrals_to_convert: Sequence[ConversionTarget]
     power_map: PowerMap
 
 
@@ -68,17 +68,16 @@ def simulate_after(
     as_of: datetime | None = None,
     stale_after_days: int = STALE_AFTER_DAYS,
     max_hops: int = DEFAULT_MAX_HOPS,
-    first: int = DEFAULT_FIRST_TARGETS,
 ) -> SimulationAfter:
     """`simulate`, plus the coverage gaps (`as_of`, `stale_after_days`), the neutrals to convert
-    (`max_hops`, `first`) and the power map computed on the changed snapshot."""
+    (`max_hops`) and the power map computed on the changed snapshot: full ordered answers."""
     counts = simulate(graph, changes)
     after = changed_snapshot(graph, changes)
     return SimulationAfter(
         counts=counts,
         graph=after,
-        coverage_gaps=tuple(coverage_gaps(after, stale_after_days=stale_after_days, as_of=as_of)),
-        neutrals_to_convert=tuple(neutrals_to_convert(after, max_hops=max_hops, first=first)),
+        coverage_gaps=coverage_gaps(after, stale_after_days=stale_after_days, as_of=as_of),
+        neutrals_to_convert=neutrals_to_convert(after, max_hops=max_hops),
         power_map=power_map(after),
     )
 
