@@ -59,17 +59,24 @@ async def import_account_graph(services: Services, principal: Principal, documen
     if problems:
         raise Rejected(problems)
     task = asyncio.ensure_future(_import(services, principal, document))
-    _keep(services, task)
+    _keep(task)
     return await asyncio.shield(task)
 
 
 _TASKS: set[asyncio.Future[Any]] = set()
 
 
-def _keep(services: Services, task: asyncio.Future[Any]) -> None:
-    """Hold the task until it ends: it runs on when its caller is cancelled."""
+def _keep(task: asyncio.Future[Any]) -> None:
+    """Hold the task until it ends: it runs on when its caller is cancelled (its outcome is then only
+    in the database, and its failure already rolled back)."""
     _TASKS.add(task)
-    task.add_done_callback(_TASKS.discard)
+    task.add_done_callback(_forget)
+
+
+def _forget(task: asyncio.Future[Any]) -> None:
+    _TASKS.discard(task)
+    if not task.cancelled():
+        task.exception()  # retrieved: a caller that stopped waiting leaves no "never retrieved" warning
 
 
 async def _import(services: Services, principal: Principal, document: AccountDocument) -> ImportPlan:
