@@ -1,15 +1,15 @@
-"""The ASGI application: GraphQL at /graphql, liveness at /healthz, readiness at /readyz."""
+"""The ASGI application: GraphQL at /graphql, liveness at /healthz, readiness at /readyz, /metrics."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 
+from service.entrypoints.middleware import EdgeMiddleware
+from service.entrypoints.observability import add_operator_routes
 from service.gc_tuning import tune_garbage_collection
 from service.rules.access import Principal, Role
 from service.runtime import open_database
@@ -31,9 +31,9 @@ def create_app(settings: Settings) -> FastAPI:
         async with open_database(settings) as services:
             app.state.services = services
             if settings.load_demo:
-                from service.demo import load_demo_accounts
+                from service.demo import load_demo_if_empty
 
-                await load_demo_accounts(services, settings.workspace_id)
+                await load_demo_if_empty(services, settings.workspace_id)
             tune_garbage_collection()
             yield
 
@@ -44,20 +44,15 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(title="Powermap", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
-    app.include_router(PowermapGraphQLRouter(schema, context_getter=get_context), prefix="/graphql")
+    app.include_router(
+        PowermapGraphQLRouter(schema, context_getter=get_context, max_json_depth=settings.max_json_depth),
+        prefix="/graphql",
+    )
     mount_graphiql_assets(app)
-
-    @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/readyz")
-    async def readyz() -> JSONResponse:
-        try:
-            await asyncio.wait_for(app.state.services.db.ping(), timeout=settings.readiness_timeout_seconds)
-        except Exception as error:
-            logger.warning("readiness check failed: %r", error)
-            return JSONResponse({"status": "unavailable"}, status_code=503)
-        return JSONResponse({"status": "ready"})
-
+    add_operator_routes(app, settings.readiness_timeout_seconds)
+    app.add_middleware(
+        EdgeMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        request_timeout_seconds=settings.request_timeout_seconds,
+    )
     return app

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
-import logging
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -12,6 +12,8 @@ from pathlib import Path
 
 from service.entrypoints.sync_command import add_sync_parser, run_sync
 from service.local_neo4j import PROJECT_ROOT, LocalNeo4j, LocalNeo4jError
+from service.observability.logs import configure_logging
+from service.observability.tracing import configure_tracing
 from service.settings import Settings
 
 LOCAL_DATA_DIR = PROJECT_ROOT / ".cache" / "neo4j-data"
@@ -23,8 +25,9 @@ def database_for(settings: Settings) -> Iterator[Settings]:
     if settings.neo4j_uri is not None:
         yield settings
         return
-    server = LocalNeo4j(port=settings.local_neo4j_port, home=LOCAL_DATA_DIR)
-    print(f"Starting local Neo4j on 127.0.0.1:{server.port} (data in {LOCAL_DATA_DIR}) ...", file=sys.stderr)
+    home = settings.local_neo4j_dir or LOCAL_DATA_DIR
+    server = LocalNeo4j(port=settings.local_neo4j_port, home=home)
+    print(f"Starting local Neo4j on 127.0.0.1:{server.port} (data in {home}) ...", file=sys.stderr)
     with server:
         print(f"Neo4j ready in {server.started_in_seconds:.1f} s", file=sys.stderr)
         yield settings.model_copy(update={"neo4j_uri": server.uri})
@@ -35,9 +38,33 @@ def serve(settings: Settings) -> None:
 
     from service.entrypoints.app import create_app
 
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level, settings.log_format)
+    configure_tracing(settings.otlp_endpoint)
     with database_for(settings) as ready:
-        uvicorn.run(create_app(ready), host=ready.host, port=ready.port, log_level=ready.log_level)
+        uvicorn.run(
+            create_app(ready),
+            host=ready.host,
+            port=ready.port,
+            log_level=ready.log_level,
+            log_config=None,
+            access_log=False,
+            timeout_graceful_shutdown=ready.shutdown_timeout_seconds,
+        )
+
+
+async def _load_demo(settings: Settings) -> None:
+    from service.demo import load_demo_accounts
+    from service.runtime import open_database
+
+    async with open_database(settings, watch_availability=False) as services:
+        await load_demo_accounts(services, settings.workspace_id)
+
+
+def load_demo(settings: Settings) -> None:
+    """The demo accounts into the configured workspace, as shipped (their earlier state is replaced)."""
+    configure_logging(settings.log_level, "text")
+    with database_for(settings) as ready:
+        asyncio.run(_load_demo(ready))
 
 
 def run_neo4j(settings: Settings) -> None:
@@ -51,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the GraphQL API (starts a local Neo4j unless POWERMAP_NEO4J_URI is set)")
     commands.add_parser("neo4j", help="run only the local Neo4j, until interrupted")
+    demo = commands.add_parser("demo", help="the demo accounts")
+    demo.add_argument("action", choices=["load"], help="load: import them into the workspace, as shipped")
     importer = commands.add_parser("import", help="import account documents (accountGraphImport input JSON)")
     importer.add_argument("files", nargs="+", type=Path)
     add_sync_parser(commands)
@@ -63,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "neo4j":
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
             run_neo4j(settings)
+        elif args.command == "demo":
+            load_demo(settings)
         elif args.command == "sync":
             return run_sync(settings, args, database_for)
         else:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.types import ExecutionContext
 
-from service.schema.errors import should_mask
+from service.schema.errors import MaskedErrors, log_errors
 from service.schema.execution import PlainListExecutionContext
 from service.schema.mutation import Mutation
+from service.schema.observation import OperationObserver
 from service.schema.query import Query
 from service.schema.types.account import Account
 from service.schema.types.circle import PoliticalCircle
@@ -37,8 +39,14 @@ and `ValidationCache` files results under the rule classes, so limiters built pe
 validate every document afresh."""
 
 
+class PowermapSchema(Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Instead of Strawberry's, which logs every error at ERROR with its traceback and message."""
+        log_errors(errors)
+
+
 def build_schema() -> Schema:
-    return Schema(
+    return PowermapSchema(
         query=Query,
         mutation=Mutation,
         execution_context_class=PlainListExecutionContext,
@@ -48,7 +56,8 @@ def build_schema() -> Schema:
             ValidationCache,
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: AddValidationRules(list(LIMIT_RULES)),
-            lambda: MaskErrors(should_mask_error=should_mask),
+            MaskedErrors,
+            OperationObserver,
         ],
     )
 

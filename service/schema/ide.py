@@ -13,14 +13,27 @@ import json
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket
 from strawberry.fastapi import GraphQLRouter
 from strawberry.fastapi.context import CustomContext
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types.execution import ExecutionResult
+from strawberry.types.unset import UNSET
 from typing_extensions import TypeVar
+
+from service.observability.context import current_request
+from service.schema.http import (
+    GRAPHQL_RESPONSE_JSON,
+    decode_json_body,
+    is_request_error,
+    response_media_type,
+)
 
 __all__ = [
     "GRAPHIQL_ASSETS_DIR",
@@ -59,11 +72,37 @@ def _local_graphiql_html(template: str, static_path: str) -> str:
 
 
 class PowermapGraphQLRouter(GraphQLRouter[ContextT, RootValueT]):
-    """``GraphQLRouter`` whose GraphiQL page loads its assets from ``GRAPHIQL_STATIC_PATH``, and whose
-    responses carry names as UTF-8 rather than ``\\u`` escapes (half the bytes for Chinese text)."""
+    """``GraphQLRouter`` whose GraphiQL page loads its assets from ``GRAPHIQL_STATIC_PATH``, whose
+    responses carry names as UTF-8 rather than ``\\u`` escapes (half the bytes for Chinese text), and
+    which follows GraphQL over HTTP (``service.schema.http``): media types, status codes, JSON depth."""
+
+    def __init__(self, *args: Any, max_json_depth: int = 64, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_json_depth = max_json_depth
 
     def encode_json(self, data: object) -> bytes:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_json_body(data, self.max_json_depth)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        if is_request_error(result) and response_media_type(request.headers.get("accept")) == GRAPHQL_RESPONSE_JSON:
+            request.state.graphql_request_error = True
+            response.pop("data", None)
+        return response
+
+    async def run(
+        self,
+        request: Request | WebSocket,
+        context: ContextT | Any = UNSET,
+        root_value: RootValueT | None = UNSET,
+    ) -> Any:
+        response = await super().run(request, context, root_value)
+        if isinstance(request, Request) and isinstance(response, Response):
+            _follow_graphql_over_http(request, response)
+        return response
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         if self.graphql_ide != "graphiql":
@@ -72,6 +111,21 @@ class PowermapGraphQLRouter(GraphQLRouter[ContextT, RootValueT]):
         root_path: str = request.scope.get("root_path", "")
         html = _local_graphiql_html(self.graphql_ide_html, root_path.rstrip("/") + GRAPHIQL_STATIC_PATH)
         return HTMLResponse(html)
+
+
+def _follow_graphql_over_http(request: Request, response: Response) -> None:
+    """Media type and status of a GraphQL answer (not of the IDE page or a plain-text refusal)."""
+    if response.media_type != "application/json":
+        return
+    media_type = response_media_type(request.headers.get("accept"))
+    if media_type == GRAPHQL_RESPONSE_JSON:
+        response.headers["content-type"] = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
+        if getattr(request.state, "graphql_request_error", False):
+            response.status_code = 400
+    info = current_request()
+    if info is not None and info.retry_after_seconds is not None and "SERVICE_UNAVAILABLE" in info.error_codes:
+        response.status_code = 503
+        response.headers["retry-after"] = str(info.retry_after_seconds)
 
 
 def mount_graphiql_assets(app: FastAPI) -> None:

@@ -29,6 +29,7 @@ from service.rules.models import (
     Tie,
 )
 from service.rules.paging import HistoryPosition, Page, PageRequest
+from service.usecases.analytics import account_snapshot
 from service.usecases.services import Services
 
 K = TypeVar("K")
@@ -128,7 +129,7 @@ def build_loaders(services: Services, ws: str) -> Loaders:
         return [found[key] for key in keys]
 
     async def load_graphs(account_ids: list[str]) -> list[AccountGraph]:
-        return [await db.read(services.snapshots.load, ws, account_id) for account_id in account_ids]
+        return [await account_snapshot(services, ws, account_id) for account_id in account_ids]
 
     return Loaders(
         account=_by_ids(db, ws, reads.accounts_by_ids),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar, cast
 
 import strawberry
 
@@ -35,6 +35,7 @@ from service.schema.ids import require_raw_id
 from service.schema.selection import selected_paths
 from service.schema.types.common import Node
 from service.schema.types.stakeholder import Stakeholder
+from service.usecases.analytics import AnalyticsTimeout, compute
 
 if TYPE_CHECKING:
     from service.schema.types.circle import PoliticalCircle
@@ -108,12 +109,16 @@ def _team_on(refs: Iterable[NodeRef]) -> list[str]:
     return [r.id for r in refs if r.kind is NodeKind.TEAM_MEMBER]
 
 
-def _computed(compute: Callable[[], T]) -> T:
-    """Run an analytic; its input errors are the client's fault and name the argument."""
+async def _computed(
+    info: strawberry.Info[Context], name: str, graph: AccountGraph, analytic: Callable[..., T], *args: Any
+) -> T:
+    """Run an analytic off the event loop; its input errors are the client's fault and name the argument."""
     try:
-        return compute()
+        return await compute(info.context.services, name, graph, analytic, *args)
     except analytics.AnalyticsInputError as error:
         raise ClientError(f"`{error.field}`: {error.message}", code="INVALID_ARGUMENT", field=error.field) from None
+    except AnalyticsTimeout as error:
+        raise ClientError(str(error), code="ANALYTICS_TIMEOUT") from None
 
 
 @strawberry.type
@@ -377,7 +382,7 @@ class AccountAnalytics:
     ) -> list[CoverageGap]:
         graph = await self._snapshot(info)
         days = STALE_AFTER_DAYS if stale_after_days is None else stale_after_days
-        rows = _computed(lambda: analytics.coverage_gaps(graph, days, as_of))
+        rows = await _computed(info, "coverageGaps", graph, analytics.coverage_gaps, days, as_of)
         refs = await load_refs(
             info,
             graph,
@@ -410,7 +415,7 @@ class AccountAnalytics:
         graph = await self._snapshot(info)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         floor = DEFAULT_MIN_STRENGTH if min_strength is None else min_strength
-        rows = _computed(lambda: analytics.influencers(graph, target, hops, floor))
+        rows = await _computed(info, "influencers", graph, analytics.influencers, target, hops, floor)
         named = [i for r in rows for i in r.path] if _wants(info, "influencer", "target", "path") else []
         refs = await load_refs(info, graph, people=named)
         return [InfluencePath(row=r, refs=refs, strength=r.strength, hops=r.hops, reason=r.reason) for r in rows]
@@ -425,7 +430,8 @@ class AccountAnalytics:
         graph = await self._snapshot(info)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         count = DEFAULT_FIRST_TARGETS if first is None else first
-        return await _conversion_rows(info, graph, _computed(lambda: analytics.neutrals_to_convert(graph, hops, count)))
+        rows = await _computed(info, "neutralsToConvert", graph, analytics.neutrals_to_convert, hops, count)
+        return await _conversion_rows(info, graph, rows)
 
     @strawberry.field(
         description="Enemies and opponents with leverage, each with the neutral-or-better lever to move them."
@@ -439,9 +445,8 @@ class AccountAnalytics:
         graph = await self._snapshot(info)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         count = DEFAULT_FIRST_TARGETS if first is None else first
-        return await _conversion_rows(
-            info, graph, _computed(lambda: analytics.opponents_to_neutralize(graph, hops, count))
-        )
+        rows = await _computed(info, "opponentsToNeutralize", graph, analytics.opponents_to_neutralize, hops, count)
+        return await _conversion_rows(info, graph, rows)
 
     @strawberry.field(description="Supporters to tie together, and supporters who reach no neutral.")
     async def supporter_consolidation(
@@ -449,7 +454,7 @@ class AccountAnalytics:
     ) -> SupporterConsolidation:
         graph = await self._snapshot(info)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
-        result = _computed(lambda: analytics.supporter_consolidation(graph, hops))
+        result = await _computed(info, "supporterConsolidation", graph, analytics.supporter_consolidation, hops)
         named: Sequence[str] = ()
         if _wants(info, "unlinkedPairs"):
             named = result.supporters
@@ -463,7 +468,7 @@ class AccountAnalytics:
     ) -> list[CoachCandidate]:
         graph = await self._snapshot(info)
         count = DEFAULT_FIRST_COACHES if first is None else first
-        rows = _computed(lambda: analytics.coach_candidates(graph, count))
+        rows = await _computed(info, "coachCandidates", graph, analytics.coach_candidates, count)
         named = [i for r in rows for i in (r.stakeholder, *r.introduced_via)]
         refs = await load_refs(info, graph, people=named if _wants(info, "stakeholder", "introducedVia") else ())
         return [
@@ -483,7 +488,7 @@ class AccountAnalytics:
     @strawberry.field(description="The balance of each political circle, decision circles first.")
     async def power_map(self, info: strawberry.Info[Context]) -> PowerMap:
         graph = await self._snapshot(info)
-        result = analytics.power_map(graph)
+        result = await _computed(info, "powerMap", graph, analytics.power_map)
         wanted = selected_paths(info)
         refs = await load_refs(
             info,
@@ -495,7 +500,7 @@ class AccountAnalytics:
 
     @strawberry.field(description="Influence-weighted mean stance (-2..+2) of the buying centre; null when unknown.")
     async def support_score(self, info: strawberry.Info[Context]) -> float | None:
-        return analytics.support_score(await self._snapshot(info))
+        return await _computed(info, "supportScore", await self._snapshot(info), analytics.support_score)
 
     @strawberry.field(description="Warm introduction paths from our team to `to`, through supporters only.")
     async def access_paths(
@@ -509,7 +514,7 @@ class AccountAnalytics:
         graph = await self._snapshot(info)
         hops = ACCESS_DEFAULT_MAX_HOPS if max_hops is None else max_hops
         count = DEFAULT_FIRST_ACCESS_PATHS if first is None else first
-        rows = _computed(lambda: analytics.access_paths(graph, target, hops, count))
+        rows = await _computed(info, "accessPaths", graph, analytics.access_paths, target, hops, count)
         named = [ref for r in rows for ref in r.path]
         refs = await load_refs(
             info,
@@ -528,7 +533,7 @@ class AccountAnalytics:
             for i, c in enumerate(changes)
         ]
         graph = await self._snapshot(info)
-        result = _computed(lambda: analytics.simulate(graph, pairs))
+        result = await _computed(info, "simulate", graph, analytics.simulate, pairs)
         return Simulation(
             support_score_before=result.support_score_before,
             support_score_after=result.support_score_after,
