@@ -47,7 +47,7 @@ async def open_database(settings: Settings, *, watch_availability: bool = True) 
     availability = None
     if watch_availability:
         availability = Availability(
-            _driver(settings, PROBE_POOL_SIZE),
+            lambda: _driver(settings, PROBE_POOL_SIZE),
             settings.neo4j_database,
             interval=settings.db_probe_interval_seconds,
             timeout=settings.readiness_timeout_seconds,
@@ -59,7 +59,11 @@ async def open_database(settings: Settings, *, watch_availability: bool = True) 
     async def analytics_database() -> Database:
         DB_POOL_SIZE.labels("analytics").set(ANALYTICS_POOL_SIZE)
         return Database(
-            _driver(settings, ANALYTICS_POOL_SIZE), settings.neo4j_database, limits=_limits(settings), pool="analytics"
+            _driver(settings, ANALYTICS_POOL_SIZE),
+            settings.neo4j_database,
+            limits=_limits(settings),
+            progress=None if availability is None else availability.note_progress,
+            pool="analytics",
         )
 
     try:
@@ -73,7 +77,7 @@ async def open_database(settings: Settings, *, watch_availability: bool = True) 
         )
         await services.analytics.start()
         if availability is not None:
-            availability.start()
+            await availability.start()
         yield services
     finally:
         await services.close()

@@ -37,20 +37,20 @@ class Settings(BaseSettings):
         default=None, description="Data folder of the local Neo4j; unset: .cache/neo4j-data in the checkout."
     )
     readiness_timeout_seconds: float = Field(
-        default=1.0, gt=0, le=10, description="How long a database probe (readiness, outage detection) may take."
+        default=1.5, gt=0, le=10, description="How long a database probe (readiness, outage detection) may take."
     )
     db_probe_interval_seconds: float = Field(
-        default=0.5, gt=0, le=60, description="How often the outage detector probes the database."
+        default=0.25, gt=0, le=60, description="How often the outage detector probes the database."
     )
     db_transaction_timeout_seconds: float = Field(
-        default=30.0, gt=0, le=3600, description="The longest one database transaction may run (retries included)."
+        default=60.0, gt=0, le=3600, description="The longest one database transaction may run (retries included)."
     )
     db_acquisition_timeout_seconds: float = Field(
         default=2.0, gt=0, le=600, description="The longest a request waits for a free database connection."
     )
     db_pool_size: int = Field(default=100, ge=1, le=10_000, description="Database connections per process.")
     request_timeout_seconds: float = Field(
-        default=60.0, gt=0, le=3600, description="The longest one HTTP request may take before it gets a 503."
+        default=120.0, gt=0, le=3600, description="The longest one HTTP request may take before it gets a 503."
     )
     max_body_bytes: int = Field(default=2_000_000, ge=1_024, description="The largest request body accepted.")
     max_json_depth: int = Field(default=64, ge=4, le=1_000, description="The deepest nesting of a JSON body.")

@@ -16,6 +16,7 @@ import pytest
 from service.settings import Settings
 from tests.conftest import GraphQLClient
 from tests.live import serving
+from tests.report import report
 
 AUDIT_DIR = Path(__file__).resolve().parent.parent / "tools" / "graphql-http-audit"
 AUDITS = 61
@@ -50,7 +51,7 @@ async def test_every_graphql_over_http_audit_passes(db: object, settings: Settin
     async with serving(settings) as base:
         results = await run_audit(f"{base}/graphql")
     failed = [r for r in results if r["status"] != "ok"]
-    print(f"graphql-http audits: {len(results) - len(failed)} of {len(results)} ok")
+    report(f"graphql-http audits: {len(results) - len(failed)} of {len(results)} ok")
     assert (len(results), failed) == (AUDITS, [])
 
 

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Bookmarks, unit_of_work
-from neo4j.exceptions import ConnectionAcquisitionTimeoutError
+from neo4j.exceptions import ConnectionAcquisitionTimeoutError, Neo4jError
 
 from service.graph.availability import Availability, DatabaseNotAnswering
 from service.graph.driver import fetch
@@ -142,7 +142,7 @@ class Scope:
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    transaction_seconds: float = 30.0
+    transaction_seconds: float = 60.0
     """The deadline of one unit of work, retries included; also the server's transaction timeout."""
 
 
@@ -166,13 +166,17 @@ class Database:
         *,
         limits: Limits | None = None,
         availability: Availability | None = None,
+        progress: Callable[[], None] | None = None,
         pool: str = "main",
     ) -> None:
+        """`availability` refuses and stops units of work while the database is down (this loop's only);
+        `progress` is told of every unit of work the database answered (an `Availability` of another loop)."""
         self.driver = driver
         self.database = database
         self.bookmarks = AsyncGraphDatabase.bookmark_manager()
         self.limits = limits or Limits()
         self.availability = availability
+        self.progress = progress or (availability.note_progress if availability is not None else None)
         self.pool = pool
 
     @asynccontextmanager
@@ -199,7 +203,13 @@ class Database:
                 except ConnectionAcquisitionTimeoutError as error:
                     outcome = "busy"
                     raise DatabaseNotAnswering("no database connection came free in time") from error
+                except Neo4jError:
+                    if self.progress is not None:
+                        self.progress()  # the database answered, with an error
+                    raise
             outcome = "ok"
+            if self.progress is not None:
+                self.progress()
         finally:
             in_use.dec()
             DB_TRANSACTION_SECONDS.labels(kind, outcome).observe(time.perf_counter() - began)

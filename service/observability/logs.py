@@ -99,6 +99,12 @@ def configure_logging(level: str, log_format: str) -> None:
         logger.propagate = True
     # The edge writes its own access line (with the request id and operation, never the query string).
     logging.getLogger("uvicorn.access").disabled = True
-    # The driver logs connection failures with addresses at WARNING; its DEBUG output quotes queries'
-    # parameters, so it never goes below INFO.
-    logging.getLogger("neo4j").setLevel(max(logging.INFO, root.level))
+    quiet_libraries()
+
+
+def quiet_libraries() -> None:
+    """Libraries that quote data in their logs are held above that level: the driver's DEBUG output quotes
+    the queries' parameters, and HTTP clients log URLs (query strings included) at INFO."""
+    logging.getLogger("neo4j").setLevel(logging.INFO)
+    for name in ("httpx", "httpcore", "urllib3"):
+        logging.getLogger(name).setLevel(logging.WARNING)
