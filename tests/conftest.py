@@ -26,6 +26,8 @@ from service.graph.migrations import apply_migrations
 from service.local_neo4j import NEO4J_VERSION, LocalNeo4j, LocalNeo4jError, free_port
 from service.settings import Settings
 
+pytest_plugins = ("tests.report",)  # the `measured` fixture and the summary of measured figures
+
 WORKSPACE = "test-workspace"
 TEST_PASSWORD = "powermap-test-password"
 RESET = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"

@@ -21,7 +21,7 @@ import pytest
 
 from service.graph.database import Database
 from tests.conftest import Neo4jServer
-from tests.report import report
+from tests.report import Measured
 from tests.scale_account import build_account
 from tests.service_process import running_service
 
@@ -50,7 +50,7 @@ async def poll_health(http: httpx.AsyncClient, done: asyncio.Event, latencies: l
 
 @pytest.mark.slow
 async def test_healthz_answers_while_the_heaviest_analytics_of_10000_people_run(
-    database: Database, neo4j_server: Neo4jServer, tmp_path: Path
+    database: Database, neo4j_server: Neo4jServer, tmp_path: Path, measured: Measured
 ) -> None:
     ws = f"offloop-{uuid.uuid4().hex[:8]}"
     account = await build_account(database.driver, ws, PEOPLE)
@@ -76,7 +76,7 @@ async def test_healthz_answers_while_the_heaviest_analytics_of_10000_people_run(
     assert len(body["data"]["account"]["coverageGaps"]) > 0
     ordered = sorted(latencies)
     median, p95, slowest = ordered[len(ordered) // 2], ordered[int(len(ordered) * 0.95)], ordered[-1]
-    report(
+    measured(
         f"analytics of {PEOPLE:,} people took {took:.1f} s; /healthz answered {len(latencies)} times meanwhile: "
         f"median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, slowest {slowest * 1000:.0f} ms"
     )

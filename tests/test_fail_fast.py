@@ -25,7 +25,7 @@ import pytest
 from service.entrypoints.app import create_app
 from service.local_neo4j import LocalNeo4j, LocalNeo4jError, free_port
 from service.settings import Settings
-from tests.report import report
+from tests.report import Measured
 
 WORKSPACE = "fail-fast"
 CONCURRENCY = 24
@@ -130,7 +130,11 @@ def summary(name: str, answers: list[Answer], since: float) -> str:
 
 
 async def outage_under_load(
-    http: httpx.AsyncClient, account_id: str, stop_database: object, restore_database: object
+    http: httpx.AsyncClient,
+    account_id: str,
+    stop_database: object,
+    restore_database: object,
+    measured: Measured,
 ) -> None:
     """Load, take the database away, check the answers and readiness, bring it back, check recovery."""
     stop = asyncio.Event()
@@ -147,7 +151,7 @@ async def outage_under_load(
         ready_status, ready_took = await readiness(http)
         await asyncio.sleep(4.0)
         during = [a for a in answers if a.ended > down_at]  # every client has had an answer by now
-        report(f"{summary('database away', during, down_at)} | /readyz {ready_status} in {ready_took:.2f} s")
+        measured(f"{summary('database away', during, down_at)} | /readyz {ready_status} in {ready_took:.2f} s")
         assert (ready_status, ready_took < READY_WITHIN) == (503, True)
         assert during
         for answer in during:  # those in flight when it went away may have had their answer already
@@ -160,14 +164,16 @@ async def outage_under_load(
         await asyncio.to_thread(restore_database)  # type: ignore[arg-type]
         back_at = time.monotonic()
         recovered = await recovery(answers)
-        report(f"all answers good again {recovered - back_at:.1f} s after the database came back")
+        measured(f"all answers good again {recovered - back_at:.1f} s after the database came back")
     finally:
         stop.set()
         await asyncio.gather(*clients)
 
 
 @pytest.mark.slow
-async def test_frozen_and_killed_database_under_load_answer_fast_and_recover(tmp_path: Path) -> None:
+async def test_frozen_and_killed_database_under_load_answer_fast_and_recover(
+    tmp_path: Path, measured: Measured
+) -> None:
     server = LocalNeo4j(port=free_port(), home=tmp_path / "neo4j")
     try:
         await asyncio.to_thread(server.start)
@@ -180,9 +186,9 @@ async def test_frozen_and_killed_database_under_load_answer_fast_and_recover(tmp
             assert server.process is not None
             pid = server.process.pid
             await outage_under_load(
-                http, account_id, lambda: os.kill(pid, signal.SIGSTOP), lambda: os.kill(pid, signal.SIGCONT)
+                http, account_id, lambda: os.kill(pid, signal.SIGSTOP), lambda: os.kill(pid, signal.SIGCONT), measured
             )
-            await outage_under_load(http, account_id, server.kill, server.start)
+            await outage_under_load(http, account_id, server.kill, server.start, measured)
     finally:
         if server.process is not None and server.process.poll() is None:
             os.kill(server.process.pid, signal.SIGCONT)

@@ -16,7 +16,7 @@ import pytest
 from service.settings import Settings
 from tests.conftest import GraphQLClient
 from tests.live import serving
-from tests.report import report
+from tests.report import Measured
 
 AUDIT_DIR = Path(__file__).resolve().parent.parent / "tools" / "graphql-http-audit"
 AUDITS = 61
@@ -47,11 +47,11 @@ async def run_audit(url: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in out.decode().splitlines() if line.strip()]
 
 
-async def test_every_graphql_over_http_audit_passes(db: object, settings: Settings) -> None:
+async def test_every_graphql_over_http_audit_passes(db: object, settings: Settings, measured: Measured) -> None:
     async with serving(settings) as base:
         results = await run_audit(f"{base}/graphql")
     failed = [r for r in results if r["status"] != "ok"]
-    report(f"graphql-http audits: {len(results) - len(failed)} of {len(results)} ok")
+    measured(f"graphql-http audits: {len(results) - len(failed)} of {len(results)} ok")
     assert (len(results), failed) == (AUDITS, [])
 
 
