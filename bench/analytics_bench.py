@@ -10,7 +10,10 @@ Three modes, as in production:
 - `--cold`: the account's clock ticks before every run, so each request reloads the snapshot (the first
   question after a write).
 The floor is timed in turns with each analytic, so that a ratio compares figures taken under the same
-conditions. Prints p50/p95 in milliseconds, the floor's p50 beside it, and the ratio of the two p50s.
+conditions. Prints p50/p95 in milliseconds, the floor's p50 beside it, the ratio of the two p50s, and the
+p50s of the request's CPU time and of the garbage collector's part of it (both stay put on a loaded machine).
+The queries give no `first`: every list returns its default number of rows (20; coachCandidates 10,
+accessPaths 3), as a client gets them, and supporterConsolidation also asks for both counts.
 
     .venv/bin/python bench/analytics_bench.py                 # 1,000/10,000 and 5,000/50,000
     .venv/bin/python bench/analytics_bench.py --sizes 1000 --runs 31
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import random
 import statistics
@@ -32,7 +36,6 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from service.gc_tuning import tune_garbage_collection
 from service.graph.database import Database, Scope, Write
 from service.graph.driver import create_driver
 from service.graph.migrations import apply_migrations
@@ -166,7 +169,8 @@ def analytic_queries(target: str) -> dict[str, str]:
         "influencers": "influencers { strength hops influencer { id } target { id } }",
         "neutralsToConvert": "neutralsToConvert { leverage converterStrength reason stakeholder { id } }",
         "opponentsToNeutralize": "opponentsToNeutralize { leverage converterStrength reason stakeholder { id } }",
-        "supporterConsolidation": "supporterConsolidation { unlinkedPairs { a { id } b { id } } isolatedSupporters { id } }",
+        "supporterConsolidation": "supporterConsolidation { unlinkedPairs { a { id } b { id } } unlinkedPairCount "
+        "isolatedSupporters { id } isolatedSupporterCount }",
         "coverageGaps": "coverageGaps { kind severity reason }",
         "coachCandidates": "coachCandidates { qualified breadth circlesReached leverage stakeholder { id } }",
         "powerMap": "powerMap { circles { members coreMembers influenceTotal stanceBalance } unaffiliated { id } }",
@@ -232,20 +236,52 @@ async def bench_size(services: Services, people: int, runs: int, modes: list[str
         snapshot = await db.read(services.snapshots.load, WORKSPACE, account_id)  # the cached one
         snapshot.memo.clear()
 
+    clock = CpuClock()
     for mode in modes:
         print(f"\n{people:,} stakeholders, {people * LINKS_PER_PERSON:,} links ({runs} runs each, {MODES[mode]})")
-        print(f"  {'':<24} {'p50 ms':>8} {'p95 ms':>8} {'floor p50':>10} {'ratio':>7}")
+        print(f"  {'':<24} {'p50 ms':>8} {'p95 ms':>8} {'floor p50':>10} {'ratio':>7} {'cpu p50':>8} {'gc p50':>7}")
         before = {"warm": None, "recompute": forget_answers, "cold": tick}[mode]
         for name, query in analytic_queries(target).items():
+            cpu: list[float] = []
+            collecting: list[float] = []
 
-            async def execute(query: str = query) -> None:
-                result = await schema.execute(query, {"id": account}, context_value=Context(services, principal))
+            async def execute(query: str = query, cpu: list[float] = cpu, collecting: list[float] = collecting) -> None:
+                with clock.measure(cpu, collecting):
+                    result = await schema.execute(query, {"id": account}, context_value=Context(services, principal))
                 if result.errors:
                     raise RuntimeError(result.errors)
 
             samples, floors = await paired(runs, execute, floor, before)
             p50, floor_p50 = statistics.median(samples), statistics.median(floors)
-            print(f"  {name:<24} {p50:8.1f} {p(samples, 0.95):8.1f} {floor_p50:10.1f} {p50 / floor_p50:6.2f}x")
+            cpu_p50, gc_p50 = statistics.median(cpu[-runs:]), statistics.median(collecting[-runs:])
+            print(
+                f"  {name:<24} {p50:8.1f} {p(samples, 0.95):8.1f} {floor_p50:10.1f} {p50 / floor_p50:6.2f}x"
+                f" {cpu_p50:8.1f} {gc_p50:7.1f}"
+            )
+
+
+class CpuClock:
+    """This thread's CPU time in a request, and the part of it the garbage collector took (`gc.callbacks`):
+    unlike wall time, neither grows when other processes load the machine."""
+
+    def __init__(self) -> None:
+        self.collecting = 0.0
+        self._started: float | None = None
+        gc.callbacks.append(self._on_collection)
+
+    def _on_collection(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.thread_time()
+        elif self._started is not None:
+            self.collecting += time.thread_time() - self._started
+            self._started = None
+
+    @contextmanager
+    def measure(self, cpu: list[float], collecting: list[float]) -> Iterator[None]:
+        began, collected = time.thread_time(), self.collecting
+        yield
+        cpu.append((time.thread_time() - began) * 1000)
+        collecting.append((self.collecting - collected) * 1000)
 
 
 @contextmanager
@@ -270,7 +306,6 @@ async def main(sizes: list[int], runs: int, modes: list[str]) -> None:
         try:
             await apply_migrations(driver, "neo4j")
             await driver.execute_query("MATCH (n {workspaceId: $ws}) DETACH DELETE n", ws=WORKSPACE)
-            tune_garbage_collection()  # as the app does once started
             for people in sizes:
                 await bench_size(services, people, runs, modes)
         finally:

@@ -187,8 +187,11 @@ class LocalNeo4j:
 
     def _spawn(self, libs: Path, conf_dir: Path) -> subprocess.Popen[bytes]:
         assert self.home is not None
+        classpath = [str(libs / "*")]
+        if (self.home / "plugins").is_dir():  # plugins such as APOC, on the class path as Neo4j's launcher puts them
+            classpath.append(str(self.home / "plugins" / "*"))
         command = [
-            "java", *JVM_OPTIONS, f"-Xmx{self.heap}", "-cp", str(libs / "*"), ENTRY_POINT,
+            "java", *JVM_OPTIONS, f"-Xmx{self.heap}", "-cp", os.pathsep.join(classpath), ENTRY_POINT,
             f"--home-dir={self.home}", f"--config-dir={conf_dir}", "--console-mode",
         ]  # fmt: skip
         with self.log_file.open("ab") as log:

@@ -11,6 +11,7 @@ from service.graph.analytics import ACCOUNT_GRAPH, RECORD_FIELDS, load_account_g
 from service.graph.database import Database
 from service.graph.snapshots import SnapshotCache
 from service.rules.account_graph import AccountGraph
+from service.rules.enums import AccountTier, PortfolioClass
 from service.schema.ids import require_raw_id
 from service.settings import Settings
 from tests.conftest import GraphQLClient, QueryCounterView
@@ -92,24 +93,6 @@ async def test_unlinked_supporters_are_paired_with_a_reason(demo: GraphQLClient)
     }
 
 
-async def test_a_single_unlinked_pair_reads_the_same_on_graphql_cores_own_path(demo: GraphQLClient) -> None:
-    """One row skips the plain-list fast path: graphql-core resolves the pair's fields itself."""
-    zhao = await person_id(demo, "赵强")
-    update = "mutation($id: ID!) { stakeholderUpdate(input: {id: $id, stance: NEUTRAL}) { userErrors { code } } }"
-    assert (await demo.data(update, {"id": zhao}))["stakeholderUpdate"]["userErrors"] == []
-    account = await account_data(
-        demo, "supporterConsolidation { unlinkedPairs { __typename a { name } b { name } reason } }"
-    )
-    assert account["supporterConsolidation"]["unlinkedPairs"] == [
-        {
-            "__typename": "StakeholderPair",
-            "a": {"name": "唐军"},
-            "b": {"name": "王磊"},
-            "reason": "唐军 (办公室主任) and 王磊 (生产部经理) both support us but have no link or tie.",
-        }
-    ]
-
-
 async def test_decision_circle_has_no_covered_core(demo: GraphQLClient) -> None:
     account = await account_data(
         demo,
@@ -184,7 +167,9 @@ async def test_all_analytics_in_one_request_load_one_snapshot(
            simulate(changes: []) { neutralsBefore }""",
         gm=gm,
     )
-    assert query_count.value == 3  # the account, the graph clock and one snapshot, shared by every analytic
+    # the account, the graph clock and one snapshot, shared by every analytic; and the team member the
+    # access path to the GM starts at (张华 → 唐军 → GM, DOMAIN.md rule 13), one batch
+    assert query_count.value == 4
 
 
 async def test_stakeholders_named_by_analytics_come_with_the_snapshot(
@@ -201,8 +186,9 @@ async def test_stakeholders_named_by_analytics_come_with_the_snapshot(
         gm=gm,
     )
     assert len(account["influencers"]) == 14  # everyone but 许静, who influences nobody
-    # the account, the clock and the snapshot (with every stakeholder named), every circle named (one batch)
-    assert query_count.value == 4
+    # the account, the clock and the snapshot (with every stakeholder named), every circle named (one batch),
+    # the team member the access path to the GM starts at (one batch)
+    assert query_count.value == 5
 
 
 STAKEHOLDER_FIELDS = """id name title department email phone level stance influence buyingRoles buyerTypes
@@ -331,3 +317,18 @@ async def test_the_snapshot_cache_is_bounded_by_the_people_it_holds(
     small_graph = await load(tight, small)  # one person too many: the least recently used goes
     assert await load(tight, small) is small_graph
     assert await load(tight, canon_account) is not canon_graph
+
+
+async def test_the_snapshot_carries_the_accounts_tier_and_portfolio_class(
+    demo: GraphQLClient, db: Database, settings: Settings
+) -> None:
+    """They set the visit cadence (DOMAIN.md rule 14)."""
+    account = await account_data(demo, "id")
+    raw = require_raw_id(account["id"], "Account", "id")
+    graph = await db.read(load_account_graph, settings.workspace_id, raw)
+    assert (graph.tier, graph.portfolio_class) == (AccountTier.C, None)  # the demo: tier C, no class
+    update = "mutation($input: AccountUpdateInput!) { accountUpdate(input: $input) { userErrors { code } } }"
+    changed = await demo.data(update, {"input": {"id": account["id"], "tier": "A", "portfolioClass": "DOG"}})
+    assert changed["accountUpdate"]["userErrors"] == []
+    graph = await db.read(load_account_graph, settings.workspace_id, raw)
+    assert (graph.tier, graph.portfolio_class) == (AccountTier.A, PortfolioClass.DOG)

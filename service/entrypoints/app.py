@@ -10,7 +10,6 @@ from fastapi import FastAPI, Request
 
 from service.entrypoints.middleware import EdgeMiddleware
 from service.entrypoints.observability import add_operator_routes
-from service.gc_tuning import tune_garbage_collection
 from service.rules.access import Principal, Role
 from service.runtime import open_database
 from service.schema import schema
@@ -34,7 +33,6 @@ def create_app(settings: Settings) -> FastAPI:
                 from service.demo import load_demo_if_empty
 
                 await load_demo_if_empty(services, settings.workspace_id)
-            tune_garbage_collection()
             yield
 
     async def get_context(request: Request) -> Context:

@@ -20,7 +20,7 @@ from service.rules.account_graph import (
     TeamMember,
     Tie,
 )
-from service.rules.enums import BuyerType, BuyingRole, ContactTier, Stance, TieKind
+from service.rules.enums import AccountTier, BuyerType, BuyingRole, ContactTier, PortfolioClass, Stance, TieKind
 from service.rules.models import Stakeholder
 
 ACCOUNT_GRAPH: LiteralString = """
@@ -58,7 +58,8 @@ RETURN people[start..start + $chunk] AS people,
        CASE start WHEN 0 THEN contacts ELSE [] END AS contacts,
        CASE start WHEN 0 THEN circles ELSE [] END AS circles,
        CASE start WHEN 0 THEN coverage ELSE [] END AS coverage,
-       CASE start WHEN 0 THEN assigned ELSE [] END AS assigned
+       CASE start WHEN 0 THEN assigned ELSE [] END AS assigned,
+       a.tier AS tier, a.portfolioClass AS portfolioClass
 """
 """Each active stakeholder's stored record (`RECORD_FIELDS`, in order: what `stakeholder_from` parses,
 so that the answers can show the people they name without reading them again; a list, since the
@@ -155,5 +156,7 @@ async def load_account_graph(tx: AsyncManagedTransaction, ws: str, account_id: s
         memberships=tuple(Membership(person=p[0], circle=c, core=bool(k)) for p in people for c, k in p[5]),
         team=_team(row["coverage"], row["assigned"]),
         coverage=tuple(Coverage(team_member=t, person=p, relationship_step=step) for t, _, p, step in row["coverage"]),
+        tier=AccountTier(row["tier"]) if row["tier"] else None,
+        portfolio_class=PortfolioClass(row["portfolioClass"]) if row["portfolioClass"] else None,
         records=ParsedOnRead({p[0]: p[1] for p in people}, _stakeholder),
     )

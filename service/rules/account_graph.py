@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from service.rules.enums import BuyerType, BuyingRole, ContactTier, Stance, TieKind
+from service.rules.enums import AccountTier, BuyerType, BuyingRole, ContactTier, PortfolioClass, Stance, TieKind
 from service.rules.models import Stakeholder
 
 
@@ -95,6 +95,9 @@ class AccountGraph:
     memberships: tuple[Membership, ...] = ()
     team: tuple[TeamMember, ...] = ()
     coverage: tuple[Coverage, ...] = ()
+    tier: AccountTier | None = None
+    """The account's tier and portfolio class set its visit cadence (DOMAIN.md rule 14)."""
+    portfolio_class: PortfolioClass | None = None
     records: Mapping[str, Stakeholder] = field(default_factory=dict, compare=False, repr=False)
     """The stored record of every person, read with them: what the answers show of the people they name.
     The analytics never read it (graphs built by hand may leave it empty)."""

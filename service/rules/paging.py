@@ -9,6 +9,7 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 MAX_PAGE_SIZE = 100
+"""The most rows any list of the API returns at once: a connection's page, or an analytic's `first`."""
 DEFAULT_PAGE_SIZE = 20
 
 

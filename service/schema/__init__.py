@@ -15,7 +15,6 @@ from strawberry.extensions import (
 from strawberry.types import ExecutionContext
 
 from service.schema.errors import MaskedErrors, log_errors
-from service.schema.execution import PlainListExecutionContext
 from service.schema.mutation import Mutation
 from service.schema.observation import OperationObserver
 from service.schema.query import Query
@@ -49,7 +48,6 @@ def build_schema() -> Schema:
     return PowermapSchema(
         query=Query,
         mutation=Mutation,
-        execution_context_class=PlainListExecutionContext,
         types=[Account, Stakeholder, PoliticalCircle, InfluenceLink, Tie, TeamMember, Interaction],
         extensions=[
             ParserCache,

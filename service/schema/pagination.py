@@ -1,4 +1,4 @@
-"""Relay connection arguments -> keyset page requests, and opaque cursors."""
+"""Relay connection arguments -> keyset page requests, opaque cursors, and the cap on every `first`."""
 
 from __future__ import annotations
 
@@ -27,11 +27,16 @@ def decode_cursor(cursor: str, argument: str) -> SortKey:
     return SortKey(name=name, id=raw_id)
 
 
-def capped_first(value: int, argument: str, limit: int = MAX_PAGE_SIZE) -> int:
-    """`value` when within 0..limit; else a client error naming the argument."""
-    if not 0 <= value <= limit:
+def bounded_first(value: int | None, default: int, argument: str = "first") -> int:
+    """How many rows a list returns: `value` (null means `default`), from 0 to 100; anything else is the
+    client's fault, and the error names the argument."""
+    if value is None:
+        return default
+    if not 0 <= value <= MAX_PAGE_SIZE:
         raise ClientError(
-            f"`{argument}` must be between 0 and {limit}, got {value}.", code="LIMIT_EXCEEDED", field=argument
+            f"`{argument}` must be between 0 and {MAX_PAGE_SIZE}, got {value}.",
+            code="LIMIT_EXCEEDED",
+            field=argument,
         )
     return value
 
@@ -61,20 +66,8 @@ def page_request(first: int | None, after: str | None, last: int | None, before:
             code="INVALID_ARGUMENT",
             field="last" if last is not None else "before",
         )
-    for argument, value in (("first", first), ("last", last)):
-        if value is not None and not 0 <= value <= MAX_PAGE_SIZE:
-            raise ClientError(
-                f"`{argument}` must be between 0 and {MAX_PAGE_SIZE}, got {value}.",
-                code="LIMIT_EXCEEDED",
-                field=argument,
-            )
+    forward = bounded_first(first, DEFAULT_PAGE_SIZE)
+    backward = bounded_first(last, DEFAULT_PAGE_SIZE, "last")
     if last is not None or before is not None:
-        return PageRequest(
-            limit=DEFAULT_PAGE_SIZE if last is None else last,
-            forward=False,
-            before=decode_cursor(before, "before") if before else None,
-        )
-    return PageRequest(
-        limit=DEFAULT_PAGE_SIZE if first is None else first,
-        after=decode_cursor(after, "after") if after else None,
-    )
+        return PageRequest(limit=backward, forward=False, before=decode_cursor(before, "before") if before else None)
+    return PageRequest(limit=forward, after=decode_cursor(after, "after") if after else None)

@@ -19,7 +19,7 @@ from service.rules.account_graph import (
     TeamMember,
     Tie,
 )
-from service.rules.enums import BuyerType, BuyingRole, ContactTier, Stance, TieKind
+from service.rules.enums import AccountTier, BuyerType, BuyingRole, ContactTier, PortfolioClass, Stance, TieKind
 
 CANON_PATH = Path("/work/shared/scenarios/canon-zhuhai.json")
 
@@ -62,6 +62,10 @@ def canon_graph() -> AccountGraph:
             Coverage(internal_id(c["teamMember"]), internal_id(c["stakeholder"]), c.get("relationshipStep"))
             for c in doc["coverage"]
         ),
+        tier=AccountTier(doc["account"]["tier"]) if doc["account"].get("tier") else None,
+        portfolio_class=PortfolioClass(doc["account"]["portfolioClass"])
+        if doc["account"].get("portfolioClass")
+        else None,
     )
 
 

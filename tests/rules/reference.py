@@ -14,7 +14,16 @@ from typing import Any
 import networkx as nx
 
 from service.rules.account_graph import AccountGraph, Person
-from service.rules.enums import BuyerType, BuyingRole, ContactTier, GapKind, Stance, TieKind
+from service.rules.enums import (
+    AccountTier,
+    BuyerType,
+    BuyingRole,
+    ContactTier,
+    GapKind,
+    PortfolioClass,
+    Stance,
+    TieKind,
+)
 
 TOL = 1e-9
 VALUES = {Stance.ENEMY: -2, Stance.OPPONENT: -1, Stance.NEUTRAL: 0, Stance.SUPPORTER: 1, Stance.MENTOR: 2}
@@ -38,6 +47,16 @@ def weighted_stance(people: Iterable[Person]) -> float | None:
     return sum(influence(p) * VALUES[p.stance] for p in known) / weight if weight else None
 
 
+def pair_order(pairs: Iterable[tuple[str, str]], people: dict[str, Person]) -> list[tuple[str, str]]:
+    """DOMAIN.md, "Bounded answers": influence(a) + influence(b) desc, then the two names, then the ids."""
+
+    def key(pair: tuple[str, str]) -> tuple[int, str, str, str, str]:
+        a, b = people[pair[0]], people[pair[1]]
+        return (-(influence(a) + influence(b)), a.name, b.name, a.id, b.id)
+
+    return sorted(pairs, key=key)
+
+
 class Reference:
     def __init__(self, graph: AccountGraph) -> None:
         self.graph = graph
@@ -54,6 +73,11 @@ class Reference:
         self.coverage = [c for c in graph.coverage if c.person in self.people and c.team_member in self.team]
         self.covered = {c.person for c in self.coverage}
         self.ties = [t for t in graph.ties if t.a in self.people and t.b in self.people and t.a != t.b]
+        self.reporting_lines = [
+            r
+            for r in graph.reporting_lines
+            if r.person in self.people and r.manager in self.people and r.person != r.manager
+        ]
         circle_ids = {c.id for c in graph.circles}
         self.memberships = [m for m in graph.memberships if m.person in self.people and m.circle in circle_ids]
         self._strongest: dict[tuple[str, str, int], tuple[float, int] | None] = {}
@@ -101,7 +125,7 @@ class Reference:
 
     # --- items 3 and 4 ---------------------------------------------------------------------
     def conversions(
-        self, hops: int, first: int, targets: set[Stance], converters: set[Stance], use_team: bool
+        self, hops: int, targets: set[Stance], converters: set[Stance], use_team: bool
     ) -> list[tuple[str, float, tuple[str, str] | None, float]]:
         leverage = self.leverage(hops)
         rows = []
@@ -121,7 +145,7 @@ class Reference:
             converter = (("STAKEHOLDER", "TEAM_MEMBER")[best[2]], best[4]) if best else None
             rows.append((p, r9(leverage[p]), converter, best[0] if best else 0.0))
         rows.sort(key=lambda r: (-r[1], -r[3], -influence(self.people[r[0]]), self.key(r[0])))
-        return rows[:first]
+        return rows
 
     # --- item 5 ----------------------------------------------------------------------------
     def consolidation(self, hops: int) -> tuple[list[tuple[str, str]], list[str]]:
@@ -140,7 +164,7 @@ class Reference:
                 for n in nx.single_source_shortest_path_length(self.digraph, s, cutoff=hops)
             )
         ]
-        return pairs, isolated
+        return pair_order(pairs, self.people), sorted(isolated, key=lambda s: (-influence(self.people[s]), self.key(s)))
 
     # --- items 6, 7 ------------------------------------------------------------------------
     def is_key(self, p: str) -> bool:
@@ -166,6 +190,8 @@ class Reference:
                 rows.append((GapKind.STALE_COVERAGE, p, severity, person.name, p))
             if person.stance is Stance.UNKNOWN:
                 rows.append((GapKind.UNKNOWN_STANCE, p, severity, person.name, p))
+            if self.single_point(p) is not None:
+                rows.append((GapKind.SINGLE_POINT_OF_FAILURE, p, severity, person.name, p))
         for role in BuyingRole:
             if not any(role in x.buying_roles for x in self.people.values()):
                 severity = 1.0 if role is BuyingRole.DECISION_MAKER else 0.5
@@ -192,11 +218,7 @@ class Reference:
         graph.add_nodes_from(self.people)
         graph.add_edges_from(self.digraph.edges)
         graph.add_edges_from((t.a, t.b) for t in self.ties)
-        graph.add_edges_from(
-            (r.person, r.manager)
-            for r in self.graph.reporting_lines
-            if r.person in self.people and r.manager in self.people and r.person != r.manager
-        )
+        graph.add_edges_from((r.person, r.manager) for r in self.reporting_lines)
         return graph
 
     @cached_property
@@ -205,6 +227,7 @@ class Reference:
         graph.add_nodes_from(self.people)
         graph.add_edges_from(self.digraph.edges)
         graph.add_edges_from((t.a, t.b) for t in self.ties if t.kind in BONDS)
+        graph.add_edges_from((r.person, r.manager) for r in self.reporting_lines)
         return graph
 
     def coaches(self) -> list[tuple[str, bool, int, int, float, tuple[str, ...]]]:
@@ -264,8 +287,10 @@ class Reference:
         holders = [x for x in self.people.values() if x.buying_roles]
         return weighted_stance(holders or list(self.people.values()))
 
-    # --- item 11 ---------------------------------------------------------------------------
-    def access(self, to: str, hops: int, first: int) -> tuple[list[tuple[str, float, int]], nx.DiGraph]:
+    # --- items 11 and 13 -------------------------------------------------------------------
+    @cached_property
+    def warm(self) -> nx.DiGraph:
+        """Warm introduction arcs: ("T", team member) or ("S", stakeholder) nodes, strongest weight per arc."""
         graph = nx.DiGraph()
 
         def offer(a: tuple[str, str], b: tuple[str, str], weight: float) -> None:
@@ -275,17 +300,19 @@ class Reference:
         for c in self.coverage:
             step = 3 if c.relationship_step is None else c.relationship_step
             offer(("T", c.team_member), ("S", c.person), step / 5)
-        for a, b, data in self.digraph.edges(data=True):
-            offer(("S", a), ("S", b), data["weight"])
-            offer(("S", b), ("S", a), data["weight"])
-        for t in self.ties:
-            if t.kind in BONDS:
-                weight = (3 if t.strength is None else t.strength) / 5
-                offer(("S", t.a), ("S", t.b), weight)
-                offer(("S", t.b), ("S", t.a), weight)
+        undirected = [(a, b, data["weight"]) for a, b, data in self.digraph.edges(data=True)]
+        undirected += [(t.a, t.b, (3 if t.strength is None else t.strength) / 5) for t in self.ties if t.kind in BONDS]
+        undirected += [(r.person, r.manager, 3 / 5) for r in self.reporting_lines]
+        for a, b, weight in undirected:
+            offer(("S", a), ("S", b), weight)
+            offer(("S", b), ("S", a), weight)
         graph.remove_edges_from(
             [(a, b) for a, b in graph.edges if a[0] == "S" and self.people[a[1]].stance not in SUPPORTIVE]
         )
+        return graph
+
+    def access(self, to: str, hops: int) -> tuple[list[tuple[str, float, int]], nx.DiGraph]:
+        graph = self.warm
         rows = []
         for member in self.team:
             if ("T", member) not in graph or ("S", to) not in graph:
@@ -298,4 +325,66 @@ class Reference:
                 s, h = min(found, key=lambda f: (-f[0], f[1]))
                 rows.append((member, s, h))
         rows.sort(key=lambda r: (-r[1], r[2], self.team[r[0]].name, r[0]))
-        return rows[:first], graph
+        return rows, graph
+
+    def routes(self, to: str, hops: int) -> list[list[tuple[str, str]]]:
+        """Every access path (rule 11 with rule 13) of at most `hops` hops to `to`."""
+        graph = self.warm
+        if ("S", to) not in graph:
+            return []
+        return [
+            path
+            for member in self.team
+            if ("T", member) in graph
+            for path in nx.all_simple_paths(graph, ("T", member), ("S", to), cutoff=hops)
+        ]
+
+    # --- rule 15 ---------------------------------------------------------------------------
+    def single_point(self, to: str, hops: int = 4) -> tuple[tuple[str, str], str | None, tuple[str, ...]] | None:
+        """((kind, id) named, the one team member or None, the stakeholders on every route) or None."""
+        routes = self.routes(to, hops)
+        if not routes:
+            return None
+        starts = {route[0][1] for route in routes}
+        on_every = set.intersection(*(set(route[1:-1]) for route in routes))
+        if len(starts) > 1 and not on_every:
+            return None
+        passed = tuple(node[1] for node in routes[0][1:-1] if node in on_every)
+        for route in routes:  # the same order on every route
+            assert tuple(node[1] for node in route[1:-1] if node in on_every) == passed
+        member = next(iter(starts)) if len(starts) == 1 else None
+        named = ("STAKEHOLDER", passed[-1]) if passed else ("TEAM_MEMBER", member or "")
+        return named, member, passed
+
+    # --- rule 16 ---------------------------------------------------------------------------
+    def brokers(self) -> list[tuple[str, float]]:
+        centrality = nx.betweenness_centrality(self.network, normalized=True)
+        rows = [(p, value) for p, value in centrality.items() if value > 0]
+        rows.sort(key=lambda r: (-r9(r[1]), -influence(self.people[r[0]]), self.key(r[0])))
+        return rows
+
+    # --- rule 14 ---------------------------------------------------------------------------
+    def due_interval(self, p: str) -> int | None:
+        cadence = {AccountTier.A: 15, AccountTier.B: 30, AccountTier.C: 60, None: 60}[self.graph.tier]
+        if self.graph.portfolio_class is PortfolioClass.VOLCANO:
+            cadence = min(cadence, 30)
+        if self.graph.portfolio_class is PortfolioClass.DOG:
+            cadence = max(cadence, 60)
+        tier = self.people[p].contact_tier
+        if tier is ContactTier.NONE:
+            return None
+        return cadence // 2 if tier in {ContactTier.VIP, ContactTier.FREQUENT} else cadence
+
+    def overdue(self, as_of: datetime) -> list[tuple[str, int, int | None]]:
+        """(stakeholder, due interval, days overdue or None when never met), in order."""
+        leverage = self.leverage(3)
+        rows = []
+        for p, person in self.people.items():
+            interval = self.due_interval(p)
+            last = person.last_contact_at
+            if interval is None or (last is not None and not last < as_of - timedelta(days=interval)):
+                continue
+            days = None if last is None else (as_of - last - timedelta(days=interval)).days
+            rows.append((p, interval, days))
+        rows.sort(key=lambda r: (r[2] is not None, -(r[2] or 0), -r9(leverage[r[0]]), self.key(r[0])))
+        return rows

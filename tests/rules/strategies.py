@@ -22,7 +22,7 @@ from service.rules.account_graph import (
     TeamMember,
     Tie,
 )
-from service.rules.enums import BuyerType, BuyingRole, ContactTier, Stance, TieKind
+from service.rules.enums import AccountTier, BuyerType, BuyingRole, ContactTier, PortfolioClass, Stance, TieKind
 
 NAMES = ("Ann", "Bo", "Cy", "Di", "Ed", "Fay")
 """Few names, so namesakes are common and the id tie-break gets exercised."""
@@ -33,22 +33,35 @@ AS_OF = EPOCH + timedelta(days=120)
 NAME = st.sampled_from(NAMES)
 STRENGTH = st.sampled_from((1, 2, 3, 4, 5, 5, 5))
 OPTIONAL_RATING = st.none() | st.integers(1, 5)
-PERSON_FIELDS = st.tuples(
-    NAME,
-    st.none() | st.sampled_from(("CFO", "GM", "QC")),
-    st.sampled_from(list(Stance)),
-    OPTIONAL_RATING,
-    st.frozensets(st.sampled_from((BuyingRole.DECISION_MAKER, *BuyingRole)), max_size=2),
-    st.frozensets(st.sampled_from(list(BuyerType)), max_size=3),
-    st.none() | st.sampled_from(list(ContactTier)),
-    st.sampled_from((False, False, False, True)),
-    st.none() | st.integers(0, 120).map(lambda days: EPOCH + timedelta(days=days)),
+
+
+def _person_fields(stance: st.SearchStrategy[Stance]) -> st.SearchStrategy[tuple]:  # type: ignore[type-arg]
+    return st.tuples(
+        NAME,
+        st.none() | st.sampled_from(("CFO", "GM", "QC")),
+        stance,
+        OPTIONAL_RATING,
+        st.frozensets(st.sampled_from((BuyingRole.DECISION_MAKER, *BuyingRole)), max_size=2),
+        st.frozensets(st.sampled_from(list(BuyerType)), max_size=3),
+        st.none() | st.sampled_from(list(ContactTier)),
+        st.sampled_from((False, False, False, True)),
+        st.none() | st.integers(0, 120).map(lambda days: EPOCH + timedelta(days=days)),
+    )
+
+
+PERSON_FIELDS = _person_fields(st.sampled_from(list(Stance)))
+WARM_PERSON_FIELDS = _person_fields(
+    st.sampled_from((Stance.SUPPORTER, Stance.SUPPORTER, Stance.MENTOR, Stance.NEUTRAL))
 )
+"""Mostly supporters: many warm routes, so single points of failure need the hop bound to be found."""
+
 TEAM_SIZE = st.integers(0, 3)
 CIRCLE_COUNT = st.integers(0, 3)
 CIRCLE_NAME = st.sampled_from(("Red", "Green", "Blue"))
 TIE_KIND = st.sampled_from(list(TieKind))
 BOOL = st.booleans()
+TIER = st.none() | st.sampled_from(list(AccountTier))
+PORTFOLIO_CLASS = st.none() | st.sampled_from(list(PortfolioClass))
 
 
 def _person(index: int, fields: tuple) -> Person:  # type: ignore[type-arg]
@@ -62,12 +75,15 @@ def _other(index: st.SearchStrategy[int], count: int) -> st.SearchStrategy[tuple
 
 
 @st.composite
-def account_graphs(draw: st.DrawFn, max_people: int = 8, max_links: int = 14) -> AccountGraph:
+def account_graphs(draw: st.DrawFn, max_people: int = 8, max_links: int = 14, warm: bool = False) -> AccountGraph:
+    """`warm`: mostly supporters."""
     count = draw(st.sampled_from(range(max_people + 1)))
-    persons = [_person(i, draw(PERSON_FIELDS)) for i in range(count)]
+    fields = WARM_PERSON_FIELDS if warm else PERSON_FIELDS
+    persons = [_person(i, draw(fields)) for i in range(count)]
     team = [TeamMember(f"t{i}", draw(NAME)) for i in range(draw(TEAM_SIZE))]
+    tier, portfolio_class = draw(TIER), draw(PORTFOLIO_CLASS)
     if count < 2:
-        return AccountGraph("acc", people=tuple(persons), team=tuple(team))
+        return AccountGraph("acc", people=tuple(persons), team=tuple(team), tier=tier, portfolio_class=portfolio_class)
     index = st.integers(0, count - 1)
     pair = _other(index, count)
     # A uniform link count: hypothesis alone would favour near-empty graphs.
@@ -97,4 +113,6 @@ def account_graphs(draw: st.DrawFn, max_people: int = 8, max_links: int = 14) ->
         memberships=tuple(Membership(p[a], circles[c].id, core) for (a, c), core in memberships.items()),
         team=tuple(team),
         coverage=tuple(Coverage(team[t].id, p[a], s) for (t, a), s in coverage.items()),
+        tier=tier,
+        portfolio_class=portfolio_class,
     )

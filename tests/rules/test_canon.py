@@ -135,7 +135,7 @@ def test_neutrals_to_convert(canon: Canon) -> None:
     assert [canon.name(n.id) for n in rows[1].path] == ["王磊", "刘建华"]
     assert "王磊" in rows[1].reason
     assert "4/5" in rows[1].reason
-    assert len(neutrals_to_convert(canon.graph, first=2)) == 2
+    assert len(neutrals_to_convert(canon.graph)[:2]) == 2
 
 
 def test_a_covering_team_member_converts_when_stronger(canon: Canon) -> None:
@@ -194,9 +194,14 @@ def test_coverage_gaps(canon: Canon) -> None:
     assert [(g.kind, g.subject_name, g.severity) for g in gaps] == [
         (GapKind.UNCOVERED_KEY_PERSON, "周敏", approx(1.0)),  # approver, leverage 1; 周 < 山 by code point
         (GapKind.UNCOVERED_KEY_PERSON, "山田浩二", 1.0),  # decision maker
+        (GapKind.SINGLE_POINT_OF_FAILURE, "周敏", approx(1.0)),  # 张华 → 唐军 → 周敏 only
+        (GapKind.SINGLE_POINT_OF_FAILURE, "山田浩二", 1.0),  # 张华 → 唐军 → GM (reports to) only
         (GapKind.NO_CORE_ACCESS, RED, 1.0),  # GM in its core; core 山田浩二 and 周敏 uncovered
         (GapKind.UNCOVERED_KEY_PERSON, "刘建华", approx(0.8)),  # influence 4, green core
+        (GapKind.SINGLE_POINT_OF_FAILURE, "刘建华", approx(0.8)),  # every route: 刘洋 .. 王磊 → 刘建华
+        (GapKind.SINGLE_POINT_OF_FAILURE, "王磊", approx(0.64)),  # only 刘洋 covers him or 赵强
         (GapKind.UNCOVERED_KEY_PERSON, "孙丽", approx(0.6)),  # technical buyer, influence 4, VIP
+        (GapKind.SINGLE_POINT_OF_FAILURE, "孙丽", approx(0.6)),  # every route: 刘洋 .. 王磊 → 孙丽
         (GapKind.UNCOVERED_KEY_PERSON, "郑雪", approx(0.48)),  # influence 4
         (GapKind.UNCOVERED_KEY_PERSON, "何志远", approx(0.36)),  # technical buyer
         (GapKind.UNCOVERED_KEY_PERSON, "陈静", approx(0.24)),  # technical buyer
@@ -204,7 +209,8 @@ def test_coverage_gaps(canon: Canon) -> None:
     ]
     # Not reported: SINGLE_THREADED (3 covered: 唐军, 王磊, 赵强), NO_COACH (王磊 qualifies), missing
     # roles or buyer types (all present), STALE (王磊 met 22 days ago; 唐军 and 赵强 are not key people).
-    core_gap = gaps[2]
+    # 郑雪 has two routes from two team members, through 唐军 and through 王磊: no single point.
+    core_gap = gaps[4]
     assert core_gap.circle == canon.circle_id(RED)
     assert core_gap.stakeholder is None
     assert all(g.reason and g.suggestion for g in gaps)
@@ -248,8 +254,9 @@ def test_coach_candidates(canon: Canon) -> None:
     assert via["王磊"] == []  # covered
     assert via["郑雪"] == ["唐军", "郑雪"]  # KNOWS; 唐 sorts before 王 (郑雪→王磊 is one hop too)
     assert via["孙丽"] == ["王磊", "孙丽"]
-    # 2 hops; one hop from the GM: 刘建华, 周敏, 李娜 -> 刘 (U+5218) first; 王磊 covers 刘建华's side
-    assert via["山田浩二"] == ["王磊", "刘建华", "山田浩二"]
+    # 唐军, whom we cover, reports to the GM (rule 13: a reporting line introduces)
+    assert via["山田浩二"] == ["唐军", "山田浩二"]
+    assert via["何志远"] == ["王磊", "刘建华", "何志远"]  # 何志远 reports to 刘建华
     zhengxue = next(c for c in rows if canon.name(c.stakeholder) == "郑雪")
     assert zhengxue.reasons == (
         "broad network: 5 people across 2 circle(s)",
@@ -257,7 +264,7 @@ def test_coach_candidates(canon: Canon) -> None:
         "stance NEUTRAL: not yet willing to help, win them over first",
         "introduction: 唐军 → 郑雪",
     )
-    assert [canon.name(c.stakeholder) for c in coach_candidates(canon.graph, first=2)] == ["王磊", "山田浩二"]
+    assert [canon.name(c.stakeholder) for c in coach_candidates(canon.graph)[:2]] == ["王磊", "山田浩二"]
 
 
 def test_power_map(canon: Canon) -> None:
@@ -302,10 +309,15 @@ def test_access_paths(canon: Canon) -> None:
     to_vp = access_paths(canon.graph, canon.id("刘建华"))
     # 刘洋→王磊→刘建华 2/5 x 4/5 (link 4 beats ALLY 3); via 赵强 it is 2/5 x 2/5 x 4/5
     assert [(canon.name(r.team_member), r.strength, r.hops) for r in to_vp] == [("刘洋", approx(0.32), 2)]
-    # Every way to the GM passes a neutral or an opponent (李娜, 周敏, 刘建华): no warm path.
-    assert access_paths(canon.graph, canon.id("山田浩二"), max_hops=6) == []
+    # 唐军 supports us and reports to the GM (rule 13): 3/5 x 3/5. Every other way to the GM passes a
+    # neutral or an opponent (李娜, 周敏, 刘建华).
+    to_gm = access_paths(canon.graph, canon.id("山田浩二"), max_hops=6)
+    assert [(canon.name(r.team_member), r.strength, canon.names(n.id for n in r.path)) for r in to_gm] == [
+        ("张华", approx(0.36), ["张华", "唐军", "山田浩二"])
+    ]
+    assert to_gm[0].reason == "张华 covers 唐军 3/5; 唐军 reports to 山田浩二 3/5: strength 0.36."
     assert [(canon.name(r.team_member), r.hops) for r in access_paths(canon.graph, canon.id("唐军"))] == [("张华", 1)]
-    assert len(access_paths(canon.graph, canon.id("郑雪"), first=1)) == 1
+    assert len(access_paths(canon.graph, canon.id("郑雪"))[:1]) == 1
 
 
 def test_simulate_winning_the_cfo(canon: Canon) -> None:
@@ -337,8 +349,6 @@ def test_max_hops_out_of_range(canon: Canon, max_hops: int) -> None:
 
 def test_bad_arguments_name_their_field(canon: Canon) -> None:
     cases = [
-        (lambda: neutrals_to_convert(canon.graph, first=-1), "first"),
-        (lambda: coach_candidates(canon.graph, first=-1), "first"),
         (lambda: influencers(canon.graph, of="nobody"), "of"),
         (lambda: access_paths(canon.graph, "nobody"), "to"),
         (lambda: access_paths(canon.graph, canon.id("郑雪"), max_hops=7), "maxHops"),
@@ -360,7 +370,7 @@ def _coverage(canon: Canon, member: str, person: str, step: int) -> Coverage:
 
 def test_empty_account() -> None:
     graph = AccountGraph("empty")
-    assert influencers(graph) == []
+    assert list(influencers(graph)) == []
     assert support_score(graph) is None
     kinds = [g.kind for g in coverage_gaps(graph, as_of=AFTER_LAST_VISIT)]
     assert kinds == [

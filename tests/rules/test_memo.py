@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -15,14 +15,18 @@ from service.rules.account_graph import AccountGraph
 from service.rules.analytics import (
     AnalyticsInputError,
     access_paths,
+    brokers,
     coach_candidates,
+    contact_due_dates,
     coverage_gaps,
     influencers,
     leverage,
     neutrals_to_convert,
     opponents_to_neutralize,
+    overdue_contacts,
     power_map,
     simulate,
+    simulate_after,
     support_score,
     supporter_consolidation,
 )
@@ -38,25 +42,43 @@ def questions(graph: AccountGraph) -> st.SearchStrategy[Question]:
     """Every analytic with arguments drawn for `graph`, invalid ones included."""
     people = [p.id for p in graph.people] or ["nobody"]
     hops = st.integers(0, 7)
-    first = st.integers(-1, 4)
+    first = st.none() | st.integers(0, 4)
+    """None reads the whole answer; a number, its first rows."""
     person = st.sampled_from([*people, "nobody"])
     day = st.sampled_from([AS_OF, AS_OF + timedelta(days=45), AS_OF - timedelta(days=400)])
     stance = st.sampled_from(list(Stance))
     return st.one_of(
         st.builds(
-            lambda of, h, f: lambda g: influencers(g, of, h, f), st.none() | person, hops, st.sampled_from((0.0, 0.4))
+            lambda of, h, s, f: lambda g: read(influencers(g, of, h, s), f),
+            st.none() | person,
+            hops,
+            st.sampled_from((0.0, 0.4)),
+            first,
         ),
-        st.builds(lambda h, f: lambda g: neutrals_to_convert(g, h, f), hops, first),
-        st.builds(lambda h, f: lambda g: opponents_to_neutralize(g, h, f), hops, first),
+        st.builds(lambda h, f: lambda g: read(neutrals_to_convert(g, h), f), hops, first),
+        st.builds(lambda h, f: lambda g: read(opponents_to_neutralize(g, h), f), hops, first),
+        st.builds(lambda h, f: lambda g: read(supporter_consolidation(g, h).unlinked_pairs, f), hops, first),
         st.builds(lambda h: lambda g: supporter_consolidation(g, h), hops),
         st.builds(lambda d, a: lambda g: coverage_gaps(g, d, a), st.sampled_from((-1, 0, 30, 60)), day),
-        st.builds(lambda f: lambda g: coach_candidates(g, f), first),
+        st.builds(lambda f: lambda g: read(coach_candidates(g), f), first),
         st.just(power_map),
         st.just(support_score),
         st.builds(lambda h: lambda g: leverage(g, h), hops),
-        st.builds(lambda to, h, f: lambda g: access_paths(g, to, h, f), person, hops, first),
+        st.builds(lambda to, h, f: lambda g: read(access_paths(g, to, h), f), person, hops, first),
         st.builds(lambda changes: lambda g: simulate(g, changes), st.lists(st.tuples(person, stance), max_size=2)),
+        st.builds(lambda f: lambda g: read(brokers(g), f), first),
+        st.builds(lambda a, f: lambda g: read(overdue_contacts(g, a), f), day, first),
+        st.just(contact_due_dates),
+        st.builds(
+            lambda changes, a: lambda g: simulate_after(g, changes, as_of=a),
+            st.lists(st.tuples(person, stance), max_size=2),
+            day,
+        ),
     )
+
+
+def read(answer: Sequence[Any], first: int | None) -> Any:
+    return list(answer) if first is None else answer[:first]
 
 
 def answer(question: Question, graph: AccountGraph) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
@@ -32,6 +33,8 @@ from .strategies import AS_OF, account_graphs
 
 PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 HOPS = st.integers(1, 6)
+FIRST = st.integers(0, 12)
+"""How many rows a caller takes: none, some, or more than the random accounts have."""
 
 
 def assert_close(actual: float | None, expected: float | None) -> None:
@@ -53,11 +56,16 @@ def active_ids(graph: AccountGraph) -> list[str]:
 
 
 @PROPERTY
-@given(account_graphs(), HOPS, st.sampled_from((0.0, 0.2, 0.4, 0.5)))
-def test_influencers_of_the_decision_makers_match_brute_force(graph: AccountGraph, hops: int, floor: float) -> None:
+@given(account_graphs(), HOPS, st.sampled_from((0.0, 0.2, 0.4, 0.5)), FIRST)
+def test_influencers_of_the_decision_makers_match_brute_force(
+    graph: AccountGraph, hops: int, floor: float, first: int
+) -> None:
     ref = Reference(graph)
-    rows = influencers(graph, max_hops=hops, min_strength=floor)
+    ranked = influencers(graph, max_hops=hops, min_strength=floor)
+    rows = ranked[:first]
     expected = ref.influencers(None, hops, floor)
+    assert len(ranked) == len(expected)
+    expected = expected[:first]
     assert [(r.influencer, r.target, r.hops) for r in rows] == [(p, t, h) for p, t, _, h in expected]
     for row, (_, _, strength, _) in zip(rows, expected, strict=True):
         assert_close(row.strength, strength)
@@ -91,7 +99,7 @@ def test_leverage_matches_brute_force(graph: AccountGraph, hops: int) -> None:
         assert_close(actual[person_id], value)
 
 
-def _conversion_view(rows: list) -> list[tuple[str, float, tuple[str, str] | None, float]]:  # type: ignore[type-arg]
+def _conversion_view(rows: Sequence) -> list[tuple[str, float, tuple[str, str] | None, float]]:  # type: ignore[type-arg]
     return [
         (
             r.stakeholder,
@@ -103,7 +111,7 @@ def _conversion_view(rows: list) -> list[tuple[str, float, tuple[str, str] | Non
     ]
 
 
-def _assert_conversion_paths(graph: AccountGraph, rows: list) -> None:  # type: ignore[type-arg]
+def _assert_conversion_paths(graph: AccountGraph, rows: Sequence) -> None:  # type: ignore[type-arg]
     ref = Reference(graph)
     for row in rows:
         if row.converter is None:
@@ -119,28 +127,34 @@ def _assert_conversion_paths(graph: AccountGraph, rows: list) -> None:  # type: 
 
 
 @PROPERTY
-@given(account_graphs(), HOPS, st.integers(0, 6))
+@given(account_graphs(), HOPS, FIRST)
 def test_neutrals_to_convert_match_brute_force(graph: AccountGraph, hops: int, first: int) -> None:
-    rows = neutrals_to_convert(graph, max_hops=hops, first=first)
-    expected = Reference(graph).conversions(hops, first, {Stance.NEUTRAL}, SUPPORTIVE, use_team=True)
-    assert _conversion_view(rows) == expected
-    _assert_conversion_paths(graph, rows)
+    ranked = neutrals_to_convert(graph, max_hops=hops)
+    expected = Reference(graph).conversions(hops, {Stance.NEUTRAL}, SUPPORTIVE, use_team=True)
+    assert len(ranked) == len(expected)
+    assert _conversion_view(ranked[:first]) == expected[:first]
+    assert _conversion_view(ranked) == expected
+    _assert_conversion_paths(graph, ranked)
 
 
 @PROPERTY
-@given(account_graphs(), HOPS, st.integers(0, 6))
+@given(account_graphs(), HOPS, FIRST)
 def test_opponents_to_neutralize_match_brute_force(graph: AccountGraph, hops: int, first: int) -> None:
-    rows = opponents_to_neutralize(graph, max_hops=hops, first=first)
-    expected = Reference(graph).conversions(hops, first, HOSTILE, NEUTRAL_OR_BETTER, use_team=False)
-    assert _conversion_view(rows) == expected
-    _assert_conversion_paths(graph, rows)
+    ranked = opponents_to_neutralize(graph, max_hops=hops)
+    expected = Reference(graph).conversions(hops, HOSTILE, NEUTRAL_OR_BETTER, use_team=False)
+    assert len(ranked) == len(expected)
+    assert _conversion_view(ranked[:first]) == expected[:first]
+    assert _conversion_view(ranked) == expected
+    _assert_conversion_paths(graph, ranked)
 
 
 @PROPERTY
-@given(account_graphs(), HOPS)
-def test_supporter_consolidation_matches_brute_force(graph: AccountGraph, hops: int) -> None:
+@given(account_graphs(), HOPS, FIRST)
+def test_supporter_consolidation_matches_brute_force(graph: AccountGraph, hops: int, first: int) -> None:
     result = supporter_consolidation(graph, hops)
     pairs, isolated = Reference(graph).consolidation(hops)
+    assert len(result.unlinked_pairs) == len(pairs)
+    assert result.unlinked_pairs[:first] == pairs[:first]
     assert list(result.unlinked_pairs) == pairs
     assert [s.stakeholder for s in result.isolated_supporters] == isolated
 
@@ -155,13 +169,15 @@ def test_coverage_gaps_match_brute_force(graph: AccountGraph, stale_days: int) -
 
 
 @PROPERTY
-@given(account_graphs(), st.integers(0, 6))
+@given(account_graphs(), FIRST)
 def test_coach_candidates_match_brute_force(graph: AccountGraph, first: int) -> None:
-    rows = coach_candidates(graph, first)
-    expected = Reference(graph).coaches()[:first]
+    ranked = coach_candidates(graph)
+    expected = Reference(graph).coaches()
+    assert len(ranked) == len(expected)
     assert [
-        (c.stakeholder, c.qualified, c.breadth, c.circles_reached, r9(c.leverage), c.introduced_via) for c in rows
-    ] == expected
+        (c.stakeholder, c.qualified, c.breadth, c.circles_reached, r9(c.leverage), c.introduced_via)
+        for c in ranked[:first]
+    ] == expected[:first]
 
 
 @PROPERTY
@@ -214,8 +230,10 @@ def test_access_paths_match_brute_force(graph: AccountGraph, hops: int, first: i
     if not ids:
         return
     target = data.draw(st.sampled_from(ids))
-    rows = access_paths(graph, target, max_hops=hops, first=first)
-    expected, arcs = Reference(graph).access(target, hops, first)
+    ranked = access_paths(graph, target, max_hops=hops)
+    expected, arcs = Reference(graph).access(target, hops)
+    assert len(ranked) == len(expected)
+    rows, expected = ranked[:first], expected[:first]
     assert [(r.team_member, r.hops) for r in rows] == [(m, h) for m, _, h in expected]
     ref = Reference(graph)
     for row, (_, strength, _) in zip(rows, expected, strict=True):

@@ -10,7 +10,17 @@ import random
 import time
 from datetime import UTC, datetime
 
-from service.rules.account_graph import AccountGraph, Circle, Coverage, Link, Membership, Person, TeamMember, Tie
+from service.rules.account_graph import (
+    AccountGraph,
+    Circle,
+    Coverage,
+    Link,
+    Membership,
+    Person,
+    ReportingLine,
+    TeamMember,
+    Tie,
+)
 from service.rules.analytics import (
     access_paths,
     coach_candidates,
@@ -18,7 +28,9 @@ from service.rules.analytics import (
     influencers,
     neutrals_to_convert,
     opponents_to_neutralize,
+    overdue_contacts,
     power_map,
+    simulate_after,
     supporter_consolidation,
 )
 from service.rules.enums import BuyingRole, Stance, TieKind
@@ -49,19 +61,23 @@ def big_account(seed: int = 7) -> AccountGraph:
     memberships = tuple(Membership(pid, rnd.choice(circles).id, rnd.random() < 0.1) for pid in ids)
     team = tuple(TeamMember(f"m{i}", f"member {i}") for i in range(10))
     coverage = tuple(Coverage(rnd.choice(team).id, pid, rnd.randint(1, 5)) for pid in rnd.sample(ids, 100))
-    return AccountGraph("big", people, links, ties, (), circles, memberships, team, coverage)
+    org_chart = tuple(ReportingLine(ids[i], ids[rnd.randrange(i)]) for i in range(1, PEOPLE))
+    return AccountGraph("big", people, links, ties, org_chart, circles, memberships, team, coverage)
 
 
 def test_every_analytic_scales_without_enumerating_paths() -> None:
     graph = big_account()
     started = time.perf_counter()
-    assert influencers(graph, max_hops=6)
-    assert influencers(graph, of="p42", max_hops=6)
-    neutrals_to_convert(graph, max_hops=6)
-    opponents_to_neutralize(graph, max_hops=6)
-    supporter_consolidation(graph, max_hops=6)
+    assert list(influencers(graph, max_hops=6))
+    assert list(influencers(graph, of="p42", max_hops=6))
+    list(neutrals_to_convert(graph, max_hops=6))
+    list(opponents_to_neutralize(graph, max_hops=6))
+    consolidation = supporter_consolidation(graph, max_hops=6)
+    assert len(consolidation.unlinked_pairs[:100]) == 100
     coverage_gaps(graph, as_of=datetime(2024, 6, 1, tzinfo=UTC))
-    coach_candidates(graph)
+    list(coach_candidates(graph))
     power_map(graph)
-    access_paths(graph, "p42", max_hops=6)
+    list(access_paths(graph, "p42", max_hops=6))
+    list(overdue_contacts(graph, as_of=datetime(2024, 6, 1, tzinfo=UTC)))
+    simulate_after(graph, {"p42": Stance.MENTOR}, as_of=datetime(2024, 6, 1, tzinfo=UTC))
     assert time.perf_counter() - started < BUDGET_SECONDS

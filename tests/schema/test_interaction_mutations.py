@@ -129,7 +129,7 @@ async def test_update_changes_what_is_given_and_keeps_the_rest(client: GraphQLCl
             "nextStep": "send offer",
             "account": {"id": acc.account},
             "teamMember": {"id": acc.team["t1"]},
-            "stakeholders": sorted([{"id": acc["p1"]}, {"id": acc["p2"]}], key=lambda s: s["id"]),
+            "stakeholders": [{"id": acc["p1"]}, {"id": acc["p2"]}],  # by name
         },
         "userErrors": [],
     }

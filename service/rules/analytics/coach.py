@@ -18,11 +18,10 @@ from service.rules.analytics.policy import (
     COACH_MIN_BREADTH,
     COACH_MIN_INFLUENCE,
     COACH_QUALIFIED_STANCES,
-    DEFAULT_FIRST_COACHES,
     DEFAULT_MAX_HOPS,
     INTRODUCTION_TIE_KINDS,
 )
-from service.rules.analytics.validation import validate_first
+from service.rules.analytics.ranked import Ranked
 from service.rules.analytics.weights import influence_of
 
 
@@ -43,22 +42,24 @@ class CoachCandidate:
 
 
 @per_snapshot
-def coach_candidates(graph: AccountGraph, first: int = DEFAULT_FIRST_COACHES) -> list[CoachCandidate]:
+def coach_candidates(graph: AccountGraph) -> Ranked[CoachCandidate]:
     """Stance NEUTRAL or better, breadth >= 3, influence >= 3. Qualified first, then breadth x
     influence, then leverage (default max hops), then name."""
-    validate_first(first)
-    return coach_candidates_in(active_view(graph), first)
+    return coach_candidates_in(active_view(graph))
 
 
-def coach_candidates_in(view: ActiveView, first: int | None = None) -> list[CoachCandidate]:
-    """The ranked candidates (the first `first` of them when given)."""
+def coach_candidates_in(view: ActiveView) -> Ranked[CoachCandidate]:
+    """The ranked candidates; circles, introductions and reasons only for the rows read."""
     network = _network(view)
     leverage_of = leverage_in(view, DEFAULT_MAX_HOPS)
     ranked = _ranked_candidates(view)
-    chosen = ranked if first is None else ranked[:first]
-    # Circles, introductions and reasons only for the candidates returned.
-    introductions = _Introductions(view, network.introductions, [person.id for person in chosen])
-    return [_candidate(view, person, network, introductions, leverage_of[person.id]) for person in chosen]
+
+    def build(start: int, stop: int) -> list[CoachCandidate]:
+        chosen = ranked[start:stop]
+        introductions = _Introductions(view, network.introductions, [person.id for person in chosen])
+        return [_candidate(view, person, network, introductions, leverage_of[person.id]) for person in chosen]
+
+    return Ranked(len(ranked), build)
 
 
 def _network(view: ActiveView) -> Network:
@@ -100,7 +101,8 @@ def circles_reached(view: ActiveView, person_id: str, network: Network) -> int:
 
 
 class _Introductions:
-    """Fewest-hop introduction paths from anyone we cover, over links and bonding ties (any direction)."""
+    """Fewest-hop introduction paths from anyone we cover, over links, bonding ties and reporting lines
+    (any direction; rule 13)."""
 
     def __init__(self, view: ActiveView, neighbours: Neighbours, targets: list[str]) -> None:
         self._view = view

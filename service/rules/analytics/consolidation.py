@@ -11,11 +11,11 @@ from service.rules.analytics.active_view import ActiveView, active_view
 from service.rules.analytics.describe import label
 from service.rules.analytics.memo import per_snapshot
 from service.rules.analytics.policy import BONDING_TIE_KINDS, DEFAULT_MAX_HOPS, SUPPORTIVE_STANCES
+from service.rules.analytics.ranked import Ranked
+from service.rules.analytics.unlinked_pairs import SupporterPair, unlinked_pairs
 from service.rules.analytics.validation import validate_max_hops
+from service.rules.analytics.weights import influence_of
 from service.rules.enums import Stance
-
-SupporterPair = tuple[str, str]
-"""(a, b), `a` first by name, then id. A plain tuple: an account can hold hundreds of thousands of pairs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,20 +26,16 @@ class IsolatedSupporter:
 
 @dataclass(frozen=True, slots=True)
 class SupporterConsolidation:
-    supporters: tuple[str, ...]
-    """Every active supporter or mentor, by name then id: the people both lists draw from."""
-    unlinked_pairs: tuple[SupporterPair, ...]
-    """Ordered by `a`, then `b`."""
+    unlinked_pairs: Ranked[SupporterPair]
+    """Influence(a) + influence(b) desc, then the names, then the ids; see `unlinked_pairs`."""
     isolated_supporters: tuple[IsolatedSupporter, ...]
+    """By influence desc (unrated counts as 1), then name, then id."""
     labels: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     """Supporter -> `label`, for the pairs' reasons."""
 
     def pair_reason(self, a: str, b: str) -> str:
         """Why the pair (a, b) of `unlinked_pairs` is listed, built on request: few clients ask."""
         return f"{self.labels[a]} and {self.labels[b]} both support us but have no link or tie."
-
-
-_NOBODY: frozenset[str] = frozenset()
 
 
 @per_snapshot
@@ -49,23 +45,27 @@ def supporter_consolidation(graph: AccountGraph, max_hops: int = DEFAULT_MAX_HOP
     Unlinked pair: no influence link either way and no KNOWS/ALLY tie (a RIVAL tie is no bond).
     Isolated: no path of at most `max_hops` influence links, followed in link direction FROM the
     supporter, to any NEUTRAL stakeholder - the supporter cannot carry our case to anyone undecided.
-    Both lists are ordered by name, then id.
     """
     validate_max_hops(max_hops)
     view = active_view(graph)
     supporters = view.sorted_ids(p.id for p in view.people.values() if p.stance in SUPPORTIVE_STANCES)
     bonded = _bonded_pairs(view, set(supporters))
     labels = {s: label(view, s) for s in supporters}
-    unlinked: list[SupporterPair] = []
-    for index, a in enumerate(supporters):
-        partners = bonded.get(a, _NOBODY)
-        unlinked += [(a, b) for b in supporters[index + 1 :] if b not in partners]
-    isolated = tuple(
-        IsolatedSupporter(s, f"{labels[s]} supports us but influences no neutral stakeholder within {max_hops} hops.")
-        for s in supporters
-        if not _reaches_neutral(view, s, max_hops)
+    people = view.people
+    isolated = sorted(
+        (s for s in supporters if not _reaches_neutral(view, s, max_hops)),
+        key=lambda s: -influence_of(people[s]),  # stable: name, then id, within one influence
     )
-    return SupporterConsolidation(tuple(supporters), tuple(unlinked), isolated, labels)
+    return SupporterConsolidation(
+        unlinked_pairs([people[s] for s in supporters], bonded),
+        tuple(
+            IsolatedSupporter(
+                s, f"{labels[s]} supports us but influences no neutral stakeholder within {max_hops} hops."
+            )
+            for s in isolated
+        ),
+        labels,
+    )
 
 
 def _bonded_pairs(view: ActiveView, supporters: set[str]) -> dict[str, set[str]]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from service.rules.account_graph import AccountGraph, Person
 from service.rules.analytics.active_view import ActiveView, active_view
-from service.rules.analytics.describe import influence_chain, label, rating, score
+from service.rules.analytics.describe import influence_chain, label, node_name, rating, score
 from service.rules.analytics.influence_paths import strongest_paths_from_any
 from service.rules.analytics.leverage import leverage_in
 from service.rules.analytics.memo import per_snapshot
@@ -19,15 +19,15 @@ from service.rules.analytics.nodes import NodeKind, NodeRef
 from service.rules.analytics.ordering import SortKey, is_positive, person_key, tolerant_sorted
 from service.rules.analytics.policy import (
     CONVERTER_KIND_PREFERENCE,
-    DEFAULT_FIRST_TARGETS,
     DEFAULT_MAX_HOPS,
     HOSTILE_STANCES,
     NEUTRAL_OR_BETTER_STANCES,
     STRENGTH_SCALE,
     SUPPORTIVE_STANCES,
 )
+from service.rules.analytics.ranked import Ranked
 from service.rules.analytics.strongest_paths import Search
-from service.rules.analytics.validation import validate_first, validate_max_hops
+from service.rules.analytics.validation import validate_max_hops
 from service.rules.analytics.weights import influence_of, rating_weight, step_rating
 from service.rules.enums import Stance
 
@@ -54,37 +54,30 @@ class _Offer:
 
 
 @per_snapshot
-def neutrals_to_convert(
-    graph: AccountGraph, max_hops: int = DEFAULT_MAX_HOPS, first: int = DEFAULT_FIRST_TARGETS
-) -> list[ConversionTarget]:
+def neutrals_to_convert(graph: AccountGraph, max_hops: int = DEFAULT_MAX_HOPS) -> Ranked[ConversionTarget]:
     """NEUTRAL stakeholders with leverage > 0; converter: a supporter/mentor or a covering team member."""
     validate_max_hops(max_hops)
-    validate_first(first)
     view = active_view(graph)
-    return _conversion_targets(view, max_hops, first, {Stance.NEUTRAL}, SUPPORTIVE_STANCES, use_team=True)
+    return _conversion_targets(view, max_hops, {Stance.NEUTRAL}, SUPPORTIVE_STANCES, use_team=True)
 
 
 @per_snapshot
-def opponents_to_neutralize(
-    graph: AccountGraph, max_hops: int = DEFAULT_MAX_HOPS, first: int = DEFAULT_FIRST_TARGETS
-) -> list[ConversionTarget]:
+def opponents_to_neutralize(graph: AccountGraph, max_hops: int = DEFAULT_MAX_HOPS) -> Ranked[ConversionTarget]:
     """ENEMY/OPPONENT stakeholders with leverage > 0; lever: the NEUTRAL-or-better stakeholder with
     the strongest path to them (aim: move them to neutral). Team members are not levers."""
     validate_max_hops(max_hops)
-    validate_first(first)
     view = active_view(graph)
-    return _conversion_targets(view, max_hops, first, HOSTILE_STANCES, NEUTRAL_OR_BETTER_STANCES, use_team=False)
+    return _conversion_targets(view, max_hops, HOSTILE_STANCES, NEUTRAL_OR_BETTER_STANCES, use_team=False)
 
 
 def _conversion_targets(
     view: ActiveView,
     max_hops: int,
-    first: int,
     target_stances: Iterable[Stance],
     converter_stances: frozenset[Stance],
     *,
     use_team: bool,
-) -> list[ConversionTarget]:
+) -> Ranked[ConversionTarget]:
     leverage = leverage_in(view, max_hops)
     wanted = set(target_stances)
     converters = [p.id for p in view.people.values() if p.stance in converter_stances]
@@ -98,8 +91,8 @@ def _conversion_targets(
             offers += _team_offers(view, person.id)
         targets.append((person, leverage[person.id], _best(view, offers)))
     ranked = tolerant_sorted(targets, key=lambda target: _target_rank(*target))
-    # Paths and reasons only for the rows returned.
-    return [_row(view, person, value, offer, from_converters) for person, value, offer in ranked[:first]]
+    # Paths and reasons only for the rows read.
+    return Ranked.of(ranked, lambda target: _row(view, *target, from_converters))
 
 
 def _target_rank(person: Person, leverage: float, offer: _Offer | None) -> SortKey:
@@ -130,13 +123,7 @@ def _best(view: ActiveView, offers: list[_Offer]) -> _Offer | None:
 
 def _offer_rank(view: ActiveView, offer: _Offer) -> SortKey:
     kind_order = CONVERTER_KIND_PREFERENCE.index(offer.converter.kind)
-    return (-offer.strength, offer.hops, kind_order, _node_name(view, offer.converter), offer.converter.id)
-
-
-def _node_name(view: ActiveView, node: NodeRef) -> str:
-    if node.kind is NodeKind.TEAM_MEMBER:
-        return view.team[node.id].name
-    return view.name(node.id)
+    return (-offer.strength, offer.hops, kind_order, node_name(view, offer.converter), offer.converter.id)
 
 
 def _row(

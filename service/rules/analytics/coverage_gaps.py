@@ -1,17 +1,18 @@
-"""Item 7: coverage gaps, one row per finding, most severe first."""
+"""Items 7 and 15: coverage gaps, one row per finding, most severe first."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from service.rules.account_graph import AccountGraph, Circle, Person
 from service.rules.analytics.active_view import ActiveView, active_view
 from service.rules.analytics.coach import coach_candidates_in
-from service.rules.analytics.describe import label
+from service.rules.analytics.describe import ARROW, label, node_name
 from service.rules.analytics.key_people import as_utc, is_stale, key_person_grounds
 from service.rules.analytics.leverage import leverage_in
 from service.rules.analytics.memo import remembered
+from service.rules.analytics.nodes import NodeRef
 from service.rules.analytics.ordering import SortKey, tolerant_sorted
 from service.rules.analytics.policy import (
     CRITICAL_MISSING_ROLES,
@@ -20,10 +21,12 @@ from service.rules.analytics.policy import (
     MIN_PERSON_SEVERITY,
     SEVERITY_CRITICAL,
     SEVERITY_STRUCTURAL,
+    SINGLE_POINT_MAX_HOPS,
     SINGLE_THREADED_MAX_COVERED,
     STALE_AFTER_DAYS,
     SUPPORTIVE_STANCES,
 )
+from service.rules.analytics.single_points import SinglePoint, single_points
 from service.rules.analytics.validation import validate_stale_after_days
 from service.rules.enums import BuyerType, BuyingRole, GapKind, Stance
 
@@ -42,12 +45,14 @@ class CoverageGap:
     circle: str | None = None
     subject_name: str = ""
     """The stakeholder's or circle's name, the role or type value; "" for account-wide gaps."""
+    single_point: NodeRef | None = None
+    """SINGLE_POINT_OF_FAILURE only: the one team member or stakeholder every route to them depends on."""
 
 
 def coverage_gaps(
     graph: AccountGraph, stale_after_days: int = STALE_AFTER_DAYS, as_of: datetime | None = None
 ) -> list[CoverageGap]:
-    """Every gap of DOMAIN.md item 7, by severity desc, then kind (GapKind order), then subject name.
+    """Every gap of DOMAIN.md items 7 and 15, by severity desc, then kind (GapKind order), then subject name.
 
     `as_of` defaults to now (UTC); naive datetimes are taken as UTC.
     """
@@ -99,6 +104,7 @@ def _timeless_gaps(view: ActiveView) -> list[CoverageGap]:
     def find() -> list[CoverageGap]:
         return [
             *(gap for key in _key_people(view) for gap in _person_gaps(view, key)),
+            *_single_point_gaps(view),
             *_missing_roles(view),
             *_missing_buyer_types(view),
             *_core_access_gaps(view),
@@ -131,6 +137,31 @@ def _person_gaps(view: ActiveView, key: _KeyPerson) -> list[CoverageGap]:
             )
         )
     return gaps
+
+
+def _single_point_gaps(view: ActiveView) -> list[CoverageGap]:
+    keys = {key.person.id: key for key in _key_people(view)}
+    found = single_points(view, keys, SINGLE_POINT_MAX_HOPS)
+    return [_single_point_gap(view, keys[target], point) for target, point in found.items()]
+
+
+def _single_point_gap(view: ActiveView, key: _KeyPerson, point: SinglePoint) -> CoverageGap:
+    name = key.person.name
+    member = view.team[point.team_member].name if point.team_member else None
+    route = ARROW.join(node_name(view, node) for node in point.route)
+    if point.stakeholders:
+        through = ", then ".join(label(view, p) for p in point.stakeholders)
+        starts = f"starts at our {member} and " if member else ""
+        reason = f"{key.who}; every warm route we have to them {starts}goes through {through}: {route}."
+        suggestion = (
+            f"Open a second route to {name} that does not depend on {view.name(point.point.id)}: cover "
+            f"{name} directly, or win a supporter who reaches them another way."
+        )
+    else:
+        reason = f"{key.who}; only our {member} has a warm route to them: {route}."
+        suggestion = f"Have a second team member build a relationship with {name} or with a supporter close to them."
+    gap = _person_gap(GapKind.SINGLE_POINT_OF_FAILURE, key, reason, suggestion)
+    return replace(gap, single_point=point.point)
 
 
 def _stale_gap(key: _KeyPerson, as_of: datetime, stale_after_days: int) -> CoverageGap:
@@ -246,7 +277,7 @@ def _single_thread_gaps(view: ActiveView) -> list[CoverageGap]:
 
 def _coach_gaps(view: ActiveView) -> list[CoverageGap]:
     # Qualified candidates rank first: if any is qualified, the best one is.
-    candidates = coach_candidates_in(view, first=1)
+    candidates = coach_candidates_in(view)[:1]
     if candidates and candidates[0].qualified:
         return []
     best = f" Best prospect: {label(view, candidates[0].stakeholder)}." if candidates else ""

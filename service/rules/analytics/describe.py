@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from service.rules.analytics.active_view import ActiveView
+from service.rules.analytics.nodes import NodeKind, NodeRef
 from service.rules.analytics.policy import STRENGTH_SCALE
 
 ARROW = " → "
@@ -14,6 +15,11 @@ def label(view: ActiveView, person_id: str) -> str:
     """`周敏 (财务总监)`, or the bare name when there is no title."""
     person = view.people[person_id]
     return f"{person.name} ({person.title})" if person.title else person.name
+
+
+def node_name(view: ActiveView, node: NodeRef) -> str:
+    """A stakeholder's or a team member's name."""
+    return view.team[node.id].name if node.kind is NodeKind.TEAM_MEMBER else view.name(node.id)
 
 
 def rating(value: int) -> str:

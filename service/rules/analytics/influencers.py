@@ -12,6 +12,7 @@ from service.rules.analytics.influence_paths import strongest_paths_among, stron
 from service.rules.analytics.memo import per_snapshot
 from service.rules.analytics.ordering import is_stronger, person_key, tolerant_sorted
 from service.rules.analytics.policy import DEFAULT_MAX_HOPS, DEFAULT_MIN_STRENGTH
+from service.rules.analytics.ranked import Ranked
 from service.rules.analytics.strongest_paths import BestPath
 from service.rules.analytics.validation import validate_max_hops
 
@@ -33,7 +34,7 @@ def influencers(
     of: str | None = None,
     max_hops: int = DEFAULT_MAX_HOPS,
     min_strength: float = DEFAULT_MIN_STRENGTH,
-) -> list[InfluencePath]:
+) -> Ranked[InfluencePath]:
     """Everyone whose strongest path to the target (`of`, else any decision maker) beats `min_strength`.
 
     One row per influencer, with its best target; strongest first, then fewer hops, then name.
@@ -45,8 +46,11 @@ def influencers(
     else:
         _require_active(view, of)
         best = strongest_paths_to(view, [of], max_hops)
-    rows = [_row(view, found) for found in best.values() if is_stronger(found.strength, min_strength)]
-    return tolerant_sorted(rows, key=lambda row: (-row.strength, row.hops, *person_key(view.people[row.influencer])))
+    found = [path for path in best.values() if is_stronger(path.strength, min_strength)]
+    ranked = tolerant_sorted(
+        found, key=lambda path: (-path.strength, path.hops, *person_key(view.people[path.path[0]]))
+    )
+    return Ranked.of(ranked, lambda path: _row(view, path))  # reasons only for the rows read
 
 
 def _require_active(view: ActiveView, person_id: str) -> None:

@@ -12,15 +12,13 @@ Neighbours = dict[str, set[str]]
 
 class Network:
     """Each person's breadth and introduction neighbours, with one walk over the links for both: the
-    breadth neighbours are the introduction ones plus those joined by another kind of tie or a
-    reporting line, kept apart as they are few."""
+    breadth neighbours are the introduction ones plus those joined by another kind of tie, kept apart
+    as they are few."""
 
     def __init__(self, view: ActiveView, introduction_tie_kinds: Collection[TieKind]) -> None:
         self.introductions = introduction_neighbours(view, introduction_tie_kinds)
         self._others: Neighbours = {}
-        pairs = [(tie.a, tie.b) for tie in view.ties if tie.kind not in introduction_tie_kinds]
-        pairs += [(line.person, line.manager) for line in view.reporting_lines]
-        for a, b in pairs:
+        for a, b in [(tie.a, tie.b) for tie in view.ties if tie.kind not in introduction_tie_kinds]:
             self._others.setdefault(a, set()).add(b)
             self._others.setdefault(b, set()).add(a)
 
@@ -36,9 +34,10 @@ class Network:
 
 
 def introduction_neighbours(view: ActiveView, tie_kinds: Collection[TieKind]) -> Neighbours:
-    """Others joined by an influence link (either way) or a tie of one of `tie_kinds`."""
+    """Others joined by an influence link or a reporting line (either way), or a tie of one of `tie_kinds`."""
     neighbours: Neighbours = {person_id: set() for person_id in view.people}
-    for pairs in (view.link_strength, [(tie.a, tie.b) for tie in view.ties if tie.kind in tie_kinds]):
+    ties = [(tie.a, tie.b) for tie in view.ties if tie.kind in tie_kinds]
+    for pairs in (view.link_strength, ties, [(line.person, line.manager) for line in view.reporting_lines]):
         for a, b in pairs:
             neighbours[a].add(b)
             neighbours[b].add(a)

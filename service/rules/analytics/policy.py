@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Final
 
 from service.rules.analytics.nodes import NodeKind
-from service.rules.enums import BuyerType, BuyingRole, ContactTier, Stance, TieKind
+from service.rules.enums import AccountTier, BuyerType, BuyingRole, ContactTier, PortfolioClass, Stance, TieKind
 
 # --- Hops and result sizes --------------------------------------------------------------------
 DEFAULT_MAX_HOPS: Final = 3
@@ -17,9 +17,13 @@ MIN_HOPS: Final = 1
 MAX_HOPS_LIMIT: Final = 6
 ACCESS_DEFAULT_MAX_HOPS: Final = 4
 DEFAULT_MIN_STRENGTH: Final = 0.0
+DEFAULT_FIRST: Final = 20
+"""Rows of a list answer when the client gives no `first` (DOMAIN.md, "Bounded answers")."""
 DEFAULT_FIRST_TARGETS: Final = 20
 DEFAULT_FIRST_COACHES: Final = 10
 DEFAULT_FIRST_ACCESS_PATHS: Final = 3
+DEFAULT_FIRST_OVERDUE_CONTACTS: Final = 20
+DEFAULT_FIRST_BROKERS: Final = 20
 
 # --- Ratings and weights ----------------------------------------------------------------------
 STRENGTH_SCALE: Final = 5
@@ -50,6 +54,8 @@ NEUTRAL_OR_BETTER_STANCES: Final = frozenset({Stance.NEUTRAL, Stance.SUPPORTER, 
 # --- Ties -------------------------------------------------------------------------------------
 BONDING_TIE_KINDS: Final = frozenset({TieKind.KNOWS, TieKind.ALLY})
 """Ties that bind supporters and carry warm introductions; a RIVAL tie is no bond."""
+REPORTING_LINE_STRENGTH: Final = 3
+"""A reports-to line carries warm introductions like a tie of this strength, either way (rule 13)."""
 
 # --- Conversion -------------------------------------------------------------------------------
 CONVERTER_KIND_PREFERENCE: Final = (NodeKind.STAKEHOLDER, NodeKind.TEAM_MEMBER)
@@ -63,6 +69,8 @@ KEY_PERSON_MIN_INFLUENCE: Final = 4
 KEY_PERSON_CONTACT_TIERS: Final = frozenset({ContactTier.VIP})
 STALE_AFTER_DAYS: Final = 60
 SINGLE_THREADED_MAX_COVERED: Final = 1
+SINGLE_POINT_MAX_HOPS: Final = ACCESS_DEFAULT_MAX_HOPS
+"""The routes to a key person are their access paths up to this many hops (rule 15)."""
 
 # --- Gap severities ---------------------------------------------------------------------------
 SEVERITY_CRITICAL: Final = 1.0
@@ -81,3 +89,17 @@ COACH_QUALIFIED_STANCES: Final = SUPPORTIVE_STANCES
 INTRODUCTION_TIE_KINDS: Final = BONDING_TIE_KINDS
 """Ties an introduction path may use (besides influence links, either direction): a rival does not
 introduce us. Breadth, by contrast, counts ties of every kind."""
+
+# --- Visit cadence (rule 14) ------------------------------------------------------------------
+TIER_CADENCE_DAYS: Final = MappingProxyType({AccountTier.A: 15, AccountTier.B: 30, AccountTier.C: 60})
+"""A: twice a month, B: monthly, C: every two months."""
+NO_TIER_CADENCE_DAYS: Final = 60
+PORTFOLIO_MAX_CADENCE_DAYS: Final = MappingProxyType({PortfolioClass.VOLCANO: 30})
+"""火山 volcano accounts: a visit a month at least, whatever the tier (seed 000)."""
+PORTFOLIO_MIN_CADENCE_DAYS: Final = MappingProxyType({PortfolioClass.DOG: 60})
+"""小狗 dog accounts: a visit every two months at most, whatever the tier (seed 000)."""
+CLOSE_CONTACT_TIERS: Final = frozenset({ContactTier.VIP, ContactTier.FREQUENT})
+"""Their due interval is the cadence divided by `CLOSE_CONTACT_DIVISOR`, rounded down."""
+CLOSE_CONTACT_DIVISOR: Final = 2
+NO_CONTACT_TIERS: Final = frozenset({ContactTier.NONE})
+"""Planned not to be contacted: never due. LIGHT and no tier are due at the cadence itself."""

@@ -12,12 +12,6 @@ def validate_max_hops(value: int, field: str = "maxHops") -> int:
     return value
 
 
-def validate_first(value: int, field: str = "first") -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise AnalyticsInputError(field, f"must be an integer >= 0, got {value!r}")
-    return value
-
-
 def validate_stale_after_days(value: int, field: str = "staleAfterDays") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise AnalyticsInputError(field, f"must be a whole number of days >= 0, got {value!r}")

@@ -13,7 +13,7 @@ from service.rules.paging import Page, SortKey
 from service.schema.context import Context
 from service.schema.enums import AccountTier, BuyingRole, PortfolioClass, RelationshipStage, Stance
 from service.schema.ids import encode_id
-from service.schema.pagination import encode_cursor, page_request
+from service.schema.pagination import bounded_first, encode_cursor, page_request
 from service.schema.types.account_analytics import AccountAnalytics
 from service.schema.types.circle import PoliticalCircle
 from service.schema.types.common import ExternalId, Node, PageInfo
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 
 InteractionRef = Annotated["Interaction", strawberry.lazy("service.schema.types.interaction")]
+DEFAULT_INTERACTIONS = 50
 
 
 @strawberry.type
@@ -102,12 +103,15 @@ class Account(AccountAnalytics, Node):
     async def ties(self, info: strawberry.Info[Context]) -> list[Tie]:
         return [Tie.from_domain(t) for t in await info.context.loaders.ties_of_account.load(self.raw_id)]
 
-    @strawberry.field(description="The visit log, newest first.")
-    async def interactions(self, info: strawberry.Info[Context], first: int | None = 50) -> list[InteractionRef]:
+    @strawberry.field(description="The visit log, newest first: the first `first` (at most 100) interactions.")
+    async def interactions(
+        self, info: strawberry.Info[Context], first: int | None = DEFAULT_INTERACTIONS
+    ) -> list[InteractionRef]:
         from service.schema.types.interaction import Interaction
 
+        count = bounded_first(first, DEFAULT_INTERACTIONS)
         found = await info.context.loaders.interactions_of_account.load(self.raw_id)
-        return [Interaction.from_domain(i) for i in found[: max(first or 0, 0)]]
+        return [Interaction.from_domain(i) for i in found[:count]]
 
 
 @strawberry.type

@@ -1,6 +1,9 @@
 """The strategy analytics of an account (DOMAIN.md, "Analytics"), computed by `service.rules.analytics`.
 
 Every analytic field of one request shares one snapshot of the account, loaded in one round trip.
+Every list answer is bounded (DOMAIN.md, "Bounded answers"): it takes `first` (at most 100) and returns
+the first rows of the full ordered list, and a count field beside it (the list's noun in the singular +
+`Count`, with the same arguments but `first`: `influencerCount`, `unlinkedPairCount`) gives its length.
 Result rows name people, team members and circles by id; each analytic builds the people its rows name
 from the snapshot's own records and loads the team members and circles in one batch per kind, only when
 the client selected them, so rows resolve without awaiting.
@@ -11,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 
@@ -21,6 +24,7 @@ from service.rules.analytics import NodeKind, NodeRef
 from service.rules.analytics.memo import remembered
 from service.rules.analytics.policy import (
     ACCESS_DEFAULT_MAX_HOPS,
+    DEFAULT_FIRST,
     DEFAULT_FIRST_ACCESS_PATHS,
     DEFAULT_FIRST_COACHES,
     DEFAULT_FIRST_TARGETS,
@@ -28,10 +32,12 @@ from service.rules.analytics.policy import (
     DEFAULT_MIN_STRENGTH,
     STALE_AFTER_DAYS,
 )
+from service.rules.paging import MAX_PAGE_SIZE
 from service.schema.context import Context
 from service.schema.enums import BuyerType, BuyingRole, GapKind, Stance
 from service.schema.errors import ClientError
 from service.schema.ids import require_raw_id
+from service.schema.pagination import bounded_first
 from service.schema.selection import selected_paths
 from service.schema.types.common import Node
 from service.schema.types.stakeholder import Stakeholder
@@ -44,6 +50,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 TeamMemberRef = Annotated["TeamMember", strawberry.lazy("service.schema.types.team")]
 PoliticalCircleRef = Annotated["PoliticalCircle", strawberry.lazy("service.schema.types.circle")]
+First = Annotated[int | None, strawberry.argument(description=f"How many rows, 0 to {MAX_PAGE_SIZE}.")]
 Converter = Annotated[
     Stakeholder | Annotated["TeamMember", strawberry.lazy("service.schema.types.team")],
     strawberry.union("Converter"),
@@ -112,7 +119,8 @@ def _team_on(refs: Iterable[NodeRef]) -> list[str]:
 async def _computed(
     info: strawberry.Info[Context], name: str, graph: AccountGraph, analytic: Callable[..., T], *args: Any
 ) -> T:
-    """Run an analytic off the event loop; its input errors are the client's fault and name the argument."""
+    """Run an analytic off the event loop (`usecases.analytics`); its input errors are the client's fault
+    and name the argument."""
     try:
         return await compute(info.context.services, name, graph, analytic, *args)
     except analytics.AnalyticsInputError as error:
@@ -198,47 +206,42 @@ class StakeholderPair:
         return self.consolidation.pair_reason(self.a.raw_id, self.b.raw_id)
 
 
-class PairRow(NamedTuple):
-    """What `unlinkedPairs` returns for each `StakeholderPair`: the same attributes, which are all that
-    Strawberry reads of a type without interfaces. An account can hold hundreds of thousands of pairs,
-    and a named tuple is one allocation where a Strawberry object is two, so it is built faster and
-    weighs less on the garbage collector (measured: a fifth of the field's time on 280,000 pairs)."""
-
-    consolidation: analytics.SupporterConsolidation
-    a: Stakeholder
-    b: Stakeholder
-
-
-@dataclass(frozen=True, slots=True)
-class _KeptPairs:
-    answer: analytics.SupporterConsolidation
-    pairs: list[PairRow]
-
-
-_KEPT_PAIRS = "schema.unlinked_pairs"
-
-
 @strawberry.type
 class SupporterConsolidation:
     result: strawberry.Private[analytics.SupporterConsolidation]
-    refs: strawberry.Private[Refs]
     graph: strawberry.Private[AccountGraph]
 
-    @strawberry.field
-    def unlinked_pairs(self) -> list[StakeholderPair]:
-        """The pairs' objects of the latest answer are kept with the snapshot, like the people they
-        name: an account with hundreds of supporters has hundreds of thousands of pairs, and building
-        their objects takes longer than completing them."""
-        kept = self.graph.memo.get(_KEPT_PAIRS)
-        if not (isinstance(kept, _KeptPairs) and kept.answer is self.result):
-            people, result = self.refs.people, self.result
-            pairs = [PairRow(result, people[a], people[b]) for a, b in result.unlinked_pairs]
-            kept = self.graph.memo[_KEPT_PAIRS] = _KeptPairs(self.result, pairs)
-        return cast(list[StakeholderPair], list(kept.pairs))  # rows with StakeholderPair's attributes
+    @strawberry.field(
+        description="Supporter pairs with neither an influence link nor a KNOWS/ALLY tie: the first `first` of "
+        "them, by influence(a) + influence(b) desc (unrated counts as 1), then the two names; "
+        "`unlinkedPairCount` counts them all."
+    )
+    async def unlinked_pairs(
+        self, info: strawberry.Info[Context], first: First = DEFAULT_FIRST
+    ) -> list[StakeholderPair]:
+        pairs = self.result.unlinked_pairs[: bounded_first(first, DEFAULT_FIRST)]
+        refs = await load_refs(info, self.graph, people=[person for pair in pairs for person in pair])
+        people = refs.people
+        return [StakeholderPair(consolidation=self.result, a=people[a], b=people[b]) for a, b in pairs]
 
-    @strawberry.field
-    def isolated_supporters(self) -> list[Stakeholder]:
-        return [self.refs.people[s.stakeholder] for s in self.result.isolated_supporters]
+    @strawberry.field(description="How many pairs `unlinkedPairs` has in all.")
+    def unlinked_pair_count(self) -> int:
+        return len(self.result.unlinked_pairs)
+
+    @strawberry.field(
+        description="Supporters with no path of at most `maxHops` influence links to a neutral: the first `first` "
+        "of them, by influence desc, then name; `isolatedSupporterCount` counts them all."
+    )
+    async def isolated_supporters(
+        self, info: strawberry.Info[Context], first: First = DEFAULT_FIRST
+    ) -> list[Stakeholder]:
+        rows = self.result.isolated_supporters[: bounded_first(first, DEFAULT_FIRST)]
+        refs = await load_refs(info, self.graph, people=[row.stakeholder for row in rows])
+        return [refs.people[row.stakeholder] for row in rows]
+
+    @strawberry.field(description="How many supporters `isolatedSupporters` has in all.")
+    def isolated_supporter_count(self) -> int:
+        return len(self.result.isolated_supporters)
 
 
 @strawberry.type
@@ -283,14 +286,19 @@ class CircleBalance:
 @strawberry.type
 class PowerMap:
     result: strawberry.Private[analytics.PowerMap]
-    refs: strawberry.Private[Refs]
+    graph: strawberry.Private[AccountGraph]
 
-    @strawberry.field
-    def circles(self) -> list[CircleBalance]:
+    @strawberry.field(
+        description="The first `first` circles: decision circles first, then by influence total desc, then name; "
+        "`circleCount` counts them all."
+    )
+    async def circles(self, info: strawberry.Info[Context], first: First = DEFAULT_FIRST) -> list[CircleBalance]:
+        rows = self.result.circles[: bounded_first(first, DEFAULT_FIRST)]
+        refs = await load_refs(info, self.graph, circles=[c.circle for c in rows] if _wants(info, "circle") else ())
         return [
             CircleBalance(
                 row=c,
-                refs=self.refs,
+                refs=refs,
                 members=c.members,
                 core_members=c.core_members,
                 influence_total=c.influence_total,
@@ -299,12 +307,24 @@ class PowerMap:
                 decision_circle=c.decision_circle,
                 reason=c.reason,
             )
-            for c in self.result.circles
+            for c in rows
         ]
 
-    @strawberry.field
-    def unaffiliated(self) -> list[Stakeholder]:
-        return [self.refs.people[i] for i in self.result.unaffiliated]
+    @strawberry.field(description="How many circles `circles` has in all.")
+    def circle_count(self) -> int:
+        return len(self.result.circles)
+
+    @strawberry.field(
+        description="The first `first` stakeholders in no circle, by name; `unaffiliatedCount` counts them all."
+    )
+    async def unaffiliated(self, info: strawberry.Info[Context], first: First = DEFAULT_FIRST) -> list[Stakeholder]:
+        ids = self.result.unaffiliated[: bounded_first(first, DEFAULT_FIRST)]
+        refs = await load_refs(info, self.graph, people=ids)
+        return [refs.people[i] for i in ids]
+
+    @strawberry.field(description="How many stakeholders `unaffiliated` has in all.")
+    def unaffiliated_count(self) -> int:
+        return len(self.result.unaffiliated)
 
 
 @strawberry.type
@@ -368,21 +388,35 @@ async def _conversion_rows(
 
 @strawberry.type
 class AccountAnalytics:
+    """Every list answer returns the first `first` rows (at most 100) of the full ordered list, and a count
+    field beside it, with the same arguments but `first`, gives the full list's length."""
+
     raw_id: strawberry.Private[str]
 
     async def _snapshot(self, info: strawberry.Info[Context]) -> AccountGraph:
         return await info.context.loaders.account_graph.load(self.raw_id)
 
-    @strawberry.field(description="Coverage gaps, most severe first, each with a suggested action.")
+    async def _coverage_gaps(
+        self, info: strawberry.Info[Context], stale_after_days: int | None, as_of: datetime | None
+    ) -> tuple[AccountGraph, list[analytics.CoverageGap]]:
+        graph = await self._snapshot(info)
+        days = STALE_AFTER_DAYS if stale_after_days is None else stale_after_days
+        return graph, await _computed(info, "coverageGaps", graph, analytics.coverage_gaps, days, as_of)
+
+    @strawberry.field(
+        description="The first `first` coverage gaps, most severe first, each with a suggested action; "
+        "`coverageGapCount` counts them all."
+    )
     async def coverage_gaps(
         self,
         info: strawberry.Info[Context],
         stale_after_days: int | None = STALE_AFTER_DAYS,
         as_of: datetime | None = None,
+        first: First = DEFAULT_FIRST,
     ) -> list[CoverageGap]:
-        graph = await self._snapshot(info)
-        days = STALE_AFTER_DAYS if stale_after_days is None else stale_after_days
-        rows = await _computed(info, "coverageGaps", graph, analytics.coverage_gaps, days, as_of)
+        count = bounded_first(first, DEFAULT_FIRST)
+        graph, gaps = await self._coverage_gaps(info, stale_after_days, as_of)
+        rows = gaps[:count]
         refs = await load_refs(
             info,
             graph,
@@ -403,50 +437,114 @@ class AccountAnalytics:
             for r in rows
         ]
 
-    @strawberry.field(description="Who influences the decision makers (or `of`), by strongest path.")
+    @strawberry.field(description="How many rows `coverageGaps` has in all, for the same arguments.")
+    async def coverage_gap_count(
+        self,
+        info: strawberry.Info[Context],
+        stale_after_days: int | None = STALE_AFTER_DAYS,
+        as_of: datetime | None = None,
+    ) -> int:
+        _, gaps = await self._coverage_gaps(info, stale_after_days, as_of)
+        return len(gaps)
+
+    async def _influencers(
+        self,
+        info: strawberry.Info[Context],
+        of: strawberry.ID | None,
+        max_hops: int | None,
+        min_strength: float | None,
+    ) -> tuple[AccountGraph, analytics.Ranked[analytics.InfluencePath]]:
+        target = None if of is None else require_raw_id(of, "Stakeholder", "of")
+        graph = await self._snapshot(info)
+        hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
+        floor = DEFAULT_MIN_STRENGTH if min_strength is None else min_strength
+        return graph, await _computed(info, "influencers", graph, analytics.influencers, target, hops, floor)
+
+    @strawberry.field(
+        description="Who influences the decision makers (or `of`): the first `first`, strongest path first; "
+        "`influencerCount` counts them all."
+    )
     async def influencers(
         self,
         info: strawberry.Info[Context],
         of: strawberry.ID | None = None,
         max_hops: int | None = DEFAULT_MAX_HOPS,
         min_strength: float | None = DEFAULT_MIN_STRENGTH,
+        first: First = DEFAULT_FIRST,
     ) -> list[InfluencePath]:
-        target = None if of is None else require_raw_id(of, "Stakeholder", "of")
-        graph = await self._snapshot(info)
-        hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
-        floor = DEFAULT_MIN_STRENGTH if min_strength is None else min_strength
-        rows = await _computed(info, "influencers", graph, analytics.influencers, target, hops, floor)
+        count = bounded_first(first, DEFAULT_FIRST)
+        graph, ranked = await self._influencers(info, of, max_hops, min_strength)
+        rows = ranked[:count]
         named = [i for r in rows for i in r.path] if _wants(info, "influencer", "target", "path") else []
         refs = await load_refs(info, graph, people=named)
         return [InfluencePath(row=r, refs=refs, strength=r.strength, hops=r.hops, reason=r.reason) for r in rows]
 
-    @strawberry.field(description="Neutrals with leverage on the decision, each with the best converter.")
+    @strawberry.field(description="How many rows `influencers` has in all, for the same arguments.")
+    async def influencer_count(
+        self,
+        info: strawberry.Info[Context],
+        of: strawberry.ID | None = None,
+        max_hops: int | None = DEFAULT_MAX_HOPS,
+        min_strength: float | None = DEFAULT_MIN_STRENGTH,
+    ) -> int:
+        _, ranked = await self._influencers(info, of, max_hops, min_strength)
+        return len(ranked)
+
+    async def _neutrals(
+        self, info: strawberry.Info[Context], max_hops: int | None
+    ) -> tuple[AccountGraph, analytics.Ranked[analytics.ConversionTarget]]:
+        graph = await self._snapshot(info)
+        hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
+        return graph, await _computed(info, "neutralsToConvert", graph, analytics.neutrals_to_convert, hops)
+
+    @strawberry.field(
+        description="Neutrals with leverage on the decision, each with the best converter: the first `first`; "
+        "`neutralToConvertCount` counts them all."
+    )
     async def neutrals_to_convert(
         self,
         info: strawberry.Info[Context],
         max_hops: int | None = DEFAULT_MAX_HOPS,
-        first: int | None = DEFAULT_FIRST_TARGETS,
+        first: First = DEFAULT_FIRST_TARGETS,
     ) -> list[ConversionTarget]:
+        count = bounded_first(first, DEFAULT_FIRST_TARGETS)
+        graph, ranked = await self._neutrals(info, max_hops)
+        return await _conversion_rows(info, graph, ranked[:count])
+
+    @strawberry.field(description="How many rows `neutralsToConvert` has in all, for the same `maxHops`.")
+    async def neutral_to_convert_count(
+        self, info: strawberry.Info[Context], max_hops: int | None = DEFAULT_MAX_HOPS
+    ) -> int:
+        _, ranked = await self._neutrals(info, max_hops)
+        return len(ranked)
+
+    async def _opponents(
+        self, info: strawberry.Info[Context], max_hops: int | None
+    ) -> tuple[AccountGraph, analytics.Ranked[analytics.ConversionTarget]]:
         graph = await self._snapshot(info)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
-        count = DEFAULT_FIRST_TARGETS if first is None else first
-        rows = await _computed(info, "neutralsToConvert", graph, analytics.neutrals_to_convert, hops, count)
-        return await _conversion_rows(info, graph, rows)
+        return graph, await _computed(info, "opponentsToNeutralize", graph, analytics.opponents_to_neutralize, hops)
 
     @strawberry.field(
-        description="Enemies and opponents with leverage, each with the neutral-or-better lever to move them."
+        description="Enemies and opponents with leverage, each with the neutral-or-better lever to move them: "
+        "the first `first`; `opponentToNeutralizeCount` counts them all."
     )
     async def opponents_to_neutralize(
         self,
         info: strawberry.Info[Context],
         max_hops: int | None = DEFAULT_MAX_HOPS,
-        first: int | None = DEFAULT_FIRST_TARGETS,
+        first: First = DEFAULT_FIRST_TARGETS,
     ) -> list[ConversionTarget]:
-        graph = await self._snapshot(info)
-        hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
-        count = DEFAULT_FIRST_TARGETS if first is None else first
-        rows = await _computed(info, "opponentsToNeutralize", graph, analytics.opponents_to_neutralize, hops, count)
-        return await _conversion_rows(info, graph, rows)
+        count = bounded_first(first, DEFAULT_FIRST_TARGETS)
+        graph, ranked = await self._opponents(info, max_hops)
+        return await _conversion_rows(info, graph, ranked[:count])
+
+    @strawberry.field(description="How many rows `opponentsToNeutralize` has in all, for the same `maxHops`.")
+    async def opponent_to_neutralize_count(
+        self, info: strawberry.Info[Context], max_hops: int | None = DEFAULT_MAX_HOPS
+    ) -> int:
+        _, ranked = await self._opponents(info, max_hops)
+        return len(ranked)
 
     @strawberry.field(description="Supporters to tie together, and supporters who reach no neutral.")
     async def supporter_consolidation(
@@ -454,21 +552,21 @@ class AccountAnalytics:
     ) -> SupporterConsolidation:
         graph = await self._snapshot(info)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
-        result = await _computed(info, "supporterConsolidation", graph, analytics.supporter_consolidation, hops)
-        named: Sequence[str] = ()
-        if _wants(info, "unlinkedPairs"):
-            named = result.supporters
-        elif _wants(info, "isolatedSupporters"):
-            named = [s.stakeholder for s in result.isolated_supporters]
-        return SupporterConsolidation(result=result, refs=await load_refs(info, graph, people=named), graph=graph)
+        return SupporterConsolidation(
+            result=await _computed(info, "supporterConsolidation", graph, analytics.supporter_consolidation, hops),
+            graph=graph,
+        )
 
-    @strawberry.field(description="Inside-contact candidates: broad network, influence, willingness; qualified first.")
+    @strawberry.field(
+        description="Inside-contact candidates (broad network, influence, willingness), qualified first: "
+        "the first `first`; `coachCandidateCount` counts them all."
+    )
     async def coach_candidates(
-        self, info: strawberry.Info[Context], first: int | None = DEFAULT_FIRST_COACHES
+        self, info: strawberry.Info[Context], first: First = DEFAULT_FIRST_COACHES
     ) -> list[CoachCandidate]:
+        count = bounded_first(first, DEFAULT_FIRST_COACHES)
         graph = await self._snapshot(info)
-        count = DEFAULT_FIRST_COACHES if first is None else first
-        rows = await _computed(info, "coachCandidates", graph, analytics.coach_candidates, count)
+        rows = (await _computed(info, "coachCandidates", graph, analytics.coach_candidates))[:count]
         named = [i for r in rows for i in (r.stakeholder, *r.introduced_via)]
         refs = await load_refs(info, graph, people=named if _wants(info, "stakeholder", "introducedVia") else ())
         return [
@@ -485,36 +583,42 @@ class AccountAnalytics:
             for r in rows
         ]
 
+    @strawberry.field(description="How many rows `coachCandidates` has in all.")
+    async def coach_candidate_count(self, info: strawberry.Info[Context]) -> int:
+        graph = await self._snapshot(info)
+        return len(await _computed(info, "coachCandidates", graph, analytics.coach_candidates))
+
     @strawberry.field(description="The balance of each political circle, decision circles first.")
     async def power_map(self, info: strawberry.Info[Context]) -> PowerMap:
         graph = await self._snapshot(info)
-        result = await _computed(info, "powerMap", graph, analytics.power_map)
-        wanted = selected_paths(info)
-        refs = await load_refs(
-            info,
-            graph,
-            people=result.unaffiliated if "unaffiliated" in wanted else (),
-            circles=[c.circle for c in result.circles] if "circles.circle" in wanted else (),
-        )
-        return PowerMap(result=result, refs=refs)
+        return PowerMap(result=await _computed(info, "powerMap", graph, analytics.power_map), graph=graph)
 
     @strawberry.field(description="Influence-weighted mean stance (-2..+2) of the buying centre; null when unknown.")
     async def support_score(self, info: strawberry.Info[Context]) -> float | None:
         return await _computed(info, "supportScore", await self._snapshot(info), analytics.support_score)
 
-    @strawberry.field(description="Warm introduction paths from our team to `to`, through supporters only.")
+    async def _access_paths(
+        self, info: strawberry.Info[Context], to: strawberry.ID, max_hops: int | None
+    ) -> tuple[AccountGraph, analytics.Ranked[analytics.AccessPath]]:
+        target = require_raw_id(to, "Stakeholder", "to")
+        graph = await self._snapshot(info)
+        hops = ACCESS_DEFAULT_MAX_HOPS if max_hops is None else max_hops
+        return graph, await _computed(info, "accessPaths", graph, analytics.access_paths, target, hops)
+
+    @strawberry.field(
+        description="Warm introduction paths from our team to `to`, through supporters only, the best per team "
+        "member: the first `first`, strongest first; `accessPathCount` counts them all."
+    )
     async def access_paths(
         self,
         info: strawberry.Info[Context],
         to: strawberry.ID,
         max_hops: int | None = ACCESS_DEFAULT_MAX_HOPS,
-        first: int | None = DEFAULT_FIRST_ACCESS_PATHS,
+        first: First = DEFAULT_FIRST_ACCESS_PATHS,
     ) -> list[AccessPath]:
-        target = require_raw_id(to, "Stakeholder", "to")
-        graph = await self._snapshot(info)
-        hops = ACCESS_DEFAULT_MAX_HOPS if max_hops is None else max_hops
-        count = DEFAULT_FIRST_ACCESS_PATHS if first is None else first
-        rows = await _computed(info, "accessPaths", graph, analytics.access_paths, target, hops, count)
+        count = bounded_first(first, DEFAULT_FIRST_ACCESS_PATHS)
+        graph, ranked = await self._access_paths(info, to, max_hops)
+        rows = ranked[:count]
         named = [ref for r in rows for ref in r.path]
         refs = await load_refs(
             info,
@@ -523,6 +627,13 @@ class AccountAnalytics:
             team=[*(r.team_member for r in rows), *_team_on(named)],
         )
         return [AccessPath(row=r, refs=refs, strength=r.strength, hops=r.hops, reason=r.reason) for r in rows]
+
+    @strawberry.field(description="How many rows `accessPaths` has in all, for the same `to` and `maxHops`.")
+    async def access_path_count(
+        self, info: strawberry.Info[Context], to: strawberry.ID, max_hops: int | None = ACCESS_DEFAULT_MAX_HOPS
+    ) -> int:
+        _, ranked = await self._access_paths(info, to, max_hops)
+        return len(ranked)
 
     @strawberry.field(
         description="Support and stance counts before and after hypothetical stance changes; writes nothing."

@@ -22,7 +22,7 @@ from service.schema.enums import (
     Stance,
 )
 from service.schema.ids import encode_id
-from service.schema.pagination import capped_first, decode_history_cursor, encode_cursor, encode_history_cursor
+from service.schema.pagination import bounded_first, decode_history_cursor, encode_cursor, encode_history_cursor
 from service.schema.types.common import ExternalId, Node, PageInfo
 
 if TYPE_CHECKING:
@@ -179,7 +179,7 @@ class Stakeholder(Node):
         "newest first, one changed value a row; at most 100 a page, `after` a row's cursor."
     )
     async def history(self, info: strawberry.Info[Context], first: int = 50, after: str | None = None) -> list[Change]:
-        limit = capped_first(first, "first")
+        limit = bounded_first(first, 50)
         position = None if after is None else decode_history_cursor(after, "after")
         found = await info.context.loaders.history.load((self.raw_id, limit, position))
         return [Change.from_domain(c) for c in found]
