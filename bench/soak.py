@@ -52,7 +52,7 @@ query People($id: ID!, $after: String) { account(id: $id) { name
 """
 PERSON = """
 query Person($id: ID!) { stakeholder(id: $id) { name title stance notes
-  influences { strength target { name } } history(first: 5) { field } } }
+  influences { strength to { name } } history(first: 5) { field } } }
 """
 ACCOUNTS_PAGE = "query Accounts { accounts(first: 20) { totalCount nodes { id name } } }"
 ANALYTICS = {
