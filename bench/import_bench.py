@@ -37,7 +37,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.local_neo4j import LocalNeo4j, free_port
+from powermap_devtools.local_neo4j import LocalNeo4j, free_port
 
 from service.graph.database import Database
 from service.graph.driver import create_driver

@@ -8,29 +8,84 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from service.graph.database import Database
+from neo4j import AsyncDriver
+
+from service.graph.availability import Availability
+from service.graph.database import Database, Limits
 from service.graph.driver import create_driver
 from service.graph.migrations import apply_migrations
+from service.observability.metrics import DB_POOL_SIZE
 from service.rules.imports import LEASE_SECONDS
 from service.settings import Settings
+from service.usecases.analytics import AnalyticsWorkers
 from service.usecases.imports import recover_abandoned_imports
 from service.usecases.services import Services
 
 logger = logging.getLogger("powermap.imports")
 
+PROBE_POOL_SIZE = 2
+ANALYTICS_POOL_SIZE = 8
+
+
+def _driver(settings: Settings, pool_size: int) -> AsyncDriver:
+    assert settings.neo4j_uri is not None
+    return create_driver(
+        settings.neo4j_uri,
+        settings.neo4j_user,
+        settings.neo4j_password.get_secret_value(),
+        pool_size=pool_size,
+        acquisition_timeout=settings.db_acquisition_timeout_seconds,
+        connection_timeout=min(5.0, settings.db_acquisition_timeout_seconds),
+        retry_seconds=settings.db_transaction_timeout_seconds,
+    )
+
+
+def _limits(settings: Settings) -> Limits:
+    return Limits(transaction_seconds=settings.db_transaction_timeout_seconds)
+
 
 @asynccontextmanager
-async def open_database(settings: Settings) -> AsyncIterator[Services]:
+async def open_database(settings: Settings, *, watch_availability: bool = True) -> AsyncIterator[Services]:
     """The services over the configured Neo4j, migrated, with every import that a dead process left
     half-written rolled back; closed on exit. The URI must be set (the command line starts a local Neo4j
-    first when it is not)."""
+    first when it is not). `watch_availability` probes the database in the background, so that requests
+    fail fast while it is away (see `graph.availability`)."""
     if settings.neo4j_uri is None:
         raise ValueError("POWERMAP_NEO4J_URI is not set; the run command starts a local Neo4j for you")
-    driver = create_driver(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password.get_secret_value())
-    services = Services(Database(driver, settings.neo4j_database))
+    availability = None
+    if watch_availability:
+        availability = Availability(
+            lambda: _driver(settings, PROBE_POOL_SIZE),
+            settings.neo4j_database,
+            interval=settings.db_probe_interval_seconds,
+            timeout=settings.readiness_timeout_seconds,
+        )
+    driver = _driver(settings, settings.db_pool_size)
+    DB_POOL_SIZE.labels("main").set(settings.db_pool_size)
+    services = Services(Database(driver, settings.neo4j_database, limits=_limits(settings), availability=availability))
+
+    async def analytics_database() -> Database:
+        DB_POOL_SIZE.labels("analytics").set(ANALYTICS_POOL_SIZE)
+        return Database(
+            _driver(settings, ANALYTICS_POOL_SIZE),
+            settings.neo4j_database,
+            limits=_limits(settings),
+            progress=None if availability is None else availability.note_progress,
+            pool="analytics",
+        )
+
     try:
         await driver.verify_connectivity()
         await apply_migrations(driver, settings.neo4j_database)
+        services.analytics = AnalyticsWorkers(
+            analytics_database,
+            services.snapshots,
+            count=settings.analytics_workers,
+            timeout_seconds=settings.analytics_timeout_seconds,
+        )
+        await services.analytics.start()
+        if availability is not None:
+            await availability.start()
         await recover_abandoned_imports(services)
         sweeper = asyncio.create_task(_sweep_abandoned_imports(services))
         try:

@@ -52,6 +52,8 @@ from service.settings import Settings
 from service.usecases.identity import provision_key
 from tests.ci_policy import in_ci, pytest_make_collect_report, pytest_runtest_makereport  # noqa: F401 (hooks)
 
+pytest_plugins = ("tests.report",)  # the `measured` fixture and the summary of measured figures
+
 TEST_PASSWORD = "powermap-test-password"
 RUN_PREFIX = "POWERMAP_TEST_RUN"
 """Environment: the prefix of this run's workspace ids, set once by the controller."""
@@ -311,6 +313,7 @@ def settings(neo4j_server: Neo4jServer, workspace: str) -> Settings:
         load_demo=False,
         readiness_timeout_seconds=10,  # the most it may be: on a loaded machine a ping can take a while
         api_key_cache_seconds=300,  # round-trip counts must not depend on how long a test takes
+        analytics_timeout_seconds=300,  # a deadline is no assertion: a loaded machine must not fail a test
     )
 
 

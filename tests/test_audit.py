@@ -8,7 +8,6 @@ import logging
 import pytest
 
 from service.rules.access import Role
-from service.usecases import context
 from tests.conftest import ClientFactory, GraphQLClient
 from tests.isolation_support import canon_document, load
 
@@ -51,11 +50,10 @@ async def test_every_mutation_leaves_an_entry_and_a_refused_one_too(clients: Cli
 async def test_the_entry_records_the_request_id_the_edge_gives(clients: ClientFactory) -> None:
     admin = await clients(Role.ADMIN)
     account = await _account(admin)
-    token = context.request_id.set("req-1234")
-    try:
-        await admin.data(CREATE, {"input": {"account": account, "name": "Traced"}})
-    finally:
-        context.request_id.reset(token)
+    body = {"query": CREATE, "variables": {"input": {"account": account, "name": "Traced"}}}
+    response = await admin.http.post("/graphql", json=body, headers={"X-Request-ID": "req-1234"})
+    assert response.status_code == 200
+    assert "errors" not in response.json(), response.text
     entries = (await admin.data(AUDIT))["auditLog"]["nodes"]
     assert entries[0]["requestId"] == "req-1234"
 

@@ -31,12 +31,12 @@ Dump = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
 
 NODES = """
 MATCH (n {workspaceId: $ws})
-WHERE NOT n:Change AND NOT n:ImportJob AND NOT n:ImportUndo
+WHERE NOT n:Change AND NOT n:ImportJob AND NOT n:ImportUndo AND NOT n:AuditEntry AND NOT n:ApiKey AND NOT n:Workspace
 RETURN labels(n) AS labels, properties(n) AS props
 """
 RELS = """
 MATCH (a {workspaceId: $ws})-[r]->(b)
-WHERE NOT a:Change
+WHERE NOT a:Change AND NOT a:AuditEntry AND NOT a:ApiKey AND NOT a:Workspace
 RETURN type(r) AS type, coalesce(a.id, a.externalId) AS a, coalesce(b.id, b.externalId) AS b, properties(r) AS props
 """
 LEFTOVERS = """
@@ -73,7 +73,8 @@ def _frozen(value: Any) -> Any:
 
 
 async def dump(db: Database, ws: str) -> Dump:
-    """Every node and relationship of the workspace but the change log and the import jobs, sorted."""
+    """Every node and relationship of the workspace but the change log, the import jobs, the audit log and
+    identity (a key's last use changes with every command-line run), sorted."""
     nodes, _, _ = await db.driver.execute_query(NODES, ws=ws)
     rels, _, _ = await db.driver.execute_query(RELS, ws=ws)
     return (

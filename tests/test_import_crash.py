@@ -29,7 +29,7 @@ JOB = "MATCH (j:ImportJob {workspaceId: $ws}) RETURN j.done AS done"
 
 
 async def test_killed_mid_import_the_next_start_leaves_the_account_fully_old(
-    db: Database, settings: Settings, workspace: str, tmp_path: Path
+    db: Database, settings: Settings, cli_settings: Settings, workspace: str, tmp_path: Path
 ) -> None:
     document = account_document(60)
     await run(Services(db), Principal(workspace_id=workspace, role=Role.ADMIN, id="tester"), document)
@@ -43,6 +43,7 @@ async def test_killed_mid_import_the_next_start_leaves_the_account_fully_old(
         "POWERMAP_NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
         "POWERMAP_WORKSPACE_ID": workspace,
         "POWERMAP_LOAD_DEMO": "false",
+        "POWERMAP_API_KEY": cli_settings.api_key.get_secret_value() if cli_settings.api_key else "",
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable,

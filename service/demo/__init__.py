@@ -1,4 +1,9 @@
-"""The demo accounts (the seeds' own case), loaded through the import mutation."""
+"""The demo accounts (the seeds' own case), loaded through the import mutation.
+
+Loaded into an empty workspace only (`load_demo_if_empty`, at start-up when `POWERMAP_LOAD_DEMO` is
+set, as `scripts/run` does), or on request (`powermap demo load`, which re-imports them as shipped).
+Never at every start: a re-import would undo what users changed in the demo accounts.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import logging
 from importlib import resources
 from typing import Any
 
+from service.graph.pages import account_count
 from service.rules.access import Principal, Role
 from service.schema.operations import IMPORT_MUTATION, execute_operation
 from service.usecases.services import Services
@@ -24,6 +30,15 @@ def demo_documents() -> list[dict[str, Any]]:
 
 def demo_principal(workspace_id: str) -> Principal:
     return Principal(workspace_id=workspace_id, role=Role.ADMIN, id="demo-loader")
+
+
+async def load_demo_if_empty(services: Services, workspace_id: str) -> bool:
+    """Load the demo accounts when the workspace has no account; whether it did."""
+    if await services.db.read(account_count, workspace_id, None):
+        logger.info("demo not loaded: the workspace already has accounts")
+        return False
+    await load_demo_accounts(services, workspace_id)
+    return True
 
 
 async def load_demo_accounts(services: Services, workspace_id: str) -> None:

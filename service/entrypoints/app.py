@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL at /graphql, liveness at /healthz, readiness at /readyz, behind the edge.
+"""The ASGI application: GraphQL at /graphql, liveness at /healthz, readiness at /readyz, metrics at
+/metrics, behind the edge.
 
 Every request but the open ones (`service.entrypoints.edge`) carries an identity; the GraphQL context
 holds the principal the edge verified. Outside production, the app can ensure a bootstrap admin key of
@@ -7,17 +8,17 @@ the demo workspace (the run command's first-run key), which the IDE page offers 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
 
 from service.entrypoints.credentials import identity_config
 from service.entrypoints.edge import EdgeGuard, EdgeOptions
+from service.entrypoints.middleware import EdgeMiddleware
+from service.entrypoints.observability import add_operator_routes
 from service.rules.access import Principal, Role
 from service.runtime import open_database
 from service.schema import SchemaOptions, build_schema
@@ -60,9 +61,9 @@ def create_app(settings: Settings, on_bootstrap_key: Callable[[str], None] | Non
             app.state.services = services
             app.state.authenticator = Authenticator(services, config)
             if settings.load_demo:
-                from service.demo import load_demo_accounts
+                from service.demo import load_demo_if_empty
 
-                await load_demo_accounts(services, settings.workspace_id)
+                await load_demo_if_empty(services, settings.workspace_id)
             if settings.bootstrap_key is not None and not settings.production:
                 key = await ensure_bootstrap_key(
                     services, settings.workspace_id, settings.bootstrap_key.get_secret_value()
@@ -91,23 +92,13 @@ def create_app(settings: Settings, on_bootstrap_key: Callable[[str], None] | Non
         context_getter=get_context,
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=False,
+        max_json_depth=settings.max_json_depth,
     )
     app.include_router(router, prefix="/graphql")
     if not settings.production:
         mount_graphiql_assets(app)
 
-    @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/readyz")
-    async def readyz() -> JSONResponse:
-        try:
-            await asyncio.wait_for(app.state.services.db.ping(), timeout=settings.readiness_timeout_seconds)
-        except Exception as error:
-            logger.warning("readiness check failed: %r", error)
-            return JSONResponse({"status": "unavailable"}, status_code=503)
-        return JSONResponse({"status": "ready"})
+    add_operator_routes(app, settings.readiness_timeout_seconds)
 
     options = EdgeOptions(settings.rate_limit, settings.auth_failure_rate_limit, ide=not settings.production)
     app.add_middleware(EdgeGuard, authenticator=lambda: app.state.authenticator, options=options)
@@ -119,4 +110,9 @@ def create_app(settings: Settings, on_bootstrap_key: Callable[[str], None] | Non
             allow_headers=["Authorization", "Content-Type"],
             max_age=600,
         )
+    app.add_middleware(
+        EdgeMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        request_timeout_seconds=settings.request_timeout_seconds,
+    )
     return app

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
-import logging
 import os
 import signal
 import sys
@@ -16,6 +16,8 @@ from pydantic import SecretStr
 
 from service.entrypoints.keys_command import add_keys_parser, run_keys
 from service.entrypoints.sync_command import add_sync_parser, run_sync
+from service.observability.logs import configure_logging
+from service.observability.tracing import configure_tracing
 from service.rules import api_keys
 from service.settings import Settings
 
@@ -38,6 +40,11 @@ def local_neo4j_launcher() -> ModuleType:
     return local_neo4j
 
 
+def local_data_dir(settings: Settings) -> Path:
+    """Where the local Neo4j keeps its data: `POWERMAP_LOCAL_NEO4J_DIR`, else the checkout's cache."""
+    return settings.local_neo4j_dir or local_neo4j_launcher().DATA_DIR
+
+
 @contextlib.contextmanager
 def database_for(settings: Settings) -> Iterator[Settings]:
     """The settings with a reachable Neo4j: the configured one, else a local server we start."""
@@ -45,7 +52,7 @@ def database_for(settings: Settings) -> Iterator[Settings]:
         yield settings
         return
     launcher = local_neo4j_launcher()
-    server = launcher.LocalNeo4j(port=settings.local_neo4j_port, home=launcher.DATA_DIR)
+    server = launcher.LocalNeo4j(port=settings.local_neo4j_port, home=local_data_dir(settings))
     print(f"Starting local Neo4j on 127.0.0.1:{server.port} (data in {server.home}) ...", file=sys.stderr)
     try:
         server.start()
@@ -99,21 +106,42 @@ def serve(settings: Settings) -> None:
 
     from service.entrypoints.app import create_app
 
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    # the driver logs every query's parameters (intelligence values among them) at DEBUG: never that
-    logging.getLogger("neo4j").setLevel(max(logging.INFO, logging.getLogger("neo4j").getEffectiveLevel()))
+    configure_logging(settings.log_level, settings.log_format)
+    configure_tracing(settings.otlp_endpoint)
     key = bootstrap_key(settings)
     if key is not None:
         settings = settings.model_copy(update={"bootstrap_key": SecretStr(key)})
     with database_for(settings) as ready:
-        app = create_app(ready, on_bootstrap_key=keep_bootstrap_key)
-        uvicorn.run(app, host=ready.host, port=ready.port, log_level=ready.log_level)
+        uvicorn.run(
+            create_app(ready, on_bootstrap_key=keep_bootstrap_key),
+            host=ready.host,
+            port=ready.port,
+            log_level=ready.log_level,
+            log_config=None,
+            access_log=False,
+            timeout_graceful_shutdown=ready.shutdown_timeout_seconds,
+        )
+
+
+async def _load_demo(settings: Settings) -> None:
+    from service.demo import load_demo_accounts
+    from service.runtime import open_database
+
+    async with open_database(settings, watch_availability=False) as services:
+        await load_demo_accounts(services, settings.workspace_id)
+
+
+def load_demo(settings: Settings) -> None:
+    """The demo accounts into the configured workspace, as shipped (their earlier state is replaced)."""
+    configure_logging(settings.log_level, "text")
+    with database_for(settings) as ready:
+        asyncio.run(_load_demo(ready))
 
 
 def run_neo4j(settings: Settings) -> None:
     with database_for(settings.model_copy(update={"neo4j_uri": None})) as ready:
         print(f"NEO4J_URI={ready.neo4j_uri}  NEO4J_USER={ready.neo4j_user}  (Ctrl-C to stop)")
-        print(f"NEO4J_PASSWORD=$(cat {local_neo4j_launcher().DATA_DIR / 'password'})")
+        print(f"NEO4J_PASSWORD=$(cat {local_data_dir(settings) / 'password'})")
         signal.sigwait({signal.SIGINT, signal.SIGTERM})
 
 
@@ -122,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the GraphQL API (starts a local Neo4j unless POWERMAP_NEO4J_URI is set)")
     commands.add_parser("neo4j", help="run only the local Neo4j, until interrupted")
+    demo = commands.add_parser("demo", help="the demo accounts")
+    demo.add_argument("action", choices=["load"], help="load: import them into the workspace, as shipped")
     importer = commands.add_parser("import", help="import account documents (accountGraphImport input JSON)")
     importer.add_argument("files", nargs="+", type=Path)
     add_sync_parser(commands)
@@ -135,6 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "neo4j":
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
             run_neo4j(settings)
+        elif args.command == "demo":
+            load_demo(settings)
         elif args.command == "sync":
             return run_sync(settings, args, database_for)
         elif args.command == "keys":

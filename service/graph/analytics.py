@@ -53,14 +53,27 @@ CALL (a) {
   MATCH (t:TeamMember)-[:ASSIGNED_TO]->(a)
   RETURN collect([t.id, t.name]) AS assigned
 }
-RETURN people, contacts, circles, coverage, assigned, a.tier AS tier, a.portfolioClass AS portfolioClass
+UNWIND range(0, CASE size(people) WHEN 0 THEN 0 ELSE size(people) - 1 END, $chunk) AS start
+RETURN people[start..start + $chunk] AS people,
+       CASE start WHEN 0 THEN contacts ELSE [] END AS contacts,
+       CASE start WHEN 0 THEN circles ELSE [] END AS circles,
+       CASE start WHEN 0 THEN coverage ELSE [] END AS coverage,
+       CASE start WHEN 0 THEN assigned ELSE [] END AS assigned,
+       a.tier AS tier, a.portfolioClass AS portfolioClass
 """
 """Each active stakeholder's stored record (`RECORD_FIELDS`, in order: what `stakeholder_from` parses,
 so that the answers can show the people they name without reading them again; a list, since the
 driver reads a map of the same values markedly slower) with what leaves it: influence links, ties,
 reporting line and memberships. Reading them from the person already in hand is cheaper than matching
 each kind again; links to archived people are dropped while parsing (`load_account_graph`), which
-costs less than checking the far end of every link in the query."""
+costs less than checking the far end of every link in the query.
+
+The people come in records of `SNAPSHOT_CHUNK` (the other parts with the first): the driver decodes
+a record in one call that holds Python's GIL throughout, and a 10,000-person account in one record
+held it for most of a second, stalling every other thread of the process (the event loop's included)."""
+
+SNAPSHOT_CHUNK = 250
+"""People a record: a few tens of milliseconds of decoding each."""
 
 
 RECORD_FIELDS = (
@@ -121,12 +134,12 @@ def _team(coverage: list[list[Any]], assigned: list[list[Any]]) -> tuple[TeamMem
 
 
 async def load_account_graph(tx: AsyncManagedTransaction, ws: str, account_id: str) -> AccountGraph:
-    rows = await fetch(tx, ACCOUNT_GRAPH, ws=ws, accountId=account_id)
+    rows = await fetch(tx, ACCOUNT_GRAPH, ws=ws, accountId=account_id, chunk=SNAPSHOT_CHUNK)
     if not rows:
         return AccountGraph(account_id=account_id)
     row = rows[0]
     contacts = dict(row["contacts"])
-    people = [(record[0], record, *leaving) for record, *leaving in row["people"]]
+    people = [(record[0], record, *leaving) for chunk in rows for record, *leaving in chunk["people"]]
     active = {p[0] for p in people}
     return AccountGraph(
         account_id=account_id,

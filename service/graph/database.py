@@ -7,20 +7,33 @@ returns, one closing query records the history and ticks the clock of every touc
 
 All sessions share one bookmark manager, so a read always sees the writes this process committed
 before it, also on a Neo4j cluster whose replicas lag.
+
+Every unit of work has a deadline (`Limits.transaction_seconds`, retries included): the server is told
+it as the transaction timeout, and the client stops waiting when it passes, also when the server does
+not answer at all. With an `Availability`, units of work are refused at once while the database is
+known to be down, and those in flight stop waiting when it goes down (see `availability`). Either way
+the caller gets `DatabaseNotAnswering`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Bookmarks, unit_of_work
+from neo4j.exceptions import ConnectionAcquisitionTimeoutError, Neo4jError
 
+from service.graph.availability import Availability, DatabaseNotAnswering
 from service.graph.driver import fetch
+from service.observability.metrics import DB_IN_USE, DB_TRANSACTION_SECONDS
+from service.observability.tracing import span
 from service.rules.changes import EntityChange
 from service.rules.entity_changes.rejected import Rejected
 from service.rules.identity import AUDIT_ENTITY_IDS, AuditNote
@@ -171,27 +184,117 @@ async def finish(write: Write) -> None:
 @dataclass(frozen=True, slots=True)
 class Scope:
     """Where a write goes and who makes it; `retry_seconds` bounds the driver's retries (None: its default);
-    `audit`, when given, is recorded in the audit log with the write."""
+    `audit`, when given, is recorded in the audit log with the write; `timeout_seconds` replaces the
+    database's transaction deadline for this write."""
 
     ws: str
     by: str
     retry_seconds: float | None = None
     audit: AuditNote | None = None
+    timeout_seconds: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    transaction_seconds: float = 60.0
+    """The deadline of one unit of work, retries included; also the server's transaction timeout."""
+
+
+def _with_timeout(work: Callable[..., Awaitable[T]], seconds: float) -> Callable[..., Awaitable[T]]:
+    """`work` as a transaction function that the server times out after `seconds` (a new function: the
+    driver reads the timeout from the function object, and graph functions are shared)."""
+
+    async def unit(tx: AsyncManagedTransaction, *args: Any, **kwargs: Any) -> T:
+        return await work(tx, *args, **kwargs)
+
+    return unit_of_work(timeout=seconds)(unit)
 
 
 class Database:
     """The driver plus the database name: runs units of work as managed, retried transactions."""
 
-    def __init__(self, driver: AsyncDriver, database: str) -> None:
+    def __init__(
+        self,
+        driver: AsyncDriver,
+        database: str,
+        *,
+        limits: Limits | None = None,
+        availability: Availability | None = None,
+        progress: Callable[[], None] | None = None,
+        pool: str = "main",
+    ) -> None:
+        """`availability` refuses and stops units of work while the database is down (this loop's only);
+        `progress` is told of every unit of work the database answered (an `Availability` of another loop)."""
         self.driver = driver
         self.database = database
         self.bookmarks = AsyncGraphDatabase.bookmark_manager()
+        self.limits = limits or Limits()
+        self.availability = availability
+        self.progress = progress or (availability.note_progress if availability is not None else None)
+        self.pool = pool
+
+    @asynccontextmanager
+    async def _deadline(self, kind: str, seconds: float) -> AsyncIterator[None]:
+        """Refuse while the database is down; stop waiting after `seconds` or when it goes down."""
+        if self.availability is not None:
+            self.availability.refuse_if_down()
+        in_use = DB_IN_USE.labels(self.pool)
+        in_use.inc()
+        began = time.perf_counter()
+        outcome = "error"
+        try:
+            with span(f"neo4j.{kind}", **{"db.system": "neo4j"}):
+                try:
+                    async with asyncio.timeout(seconds) as deadline:
+                        if self.availability is None:
+                            yield
+                        else:
+                            with self.availability.watching(deadline):
+                                yield
+                except TimeoutError as error:
+                    outcome = "timeout"
+                    raise DatabaseNotAnswering(f"the database did not answer within {seconds:g} s") from error
+                except ConnectionAcquisitionTimeoutError as error:
+                    outcome = "busy"
+                    raise DatabaseNotAnswering("no database connection came free in time") from error
+                except Neo4jError:
+                    if self.progress is not None:
+                        self.progress()  # the database answered, with an error
+                    raise
+            outcome = "ok"
+            if self.progress is not None:
+                self.progress()
+        finally:
+            in_use.dec()
+            DB_TRANSACTION_SECONDS.labels(kind, outcome).observe(time.perf_counter() - began)
 
     async def read(self, work: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
-        async with self.driver.session(
-            database=self.database, default_access_mode="READ", bookmark_manager=self.bookmarks
-        ) as session:
-            return await session.execute_read(work, *args, **kwargs)
+        seconds = self.limits.transaction_seconds
+        async with (
+            self._deadline("read", seconds),
+            self.driver.session(
+                database=self.database, default_access_mode="READ", bookmark_manager=self.bookmarks
+            ) as session,
+        ):
+            return await session.execute_read(_with_timeout(work, seconds), *args, **kwargs)
+
+    async def read_after(
+        self, bookmarks: Sequence[str], work: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any
+    ) -> T:
+        """`read`, seeing at least the writes that `bookmarks` name (another driver's, in this process)."""
+        seconds = self.limits.transaction_seconds
+        async with (
+            self._deadline("read", seconds),
+            self.driver.session(
+                database=self.database,
+                default_access_mode="READ",
+                bookmarks=Bookmarks.from_raw_values(bookmarks),
+            ) as session,
+        ):
+            return await session.execute_read(_with_timeout(work, seconds), *args, **kwargs)
+
+    async def current_bookmarks(self) -> list[str]:
+        return list(await self.bookmarks.get_bookmarks())
 
     async def write(
         self,
@@ -204,7 +307,7 @@ class Database:
         fresh `Write`), then close it with `finish`. An exception from `work` rolls everything back."""
         now = datetime.now(UTC)
 
-        async def unit_of_work(tx: AsyncManagedTransaction) -> T:
+        async def attempt(tx: AsyncManagedTransaction) -> T:
             write = Write(tx, scope.ws, scope.by, now, audit=scope.audit)
             result = await work(write, *args, **kwargs)
             await finish(write)
@@ -213,8 +316,9 @@ class Database:
         config: dict[str, Any] = {"database": self.database, "bookmark_manager": self.bookmarks}
         if scope.retry_seconds is not None:
             config["max_transaction_retry_time"] = scope.retry_seconds
-        async with self.driver.session(**config) as session:
-            return await session.execute_write(unit_of_work)
+        seconds = scope.timeout_seconds or self.limits.transaction_seconds
+        async with self._deadline("write", seconds), self.driver.session(**config) as session:
+            return await session.execute_write(_with_timeout(attempt, seconds))
 
     async def ping(self) -> None:
         """One trivial auto-commit query, never retried: raises at once when the database is unreachable."""
@@ -223,4 +327,6 @@ class Database:
             await result.consume()
 
     async def close(self) -> None:
+        if self.availability is not None:
+            await self.availability.stop()
         await self.driver.close()

@@ -17,14 +17,26 @@ class QueryCounter:
 QUERIES = QueryCounter()
 
 
-def create_driver(uri: str, user: str, password: str) -> AsyncDriver:
+def create_driver(
+    uri: str,
+    user: str,
+    password: str,
+    *,
+    pool_size: int = 100,
+    acquisition_timeout: float = 10.0,
+    connection_timeout: float = 5.0,
+    retry_seconds: float = 15.0,
+) -> AsyncDriver:
+    """`acquisition_timeout` bounds the wait for a pooled connection (opening one included);
+    `connection_timeout` bounds opening one; `retry_seconds` bounds the retries of a managed transaction."""
     auth = (user, password) if password else None
     return AsyncGraphDatabase.driver(
         uri,
         auth=auth,
-        connection_timeout=5.0,
-        connection_acquisition_timeout=10.0,
-        max_transaction_retry_time=15.0,
+        max_connection_pool_size=pool_size,
+        connection_timeout=connection_timeout,
+        connection_acquisition_timeout=acquisition_timeout,
+        max_transaction_retry_time=retry_seconds,
         notifications_min_severity="OFF",
     )
 

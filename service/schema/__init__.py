@@ -5,17 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import graphql
+from graphql import GraphQLError
 from strawberry import Schema
-from strawberry.extensions import DisableIntrospection, MaskErrors, MaxTokensLimiter, ParserCache
+from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from service.schema import query
 from service.schema.access import ReadPolicy
-from service.schema.errors import should_mask
+from service.schema.errors import MaskedErrors, log_errors
 from service.schema.identity_query import IdentityQuery
 from service.schema.limits import CheckedValidationCache, EdgeLimits, QueryLimits, SchemaView
 from service.schema.mutation import Mutation
+from service.schema.observation import OperationObserver
 from service.schema.types.account import Account
 from service.schema.types.circle import PoliticalCircle
 from service.schema.types.interaction import Interaction
@@ -24,6 +27,12 @@ from service.schema.types.stakeholder import Stakeholder
 from service.schema.types.team import TeamMember
 
 Query = merge_types("Query", (query.Query, IdentityQuery))
+
+
+class PowermapSchema(Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Instead of Strawberry's, which logs every error at ERROR with its traceback and message."""
+        log_errors(errors)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +59,8 @@ def build_schema(options: SchemaOptions | None = None) -> Schema:
     ]
     if options.production:
         extensions.append(DisableIntrospection)
-    extensions.append(lambda: MaskErrors(should_mask_error=should_mask))
-    schema = Schema(
+    extensions += [MaskedErrors, OperationObserver]
+    schema = PowermapSchema(
         query=Query,
         mutation=Mutation,
         types=[Account, Stakeholder, PoliticalCircle, InfluenceLink, Tie, TeamMember, Interaction],

@@ -1,5 +1,10 @@
 """Errors at the GraphQL edge: `UserError` for expected failures in payloads, `ClientError` for
-client faults that must surface as top-level errors. Anything else is masked."""
+client faults that must surface as top-level errors. Anything else is masked: a database that does
+not answer as `SERVICE_UNAVAILABLE`, the rest as `INTERNAL_SERVER_ERROR`, both with the request id.
+
+Logging (`log_errors`): client faults at INFO by code and path only (their messages can quote the
+input, intelligence included); passing failures (the database away, a deadline) at WARNING; crashes at
+ERROR with the stack, never a message or a value (see `service.observability.logs`)."""
 
 from __future__ import annotations
 
@@ -8,11 +13,19 @@ from collections.abc import Sequence
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
 
+from service.graph.availability import RETRY_AFTER_SECONDS, is_unavailability
+from service.observability.context import current_request, request_id
 from service.rules.enums import ErrorCode
 from service.rules.validation import Problem
 
 logger = logging.getLogger("powermap.graphql")
+
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+PASSING = frozenset({SERVICE_UNAVAILABLE, "ANALYTICS_TIMEOUT", "OUTCOME_UNKNOWN"})
+"""Codes of failures that are nobody's fault and pass: worth a retry after a while."""
 
 strawberry.enum(ErrorCode, name="UserErrorCode")
 
@@ -47,8 +60,69 @@ def is_client_fault(error: GraphQLError) -> bool:
 
 
 def should_mask(error: GraphQLError) -> bool:
-    """Mask anything that is not the client's fault, after logging it with its traceback."""
-    if is_client_fault(error):
-        return False
-    logger.error("unexpected error at %s", error.path, exc_info=error.original_error)
-    return True
+    """Mask anything that is not the client's fault."""
+    return not is_client_fault(error)
+
+
+def error_code(error: GraphQLError) -> str:
+    """The code a response's error carries, or would carry once masked."""
+    code = (error.extensions or {}).get("code")
+    if isinstance(code, str):
+        return code
+    if error.original_error is not None and not isinstance(error.original_error, GraphQLError):
+        return SERVICE_UNAVAILABLE if is_unavailability(error.original_error) else INTERNAL_SERVER_ERROR
+    if error.path is None:
+        return "GRAPHQL_PARSE_FAILED" if error.message.startswith("Syntax Error") else "GRAPHQL_VALIDATION_FAILED"
+    return "BAD_REQUEST"
+
+
+def log_errors(errors: Sequence[GraphQLError]) -> None:
+    """Log each error by its code and path (never its message: it can quote the input), and note the
+    codes on the request (metrics, the access log, `Retry-After`)."""
+    info = current_request()
+    for error in errors:
+        code = error_code(error)
+        path = ".".join(str(key) for key in error.path) if error.path else None
+        if info is not None:
+            info.error_codes.append(code)
+            if code in PASSING:
+                info.retry_after_seconds = RETRY_AFTER_SECONDS
+        fields = {"code": code, "path": path}
+        if code in PASSING:
+            original = error.original_error
+            if original is not None and not isinstance(original, GraphQLError):
+                fields["errorType"] = type(original).__name__
+                cause = original.__cause__
+                if cause is not None:
+                    fields["causeType"] = type(cause).__name__
+            logger.warning("request failed for a passing reason", extra=fields)
+        elif code == INTERNAL_SERVER_ERROR:
+            original = error.original_error
+            assert original is not None
+            logger.error("unexpected error", extra=fields, exc_info=(type(original), original, original.__traceback__))
+        else:
+            logger.info("client error", extra=fields)
+
+
+class MaskedErrors(MaskErrors):
+    """Masks what is not the client's fault with a message by kind, its code and the request id."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=should_mask)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        code = error_code(error)
+        message = (
+            "The database is not answering; nothing was read, and a write's outcome is unknown. Try again shortly."
+            if code == SERVICE_UNAVAILABLE
+            else "Unexpected error."
+        )
+        return GraphQLError(
+            message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            original_error=None,
+            extensions={"code": code, "requestId": request_id()},
+        )

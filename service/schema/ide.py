@@ -14,14 +14,27 @@ import json
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket
 from strawberry.fastapi import GraphQLRouter
 from strawberry.fastapi.context import CustomContext
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types.execution import ExecutionResult
+from strawberry.types.unset import UNSET
 from typing_extensions import TypeVar
+
+from service.observability.context import current_request
+from service.schema.http import (
+    GRAPHQL_RESPONSE_JSON,
+    decode_json_body,
+    is_request_error,
+    response_media_type,
+)
 
 __all__ = [
     "GRAPHIQL_ASSETS_DIR",
@@ -81,11 +94,37 @@ def is_local_browser(request: Request) -> bool:
 
 
 class PowermapGraphQLRouter(GraphQLRouter[ContextT, RootValueT]):
-    """``GraphQLRouter`` whose GraphiQL page loads its assets from ``GRAPHIQL_STATIC_PATH``, and whose
-    responses carry names as UTF-8 rather than ``\\u`` escapes (half the bytes for Chinese text)."""
+    """``GraphQLRouter`` whose GraphiQL page loads its assets from ``GRAPHIQL_STATIC_PATH``, whose
+    responses carry names as UTF-8 rather than ``\\u`` escapes (half the bytes for Chinese text), and
+    which follows GraphQL over HTTP (``service.schema.http``): media types, status codes, JSON depth."""
+
+    def __init__(self, *args: Any, max_json_depth: int = 64, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_json_depth = max_json_depth
 
     def encode_json(self, data: object) -> bytes:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_json_body(data, self.max_json_depth)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        if is_request_error(result) and response_media_type(request.headers.get("accept")) == GRAPHQL_RESPONSE_JSON:
+            request.state.graphql_request_error = True
+            response.pop("data", None)
+        return response
+
+    async def run(
+        self,
+        request: Request | WebSocket,
+        context: ContextT | Any = UNSET,
+        root_value: RootValueT | None = UNSET,
+    ) -> Any:
+        response = await super().run(request, context, root_value)
+        if isinstance(request, Request) and isinstance(response, Response):
+            _follow_graphql_over_http(request, response)
+        return response
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         if self.graphql_ide != "graphiql":
@@ -97,6 +136,21 @@ class PowermapGraphQLRouter(GraphQLRouter[ContextT, RootValueT]):
         if key is not None and is_local_browser(request):
             html = prefill_authorization(html, key)
         return HTMLResponse(html, headers={"cache-control": "no-store"})
+
+
+def _follow_graphql_over_http(request: Request, response: Response) -> None:
+    """Media type and status of a GraphQL answer (not of the IDE page or a plain-text refusal)."""
+    if response.media_type != "application/json":
+        return
+    media_type = response_media_type(request.headers.get("accept"))
+    if media_type == GRAPHQL_RESPONSE_JSON:
+        response.headers["content-type"] = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
+        if getattr(request.state, "graphql_request_error", False):
+            response.status_code = 400
+    info = current_request()
+    if info is not None and info.retry_after_seconds is not None and "SERVICE_UNAVAILABLE" in info.error_codes:
+        response.status_code = 503
+        response.headers["retry-after"] = str(info.retry_after_seconds)
 
 
 def mount_graphiql_assets(app: FastAPI) -> None:

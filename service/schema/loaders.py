@@ -33,6 +33,7 @@ from service.rules.models import (
     Tie,
 )
 from service.rules.paging import HistoryPosition, Page, PageRequest
+from service.usecases.analytics import account_snapshot
 from service.usecases.services import Services
 
 K = TypeVar("K")
@@ -157,7 +158,7 @@ def build_loaders(services: Services, ws: str) -> Loaders:
         return [found[key] for key in keys]
 
     async def load_graphs(account_ids: list[str]) -> list[AccountGraph]:
-        return [await db.read(services.snapshots.load, ws, account_id) for account_id in account_ids]
+        return [await account_snapshot(services, ws, account_id) for account_id in account_ids]
 
     async def load_opportunity_pages(keys: list[tuple[str, PageRequest]]) -> list[Page[OpportunityRecord]]:
         return await db.read(deal_reads.opportunity_pages, ws, keys)

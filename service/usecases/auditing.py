@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from service.graph.database import Scope, Write
+from service.observability.context import request_id
 from service.rules.access import Principal
 from service.rules.identity import AuditNote
 from service.rules.validation import Problem
@@ -22,7 +23,7 @@ def note(principal: Principal, default_operation: str, outcome: str = "OK") -> A
     return AuditNote(
         operation=context.operation.get() or default_operation,
         role=principal.role,
-        request_id=context.request_id.get(),
+        request_id=request_id(),
         outcome=outcome,
     )
 

@@ -1,13 +1,12 @@
-"""What a use case knows of the request it serves, without any transport: set by the edge, read here.
+"""What a use case knows of the request it serves, without any transport: set by the GraphQL layer, read here.
 
-`request_id` is the id the edge gives each request (the operations work of issue 13 sets it; the audit log
-records it); `operation` is the name of the mutation being run (the GraphQL layer sets it), recorded with
-each write in the audit log. Both are None outside a request (a command-line job, the demo loader).
+`operation` is the name of the mutation being run, recorded with each write in the audit log; None outside a
+request (a command-line job, the demo loader). The request id the audit log records comes from the request
+context the HTTP edge opens (`service.observability.context.request_id`).
 """
 
 from __future__ import annotations
 
 from contextvars import ContextVar
 
-request_id: ContextVar[str | None] = ContextVar("powermap_request_id", default=None)
 operation: ContextVar[str | None] = ContextVar("powermap_operation", default=None)

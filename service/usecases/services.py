@@ -1,4 +1,4 @@
-"""What the use cases need of the process: the database and the per-process state beside it."""
+"""What the use cases need of the process: the database and the per-process state, caches and workers beside it."""
 
 from __future__ import annotations
 
@@ -7,10 +7,14 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from service.graph.database import Database
 from service.graph.snapshots import SnapshotCache
 from service.rules.imports import ImportProgress, Owner
+
+if TYPE_CHECKING:
+    from service.usecases.analytics import AnalyticsWorkers
 
 
 def this_process() -> Owner:
@@ -27,6 +31,10 @@ class Services:
     """Ids of the import jobs this process is running now."""
     import_listeners: list[Callable[[ImportProgress], None]] = field(default_factory=list)
     """Told of every batch of every import this process runs (the command line shows a progress bar)."""
+    analytics: AnalyticsWorkers | None = None
+    """Where snapshots are read and analytics computed; None: inline, on the caller's loop (tools, benchmarks)."""
 
     async def close(self) -> None:
+        if self.analytics is not None:
+            await self.analytics.close()
         await self.db.close()

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 
@@ -42,6 +42,7 @@ from service.schema.selection import selected_paths
 from service.schema.types.common import Node
 from service.schema.types.deal_scope import OpportunityArgument, scoped
 from service.schema.types.stakeholder import Stakeholder
+from service.usecases.analytics import AnalyticsTimeout, compute
 
 if TYPE_CHECKING:
     from service.schema.types.circle import PoliticalCircle
@@ -116,12 +117,17 @@ def _team_on(refs: Iterable[NodeRef]) -> list[str]:
     return [r.id for r in refs if r.kind is NodeKind.TEAM_MEMBER]
 
 
-def _computed(compute: Callable[[], T]) -> T:
-    """Run an analytic; its input errors are the client's fault and name the argument."""
+async def computed(
+    info: strawberry.Info[Context], name: str, graph: AccountGraph, analytic: Callable[..., T], *args: Any
+) -> T:
+    """Run an analytic off the event loop (`usecases.analytics`); its input errors are the client's fault
+    and name the argument."""
     try:
-        return compute()
+        return await compute(info.context.services, name, graph, analytic, *args)
     except analytics.AnalyticsInputError as error:
         raise ClientError(f"`{error.field}`: {error.message}", code="INVALID_ARGUMENT", field=error.field) from None
+    except AnalyticsTimeout as error:
+        raise ClientError(str(error), code="ANALYTICS_TIMEOUT") from None
 
 
 @strawberry.type
@@ -396,7 +402,7 @@ class SnapshotAnalytics:
     ) -> tuple[AccountGraph, list[analytics.CoverageGap]]:
         graph = await self._snapshot(info, opportunity)
         days = STALE_AFTER_DAYS if stale_after_days is None else stale_after_days
-        return graph, _computed(lambda: analytics.coverage_gaps(graph, days, as_of))
+        return graph, await computed(info, "coverageGaps", graph, analytics.coverage_gaps, days, as_of)
 
     @strawberry.field(
         description="The first `first` coverage gaps, most severe first, each with a suggested action; "
@@ -454,7 +460,7 @@ class SnapshotAnalytics:
     ) -> tuple[AccountGraph, analytics.Ranked[analytics.ConversionTarget]]:
         graph = await self._snapshot(info, opportunity)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
-        return graph, _computed(lambda: analytics.neutrals_to_convert(graph, hops))
+        return graph, await computed(info, "neutralsToConvert", graph, analytics.neutrals_to_convert, hops)
 
     @strawberry.field(
         description="Neutrals with leverage on the decision, each with the best converter: the first `first`; "
@@ -484,7 +490,7 @@ class SnapshotAnalytics:
     @strawberry.field(description="The balance of each political circle, decision circles first.")
     async def power_map(self, info: strawberry.Info[Context], opportunity: OpportunityArgument = None) -> PowerMap:
         graph = await self._snapshot(info, opportunity)
-        return PowerMap(result=analytics.power_map(graph), graph=graph)
+        return PowerMap(result=await computed(info, "powerMap", graph, analytics.power_map), graph=graph)
 
 
 @strawberry.type
@@ -524,7 +530,7 @@ class AccountAnalytics(SnapshotAnalytics):
         graph = await self._snapshot(info, opportunity)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         floor = DEFAULT_MIN_STRENGTH if min_strength is None else min_strength
-        return graph, _computed(lambda: analytics.influencers(graph, target, hops, floor))
+        return graph, await computed(info, "influencers", graph, analytics.influencers, target, hops, floor)
 
     @strawberry.field(
         description="Who influences the decision makers (or `of`): the first `first`, strongest path first; "
@@ -563,7 +569,7 @@ class AccountAnalytics(SnapshotAnalytics):
     ) -> tuple[AccountGraph, analytics.Ranked[analytics.ConversionTarget]]:
         graph = await self._snapshot(info, opportunity)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
-        return graph, _computed(lambda: analytics.opponents_to_neutralize(graph, hops))
+        return graph, await computed(info, "opponentsToNeutralize", graph, analytics.opponents_to_neutralize, hops)
 
     @strawberry.field(
         description="Enemies and opponents with leverage, each with the neutral-or-better lever to move them: "
@@ -600,7 +606,8 @@ class AccountAnalytics(SnapshotAnalytics):
         graph = await self._snapshot(info, opportunity)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         return SupporterConsolidation(
-            result=_computed(lambda: analytics.supporter_consolidation(graph, hops)), graph=graph
+            result=await computed(info, "supporterConsolidation", graph, analytics.supporter_consolidation, hops),
+            graph=graph,
         )
 
     @strawberry.field(
@@ -615,7 +622,7 @@ class AccountAnalytics(SnapshotAnalytics):
     ) -> list[CoachCandidate]:
         count = bounded_first(first, DEFAULT_FIRST_COACHES)
         graph = await self._snapshot(info, opportunity)
-        rows = analytics.coach_candidates(graph)[:count]
+        rows = (await computed(info, "coachCandidates", graph, analytics.coach_candidates))[:count]
         named = [i for r in rows for i in (r.stakeholder, *r.introduced_via)]
         refs = await load_refs(info, graph, people=named if _wants(info, "stakeholder", "introducedVia") else ())
         return [
@@ -636,13 +643,15 @@ class AccountAnalytics(SnapshotAnalytics):
     async def coach_candidate_count(
         self, info: strawberry.Info[Context], opportunity: OpportunityArgument = None
     ) -> int:
-        return len(analytics.coach_candidates(await self._snapshot(info, opportunity)))
+        graph = await self._snapshot(info, opportunity)
+        return len(await computed(info, "coachCandidates", graph, analytics.coach_candidates))
 
     @strawberry.field(description="Influence-weighted mean stance (-2..+2) of the buying centre; null when unknown.")
     async def support_score(
         self, info: strawberry.Info[Context], opportunity: OpportunityArgument = None
     ) -> float | None:
-        return analytics.support_score(await self._snapshot(info, opportunity))
+        graph = await self._snapshot(info, opportunity)
+        return await computed(info, "supportScore", graph, analytics.support_score)
 
     async def _access_paths(
         self, info: strawberry.Info[Context], to: strawberry.ID, max_hops: int | None, opportunity: strawberry.ID | None
@@ -650,7 +659,7 @@ class AccountAnalytics(SnapshotAnalytics):
         target = require_raw_id(to, "Stakeholder", "to")
         graph = await self._snapshot(info, opportunity)
         hops = ACCESS_DEFAULT_MAX_HOPS if max_hops is None else max_hops
-        return graph, _computed(lambda: analytics.access_paths(graph, target, hops))
+        return graph, await computed(info, "accessPaths", graph, analytics.access_paths, target, hops)
 
     @strawberry.field(
         description="Warm introduction paths from our team to `to`, through supporters only, the best per team "
@@ -699,7 +708,7 @@ class AccountAnalytics(SnapshotAnalytics):
             for i, c in enumerate(changes)
         ]
         graph = await self._snapshot(info, opportunity)
-        result = _computed(lambda: analytics.simulate(graph, pairs))
+        result = await computed(info, "simulate", graph, analytics.simulate, pairs)
         return Simulation(
             support_score_before=result.support_score_before,
             support_score_after=result.support_score_after,
@@ -707,5 +716,5 @@ class AccountAnalytics(SnapshotAnalytics):
             neutrals_after=result.neutrals_after,
             opponents_before=result.opponents_before,
             opponents_after=result.opponents_after,
-            after=analytics.changed_snapshot(graph, pairs),
+            after=await computed(info, "simulate", graph, analytics.changed_snapshot, pairs),
         )

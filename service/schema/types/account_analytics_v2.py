@@ -13,7 +13,7 @@ from service.rules.account_graph import AccountGraph
 from service.rules.analytics.policy import DEFAULT_FIRST_BROKERS, DEFAULT_FIRST_OVERDUE_CONTACTS
 from service.schema.context import Context
 from service.schema.pagination import bounded_first
-from service.schema.types.account_analytics import AccountAnalytics, First, Refs, load_refs
+from service.schema.types.account_analytics import AccountAnalytics, First, Refs, computed, load_refs
 from service.schema.types.stakeholder import Stakeholder
 
 
@@ -58,7 +58,7 @@ class AccountAnalyticsV2(AccountAnalytics):
         self, info: strawberry.Info[Context], as_of: datetime | None
     ) -> tuple[AccountGraph, analytics.Ranked[analytics.OverdueContact]]:
         graph = await self._snapshot(info)
-        return graph, analytics.overdue_contacts(graph, as_of)
+        return graph, await computed(info, "overdueContacts", graph, analytics.overdue_contacts, as_of)
 
     @strawberry.field(
         description="Stakeholders due for a contact by the account's visit cadence (tier, portfolio class) and "
@@ -100,10 +100,11 @@ class AccountAnalyticsV2(AccountAnalytics):
     async def brokers(self, info: strawberry.Info[Context], first: First = DEFAULT_FIRST_BROKERS) -> list[Broker]:
         count = bounded_first(first, DEFAULT_FIRST_BROKERS)
         graph = await self._snapshot(info)
-        rows = analytics.brokers(graph)[:count]
+        rows = (await computed(info, "brokers", graph, analytics.brokers))[:count]
         refs = await load_refs(info, graph, people=[r.stakeholder for r in rows])
         return [Broker(row=r, refs=refs, betweenness=r.betweenness, covered=r.covered, reason=r.reason) for r in rows]
 
     @strawberry.field(description="How many rows `brokers` has in all.")
     async def broker_count(self, info: strawberry.Info[Context]) -> int:
-        return len(analytics.brokers(await self._snapshot(info)))
+        graph = await self._snapshot(info)
+        return len(await computed(info, "brokers", graph, analytics.brokers))

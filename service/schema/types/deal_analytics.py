@@ -5,33 +5,24 @@ converters come in one batch). Lists are bounded: `first` (0 to 100) with a coun
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
 import strawberry
 
-from service.rules import analytics, deals
+from service.rules import deals
 from service.rules.account_graph import AccountGraph
 from service.rules.analytics import NodeKind
 from service.schema.context import Context
 from service.schema.enums import InformationItem, QualificationCheck, SalesStage, StageAlignment, StageGate
-from service.schema.errors import ClientError
-from service.schema.types.account_analytics import Converter, Refs, load_refs
+from service.schema.types.account_analytics import Converter, Refs, computed, load_refs
 from service.schema.types.bounded import DEFAULT_FIRST, First, first_of
 from service.schema.types.common import Node
 from service.schema.types.competitor import Competitor, CompetitorRep, Favour, RepContact
 from service.schema.types.stakeholder import Stakeholder
 
 T = TypeVar("T")
-
-
-def computed(compute: Callable[[], T]) -> T:
-    """Run an analytic; its input errors are the client's fault and name the argument."""
-    try:
-        return compute()
-    except analytics.AnalyticsInputError as error:
-        raise ClientError(f"`{error.field}`: {error.message}", code="INVALID_ARGUMENT", field=error.field) from None
 
 
 @dataclass
@@ -233,7 +224,7 @@ async def scorecard_of(
     card = deal.deal.scorecard
     if card is None:
         return None
-    analysis = deals.scorecard(graph, deal)
+    analysis = await computed(info, "scorecard", graph, deals.scorecard, deal)
     people = [x.stakeholder for c in card.criteria for x in c.cares]
     people += [m.stakeholder for row in analysis.lost_criteria for m in row.caring_members]
     return Scorecard(card=card, analysis=analysis, known=await named(info, graph, deal, people=people))
@@ -314,7 +305,7 @@ def _part(part: deals.QualificationPart, known: Named) -> QualificationPart:
 async def qualification_of(
     info: strawberry.Info[Context], graph: AccountGraph, deal: deals.DealSnapshot
 ) -> Qualification:
-    result = deals.qualification(graph, deal)
+    result = await computed(info, "qualification", graph, deals.qualification, deal)
     people = [p for part in (result.burning_issue, result.ucv) for c in part.checks for p in c.stakeholders]
     people += [p for g in result.gates for p in g.stakeholders]
     known = await named(info, graph, deal, people=people)

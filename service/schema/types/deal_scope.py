@@ -12,6 +12,7 @@ from service.rules.deals import deal_view
 from service.schema.context import Context
 from service.schema.errors import ClientError
 from service.schema.ids import require_raw_id
+from service.usecases.analytics import compute
 
 OpportunityArgument = Annotated[
     strawberry.ID | None,
@@ -33,4 +34,4 @@ async def scoped(
     if deal is None or deal.account_id != account_id:
         message = f"`opportunity`: no opportunity {opportunity!r} on this account."
         raise ClientError(message, code="NOT_FOUND", field="opportunity")
-    return deal_view(graph, deal.deal.buying_centre)
+    return await compute(info.context.services, "dealView", graph, deal_view, deal.deal.buying_centre)

@@ -24,6 +24,7 @@ from service.schema.context import Context
 from service.schema.enums import BuyClass, BuyerType, BuyingRole, DecisionStage, OpportunityStatus, SalesStage
 from service.schema.ids import encode_id
 from service.schema.pagination import encode_cursor
+from service.schema.types.account_analytics import computed
 from service.schema.types.bounded import DEFAULT_FIRST, First, first_of
 from service.schema.types.common import ExternalId, Node, PageInfo
 from service.schema.types.competitor import Competitor
@@ -33,7 +34,6 @@ from service.schema.types.deal_analytics import (
     Qualification,
     Scorecard,
     completeness_of,
-    computed,
     qualification_of,
     scorecard_of,
     threats_of,
@@ -259,7 +259,7 @@ class Opportunity(Node):
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         key = ("threats", hops)
         if key not in self.answers:
-            self.answers[key] = computed(lambda: deals.competitor_threats(graph, deal, hops))
+            self.answers[key] = await computed(info, "competitorThreats", graph, deals.competitor_threats, deal, hops)
         return graph, deal, self.answers[key]
 
     @strawberry.field(
@@ -287,7 +287,8 @@ class Opportunity(Node):
         self, info: strawberry.Info[Context], as_of: datetime | None = None
     ) -> InformationCompleteness:
         graph, deal = await self._inputs(info)
-        return await completeness_of(info, graph, deal, deals.information_completeness(graph, deal, as_of))
+        result = await computed(info, "informationCompleteness", graph, deals.information_completeness, deal, as_of)
+        return await completeness_of(info, graph, deal, result)
 
 
 @strawberry.type

@@ -10,6 +10,12 @@ readable by its owner only) and sets it over Bolt (the built-in user `neo4j` sta
 `neo4j`, which must be changed before anything else; a data folder made before authentication was on is
 in that state too). Later starts read it back; `password` hands it to whoever connects.
 
+The server never outlives its owner: a small watchdog process holds the read end of a pipe whose write
+end only the owner holds; when the owner exits, however it exits (kill -9 included), the pipe closes
+and the watchdog stops the server (SIGTERM, then SIGKILL after `STOP_GRACE_SECONDS`). A pid file in
+the home names the server and its owner, so a start finds a server left behind all the same (its
+watchdog killed too) and stops it before starting, unless its owner still runs.
+
 Development tooling: scripts/bootstrap installs this package editable, so the paths below are the
 checkout's; the service's own package (and its Docker image) does not contain it.
 """
@@ -17,13 +23,16 @@ checkout's; the service's own package (and its Docker image) does not contain it
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import secrets
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +64,37 @@ START_TIMEOUT_SECONDS = 120.0
 USER = "neo4j"
 INITIAL_PASSWORD = "neo4j"
 PASSWORD_FILE = "password"
+STOP_GRACE_SECONDS = 30.0
+"""How long a stopping server may take to shut down cleanly before it is killed."""
+PID_FILE = "powermap-neo4j.pid"
+
+WATCHDOG = """
+import os, select, signal, sys, time
+server, grace = int(sys.argv[1]), float(sys.argv[2])
+def alive():
+    try:
+        os.kill(server, 0)
+    except ProcessLookupError:
+        return False
+    return True
+while alive():
+    ready, _, _ = select.select([0], [], [], 1.0)
+    if ready and not os.read(0, 1):
+        break
+else:
+    sys.exit(0)
+try:
+    os.killpg(server, signal.SIGTERM)
+except ProcessLookupError:
+    sys.exit(0)
+deadline = time.monotonic() + grace
+while alive() and time.monotonic() < deadline:
+    time.sleep(0.2)
+if alive():
+    os.killpg(server, signal.SIGKILL)
+"""
+"""Run as `python -c WATCHDOG <server pid> <grace>` with the pipe on stdin: stops the server's process
+group when stdin closes (the owner is gone or stopping), exits when the server has exited."""
 
 
 class LocalNeo4jError(RuntimeError):
@@ -143,7 +183,13 @@ class LocalNeo4j:
     heap: str = "1g"
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
     started_in_seconds: float = field(default=0.0, init=False)
+    watchdog: subprocess.Popen[bytes] | None = field(default=None, init=False)
+    _lifeline: int | None = field(default=None, init=False)
+    """The write end of the watchdog's pipe: closing it (or exiting) stops the server."""
     _temporary_home: bool = field(default=False, init=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False)
+    """Start, kill and stop one at a time: a kill still releasing its watchdog from another thread must not
+    close the lifeline of the server a start has just spawned."""
 
     @property
     def uri(self) -> str:
@@ -169,12 +215,17 @@ class LocalNeo4j:
         return self.home / "console.log"
 
     def start(self) -> LocalNeo4j:
+        with self._lock:
+            return self._start()
+
+    def _start(self) -> LocalNeo4j:
         libs = fetch(self.version)
         if self.home is None:
             self.home = Path(tempfile.mkdtemp(prefix="powermap-neo4j-"))
             self._temporary_home = True
         conf_dir = self.home / "conf"
         conf_dir.mkdir(parents=True, exist_ok=True)
+        reclaim_stale_server(self.home)
         (conf_dir / "neo4j.conf").write_text(_config(self.port, self.pagecache, self.heap))
         if _port_open(self.port):
             raise LocalNeo4jError(f"port {self.port} is already in use; choose another with the port setting")
@@ -183,6 +234,7 @@ class LocalNeo4j:
         fresh = _keep_new_password(self.password_file)
         try:
             self.process = self._spawn(libs, conf_dir)
+            self._guard(self.process.pid)
             self._wait_until_ready(log_start)
             if fresh:
                 self._set_password()
@@ -232,6 +284,38 @@ class LocalNeo4j:
                 env={**os.environ, "NEO4J_HOME": str(self.home)},
             )
 
+    def _guard(self, server_pid: int) -> None:
+        """Start the watchdog and write the pid file."""
+        assert self.home is not None
+        read_end, write_end = os.pipe()  # not inherited by later children (PEP 446)
+        try:
+            self.watchdog = subprocess.Popen(
+                [sys.executable, "-c", WATCHDOG, str(server_pid), str(STOP_GRACE_SECONDS)],
+                stdin=read_end,
+                stdout=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        finally:
+            os.close(read_end)
+        self._lifeline = write_end
+        record = {"server": server_pid, "owner": os.getpid(), "watchdog": self.watchdog.pid}
+        (self.home / PID_FILE).write_text(json.dumps(record))
+
+    def _release(self) -> None:
+        """Close the lifeline (the watchdog stops the server if it still runs) and reap the watchdog."""
+        if self._lifeline is not None:
+            os.close(self._lifeline)
+            self._lifeline = None
+        if self.watchdog is not None:
+            try:
+                self.watchdog.wait(timeout=STOP_GRACE_SECONDS + 5)
+            except subprocess.TimeoutExpired:
+                self.watchdog.kill()
+                self.watchdog.wait()
+            self.watchdog = None
+        if self.home is not None:
+            (self.home / PID_FILE).unlink(missing_ok=True)
+
     def _wait_until_ready(self, log_start: int) -> None:
         """Until this run (the log past `log_start`; a restart appends to it) says "Started." and Bolt answers."""
         assert self.process is not None
@@ -250,17 +334,27 @@ class LocalNeo4j:
 
     def kill(self) -> None:
         """Stop the server abruptly (SIGKILL), as a crash would; the data folder stays."""
+        with self._lock:
+            self._kill()
+
+    def _kill(self) -> None:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+        self._release()
 
     def stop(self) -> None:
+        with self._lock:
+            self._stop()
+
+    def _stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=60)
+                self.process.wait(timeout=STOP_GRACE_SECONDS)
             except subprocess.TimeoutExpired:
                 self.kill()
+        self._release()
         self.process = None
         if self._temporary_home and self.home is not None:
             shutil.rmtree(self.home, ignore_errors=True)
@@ -284,6 +378,48 @@ def _keep_new_password(path: Path) -> bool:
     with os.fdopen(descriptor, "w", encoding="ascii") as out:
         out.write(secrets.token_urlsafe(24) + "\n")
     return True
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _is_server_of(pid: int, home: Path) -> bool:
+    """Whether `pid` is a Neo4j server started by this module on `home` (not a reused pid)."""
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return ENTRY_POINT.encode() in arguments and f"--home-dir={home}".encode() in arguments
+
+
+def reclaim_stale_server(home: Path) -> None:
+    """Stop a server that an earlier owner left running on `home` (its watchdog gone too). Refuses when
+    that owner still runs: two owners must not share one data folder."""
+    pid_file = home / PID_FILE
+    try:
+        record = json.loads(pid_file.read_text())
+        server, owner = int(record["server"]), int(record["owner"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if _is_server_of(server, home):
+        if owner != os.getpid() and _alive(owner):
+            raise LocalNeo4jError(f"the Neo4j in {home} is in use by process {owner}")
+        os.killpg(server, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        while _alive(server) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if _alive(server):
+            os.killpg(server, signal.SIGKILL)
+            while _alive(server):
+                time.sleep(0.1)
+    pid_file.unlink(missing_ok=True)
 
 
 def _port_open(port: int) -> bool:

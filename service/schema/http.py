@@ -1,0 +1,83 @@
+"""GraphQL over HTTP (the GraphQL-over-HTTP draft, as graphql-http's `auditServer` checks it).
+
+- The response's media type follows `Accept`: `application/graphql-response+json` when the client
+  names it and prefers it at least as much as `application/json`, else `application/json` (also for
+  `*/*` or no `Accept`).
+- With `application/graphql-response+json`, a request error (the document does not parse or
+  validate, the variables do not coerce: nothing was executed) is a 400 without a `data` entry.
+  With `application/json`, every well-formed request gets 200, as the draft requires.
+- A body nested deeper than the limit (or too deep for the JSON parser) is a 400.
+- An answer that failed because the database is away is a 503 with `Retry-After`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cross_web import HTTPException
+from strawberry.types.execution import ExecutionResult
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+APPLICATION_JSON = "application/json"
+
+
+def _quality(accept: str, media_type: str, *, wildcards: bool) -> float:
+    """The q of `media_type` in an Accept header (0 when absent)."""
+    best = 0.0
+    major = media_type.split("/")[0]
+    for entry in accept.split(","):
+        name, *params = (part.strip() for part in entry.split(";"))
+        if name == media_type or (wildcards and name in ("*/*", f"{major}/*")):
+            q = 1.0
+            for param in params:
+                key, _, value = param.partition("=")
+                if key.strip() == "q":
+                    try:
+                        q = float(value)
+                    except ValueError:
+                        q = 0.0
+            best = max(best, q)
+    return best
+
+
+def response_media_type(accept: str | None) -> str:
+    if not accept:
+        return APPLICATION_JSON
+    preferred = _quality(accept, GRAPHQL_RESPONSE_JSON, wildcards=False)
+    if preferred > 0 and preferred >= _quality(accept, APPLICATION_JSON, wildcards=True):
+        return GRAPHQL_RESPONSE_JSON
+    return APPLICATION_JSON
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """Nothing was executed: the document did not parse or validate, or the variables did not coerce."""
+    return result.data is None and bool(result.errors) and all(error.path is None for error in result.errors or ())
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether `value` nests arrays and objects deeper than `limit` (iterative: no recursion limit)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def decode_json_body(data: str | bytes, max_depth: int) -> object:
+    """The body's JSON; 400 when it nests too deeply (the parser's own recursion limit included)."""
+    try:
+        value = json.loads(data)
+    except RecursionError:
+        raise HTTPException(400, f"The JSON body is nested deeper than {max_depth} levels.") from None
+    if _depth_exceeds(value, max_depth):
+        raise HTTPException(400, f"The JSON body is nested deeper than {max_depth} levels.")
+    return value
