@@ -1,4 +1,4 @@
-"""The ASGI application: GraphQL at /graphql, liveness at /healthz, readiness at /readyz."""
+"""The ASGI application: GraphQL at /graphql, the map page at /map, liveness at /healthz, readiness at /readyz."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from service.gc_tuning import tune_garbage_collection
 from service.graph.driver import Database, create_driver
 from service.graph.migrations import apply_migrations
+from service.map_page import mount_map_page
 from service.schema import schema
 from service.schema.context import get_context
 from service.schema.ide import PowermapGraphQLRouter, mount_graphiql_assets
@@ -48,6 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.include_router(PowermapGraphQLRouter(schema, context_getter=get_context), prefix="/graphql")
     mount_graphiql_assets(app)
+    mount_map_page(app)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

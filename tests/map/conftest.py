@@ -1,0 +1,192 @@
+"""Fixtures for the map page's browser tests: the real app on a free 127.0.0.1 port (uvicorn in a
+thread, a real Neo4j), the demo accounts imported through the import mutation, and Debian's chromium
+driven by Playwright. Screenshots and timings go to test-artifacts/map/ (git-ignored)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+import uvicorn
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, Request, async_playwright
+
+from service.app import create_app
+from service.demo import demo_documents
+from service.graph.driver import Database
+from service.map_page import MAP_ASSETS_DIR
+from service.schema.operations import IMPORT_MUTATION
+from service.settings import Settings
+from tests.conftest import RESET, WORKSPACE, Neo4jServer
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO_ROOT / "test-artifacts" / "map"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Only 127.0.0.1 resolves: anything the page tried to fetch from elsewhere (a CDN) would fail.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+VIEWPORT = {"width": 1280, "height": 800}
+CANON = "日本佳能公司(广东珠海)"
+
+TIMINGS: dict[str, Any] = {}
+"""Figures measured during the run (reported at the end, never asserted)."""
+
+
+def _missing(what: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(what)
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="session")
+def built_page() -> Path:
+    index = MAP_ASSETS_DIR / "index.html"
+    if not index.is_file():
+        _missing(f"{index} is missing: scripts/bootstrap builds the map page (Node.js 20.19+ and npm)")
+    if not Path(CHROMIUM).exists():
+        _missing(f"{CHROMIUM} is missing; apt-get install -y chromium (.ci/run does)")
+    return index
+
+
+@dataclass
+class MapServer:
+    base_url: str
+    demo: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Each demo document's input, by account name."""
+    account_ids: dict[str, str] = field(default_factory=dict)
+
+    def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = httpx.post(
+            f"{self.base_url}/graphql", json={"query": query, "variables": variables or {}}, timeout=60
+        )
+        response.raise_for_status()
+        body: dict[str, Any] = response.json()
+        assert "errors" not in body, body["errors"]
+        data: dict[str, Any] = body["data"]
+        return data
+
+    def import_demo(self) -> None:
+        for document in demo_documents():
+            payload = self.graphql(IMPORT_MUTATION, document)["accountGraphImport"]
+            assert payload["userErrors"] == []
+            name = document["input"]["account"]["name"]
+            self.demo[name] = document["input"]
+            self.account_ids[name] = payload["account"]["id"]
+
+
+@contextmanager
+def serve(settings: Settings) -> Iterator[str]:
+    """The whole app (lifespan included) under uvicorn on a free 127.0.0.1 port."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port: int = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        sock.close()
+
+
+@pytest_asyncio.fixture(scope="module")
+async def map_server(built_page: Path, neo4j_server: Neo4jServer, database: Database) -> AsyncIterator[MapServer]:
+    async with database.driver.session(database=database.database) as session:
+        await (await session.run(RESET)).consume()
+    settings = Settings(
+        neo4j_uri=neo4j_server.uri,
+        neo4j_user=neo4j_server.user,
+        neo4j_password=neo4j_server.password,
+        workspace_id=WORKSPACE,
+        load_demo=False,
+    )
+    with serve(settings) as base_url:
+        server = MapServer(base_url)
+        server.import_demo()
+        yield server
+
+
+@pytest_asyncio.fixture(scope="module")
+async def browser(built_page: Path) -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        await launched.close()
+
+
+@dataclass
+class Watched:
+    """A page with what it did: console errors, page errors, every request."""
+
+    page: Page
+    context: BrowserContext
+    test_name: str
+    errors: list[str] = field(default_factory=list)
+    requests: list[Request] = field(default_factory=list)
+    step: int = 0
+
+    async def shot(self, label: str) -> Path:
+        self.step += 1
+        path = ARTIFACTS / f"{self.test_name}-{self.step:02d}-{label}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        await self.page.screenshot(path=str(path))
+        return path
+
+
+@pytest_asyncio.fixture
+async def watched(browser: Browser, request: pytest.FixtureRequest) -> AsyncIterator[Watched]:
+    context = await browser.new_context(viewport=VIEWPORT, accept_downloads=True)  # type: ignore[arg-type]
+    context.set_default_timeout(90_000)  # a shared 2-core machine can be slow; nothing here asserts time
+    page = await context.new_page()
+    name = request.node.name.removeprefix("test_")
+    result = Watched(page, context, name)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            result.errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: result.errors.append(f"page error: {error}"))
+    page.on("request", lambda request: result.requests.append(request))
+    yield result
+    await context.close()
+
+
+def record_timing(name: str, value: Any) -> None:
+    TIMINGS[name] = value
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "timings.json").write_text(json.dumps(TIMINGS, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if TIMINGS:
+        terminalreporter.write_sep("-", "map page timings (reported, not asserted)")
+        for name, value in TIMINGS.items():
+            terminalreporter.write_line(f"{name}: {value}")
