@@ -49,12 +49,19 @@ NOT_BUILT = (
 class MapPageFiles(StaticFiles):
     """The built page, with security headers; a plain 503 that says how to build it when it is missing."""
 
+    async def check_config(self) -> None:
+        if self._built():
+            await super().check_config()
+
     async def get_response(self, path: str, scope: Scope) -> Response:
-        if not (Path(str(self.directory)) / "index.html").is_file():
+        if not self._built():
             return PlainTextResponse(NOT_BUILT, status_code=503)
         response = await super().get_response(path, scope)
         response.headers.update(SECURITY_HEADERS)
         return response
+
+    def _built(self) -> bool:
+        return (Path(str(self.directory)) / "index.html").is_file()
 
 
 def mount_map_page(app: FastAPI, directory: Path = MAP_ASSETS_DIR) -> None:

@@ -431,6 +431,15 @@ function wirePage(): void {
       byId("people-filter").focus();
     }
   });
+  // A new window size (a large screen, a rotated tablet): redraw at the new size and fit the map.
+  window.addEventListener(
+    "resize",
+    debounce(() => {
+      if (!app) return;
+      app.cy.resize();
+      app.cy.fit(undefined, 40);
+    }, 150),
+  );
   window.addEventListener("unhandledrejection", (event) => {
     if (event.reason instanceof AuthError) signOut(`Signed out: ${event.reason.message}.`);
   });

@@ -242,7 +242,10 @@ export function stylesheet(): cytoscape.StylesheetJsonBlock[] {
     },
     { selector: ".layer-hidden", style: { display: "none" } },
     { selector: ".faded", style: { opacity: 0.12 } },
-    { selector: "node.person.hl, node.team.hl", style: { "underlay-color": HIGHLIGHT, "underlay-opacity": 0.35, "underlay-padding": 6 } },
+    {
+      selector: "node.person.hl, node.team.hl",
+      style: { "underlay-color": HIGHLIGHT, "underlay-opacity": 0.35, "underlay-padding": 6, "underlay-shape": "ellipse" },
+    },
     { selector: "node.circle.hl", style: { "border-color": HIGHLIGHT, "border-width": 4 } },
     {
       selector: "edge.hl",
