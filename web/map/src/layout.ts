@@ -153,10 +153,12 @@ function runForceLayout(cy: cytoscape.Core, accountId: string): void {
       graph
         .layout({
           name: "fcose",
-          randomize: false,
+          // Big maps: the spectral draft alone (fast; its sampling is seeded like the rest). Smaller
+          // ones: the force-directed refinement from the seeded positions.
+          randomize: large,
           animate: false,
           fit: false,
-          quality: "default",
+          quality: large ? "draft" : "default",
           packComponents: false,
           nodeDimensionsIncludeLabels: !large,
           idealEdgeLength: () => (large ? 80 : 140),
