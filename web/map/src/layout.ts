@@ -153,12 +153,13 @@ function runForceLayout(cy: cytoscape.Core, accountId: string): void {
       graph
         .layout({
           name: "fcose",
-          // Big maps: the spectral draft alone (fast; its sampling is seeded like the rest). Smaller
-          // ones: the force-directed refinement from the seeded positions.
+          // Big maps: fcose's spectral start (its sampling seeded like the rest) and a short
+          // force-directed refinement, which separates the people the spectral step piles up.
+          // Smaller ones: the full refinement from the seeded positions.
           randomize: large,
           animate: false,
           fit: false,
-          quality: large ? "draft" : "default",
+          quality: "default",
           packComponents: false,
           nodeDimensionsIncludeLabels: !large,
           idealEdgeLength: () => (large ? 80 : 140),
@@ -166,7 +167,7 @@ function runForceLayout(cy: cytoscape.Core, accountId: string): void {
           edgeElasticity: () => 0.45,
           nestingFactor: 0.1,
           gravity: 0.25,
-          numIter: large ? 1200 : 2500,
+          numIter: large ? 500 : 2500,
           tile: true,
         } as cytoscape.LayoutOptions)
         .run(),

@@ -226,6 +226,11 @@ export class LensPanel {
 
   constructor(private readonly app: () => App | null, private readonly selected: () => string | null) {}
 
+  /** Whether the active lens is about the selected person (so a new selection re-runs it). */
+  get followsSelection(): boolean {
+    return this.active?.needsPerson === "required" || (this.active?.needsPerson === "optional" && this.useSelected);
+  }
+
   renderButtons(): void {
     const box = byId("lens-buttons");
     clear(box);
@@ -338,7 +343,8 @@ export class LensPanel {
 }
 
 export function clearHighlight(cy: cytoscape.Core): void {
-  cy.elements().removeClass("hl hl-strong faded");
+  // Only what is lit: restyling every element of a big map costs a visible pause.
+  cy.elements(".hl, .hl-strong, .faded").removeClass("hl hl-strong faded");
 }
 
 function pathEdges(cy: cytoscape.Core, path: string[]): cytoscape.EdgeCollection {

@@ -22,13 +22,15 @@ interface Timings {
   openMs: number | null;
   loadMs: number | null;
   layoutMs: number | null;
+  /** From the layout done to the page interactive: styling, panels, the first frames drawn. */
+  drawMs: number | null;
   layout: string | null;
 }
 
 let session: Session | null = null;
 let app: App | null = null;
 let selectedId: string | null = null;
-const timings: Timings = { openMs: null, loadMs: null, layoutMs: null, layout: null };
+const timings: Timings = { openMs: null, loadMs: null, layoutMs: null, drawMs: null, layout: null };
 
 const whatIf = new WhatIf(() => app);
 const lenses = new LensPanel(() => app, () => selectedId);
@@ -180,7 +182,8 @@ async function openAccount(accountId: string): Promise<void> {
   const cy = createCy(container, map);
   const layoutStarted = performance.now();
   timings.layout = arrange(cy, map.account.id);
-  timings.layoutMs = Math.round(performance.now() - layoutStarted);
+  const layoutDone = performance.now();
+  timings.layoutMs = Math.round(layoutDone - layoutStarted);
   app = makeApp(current, map, cy);
   window.powermap.cy = cy;
   window.powermap.app = app;
@@ -200,6 +203,7 @@ async function openAccount(accountId: string): Promise<void> {
   performance.mark("powermap:interactive");
   performance.measure("powermap:open-to-interactive", "powermap:open", "powermap:interactive");
   timings.openMs = Math.round(performance.now() - started);
+  timings.drawMs = Math.round(performance.now() - layoutDone);
   setState("ready");
   announce(`${map.account.name} is open: ${map.people.size} people.`);
 }
@@ -255,7 +259,7 @@ function select(personId: string, options: { centre?: boolean; openCard?: boolea
     void showCard(app, personId);
     showTab("person");
   }
-  if (lenses.active?.needsPerson) void lenses.refresh();
+  if (lenses.followsSelection) void lenses.refresh();
 }
 
 function wireMap(cy: cytoscape.Core): void {

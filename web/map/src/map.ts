@@ -253,8 +253,9 @@ export function stylesheet(): cytoscape.StylesheetJsonBlock[] {
     },
     { selector: "edge.hl-strong", style: { width: 7 } },
     {
-      selector: "node.whatif",
-      style: { "outline-color": HIGHLIGHT, "outline-width": 3, "outline-style": "dashed", "outline-offset": 3 },
+      // A dashed purple border (not an outline: drawing outlines crashed headless chromium now and then).
+      selector: "node.person.whatif",
+      style: { "border-color": HIGHLIGHT, "border-width": 5, "border-style": "dashed" },
     },
     { selector: "node:selected", style: { "overlay-color": HIGHLIGHT, "overlay-opacity": 0.25, "overlay-padding": 8 } },
     { selector: "edge:selected", style: { "overlay-color": HIGHLIGHT, "overlay-opacity": 0.2 } },
@@ -294,8 +295,8 @@ const LAYER_SELECTOR: Record<Layer, string> = {
 
 export function setLayer(cy: cytoscape.Core, layer: Layer, visible: boolean): void {
   const elements = cy.elements(LAYER_SELECTOR[layer]);
-  if (visible) elements.removeClass("layer-hidden");
-  else elements.addClass("layer-hidden");
+  if (visible) elements.filter(".layer-hidden").removeClass("layer-hidden");
+  else elements.not(".layer-hidden").addClass("layer-hidden");
 }
 
 export function layerVisible(cy: cytoscape.Core, layer: Layer): boolean {
