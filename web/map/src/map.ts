@@ -147,7 +147,6 @@ export function stylesheet(): cytoscape.StylesheetJsonBlock[] {
         "border-color": "#334155",
       },
     },
-    { selector: "node.person.stance-UNKNOWN", style: { "border-style": "dashed" } },
     { selector: "node.person.core", style: { "border-color": "#a16207", "border-width": 3 } },
     { selector: "node.person.dm", style: { "border-style": "double", "border-width": 6, "border-color": "#0f172a" } },
     {
@@ -253,9 +252,10 @@ export function stylesheet(): cytoscape.StylesheetJsonBlock[] {
     },
     { selector: "edge.hl-strong", style: { width: 7 } },
     {
-      // A dashed purple border (not an outline: drawing outlines crashed headless chromium now and then).
+      // A thick solid purple border. (Dashed outlines and borders on nodes crashed headless chromium's
+      // renderer now and then in the tests; dashed lines stay on edges only.)
       selector: "node.person.whatif",
-      style: { "border-color": HIGHLIGHT, "border-width": 5, "border-style": "dashed" },
+      style: { "border-color": HIGHLIGHT, "border-width": 6, "border-style": "solid" },
     },
     { selector: "node:selected", style: { "overlay-color": HIGHLIGHT, "overlay-opacity": 0.25, "overlay-padding": 8 } },
     { selector: "edge:selected", style: { "overlay-color": HIGHLIGHT, "overlay-opacity": 0.2 } },

@@ -20,7 +20,7 @@ export const STANCE_LOOK: Record<Stance, StanceLook> = {
   NEUTRAL: { word: "neutral", glyph: "0", colour: "#f1c40f", shape: "ellipse" },
   SUPPORTER: { word: "supporter", glyph: "+", colour: "#7dcea0", shape: "round-rectangle" },
   MENTOR: { word: "mentor", glyph: "++", colour: "#1e8449", shape: "star" },
-  UNKNOWN: { word: "unknown", glyph: "?", colour: "#b3b6b7", shape: "ellipse" },
+  UNKNOWN: { word: "unknown", glyph: "?", colour: "#b3b6b7", shape: "barrel" },
 };
 
 /** One step towards support (what-if click), or back (shift-click). */
