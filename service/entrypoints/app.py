@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL at /graphql, liveness at /healthz, readiness at /readyz, behind the edge.
+"""The ASGI application: GraphQL at /graphql, the map page at /map, liveness at /healthz, readiness at /readyz,
+behind the edge.
 
 Every request but the open ones (`service.entrypoints.edge`) carries an identity; the GraphQL context
 holds the principal the edge verified. Outside production, the app can ensure a bootstrap admin key of
@@ -18,6 +19,7 @@ from fastapi.responses import JSONResponse
 
 from service.entrypoints.credentials import identity_config
 from service.entrypoints.edge import EdgeGuard, EdgeOptions
+from service.entrypoints.map_page import mount_map_page
 from service.rules.access import Principal, Role
 from service.runtime import open_database
 from service.schema import SchemaOptions, build_schema
@@ -95,6 +97,7 @@ def create_app(settings: Settings, on_bootstrap_key: Callable[[str], None] | Non
     app.include_router(router, prefix="/graphql")
     if not settings.production:
         mount_graphiql_assets(app)
+    mount_map_page(app)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
