@@ -24,14 +24,15 @@ from service.usecases.contacts import upsert_contacts_batch
 from service.usecases.imports import recover_abandoned_imports
 from service.usecases.services import Services
 from service.usecases.stakeholders import StakeholderEdit, update_stakeholder
+from tests.conftest import ACCOUNT_DATA
 from tests.import_factory import account_document, changed_document, record_count
 
 BATCH = 100
 Dump = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
 
-NODES = """
-MATCH (n {workspaceId: $ws})
-WHERE NOT n:Change AND NOT n:ImportJob AND NOT n:ImportUndo
+NODES = f"""
+MATCH (n {{workspaceId: $ws}})
+WHERE NOT n:Change AND NOT n:ImportJob AND NOT n:ImportUndo AND {ACCOUNT_DATA}
 RETURN labels(n) AS labels, properties(n) AS props
 """
 RELS = """
