@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from service.entrypoints.credentials import CredentialError, command_line_principal
 from service.rules.access import Principal
+from service.rules.imports import ImportProgress
 from service.runtime import open_database
 from service.schema.operations import IMPORT_MUTATION, OperationError, execute_operation
 from service.settings import Settings
@@ -43,6 +44,7 @@ async def _import_all(settings: Settings, files: Sequence[Path], console: Consol
             return 2
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("importing", total=len(files))
+            services.import_listeners.append(_show_batches(progress, console))
             for path in files:
                 progress.update(task, description=f"importing {path.name}")
                 payload = await _import_one(services, principal, path)
@@ -55,6 +57,26 @@ async def _import_all(settings: Settings, files: Sequence[Path], console: Consol
                 progress.advance(task)
     console.print(table)
     return 1 if failures else 0
+
+
+def _show_batches(progress: Progress, console: Console) -> Callable[[ImportProgress], None]:
+    """A progress line per import: batches written (or undone) of the total."""
+    bar: TaskID | None = None
+
+    def show(report: ImportProgress) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = progress.add_task("", total=report.total)
+        progress.update(
+            bar, description=f"  {report.account}: {report.phase}", completed=report.done, total=max(report.total, 1)
+        )
+        if report.phase in ("done", "rolled back"):
+            if report.phase == "rolled back":
+                console.print(f"[red]{report.account}[/red]: rolled back after {report.total} batches")
+            progress.remove_task(bar)
+            bar = None
+
+    return show
 
 
 async def _import_one(services: Services, principal: Principal, path: Path) -> dict[str, Any]:

@@ -22,7 +22,9 @@ from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
 
 from service.graph.driver import fetch
 from service.rules.changes import EntityChange
+from service.rules.entity_changes.rejected import Rejected
 from service.rules.identity import AUDIT_ENTITY_IDS, AuditNote
+from service.rules.imports import account_busy
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -41,6 +43,17 @@ class Write:
     audit: AuditNote | None = None
     mentioned: list[str] = field(default_factory=list)
     """Ids the audit entry names besides the changed entities (e.g. a key created or revoked)."""
+    lease: str | None = None
+    """The import job this write is a batch of (see `under_lease`); None for an ordinary write."""
+    first_seq: int = 0
+
+    def under_lease(self, job: str, now: datetime, first_seq: int) -> None:
+        """Make this write one batch of the import `job`: it may write the accounts leased to the job,
+        leaves their clocks alone (they tick when the import finishes), and logs its changes as part of
+        the job's (txId = the job, `at` = when the import started, `seq` from `first_seq` on)."""
+        self.lease = job
+        self.now = now
+        self.first_seq = first_seq
 
     def touch(self, *account_ids: str | None) -> None:
         """Mark accounts whose data this write changes: their clocks tick when it commits."""
@@ -59,7 +72,9 @@ FINISH_WRITE: LiteralString = """
 CALL () {
   UNWIND $accounts AS accountId
   MATCH (a:Account {workspaceId: $ws, id: accountId})
-  SET a.clock = randomUUID()
+  SET a.clock = CASE WHEN a.importJob IS NULL THEN randomUUID() END
+  WITH a WHERE a.importJob IS NOT NULL AND a.importJob <> coalesce($lease, '')
+  RETURN collect(a.id) AS busy
 }
 CALL () {
   UNWIND $rows AS row
@@ -77,22 +92,25 @@ CALL () {
                        operation: audit.operation, outcome: audit.outcome, entityIds: audit.entityIds,
                        entityCount: audit.entityCount, requestId: audit.requestId})
 }
+RETURN busy
 """
 """Closes a write: ticks the touched accounts' clocks (in id order, so concurrent writes lock them in
-the same order), records its changes and its audit entry. A `Change` node holds one entity's change:
-parallel lists of the field names and their old and new values as JSON, so that history can page over
-single values in Cypher. The audit entry names the entities (never their values), in the same
-transaction: a write is never without its entry."""
+the same order), records its changes and its audit entry. An account being imported in batches
+(`importJob` set) has no clock until the import ends, and refuses every other write: `busy` names those
+the write touched (after taking their lock, so it sees the lease of an import that began meanwhile).
+A `Change` node holds one entity's change: parallel lists of the field names and their old and new
+values as JSON, so that history can page over single values in Cypher. The audit entry names the
+entities (never their values), in the same transaction: a write is never without its entry."""
 
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _change_rows(changes: Sequence[EntityChange]) -> list[dict[str, Any]]:
+def _change_rows(changes: Sequence[EntityChange], first_seq: int = 0) -> list[dict[str, Any]]:
     """Ids, the order within the transaction, and JSON-encoded values (fields in name order)."""
     rows = []
-    for seq, change in enumerate(changes):
+    for seq, change in enumerate(changes, start=first_seq):
         names = sorted(change.fields)
         rows.append(
             {
@@ -129,20 +147,25 @@ def _audit_row(write: Write) -> dict[str, Any] | None:
 
 
 async def finish(write: Write) -> None:
-    """Run the closing query of `write`, unless it touched nothing and has no audit entry."""
+    """Run the closing query of `write`, unless it touched nothing and has no audit entry; `Rejected`
+    (CONFLICT, so the whole transaction rolls back) when it touched an account that an import holds."""
     if not write.accounts and not write.changes and write.audit is None:
         return
-    await fetch(
+    records = await fetch(
         write.tx,
         FINISH_WRITE,
         ws=write.ws,
         by=write.by,
         now=write.now,
-        txId=uuid.uuid4().hex,
+        txId=write.lease or uuid.uuid4().hex,
+        lease=write.lease,
         accounts=sorted(write.accounts),
-        rows=_change_rows(write.changes),
+        rows=_change_rows(write.changes, write.first_seq),
         audit=_audit_row(write),
     )
+    busy = records[0]["busy"]
+    if busy:
+        raise Rejected([account_busy()])
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ The stored model (every node and relationship carries `workspaceId`):
     (:Interaction {id, accountId, source, externalId, at, type, summary, nextStep})
     (:Change {id, txId, seq, at, by, accountId, entity, entityId, op, fields, old, new})
         -- the change log: one node per entity changed by a write; fields/old/new are parallel lists
+    (:ImportJob {...}) (:ImportUndo {...}) and Account.importJob: batched imports (graph/writes/import_jobs.py)
     (:AccountRef|StakeholderRef|TeamMemberRef {source, externalId})-[:IDENTIFIES]->(node)
     (:Workspace {id, name, createdAt})                         -- workspaceId = id
     (:ApiKey {id, hash, name, role, createdAt, createdBy, lastUsedAt, revokedAt})   -- hash: SHA-256 of the key
@@ -42,9 +43,14 @@ Deals (DOMAIN.md "Deals"; field maps in `service/rules/deals/stored.py`):
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import LiteralString
 
-from neo4j import AsyncDriver
+from neo4j import AsyncDriver, AsyncManagedTransaction
+
+from service.graph.database import Write, finish
+from service.graph.driver import fetch
+from service.rules.changes import ChangeOp, EntityChange, team_assignment_change
 
 CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT account_id IF NOT EXISTS FOR (n:Account) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
@@ -77,6 +83,9 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "FOR (n:CompetitorRef) REQUIRE (n.workspaceId, n.source, n.externalId) IS UNIQUE",
     "CREATE CONSTRAINT competitor_rep_ref IF NOT EXISTS "
     "FOR (n:CompetitorRepRef) REQUIRE (n.workspaceId, n.source, n.externalId) IS UNIQUE",
+    "CREATE CONSTRAINT import_job_key IF NOT EXISTS "
+    "FOR (n:ImportJob) REQUIRE (n.workspaceId, n.source, n.externalId) IS UNIQUE",
+    "CREATE CONSTRAINT import_job_id IF NOT EXISTS FOR (n:ImportJob) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
     "CREATE CONSTRAINT influence_id IF NOT EXISTS FOR ()-[r:INFLUENCES]-() REQUIRE r.id IS UNIQUE",
     "CREATE CONSTRAINT tie_id IF NOT EXISTS FOR ()-[r:TIE]-() REQUIRE r.id IS UNIQUE",
 )
@@ -94,6 +103,8 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX opportunity_by_account IF NOT EXISTS FOR (n:Opportunity) ON (n.workspaceId, n.accountId, n.name)",
     "CREATE INDEX competitor_by_name IF NOT EXISTS FOR (n:Competitor) ON (n.workspaceId, n.name)",
     "CREATE INDEX criterion_by_account IF NOT EXISTS FOR (n:Criterion) ON (n.workspaceId, n.accountId)",
+    "CREATE INDEX change_by_tx IF NOT EXISTS FOR (n:Change) ON (n.workspaceId, n.txId)",
+    "CREATE INDEX import_undo_by_job IF NOT EXISTS FOR (n:ImportUndo) ON (n.workspaceId, n.jobId, n.seq)",
 )
 
 AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes(300)"
@@ -119,3 +130,98 @@ async def apply_migrations(driver: AsyncDriver, database: str) -> None:
     safe to run at every start."""
     for statement in (*CONSTRAINTS, *INDEXES, AWAIT_INDEXES, *DATA_MIGRATIONS):
         await driver.execute_query(statement, database_=database)
+    await merge_duplicate_team_members(driver, database)
+
+
+DUPLICATE_TEAM_MEMBERS: LiteralString = """
+MATCH (r:TeamMemberRef)-[:IDENTIFIES]->(t:TeamMember)
+WITH r, t ORDER BY t.createdAt, t.id
+WITH r, collect(t) AS members
+WHERE size(members) > 1
+UNWIND members[1..] AS duplicate
+RETURN DISTINCT r.workspaceId AS ws, members[0].id AS survivor, duplicate.id AS duplicate
+"""
+"""Team members that share an external id (source, key) with an older one: imports of earlier versions
+created one per account. The oldest survives."""
+
+MERGE_TEAM_MEMBER: LiteralString = """
+MATCH (keep:TeamMember {workspaceId: $ws, id: $survivor})
+MATCH (dup:TeamMember {workspaceId: $ws, id: $duplicate})
+CALL (keep, dup) {
+  MATCH (dup)-[x:ASSIGNED_TO]->(a:Account)
+  WITH keep, x, a, EXISTS { (keep)-[:ASSIGNED_TO]->(a) } AS had
+  CALL (keep, a, had) {
+    WITH * WHERE NOT had
+    CREATE (keep)-[:ASSIGNED_TO {workspaceId: $ws}]->(a)
+  }
+  DELETE x
+  RETURN collect({account: a.id, had: had}) AS assignments
+}
+CALL (keep, dup) {
+  MATCH (dup)-[c:COVERS]->(s:Stakeholder)
+  WITH keep, c, s, EXISTS { (keep)-[:COVERS]->(s) } AS had
+  CALL (keep, c, s, had) {
+    WITH * WHERE NOT had
+    CREATE (keep)-[n:COVERS]->(s)
+    SET n = properties(c)
+  }
+  DELETE c
+  RETURN collect({stakeholder: s.id, account: s.accountId}) AS coverage
+}
+CALL (keep, dup) {
+  MATCH (i:Interaction)-[b:BY]->(dup)
+  CREATE (i)-[:BY {workspaceId: $ws}]->(keep)
+  DELETE b
+  RETURN collect({interaction: i.id, account: i.accountId, met: [(i)-[:MET]->(s) | s.id]}) AS interactions
+}
+CALL (keep, dup) {
+  MATCH (r)-[x:IDENTIFIES]->(dup)
+  MERGE (r)-[y:IDENTIFIES]->(keep)
+    ON CREATE SET y.workspaceId = $ws
+  DELETE x
+}
+WITH dup, assignments, coverage, interactions, dup {.name, .role, .email} AS props
+DETACH DELETE dup
+RETURN props, assignments, coverage, interactions
+"""
+"""Moves a duplicate's assignments, coverage (the survivor's wins where both cover someone), the
+interactions it led and its external ids onto the survivor, then deletes it."""
+
+
+async def _merge_team_member(tx: AsyncManagedTransaction, ws: str, survivor: str, duplicate: str) -> None:
+    write = Write(tx, ws, "migration", datetime.now(UTC))
+    records = await fetch(tx, MERGE_TEAM_MEMBER, ws=ws, survivor=survivor, duplicate=duplicate)
+    if not records:
+        return
+    moved = records[0]
+    gone = {name: (value, None) for name, value in sorted(moved["props"].items()) if value is not None}
+    fields = {**gone, "mergedInto": (None, survivor)}
+    changes = [EntityChange("TeamMember", duplicate, ChangeOp.DELETED, fields, None)]
+    for row in moved["assignments"]:
+        account = row["account"]
+        changes.append(EntityChange(*team_assignment_change(duplicate, account, assigned=False), account))
+        if not row["had"]:
+            changes.append(EntityChange(*team_assignment_change(survivor, account, assigned=True), account))
+    for row in moved["coverage"]:
+        person = row["stakeholder"]
+        fields = {"teamMemberId": (duplicate, survivor)}
+        changes.append(
+            EntityChange("Coverage", f"{survivor}:{person}", ChangeOp.UPDATED, fields, row["account"], (person,))
+        )
+    for row in moved["interactions"]:
+        fields = {"teamMemberId": (duplicate, survivor)}
+        about = tuple(sorted(row["met"]))
+        changes.append(EntityChange("Interaction", row["interaction"], ChangeOp.UPDATED, fields, row["account"], about))
+    write.record(changes)
+    await finish(write)
+
+
+async def merge_duplicate_team_members(driver: AsyncDriver, database: str) -> int:
+    """The data migration `merge_duplicate_team_members`: one transaction per duplicate, each logged in
+    the change log (by "migration") and ticking the clocks of the accounts it changed. Idempotent: once
+    merged, nothing is found. How many were merged."""
+    records = (await driver.execute_query(DUPLICATE_TEAM_MEMBERS, database_=database)).records
+    async with driver.session(database=database) as session:
+        for record in records:
+            await session.execute_write(_merge_team_member, record["ws"], record["survivor"], record["duplicate"])
+    return len(records)

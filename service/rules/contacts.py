@@ -23,10 +23,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.rules.enums import ErrorCode, OrgLevel, UpsertStatus
-from service.rules.validation import MAX_NAME_LENGTH, Problem, optional_text, required_text
+from service.rules.validation import (
+    MAX_NAME_LENGTH,
+    TEXT_RULES,
+    Problem,
+    check_text,
+    plain_line,
+    shows_something,
+    text_problems,
+)
 
 MAX_CONTACTS = 1_000
-MAX_SOURCE_LENGTH = 100
 OPTIONAL_FIELDS = ("title", "department", "email", "phone", "level")
 """Contact fields besides name and reports-to, by their stored (and GraphQL) names."""
 FILE_COLUMNS = ("externalId", "name", *OPTIONAL_FIELDS, "reportsTo")
@@ -56,9 +63,10 @@ def _blank(value: str | None) -> str | None:
 
 
 def validate_contacts(source: str, account: str, contacts: Sequence[Contact]) -> ContactsCheck:
+    keys = TEXT_RULES["ExternalId"]
     batch = [
-        *required_text(source, ("source",), "source", MAX_SOURCE_LENGTH),
-        *required_text(account, ("account",), "account"),
+        *check_text(source, keys["source"], ("source",), "source"),
+        *check_text(account, keys["externalId"], ("account",), "account"),
     ]
     if len(contacts) > MAX_CONTACTS:
         batch.append(
@@ -92,13 +100,17 @@ def validate_contacts(source: str, account: str, contacts: Sequence[Contact]) ->
 
 def _plainly_valid(contact: Contact) -> bool:
     """The common case, checked cheaply (a sync sends thousands of contacts); False means look closer."""
-    if not (contact.external_id.strip() and contact.name.strip()):
+    if not (shows_something(contact.external_id) and shows_something(contact.name)):
         return False
     if len(contact.external_id) > MAX_NAME_LENGTH or len(contact.name) > MAX_NAME_LENGTH:
         return False
+    if not (plain_line(contact.external_id) and plain_line(contact.name)):
+        return False
     fields = contact.fields
     for name, value in fields.items():
-        if name not in OPTIONAL_FIELDS or (value is not None and len(value) > MAX_NAME_LENGTH):
+        if name not in OPTIONAL_FIELDS or (
+            value is not None and (len(value) > MAX_NAME_LENGTH or not plain_line(value))
+        ):
             return False
     email = fields.get("email")
     if email and "@" not in email and email.strip():
@@ -107,21 +119,22 @@ def _plainly_valid(contact: Contact) -> bool:
     if level and level not in LEVELS:
         return False
     reports_to = contact.reports_to
-    return reports_to is None or (len(reports_to) <= MAX_NAME_LENGTH and reports_to != contact.external_id)
+    return reports_to is None or (
+        len(reports_to) <= MAX_NAME_LENGTH and plain_line(reports_to) and reports_to != contact.external_id
+    )
 
 
 def _contact_problems(contact: Contact, path: tuple[str, ...]) -> list[Problem]:
     if _plainly_valid(contact):
         return []
+    keys = TEXT_RULES["ExternalId"]
     problems = [
-        *required_text(contact.external_id, (*path, "externalId"), "externalId"),
-        *required_text(contact.name, (*path, "name"), "name"),
+        *check_text(contact.external_id, keys["externalId"], (*path, "externalId"), "externalId"),
+        *text_problems("Stakeholder", {"name": contact.name}, path),
     ]
-    for name, value in contact.fields.items():
-        if name not in OPTIONAL_FIELDS:
-            problems.append(Problem((*path, name), f"{name} is not a contact field."))
-            continue
-        problems += optional_text(value, (*path, name), name, MAX_NAME_LENGTH)
+    unknown = [name for name in contact.fields if name not in OPTIONAL_FIELDS]
+    problems += [Problem((*path, name), f"{name} is not a contact field.") for name in unknown]
+    problems += text_problems("Stakeholder", contact.fields, path)
     email = _blank(contact.fields.get("email"))
     if email is not None and "@" not in email:
         problems.append(Problem((*path, "email"), f"{email!r} is not an email address."))
@@ -129,7 +142,7 @@ def _contact_problems(contact: Contact, path: tuple[str, ...]) -> list[Problem]:
     if level is not None and level not in LEVELS:
         problems.append(Problem((*path, "level"), f"level must be one of {', '.join(sorted(LEVELS))}, got {level!r}."))
     if contact.reports_to_given:
-        problems += optional_text(contact.reports_to, (*path, "reportsTo"), "reportsTo", MAX_NAME_LENGTH)
+        problems += check_text(contact.reports_to, keys["reportsTo"], (*path, "reportsTo"), "reportsTo")
         if contact.reports_to == contact.external_id:
             problems.append(Problem((*path, "reportsTo"), "a stakeholder cannot report to themselves."))
     return problems

@@ -21,6 +21,7 @@ from service.graph.database import Scope, Write
 from service.graph.writes.contacts import SYNC_RETRY_SECONDS, preview_contacts, upsert_contacts
 from service.rules.access import Permission, Principal
 from service.rules.contacts import Contact, ContactsWrite, UpsertSummary, summarize, upsert_rows, validate_contacts
+from service.rules.entity_changes.rejected import Rejected
 from service.rules.enums import ErrorCode
 from service.usecases.auditing import audited_scope, record_read_only, record_refusal
 from service.usecases.authorization import Forbidden, require
@@ -66,7 +67,12 @@ async def upsert_contacts_batch(
         summary = summarize(source, contacts, check, written)
         await record_read_only(services, principal, OPERATION, summary.problems)
         return summary
-    written = await _write(services, principal, source, account, rows, with_stakeholders)
+    try:
+        written = await _write(services, principal, source, account, rows, with_stakeholders)
+    except Rejected as rejected:  # the account is being imported: nothing written
+        problems = [p.under("account") if not p.path else p for p in rejected.problems]
+        await record_refusal(services, principal, OPERATION, problems)
+        return UpsertSummary(problems=problems)
     return summarize(source, contacts, check, written)
 
 

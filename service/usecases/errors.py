@@ -19,3 +19,8 @@ class DatabaseUnavailable(Exception):
     """The database did not answer a read; nothing was written."""
 
     message = "The database is unavailable; nothing was written (this was a dry run). Try again later."
+
+
+class ImportTakenOver(Exception):
+    """A batched import lost its lease (it showed no sign of life for too long) and another process is
+    rolling it back; nothing of it stays."""

@@ -1,17 +1,32 @@
-"""What the use cases need of the process: the database and the per-process caches beside it."""
+"""What the use cases need of the process: the database and the per-process state beside it."""
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from service.graph.database import Database
 from service.graph.snapshots import SnapshotCache
+from service.rules.imports import ImportProgress, Owner
+
+
+def this_process() -> Owner:
+    return Owner(instance=uuid.uuid4().hex, host=socket.gethostname(), pid=os.getpid())
 
 
 @dataclass
 class Services:
     db: Database
     snapshots: SnapshotCache = field(default_factory=SnapshotCache)
+    owner: Owner = field(default_factory=this_process)
+    """Who runs this process's import jobs."""
+    running_imports: set[str] = field(default_factory=set)
+    """Ids of the import jobs this process is running now."""
+    import_listeners: list[Callable[[ImportProgress], None]] = field(default_factory=list)
+    """Told of every batch of every import this process runs (the command line shows a progress bar)."""
 
     async def close(self) -> None:
         await self.db.close()

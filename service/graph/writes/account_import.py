@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
 from service.graph.driver import fetch
 from service.graph.records import native_datetime
+from service.graph.writes.import_jobs import WriteStep
 from service.rules.account_import import AccountDocument, ImportPlan, StoredAccountState
 from service.rules.account_import.stored import (
     StoredCircle,
@@ -66,9 +66,14 @@ RETURN r.id AS id, r.kind AS kind, a.id AS start, b.id AS end, r.source AS sourc
 STORED_TEAM: LiteralString = """
 UNWIND $externalIds AS externalId
 MATCH (:TeamMemberRef {workspaceId: $ws, source: $source, externalId: externalId})-[:IDENTIFIES]->(t:TeamMember)
+WITH externalId, t ORDER BY t.createdAt, t.id
+WITH externalId, collect(t)[0] AS t
 RETURN externalId, t.id AS id, t {.name, .role, .email} AS props,
        EXISTS { (t)-[:ASSIGNED_TO]->(:Account {workspaceId: $ws, id: $accountId}) } AS assigned
 """
+"""Team members by this source's external id anywhere in the workspace: a person works on many
+accounts. Should a key still name several nodes (duplicates of earlier versions, merged by the migration
+`merge_duplicate_team_members`), the first created is the one."""
 
 STORED_COVERAGE: LiteralString = """
 MATCH (t:TeamMember)-[c:COVERS]->(s:Stakeholder {workspaceId: $ws, accountId: $accountId})
@@ -89,7 +94,20 @@ def _native(props: dict[str, Any]) -> dict[str, Any]:
 
 
 def _link(row: Any) -> StoredLink:
-    return StoredLink(id=row["id"], start=row["start"], end=row["end"], props=dict(row["props"]), source=row["source"])
+    return StoredLink(
+        id=row["id"],
+        start=row["start"],
+        end=row["end"],
+        props=dict(row["props"]),
+        source=row["source"],
+    )
+
+
+def _team(rows: Sequence[Any]) -> dict[str, StoredTeamMember]:
+    return {
+        row["externalId"]: StoredTeamMember(id=row["id"], props=dict(row["props"]), assigned=row["assigned"])
+        for row in rows
+    }
 
 
 async def load_stored_state(tx: Tx, ws: str, doc: AccountDocument) -> StoredAccountState:
@@ -110,12 +128,12 @@ async def load_stored_state(tx: Tx, ws: str, doc: AccountDocument) -> StoredAcco
         )
         for row in people
     }
+    team = await fetch(tx, STORED_TEAM, externalIds=[t.external_id for t in doc.team], **params)
     if account is None:
-        return StoredAccountState(stakeholders=stakeholders)
+        return StoredAccountState(stakeholders=stakeholders, team=_team(team))
     circles = await fetch(tx, STORED_CIRCLES, **params)
     influences = await fetch(tx, STORED_INFLUENCES, **params)
     ties = await fetch(tx, STORED_TIES, **params)
-    team = await fetch(tx, STORED_TEAM, externalIds=[t.external_id for t in doc.team], **params)
     coverage = await fetch(tx, STORED_COVERAGE, **params)
     interactions = await fetch(tx, STORED_INTERACTIONS, **params)
     return StoredAccountState(
@@ -136,10 +154,7 @@ async def load_stored_state(tx: Tx, ws: str, doc: AccountDocument) -> StoredAcco
         },
         influences={(row["start"], row["end"]): _link(row) for row in influences},
         ties={(row["kind"], row["start"], row["end"]): _link(row) for row in ties},
-        team={
-            row["externalId"]: StoredTeamMember(id=row["id"], props=dict(row["props"]), assigned=row["assigned"])
-            for row in team
-        },
+        team=_team(team),
         coverage={(row["start"], row["end"]): _link(row) for row in coverage},
         interactions={
             row["externalId"]: StoredInteraction(
@@ -188,8 +203,8 @@ CREATE (s)-[:REPORTS_TO {workspaceId: $ws}]->(m)
 """
 
 ARCHIVE_STAKEHOLDERS: LiteralString = """
-UNWIND $ids AS id
-MATCH (s:Stakeholder {workspaceId: $ws, id: id})
+UNWIND $rows AS row
+MATCH (s:Stakeholder {workspaceId: $ws, id: row.id})
 SET s.archived = true, s.version = s.version + 1, s.updatedAt = $now
 """
 
@@ -201,8 +216,8 @@ SET c += row.props, c.updatedAt = $now
 """
 
 REMOVE_CIRCLES: LiteralString = """
-UNWIND $ids AS id
-MATCH (c:Circle {workspaceId: $ws, id: id})
+UNWIND $rows AS row
+MATCH (c:Circle {workspaceId: $ws, id: row.id})
 DETACH DELETE c
 """
 
@@ -255,8 +270,8 @@ SET r += row.props, r.updatedAt = $now
 """
 
 REMOVE_INFLUENCES: LiteralString = """
-UNWIND $ids AS id
-MATCH ()-[r:INFLUENCES {id: id}]->()
+UNWIND $rows AS row
+MATCH ()-[r:INFLUENCES {id: row.id}]->()
 WHERE r.workspaceId = $ws
 DELETE r
 """
@@ -271,8 +286,8 @@ SET r += row.props, r.updatedAt = $now
 """
 
 REMOVE_TIES: LiteralString = """
-UNWIND $ids AS id
-MATCH ()-[r:TIE {id: id}]->()
+UNWIND $rows AS row
+MATCH ()-[r:TIE {id: row.id}]->()
 WHERE r.workspaceId = $ws
 DELETE r
 """
@@ -325,40 +340,41 @@ CALL (i, row) {
 """
 
 
-async def apply_plan(tx: Tx, ws: str, source: str, plan: ImportPlan, now: datetime) -> None:
-    """Write `plan`; statements with nothing to write are skipped, so an unchanged document writes nothing."""
-    params: dict[str, Any] = {"ws": ws, "source": source, "accountId": plan.account_id, "now": now}
-    relations = {
-        "RIVAL_OF": (SET_CIRCLE_RIVALS, REMOVE_CIRCLE_RIVALS),
-        "ALLIED_WITH": (SET_CIRCLE_ALLIES, REMOVE_CIRCLE_ALLIES),
-    }
-    steps: list[tuple[LiteralString, str, Sequence[Any]]] = [
-        (UPSERT_ACCOUNT, "rows", plan.account),
-        (CREATE_STAKEHOLDERS, "rows", plan.stakeholders_created),
-        (UPDATE_STAKEHOLDERS, "rows", plan.stakeholders_updated),
-        (SET_MANAGERS, "rows", plan.reporting),
-        (ARCHIVE_STAKEHOLDERS, "ids", plan.archived),
-        (REMOVE_CIRCLES, "ids", plan.circles_removed),
-        (UPSERT_CIRCLES, "rows", plan.circles),
-        (REMOVE_MEMBERSHIPS, "rows", plan.memberships_removed),
-        (SET_MEMBERSHIPS, "rows", plan.memberships),
+def import_steps(plan: ImportPlan) -> list[WriteStep]:
+    """The plan's writes in the order they run (see `service.rules.account_import.plan` for why removals
+    come first); steps with nothing to write are left out, so an unchanged document writes nothing."""
+    relations = ("RIVAL_OF", "ALLIED_WITH")
+    remove_relation = {"RIVAL_OF": REMOVE_CIRCLE_RIVALS, "ALLIED_WITH": REMOVE_CIRCLE_ALLIES}
+    set_relation = {"RIVAL_OF": SET_CIRCLE_RIVALS, "ALLIED_WITH": SET_CIRCLE_ALLIES}
+    steps = [
+        WriteStep("account", UPSERT_ACCOUNT, plan.account),
+        WriteStep("stakeholders created", CREATE_STAKEHOLDERS, plan.stakeholders_created),
+        WriteStep("stakeholders updated", UPDATE_STAKEHOLDERS, plan.stakeholders_updated),
+        WriteStep("reporting lines", SET_MANAGERS, plan.reporting),
+        WriteStep("stakeholders archived", ARCHIVE_STAKEHOLDERS, plan.archived),
         *[
-            (queries[1], "rows", [r for r in plan.circle_relations_removed if r["type"] == kind])
-            for kind, queries in relations.items()
+            WriteStep("circle relations removed", remove_relation[kind], _of_type(plan.circle_relations_removed, kind))
+            for kind in relations
         ],
+        WriteStep("memberships removed", REMOVE_MEMBERSHIPS, plan.memberships_removed),
+        WriteStep("circles removed", REMOVE_CIRCLES, plan.circles_removed),
+        WriteStep("circles", UPSERT_CIRCLES, plan.circles),
+        WriteStep("memberships", SET_MEMBERSHIPS, plan.memberships),
         *[
-            (queries[0], "rows", [r for r in plan.circle_relations if r["type"] == kind])
-            for kind, queries in relations.items()
+            WriteStep("circle relations", set_relation[kind], _of_type(plan.circle_relations, kind))
+            for kind in relations
         ],
-        (REMOVE_INFLUENCES, "ids", plan.influences_removed),
-        (UPSERT_INFLUENCES, "rows", plan.influences),
-        (REMOVE_TIES, "ids", plan.ties_removed),
-        (UPSERT_TIES, "rows", plan.ties),
-        (UPSERT_TEAM, "rows", plan.team),
-        (REMOVE_COVERAGE, "rows", plan.coverage_removed),
-        (UPSERT_COVERAGE, "rows", plan.coverage),
-        (UPSERT_INTERACTIONS, "rows", plan.interactions),
+        WriteStep("influences removed", REMOVE_INFLUENCES, plan.influences_removed),
+        WriteStep("influences", UPSERT_INFLUENCES, plan.influences),
+        WriteStep("ties removed", REMOVE_TIES, plan.ties_removed),
+        WriteStep("ties", UPSERT_TIES, plan.ties),
+        WriteStep("team", UPSERT_TEAM, plan.team),
+        WriteStep("coverage removed", REMOVE_COVERAGE, plan.coverage_removed),
+        WriteStep("coverage", UPSERT_COVERAGE, plan.coverage),
+        WriteStep("interactions", UPSERT_INTERACTIONS, plan.interactions),
     ]
-    for query, name, rows in steps:
-        if rows:
-            await fetch(tx, query, **{name: list(rows)}, **params)
+    return [step for step in steps if step.rows]
+
+
+def _of_type(rows: Sequence[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return [row for row in rows if row["type"] == kind]

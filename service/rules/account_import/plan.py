@@ -5,6 +5,12 @@ treats the document as the whole truth for its source: left-out fields are clear
 source's links, ties, memberships, coverage and circles that the document no longer has are
 removed, and its absent stakeholders archived (never deleted). Records written by hand or by other
 sources are left alone. Unchanged records produce no rows, so re-importing writes nothing.
+
+Every row carries `undo`: the operations that put back what the row changes (`undo.py`), built from
+the stored state, so that a batched import can be rolled back to exactly the state it started from.
+The steps that remove records come before the steps that write, and a removed circle loses its
+memberships and relations in their own steps first, so that undoing in reverse order always finds
+both ends of a relationship it recreates.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from service.rules.account_import import undo
 from service.rules.account_import.document import (
     AccountDocument,
     CircleDoc,
@@ -73,17 +80,17 @@ class ImportPlan:
     stakeholders_created: list[dict[str, Any]] = field(default_factory=list)
     stakeholders_updated: list[dict[str, Any]] = field(default_factory=list)
     reporting: list[dict[str, Any]] = field(default_factory=list)
-    archived: list[str] = field(default_factory=list)
+    archived: list[dict[str, Any]] = field(default_factory=list)
     circles: list[dict[str, Any]] = field(default_factory=list)
-    circles_removed: list[str] = field(default_factory=list)
+    circles_removed: list[dict[str, Any]] = field(default_factory=list)
     memberships: list[dict[str, Any]] = field(default_factory=list)
     memberships_removed: list[dict[str, Any]] = field(default_factory=list)
     circle_relations: list[dict[str, Any]] = field(default_factory=list)
     circle_relations_removed: list[dict[str, Any]] = field(default_factory=list)
     influences: list[dict[str, Any]] = field(default_factory=list)
-    influences_removed: list[str] = field(default_factory=list)
+    influences_removed: list[dict[str, Any]] = field(default_factory=list)
     ties: list[dict[str, Any]] = field(default_factory=list)
-    ties_removed: list[str] = field(default_factory=list)
+    ties_removed: list[dict[str, Any]] = field(default_factory=list)
     team: list[dict[str, Any]] = field(default_factory=list)
     coverage: list[dict[str, Any]] = field(default_factory=list)
     coverage_removed: list[dict[str, Any]] = field(default_factory=list)
@@ -240,6 +247,7 @@ class _Planner:
                     "externalId": a.external_id,
                     "create": stored is None,
                     "props": props,
+                    "undo": [undo.restore_node("Account", self.plan.account_id, stored is not None)],
                 }
             )
 
@@ -268,9 +276,18 @@ class _Planner:
             props.setdefault("stance", "UNKNOWN")
             props.setdefault("buyingRoles", [])
             props.setdefault("buyerTypes", [])
-            self.plan.stakeholders_created.append({"id": person, "externalId": s.external_id, "props": props})
+            self.plan.stakeholders_created.append(
+                {
+                    "id": person,
+                    "externalId": s.external_id,
+                    "props": props,
+                    "undo": [undo.delete_node("Stakeholder", person)],
+                }
+            )
         elif changed or restored:
-            self.plan.stakeholders_updated.append({"id": person, "props": props})
+            self.plan.stakeholders_updated.append(
+                {"id": person, "props": props, "undo": [undo.put_node("Stakeholder", person)]}
+            )
         logged = dict(changed)
         if restored:
             logged["archived"] = (True, False)
@@ -281,7 +298,10 @@ class _Planner:
         op = ChangeOp.CREATED if found is None else ChangeOp.RESTORED if restored else ChangeOp.UPDATED
         self.plan.record("Stakeholder", person, op, logged, [person])
         if (found is None and manager is not None) or manager_changed:
-            self.plan.reporting.append({"id": person, "managerId": manager})
+            old_manager = None if found is None else found.manager_id
+            self.plan.reporting.append(
+                {"id": person, "managerId": manager, "undo": [undo.set_manager(person, old_manager)]}
+            )
 
     def _archive_absent(self) -> None:
         present = set(self.people.values())
@@ -289,7 +309,7 @@ class _Planner:
         for person in sorted(self.stored.source_stakeholders_in_account):
             if person in present or person in archived:
                 continue
-            self.plan.archived.append(person)
+            self.plan.archived.append({"id": person, "undo": [undo.put_node("Stakeholder", person)]})
             self.plan.counts.archived += 1
             self.plan.record("Stakeholder", person, ChangeOp.ARCHIVED, {"archived": (False, True)}, [person])
 
@@ -309,10 +329,10 @@ class _Planner:
         if self.mode is ImportMode.REPLACE:
             for key, stored in sorted(self.stored.circles.items()):
                 if key not in self.circle_ids:
-                    self.plan.circles_removed.append(stored.id)
+                    self.plan.circles_removed.append({"id": stored.id, "undo": [undo.put_node("Circle", stored.id)]})
                     self.plan.counts.removed += 1
                     for person in stored.members:
-                        self._membership(stored.id, person, stored.members[person], None)
+                        self._remove_membership(stored, person)
                     removed = {name: (value, None) for name, value in sorted(stored.props.items()) if value is not None}
                     self.plan.record("Circle", stored.id, ChangeOp.DELETED, removed, [])
 
@@ -324,7 +344,10 @@ class _Planner:
         members_changed = self._members(c, circle, found)
         self.plan.counts.tally(found is None, bool(changed) or members_changed)
         if found is None or changed:
-            self.plan.circles.append({"id": circle, "key": c.key, "create": found is None, "props": props})
+            before = undo.restore_node("Circle", circle, found is not None)
+            self.plan.circles.append(
+                {"id": circle, "key": c.key, "create": found is None, "props": props, "undo": [before]}
+            )
 
     def _members(self, c: CircleDoc, circle: str, found: StoredCircle | None) -> bool:
         stored = found.members if found else {}
@@ -333,15 +356,22 @@ class _Planner:
         for person, core in wanted.items():
             if stored.get(person) != core:
                 changed = True
-                self.plan.memberships.append({"stakeholderId": person, "circleId": circle, "core": core})
+                back = undo.restore_rel("MEMBER_OF", person, circle, person in stored)
+                self.plan.memberships.append(
+                    {"stakeholderId": person, "circleId": circle, "core": core, "undo": [back]}
+                )
                 self._membership(circle, person, stored.get(person), core)
-        if self.mode is ImportMode.REPLACE:
-            for person, core in stored.items():
+        if self.mode is ImportMode.REPLACE and found is not None:
+            for person in stored:
                 if person not in wanted:
                     changed = True
-                    self.plan.memberships_removed.append({"stakeholderId": person, "circleId": circle})
-                    self._membership(circle, person, core, None)
+                    self._remove_membership(found, person)
         return changed
+
+    def _remove_membership(self, circle: StoredCircle, person: str) -> None:
+        back = undo.put_rel("MEMBER_OF", person, circle.id)
+        self.plan.memberships_removed.append({"stakeholderId": person, "circleId": circle.id, "undo": [back]})
+        self._membership(circle.id, person, circle.members[person], None)
 
     def _membership(self, circle: str, person: str, old: bool | None, new: bool | None) -> None:
         self.plan.record(*membership_change(circle, person, old, new), [person])
@@ -353,11 +383,13 @@ class _Planner:
                 for other in others:
                     existing.add((relation, min(stored.id, other), max(stored.id, other)))
         for relation, a, b in sorted(wanted - existing):
-            self.plan.circle_relations.append({"type": relation, "a": a, "b": b})
+            back = undo.delete_rel(relation, a, b)
+            self.plan.circle_relations.append({"type": relation, "a": a, "b": b, "undo": [back]})
             self.plan.record(*circle_relation_change(relation, a, b, created=True), [])
         if self.mode is ImportMode.REPLACE:
             for relation, a, b in sorted(existing - wanted):
-                self.plan.circle_relations_removed.append({"type": relation, "a": a, "b": b})
+                back = undo.put_rel(relation, a, b)
+                self.plan.circle_relations_removed.append({"type": relation, "a": a, "b": b, "undo": [back]})
                 self.plan.record(*circle_relation_change(relation, a, b, created=False), [])
 
     def _link(
@@ -400,11 +432,13 @@ class _Planner:
                 "InfluenceLink", found, _influence_props(i), {"from": start, "to": end}, [start, end]
             )
             if write:
-                self.plan.influences.append({"id": link_id, "from": start, "to": end, "props": props})
+                back = undo.restore_rel("INFLUENCES", start, end, found is not None)
+                self.plan.influences.append({"id": link_id, "from": start, "to": end, "props": props, "undo": [back]})
         if self.mode is ImportMode.REPLACE:
             stale = [link for key, link in sorted(self.stored.influences.items()) if key not in wanted]
             self.plan.influences_removed += [
-                link.id for link in self._removed_links("InfluenceLink", stale, _link_ends)
+                {"id": link.id, "undo": [undo.put_rel("INFLUENCES", link.start, link.end)]}
+                for link in self._removed_links("InfluenceLink", stale, _link_ends)
             ]
 
     def _ties(self) -> None:
@@ -418,10 +452,16 @@ class _Planner:
                 "Tie", found, _tie_props(t), {"kind": t.kind.value, "a": a, "b": b}, [a, b]
             )
             if write:
-                self.plan.ties.append({"id": link_id, "a": a, "b": b, "props": {**props, "kind": t.kind.value}})
+                back = undo.restore_rel("TIE", a, b, found is not None, t.kind.value)
+                props = {**props, "kind": t.kind.value}
+                self.plan.ties.append({"id": link_id, "a": a, "b": b, "props": props, "undo": [back]})
         if self.mode is ImportMode.REPLACE:
             stale = [link for key, link in sorted(self.stored.ties.items()) if key not in wanted]
-            self.plan.ties_removed += [link.id for link in self._removed_links("Tie", stale, _tie_ends)]
+            kinds = {link.id: key[0] for key, link in self.stored.ties.items()}
+            self.plan.ties_removed += [
+                {"id": link.id, "undo": [undo.put_rel("TIE", link.start, link.end, kinds[link.id])]}
+                for link in self._removed_links("Tie", stale, _tie_ends)
+            ]
 
     def _team(self) -> None:
         for t in self.doc.team:
@@ -436,8 +476,11 @@ class _Planner:
             if assign:
                 self.plan.record(*team_assignment_change(member, self.plan.account_id, assigned=True), [])
             if found is None or changed or assign:
+                back = [undo.restore_node("TeamMember", member, found is not None)]
+                if found is not None and assign:
+                    back.append(undo.delete_rel("ASSIGNED_TO", member, self.plan.account_id))
                 self.plan.team.append(
-                    {"id": member, "externalId": t.external_id, "create": found is None, "props": props}
+                    {"id": member, "externalId": t.external_id, "create": found is None, "props": props, "undo": back}
                 )
 
     def _coverage(self) -> None:
@@ -449,11 +492,18 @@ class _Planner:
             ends = {"teamMemberId": key[0], "stakeholderId": key[1]}
             link_id, props, write = self._link("Coverage", found, _coverage_props(c), ends, [key[1]])
             if write:
-                self.plan.coverage.append({"teamMemberId": key[0], "stakeholderId": key[1], "props": props})
+                back = undo.restore_rel("COVERS", key[0], key[1], found is not None)
+                self.plan.coverage.append(
+                    {"teamMemberId": key[0], "stakeholderId": key[1], "props": props, "undo": [back]}
+                )
         if self.mode is ImportMode.REPLACE:
             stale = [link for key, link in sorted(self.stored.coverage.items()) if key not in wanted]
             self.plan.coverage_removed += [
-                {"teamMemberId": link.start, "stakeholderId": link.end}
+                {
+                    "teamMemberId": link.start,
+                    "stakeholderId": link.end,
+                    "undo": [undo.put_rel("COVERS", link.start, link.end)],
+                }
                 for link in self._removed_links("Coverage", stale, _coverage_ends)
             ]
 
@@ -474,6 +524,9 @@ class _Planner:
             op = ChangeOp.CREATED if found is None else ChangeOp.UPDATED
             self.plan.record("Interaction", interaction, op, logged, sorted(met))
             if found is None or changed or relinked:
+                back = [undo.restore_node("Interaction", interaction, found is not None)]
+                if found is not None:
+                    back.append(undo.relink(interaction, found.team_member_id, found.stakeholder_ids))
                 self.plan.interactions.append(
                     {
                         "id": interaction,
@@ -481,6 +534,7 @@ class _Planner:
                         "props": props,
                         "teamMemberId": team_member,
                         "stakeholderIds": sorted(met),
+                        "undo": back,
                     }
                 )
 

@@ -17,15 +17,15 @@ from service.rules.account_import.document import (
 from service.rules.enums import ErrorCode
 from service.rules.validation import (
     INFLUENCE_RANGE,
-    MAX_NAME_LENGTH,
     RELATIONSHIP_STEP_RANGE,
     STRENGTH_RANGE,
+    TEXT_RULES,
     Problem,
+    check_text,
     confidence_in_range,
     in_range,
     not_self,
-    optional_text,
-    required_text,
+    text_problems,
 )
 
 MAX_STAKEHOLDERS = 10_000
@@ -35,10 +35,9 @@ MAX_SMALL_LIST = 2_000
 
 def validate_document(doc: AccountDocument) -> list[Problem]:
     problems = [
-        *required_text(doc.source, ("source",), "source", 100),
-        *required_text(doc.account.external_id, ("account", "externalId"), "externalId"),
-        *required_text(doc.account.name, ("account", "name"), "name"),
-        *optional_text(doc.account.industry, ("account", "industry"), "industry", MAX_NAME_LENGTH),
+        *_external_id(doc.source, ("source",), "source"),
+        *_external_id(doc.account.external_id, ("account", "externalId")),
+        *text_problems("Account", {"name": doc.account.name, "industry": doc.account.industry}, ("account",)),
         *_limits(doc),
     ]
     if problems:
@@ -82,6 +81,10 @@ def _limits(doc: AccountDocument) -> list[Problem]:
     ]
 
 
+def _external_id(value: str | None, path: tuple[str, ...], name: str = "externalId") -> list[Problem]:
+    return check_text(value, TEXT_RULES["ExternalId"][name], path, name)
+
+
 def _keys(values: Iterable[str]) -> frozenset[str]:
     return frozenset(values)
 
@@ -115,14 +118,12 @@ def _reference(key: str, known: frozenset[str], path: tuple[str, ...], what: str
 
 
 def _stakeholder(s: StakeholderDoc, path: tuple[str, ...], people: frozenset[str]) -> list[Problem]:
+    texts = {"name": s.name, "title": s.title, "department": s.department, "email": s.email, "phone": s.phone}
     problems = [
-        *required_text(s.external_id, (*path, "externalId"), "externalId"),
-        *required_text(s.name, (*path, "name"), "name"),
+        *_external_id(s.external_id, (*path, "externalId")),
+        *text_problems("Stakeholder", {**texts, "notes": s.notes}, path),
         *in_range(s.influence, INFLUENCE_RANGE, (*path, "influence"), "influence"),
     ]
-    for name in ("title", "department", "email", "phone"):
-        problems += optional_text(getattr(s, name), (*path, name), name, MAX_NAME_LENGTH)
-    problems += optional_text(s.notes, (*path, "notes"), "notes")
     if s.email is not None and "@" not in s.email:
         problems.append(Problem((*path, "email"), f"{s.email!r} is not an email address."))
     if s.reports_to is not None:
@@ -148,9 +149,17 @@ def _reporting_cycles(stakeholders: Sequence[StakeholderDoc]) -> list[Problem]:
 
 
 def _circle(c: CircleDoc, path: tuple[str, ...], people: frozenset[str], circles: frozenset[str]) -> list[Problem]:
+    texts = {
+        "key": c.key,
+        "name": c.name,
+        "color": c.color,
+        "businessValue": c.business_value,
+        "trackRecord": c.track_record,
+        "partisansAndAllies": c.partisans_and_allies,
+        "philosophyAndPolicy": c.philosophy_and_policy,
+    }
     problems = [
-        *required_text(c.key, (*path, "key"), "key"),
-        *required_text(c.name, (*path, "name"), "name"),
+        *text_problems("Circle", texts, path),
         *_duplicates([m.stakeholder for m in c.members], "members", "stakeholder"),
     ]
     problems = [p.under(*path) if p.path[0] == "members" else p for p in problems]
@@ -171,7 +180,7 @@ def _influence(i: InfluenceDoc, path: tuple[str, ...], people: frozenset[str]) -
         *not_self(i.source, i.target, (*path, "to"), "an influence link"),
         *in_range(i.strength, STRENGTH_RANGE, (*path, "strength"), "strength"),
         *confidence_in_range(i.confidence, (*path, "confidence")),
-        *optional_text(i.topic, (*path, "topic"), "topic", MAX_NAME_LENGTH),
+        *text_problems("InfluenceLink", {"topic": i.topic}, path),
     ]
 
 
@@ -181,15 +190,14 @@ def _tie(t: TieDoc, path: tuple[str, ...], people: frozenset[str]) -> list[Probl
         *_reference(t.b, people, (*path, "b"), "stakeholder"),
         *not_self(t.a, t.b, (*path, "b"), "a tie"),
         *in_range(t.strength, STRENGTH_RANGE, (*path, "strength"), "strength"),
-        *optional_text(t.note, (*path, "note"), "note"),
+        *text_problems("Tie", {"note": t.note}, path),
     ]
 
 
 def _team_member(t: TeamMemberDoc, path: tuple[str, ...]) -> list[Problem]:
     return [
-        *required_text(t.external_id, (*path, "externalId"), "externalId"),
-        *required_text(t.name, (*path, "name"), "name"),
-        *optional_text(t.email, (*path, "email"), "email", MAX_NAME_LENGTH),
+        *_external_id(t.external_id, (*path, "externalId")),
+        *text_problems("TeamMember", {"name": t.name, "email": t.email}, path),
     ]
 
 
@@ -205,9 +213,8 @@ def _interaction(
     i: InteractionDoc, path: tuple[str, ...], people: frozenset[str], team: frozenset[str]
 ) -> list[Problem]:
     problems = [
-        *required_text(i.external_id, (*path, "externalId"), "externalId"),
-        *optional_text(i.summary, (*path, "summary"), "summary"),
-        *optional_text(i.next_step, (*path, "nextStep"), "nextStep"),
+        *_external_id(i.external_id, (*path, "externalId")),
+        *text_problems("Interaction", {"summary": i.summary, "nextStep": i.next_step}, path),
     ]
     if i.at.tzinfo is None:
         problems.append(Problem((*path, "at"), "`at` needs a time zone offset."))

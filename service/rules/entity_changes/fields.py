@@ -9,33 +9,17 @@ from typing import Any
 
 from service.rules.validation import (
     INFLUENCE_RANGE,
-    MAX_NAME_LENGTH,
     RELATIONSHIP_STEP_RANGE,
     STRENGTH_RANGE,
+    TEXT_RULES,
     Problem,
+    check_text,
     confidence_in_range,
     in_range,
-    optional_text,
-    required_text,
+    text_problems,
 )
 
 Values = Mapping[str, Any]
-
-
-def _texts(
-    values: Values, required: Sequence[str] = (), short: Sequence[str] = (), long: Sequence[str] = ()
-) -> list[Problem]:
-    problems: list[Problem] = []
-    for name in required:
-        if name in values:
-            problems += required_text(values[name], (name,), name)
-    for name in short:
-        if name in values:
-            problems += optional_text(values[name], (name,), name, MAX_NAME_LENGTH)
-    for name in long:
-        if name in values:
-            problems += optional_text(values[name], (name,), name)
-    return problems
 
 
 def _email(values: Values) -> list[Problem]:
@@ -50,30 +34,29 @@ def _not_null(values: Values, names: Sequence[str]) -> list[Problem]:
 
 
 def account_problems(values: Values) -> list[Problem]:
-    return _texts(values, required=("name",), short=("industry",))
+    return text_problems("Account", values)
 
 
 def stakeholder_problems(values: Values) -> list[Problem]:
     return [
-        *_texts(values, required=("name",), short=("title", "department", "email", "phone"), long=("notes",)),
+        *text_problems("Stakeholder", values),
         *_email(values),
         *in_range(values.get("influence"), INFLUENCE_RANGE, ("influence",), "influence"),
     ]
 
 
 def circle_problems(values: Values) -> list[Problem]:
-    aspects = ("businessValue", "trackRecord", "partisansAndAllies", "philosophyAndPolicy")
-    return _texts(values, required=("name",), short=("color",), long=aspects)
+    return text_problems("Circle", values)
 
 
 def team_member_problems(values: Values) -> list[Problem]:
-    return [*_texts(values, required=("name",), short=("email",)), *_email(values), *_not_null(values, ("role",))]
+    return [*text_problems("TeamMember", values), *_email(values), *_not_null(values, ("role",))]
 
 
 def external_id_problems(source: str, external_id: str) -> list[Problem]:
     return [
-        *required_text(source, ("externalId", "source"), "source", 100),
-        *required_text(external_id, ("externalId", "id"), "id"),
+        *check_text(source, TEXT_RULES["ExternalId"]["source"], ("externalId", "source"), "source"),
+        *check_text(external_id, TEXT_RULES["ExternalId"]["externalId"], ("externalId", "id"), "id"),
     ]
 
 
@@ -81,12 +64,12 @@ def influence_problems(strength: int, confidence: float | None, topic: str | Non
     return [
         *in_range(strength, STRENGTH_RANGE, ("strength",), "strength"),
         *confidence_in_range(confidence, ("confidence",)),
-        *optional_text(topic, ("topic",), "topic", MAX_NAME_LENGTH),
+        *text_problems("InfluenceLink", {"topic": topic}),
     ]
 
 
 def tie_problems(strength: int | None, note: str | None) -> list[Problem]:
-    return [*in_range(strength, STRENGTH_RANGE, ("strength",), "strength"), *optional_text(note, ("note",), "note")]
+    return [*in_range(strength, STRENGTH_RANGE, ("strength",), "strength"), *text_problems("Tie", {"note": note})]
 
 
 def coverage_problems(step: int) -> list[Problem]:
@@ -94,7 +77,7 @@ def coverage_problems(step: int) -> list[Problem]:
 
 
 def interaction_problems(at: datetime, met: int, summary: str | None, next_step: str | None) -> list[Problem]:
-    problems = [*optional_text(summary, ("summary",), "summary"), *optional_text(next_step, ("nextStep",), "nextStep")]
+    problems = text_problems("Interaction", {"summary": summary, "nextStep": next_step})
     if at.tzinfo is None:
         problems.insert(0, Problem(("at",), "`at` needs a time zone offset."))
     if met == 0:
@@ -113,8 +96,7 @@ def interaction_edit_problems(values: Values, met: int | None) -> list[Problem]:
     at = values.get("at")
     if at is not None and at.tzinfo is None:
         problems.append(Problem(("at",), "`at` needs a time zone offset."))
-    problems += optional_text(values.get("summary"), ("summary",), "summary")
-    problems += optional_text(values.get("nextStep"), ("nextStep",), "nextStep")
+    problems += text_problems("Interaction", values)
     if met == 0:
         problems.append(Problem(("stakeholders",), "an interaction meets at least one stakeholder."))
     return problems

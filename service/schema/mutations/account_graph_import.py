@@ -1,4 +1,5 @@
-"""accountGraphImport: one whole account document from one source, in one transaction, all or nothing."""
+"""accountGraphImport: one whole account document from one source, all or nothing (written in bounded
+batches under a lease on the account: see `service.usecases.imports`)."""
 
 from __future__ import annotations
 
@@ -276,6 +277,7 @@ async def account_graph_import(info: strawberry.Info[Context], input: AccountGra
 class ImportMutations:
     account_graph_import: AccountGraphImportPayload = strawberry.mutation(
         resolver=account_graph_import,
-        description="Load or refresh one account's whole map from one source system, in one transaction: "
-        "all or nothing.",
+        description="Load or refresh one account's whole map from one source system, all or nothing: large "
+        "documents are written in batches while other writes to the account get CONFLICT, and a failure rolls "
+        "every batch back. At most 10,000 stakeholders and 100,000 links of each kind.",
     )

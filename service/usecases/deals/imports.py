@@ -11,12 +11,13 @@ from service.rules.enums import ImportMode
 from service.usecases.ids import new_id
 
 
-async def import_deals(w: Write, document: AccountDocument, stored: StoredAccountState, plan: ImportPlan) -> None:
-    """Plan and write the document's deal sections against what is stored; adds their counts to `plan`'s.
-    A MERGE document without deal sections reads nothing; a REPLACE one removes what its source wrote."""
+async def import_deals(w: Write, document: AccountDocument, stored: StoredAccountState, plan: ImportPlan) -> bool:
+    """Plan and write the document's deal sections against what is stored; adds their counts to `plan`'s;
+    whether anything changed. A MERGE document without deal sections reads nothing; a REPLACE one removes
+    what its source wrote."""
     section = document.deals
     if section.empty and (document.mode is ImportMode.MERGE or stored.account is None):
-        return
+        return False
     account_id = None if stored.account is None else stored.account.id
     stored_deals = await load_stored_deals(w.tx, w.ws, document.source, account_id, section)
     people = {external_id: s.id for external_id, s in stored.stakeholders.items()}
@@ -38,3 +39,4 @@ async def import_deals(w: Write, document: AccountDocument, stored: StoredAccoun
     counts.updated += more.updated
     counts.unchanged += more.unchanged
     counts.removed += more.removed
+    return bool(deals.changes)
