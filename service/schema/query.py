@@ -7,6 +7,7 @@ import strawberry
 from service.graph import pages, reads
 from service.schema.context import Context
 from service.schema.ids import decode_id, raw_id_of
+from service.schema.neighbourhood import stakeholder_with_surroundings
 from service.schema.pagination import page_request
 from service.schema.types.account import Account, AccountConnection
 from service.schema.types.circle import PoliticalCircle
@@ -27,8 +28,7 @@ async def resolve_node(info: strawberry.Info[Context], global_id: str) -> Node |
         account = await loaders.account.load(raw)
         return None if account is None else Account.from_domain(account)
     if type_name == "Stakeholder":
-        stakeholder = await loaders.stakeholder.load(raw)
-        return None if stakeholder is None else Stakeholder.from_domain(stakeholder)
+        return await stakeholder_with_surroundings(info, raw)
     if type_name == "PoliticalCircle":
         circle = await loaders.circle.load(raw)
         return None if circle is None else PoliticalCircle.from_domain(circle)
@@ -85,5 +85,4 @@ class Query:
     @strawberry.field
     async def stakeholder(self, info: strawberry.Info[Context], id: strawberry.ID) -> Stakeholder | None:
         raw = raw_id_of(id, "Stakeholder")
-        found = None if raw is None else await info.context.loaders.stakeholder.load(raw)
-        return None if found is None else Stakeholder.from_domain(found)
+        return None if raw is None else await stakeholder_with_surroundings(info, raw)

@@ -13,6 +13,7 @@ from service.rules.paging import Page, SortKey
 from service.schema.context import Context
 from service.schema.enums import AccountTier, BuyingRole, PortfolioClass, RelationshipStage, Stance
 from service.schema.ids import encode_id
+from service.schema.neighbourhood import people_around, stakeholder_selection
 from service.schema.pagination import encode_cursor, page_request
 from service.schema.types.account_analytics import AccountAnalytics
 from service.schema.types.circle import PoliticalCircle
@@ -75,10 +76,13 @@ class Account(AccountAnalytics, Node):
             roles=tuple(role) if role is not None else None,
             include_archived=bool(include_archived),
         )
-        page = await info.context.loaders.stakeholder_page.load((self.raw_id, filter_, request))
+        ctx = info.context
+        around = stakeholder_selection(info, "nodes.", "edges.node.")
+        page, hood = await ctx.loaders.stakeholder_page.load((self.raw_id, filter_, request, around))
         for s in page.items:
-            info.context.loaders.stakeholder.prime(s.id, s)
-        return StakeholderConnection(page=page, account_id=self.raw_id, filter_key=filter_)
+            ctx.loaders.stakeholder.prime(s.id, s)
+        people = people_around(ctx, page.items, hood)
+        return StakeholderConnection(page=page, people=people, account_id=self.raw_id, filter_key=filter_)
 
     @strawberry.field
     async def decision_makers(self, info: strawberry.Info[Context]) -> list[Stakeholder]:

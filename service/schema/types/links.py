@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 
 import strawberry
 
@@ -10,6 +10,7 @@ from service.rules import models
 from service.schema.context import Context
 from service.schema.enums import InfluenceKind, TieKind
 from service.schema.ids import encode_id
+from service.schema.preloaded import NOT_LOADED, NotLoaded
 from service.schema.types.common import Node
 from service.schema.types.stakeholder import Stakeholder
 
@@ -38,9 +39,17 @@ class InfluenceLink(Node):
     kind: InfluenceKind | None
     topic: str | None
     confidence: float | None
+    from_object: strawberry.Private[Stakeholder | NotLoaded] = NOT_LOADED
+    to_object: strawberry.Private[Stakeholder | NotLoaded] = NOT_LOADED
+    """The ends, when read with the link."""
 
     @classmethod
-    def from_domain(cls, link: models.InfluenceLink) -> InfluenceLink:
+    def from_domain(
+        cls,
+        link: models.InfluenceLink,
+        from_: Stakeholder | NotLoaded = NOT_LOADED,
+        to: Stakeholder | NotLoaded = NOT_LOADED,
+    ) -> InfluenceLink:
         return cls(
             id=strawberry.ID(encode_id("InfluenceLink", link.id)),
             from_id=link.from_id,
@@ -49,15 +58,19 @@ class InfluenceLink(Node):
             kind=link.kind,
             topic=link.topic,
             confidence=link.confidence,
+            from_object=from_,
+            to_object=to,
         )
 
-    @strawberry.field(name="from")
-    async def from_(self, info: strawberry.Info[Context]) -> Stakeholder:
-        return await load_stakeholder(info, self.from_id)
+    @strawberry.field(name="from", graphql_type=Stakeholder)
+    def from_(self, info: strawberry.Info[Context]) -> Stakeholder | Awaitable[Stakeholder]:
+        found = self.from_object
+        return load_stakeholder(info, self.from_id) if found is NOT_LOADED else found
 
-    @strawberry.field
-    async def to(self, info: strawberry.Info[Context]) -> Stakeholder:
-        return await load_stakeholder(info, self.to_id)
+    @strawberry.field(graphql_type=Stakeholder)
+    def to(self, info: strawberry.Info[Context]) -> Stakeholder | Awaitable[Stakeholder]:
+        found = self.to_object
+        return load_stakeholder(info, self.to_id) if found is NOT_LOADED else found
 
 
 @strawberry.type
@@ -67,9 +80,14 @@ class Tie(Node):
     b_id: strawberry.Private[str]
     strength: int | None
     note: str | None
+    a_object: strawberry.Private[Stakeholder | NotLoaded] = NOT_LOADED
+    b_object: strawberry.Private[Stakeholder | NotLoaded] = NOT_LOADED
+    """The ends, when read with the tie."""
 
     @classmethod
-    def from_domain(cls, tie: models.Tie) -> Tie:
+    def from_domain(
+        cls, tie: models.Tie, a: Stakeholder | NotLoaded = NOT_LOADED, b: Stakeholder | NotLoaded = NOT_LOADED
+    ) -> Tie:
         return cls(
             id=strawberry.ID(encode_id("Tie", tie.id)),
             kind=tie.kind,
@@ -77,12 +95,16 @@ class Tie(Node):
             b_id=tie.b_id,
             strength=tie.strength,
             note=tie.note,
+            a_object=a,
+            b_object=b,
         )
 
-    @strawberry.field
-    async def a(self, info: strawberry.Info[Context]) -> Stakeholder:
-        return await load_stakeholder(info, self.a_id)
+    @strawberry.field(graphql_type=Stakeholder)
+    def a(self, info: strawberry.Info[Context]) -> Stakeholder | Awaitable[Stakeholder]:
+        found = self.a_object
+        return load_stakeholder(info, self.a_id) if found is NOT_LOADED else found
 
-    @strawberry.field
-    async def b(self, info: strawberry.Info[Context]) -> Stakeholder:
-        return await load_stakeholder(info, self.b_id)
+    @strawberry.field(graphql_type=Stakeholder)
+    def b(self, info: strawberry.Info[Context]) -> Stakeholder | Awaitable[Stakeholder]:
+        found = self.b_object
+        return load_stakeholder(info, self.b_id) if found is NOT_LOADED else found

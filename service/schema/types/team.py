@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 
 import strawberry
@@ -10,6 +11,7 @@ from service.rules import models
 from service.schema.context import Context
 from service.schema.enums import RelationshipType, TeamRole
 from service.schema.ids import encode_id
+from service.schema.preloaded import NOT_LOADED, NotLoaded
 from service.schema.types.common import ExternalId, Node
 from service.schema.types.links import load_stakeholder
 from service.schema.types.stakeholder import Stakeholder
@@ -56,21 +58,33 @@ class Coverage:
     relationship_step: int | None
     relationship_type: RelationshipType | None
     last_contact_at: datetime | None
+    team_member_object: strawberry.Private[TeamMember | NotLoaded] = NOT_LOADED
+    stakeholder_object: strawberry.Private[Stakeholder | NotLoaded] = NOT_LOADED
+    """The ends, when read with the coverage."""
 
     @classmethod
-    def from_domain(cls, c: models.Coverage) -> Coverage:
+    def from_domain(
+        cls,
+        c: models.Coverage,
+        team_member: TeamMember | NotLoaded = NOT_LOADED,
+        stakeholder: Stakeholder | NotLoaded = NOT_LOADED,
+    ) -> Coverage:
         return cls(
             team_member_id=c.team_member_id,
             stakeholder_id=c.stakeholder_id,
             relationship_step=c.relationship_step,
             relationship_type=c.relationship_type,
             last_contact_at=c.last_contact_at,
+            team_member_object=team_member,
+            stakeholder_object=stakeholder,
         )
 
-    @strawberry.field
-    async def team_member(self, info: strawberry.Info[Context]) -> TeamMember:
-        return await load_team_member(info, self.team_member_id)
+    @strawberry.field(graphql_type=TeamMember)
+    def team_member(self, info: strawberry.Info[Context]) -> TeamMember | Awaitable[TeamMember]:
+        found = self.team_member_object
+        return load_team_member(info, self.team_member_id) if found is NOT_LOADED else found
 
-    @strawberry.field
-    async def stakeholder(self, info: strawberry.Info[Context]) -> Stakeholder:
-        return await load_stakeholder(info, self.stakeholder_id)
+    @strawberry.field(graphql_type=Stakeholder)
+    def stakeholder(self, info: strawberry.Info[Context]) -> Stakeholder | Awaitable[Stakeholder]:
+        found = self.stakeholder_object
+        return load_stakeholder(info, self.stakeholder_id) if found is NOT_LOADED else found
