@@ -97,7 +97,7 @@ ACCOUNT_FILTER: LiteralString = "($search IS NULL OR toLower(a.name) CONTAINS $s
 ACCOUNT_PAGE_FORWARD: LiteralString = (
     """
 MATCH (a:Account {workspaceId: $ws})
-WHERE ($name IS NULL OR a.name > $name OR (a.name = $name AND a.id > $id)) AND """
+WHERE a.name IS NOT NULL AND ($name IS NULL OR a.name > $name OR (a.name = $name AND a.id > $id)) AND """
     + ACCOUNT_FILTER
     + """
 WITH a ORDER BY a.name, a.id LIMIT $limit
@@ -108,7 +108,7 @@ RETURN collect(a {.*, createdAt: null, updatedAt: a.updatedAt.epochMillis}) AS i
 ACCOUNT_PAGE_BACKWARD: LiteralString = (
     """
 MATCH (a:Account {workspaceId: $ws})
-WHERE ($name IS NULL OR a.name < $name OR (a.name = $name AND a.id < $id)) AND """
+WHERE a.name IS NOT NULL AND ($name IS NULL OR a.name < $name OR (a.name = $name AND a.id < $id)) AND """
     + ACCOUNT_FILTER
     + """
 WITH a ORDER BY a.name DESC, a.id DESC LIMIT $limit
@@ -117,7 +117,7 @@ RETURN collect(a {.*, createdAt: null, updatedAt: a.updatedAt.epochMillis}) AS i
 )
 
 ACCOUNT_COUNT: LiteralString = (
-    "MATCH (a:Account {workspaceId: $ws}) WHERE " + ACCOUNT_FILTER + " RETURN count(a) AS total"
+    "MATCH (a:Account {workspaceId: $ws}) WHERE a.name IS NOT NULL AND " + ACCOUNT_FILTER + " RETURN count(a) AS total"
 )
 
 
