@@ -16,12 +16,12 @@ import strawberry
 from service.graph.neighbourhood import NOTHING, Around, stakeholders_around
 from service.rules import models
 from service.schema.context import Context
-from service.schema.preloaded import NOT_LOADED, NotLoaded, Preloaded
+from service.schema.preloaded import NOT_LOADED, Later, NotLoaded, Preloaded
 from service.schema.selection import around_of, selected_paths
-from service.schema.types.circle import CircleMembership, PoliticalCircle
+from service.schema.types.circle import CircleMembership, PoliticalCircle, load_circle
 from service.schema.types.links import InfluenceLink, Tie
 from service.schema.types.stakeholder import Stakeholder, StakeholderReference
-from service.schema.types.team import Coverage, TeamMember
+from service.schema.types.team import Coverage, TeamMember, load_team_member
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -30,11 +30,12 @@ U = TypeVar("U")
 class _Builder:
     """Builds the objects of one read, sharing every object it makes."""
 
-    def __init__(self, ctx: Context, hood: models.Neighbourhood) -> None:
-        self.ctx = ctx
+    def __init__(self, info: strawberry.Info[Context], hood: models.Neighbourhood) -> None:
+        self.info = info
+        self.ctx = info.context
         self.hood = hood
-        self.circles: dict[str, PoliticalCircle | NotLoaded] = {}
-        self.team: dict[str, TeamMember | NotLoaded] = {}
+        self.circles: dict[str, PoliticalCircle | Later[PoliticalCircle]] = {}
+        self.team: dict[str, TeamMember | Later[TeamMember]] = {}
 
     def read(self, stakeholders: Sequence[models.Stakeholder]) -> list[Stakeholder]:
         built = self.ctx.built_stakeholders
@@ -57,18 +58,24 @@ class _Builder:
             found = built[raw_id] = Stakeholder.from_domain(record)
         return found
 
-    def circle(self, raw_id: str) -> PoliticalCircle | NotLoaded:
+    def circle(self, raw_id: str) -> PoliticalCircle | Later[PoliticalCircle]:
+        """The circle of a membership (read with the people; loaded if ever missing)."""
         found = self.circles.get(raw_id)
         if found is None:
             record = self.hood.circles.get(raw_id)
-            found = self.circles[raw_id] = NOT_LOADED if record is None else PoliticalCircle.from_domain(record)
+            info = self.info
+            found = PoliticalCircle.from_domain(record) if record else Later(lambda: load_circle(info, raw_id))
+            self.circles[raw_id] = found
         return found
 
-    def team_member(self, raw_id: str) -> TeamMember | NotLoaded:
+    def team_member(self, raw_id: str) -> TeamMember | Later[TeamMember]:
+        """The team member of a coverage (read with the people; loaded if ever missing)."""
         found = self.team.get(raw_id)
         if found is None:
             record = self.hood.team_members.get(raw_id)
-            found = self.team[raw_id] = NOT_LOADED if record is None else TeamMember.from_domain(record)
+            info = self.info
+            found = TeamMember.from_domain(record) if record else Later(lambda: load_team_member(info, raw_id))
+            self.team[raw_id] = found
         return found
 
     def preloaded(self, me: Stakeholder, around: models.Surroundings) -> Preloaded:
@@ -81,7 +88,7 @@ class _Builder:
             ties=_each(around.ties, lambda tie: Tie.from_domain(tie, person(tie.a_id), person(tie.b_id))),
             circles=_each(
                 around.memberships,
-                lambda m: CircleMembership(circle_id=m.circle_id, core=m.core, circle_object=self.circle(m.circle_id)),
+                lambda m: CircleMembership(circle_id=m.circle_id, core=m.core, circle=self.circle(m.circle_id)),
             ),
             covered_by=_each(
                 around.coverage, lambda c: Coverage.from_domain(c, self.team_member(c.team_member_id), me)
@@ -98,10 +105,10 @@ def _each(found: tuple[T, ...] | None, build: Callable[[T], U]) -> list[U] | Not
 
 
 def people_around(
-    ctx: Context, stakeholders: Sequence[models.Stakeholder], hood: models.Neighbourhood
+    info: strawberry.Info[Context], stakeholders: Sequence[models.Stakeholder], hood: models.Neighbourhood
 ) -> list[Stakeholder]:
     """The stakeholders' objects, in order, carrying what was read around them."""
-    return _Builder(ctx, hood).read(stakeholders)
+    return _Builder(info, hood).read(stakeholders)
 
 
 def stakeholder_selection(info: strawberry.Info[Context], *prefixes: str) -> Around:
@@ -121,4 +128,4 @@ async def stakeholder_with_surroundings(info: strawberry.Info[Context], raw_id: 
     if record is None:
         return None
     ctx.loaders.stakeholder.prime(raw_id, record)
-    return people_around(ctx, [record], hood)[0]
+    return people_around(info, [record], hood)[0]

@@ -1,16 +1,21 @@
 """Relationship fields whose values were read with their object.
 
 A resolver that reads a list of people for a selection that also asks for their links, circles or
-coverage loads those with the people (`service.graph.neighbourhood`) and hands each object its values
-here. The field then answers synchronously from its object; `NOT_LOADED` means it was not read with the
-object, and the field loads it through the request's DataLoaders as usual.
+coverage loads those with the people (`service.graph.neighbourhood`) and hands each object its values.
+The field then answers synchronously from its object.
+
+A stakeholder's relationship fields are resolvers that answer from `Preloaded`, or load through the
+request's DataLoaders where it says `NOT_LOADED`. The far ends of a link, membership or coverage are
+plain attributes, the cheapest field GraphQL completes (there are hundreds on a page): the object itself,
+or a `Later` that loads it through the DataLoaders if (and only if) the query asks for it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 if TYPE_CHECKING:
     from service.schema.types.circle import CircleMembership
@@ -40,3 +45,18 @@ class Preloaded:
 
 
 NOTHING_PRELOADED: Final = Preloaded()
+
+
+T = TypeVar("T")
+
+
+class Later(Generic[T]):
+    """A field value that is loaded only if the query asks for it: GraphQL awaits it then."""
+
+    __slots__ = ("_load",)
+
+    def __init__(self, load: Callable[[], Awaitable[T]]) -> None:
+        self._load = load
+
+    def __await__(self) -> Generator[Any, None, T]:
+        return self._load().__await__()

@@ -37,13 +37,13 @@ async def resolve_node(info: strawberry.Info[Context], global_id: str) -> Node |
         return None if member is None else TeamMember.from_domain(member)
     if type_name == "InfluenceLink":
         link = await loaders.influence.load(raw)
-        return None if link is None else InfluenceLink.from_domain(link)
+        return None if link is None else InfluenceLink.loading(info, link)
     if type_name == "Interaction":
         interaction = await loaders.interaction.load(raw)
         return None if interaction is None else Interaction.from_domain(interaction)
     if type_name == "Tie":
         tie = await loaders.tie.load(raw)
-        return None if tie is None else Tie.from_domain(tie)
+        return None if tie is None else Tie.loading(info, tie)
     return None
 
 

@@ -81,7 +81,7 @@ class Account(AccountAnalytics, Node):
         page, hood = await ctx.loaders.stakeholder_page.load((self.raw_id, filter_, request, around))
         for s in page.items:
             ctx.loaders.stakeholder.prime(s.id, s)
-        people = people_around(ctx, page.items, hood)
+        people = people_around(info, page.items, hood)
         return StakeholderConnection(page=page, people=people, account_id=self.raw_id, filter_key=filter_)
 
     @strawberry.field
@@ -100,11 +100,11 @@ class Account(AccountAnalytics, Node):
     @strawberry.field
     async def influence_links(self, info: strawberry.Info[Context]) -> list[InfluenceLink]:
         found = await info.context.loaders.influences_of_account.load(self.raw_id)
-        return [InfluenceLink.from_domain(link) for link in found]
+        return [InfluenceLink.loading(info, link) for link in found]
 
     @strawberry.field
     async def ties(self, info: strawberry.Info[Context]) -> list[Tie]:
-        return [Tie.from_domain(t) for t in await info.context.loaders.ties_of_account.load(self.raw_id)]
+        return [Tie.loading(info, t) for t in await info.context.loaders.ties_of_account.load(self.raw_id)]
 
     @strawberry.field(description="The visit log, newest first.")
     async def interactions(self, info: strawberry.Info[Context], first: int | None = 50) -> list[InteractionRef]:

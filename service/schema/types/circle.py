@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-
 import strawberry
 
 from service.rules import models
 from service.schema.context import Context
 from service.schema.ids import encode_id
-from service.schema.preloaded import NOT_LOADED, NotLoaded
+from service.schema.preloaded import Later
 from service.schema.types.common import Node
 from service.schema.types.links import load_stakeholder
 from service.schema.types.stakeholder import Stakeholder
@@ -72,10 +70,9 @@ async def load_circle(info: strawberry.Info[Context], raw_id: str) -> PoliticalC
 class CircleMembership:
     circle_id: strawberry.Private[str]
     core: bool
-    circle_object: strawberry.Private[PoliticalCircle | NotLoaded] = NOT_LOADED
-    """The circle, when read with the membership."""
+    circle: PoliticalCircle | Later[PoliticalCircle] = strawberry.field(graphql_type=PoliticalCircle)
 
-    @strawberry.field(graphql_type=PoliticalCircle)
-    def circle(self, info: strawberry.Info[Context]) -> PoliticalCircle | Awaitable[PoliticalCircle]:
-        found = self.circle_object
-        return load_circle(info, self.circle_id) if found is NOT_LOADED else found
+    @classmethod
+    def loading(cls, info: strawberry.Info[Context], m: models.CircleMembership) -> CircleMembership:
+        """The membership, its circle loaded when asked for."""
+        return cls(circle_id=m.circle_id, core=m.core, circle=Later(lambda: load_circle(info, m.circle_id)))

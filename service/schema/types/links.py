@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Sequence
+from collections.abc import Sequence
 
 import strawberry
 
@@ -10,7 +10,7 @@ from service.rules import models
 from service.schema.context import Context
 from service.schema.enums import InfluenceKind, TieKind
 from service.schema.ids import encode_id
-from service.schema.preloaded import NOT_LOADED, NotLoaded
+from service.schema.preloaded import Later
 from service.schema.types.common import Node
 from service.schema.types.stakeholder import Stakeholder
 
@@ -31,6 +31,10 @@ async def load_stakeholder(info: strawberry.Info[Context], raw_id: str) -> Stake
     return (await load_stakeholders(info, [raw_id]))[0]
 
 
+def later_stakeholder(info: strawberry.Info[Context], raw_id: str) -> Later[Stakeholder]:
+    return Later(lambda: load_stakeholder(info, raw_id))
+
+
 @strawberry.type
 class InfluenceLink(Node):
     from_id: strawberry.Private[str]
@@ -39,16 +43,12 @@ class InfluenceLink(Node):
     kind: InfluenceKind | None
     topic: str | None
     confidence: float | None
-    from_object: strawberry.Private[Stakeholder | NotLoaded] = NOT_LOADED
-    to_object: strawberry.Private[Stakeholder | NotLoaded] = NOT_LOADED
-    """The ends, when read with the link."""
+    from_: Stakeholder | Later[Stakeholder] = strawberry.field(name="from", graphql_type=Stakeholder)
+    to: Stakeholder | Later[Stakeholder] = strawberry.field(graphql_type=Stakeholder)
 
     @classmethod
     def from_domain(
-        cls,
-        link: models.InfluenceLink,
-        from_: Stakeholder | NotLoaded = NOT_LOADED,
-        to: Stakeholder | NotLoaded = NOT_LOADED,
+        cls, link: models.InfluenceLink, from_: Stakeholder | Later[Stakeholder], to: Stakeholder | Later[Stakeholder]
     ) -> InfluenceLink:
         return cls(
             id=strawberry.ID(encode_id("InfluenceLink", link.id)),
@@ -58,19 +58,14 @@ class InfluenceLink(Node):
             kind=link.kind,
             topic=link.topic,
             confidence=link.confidence,
-            from_object=from_,
-            to_object=to,
+            from_=from_,
+            to=to,
         )
 
-    @strawberry.field(name="from", graphql_type=Stakeholder)
-    def from_(self, info: strawberry.Info[Context]) -> Stakeholder | Awaitable[Stakeholder]:
-        found = self.from_object
-        return load_stakeholder(info, self.from_id) if found is NOT_LOADED else found
-
-    @strawberry.field(graphql_type=Stakeholder)
-    def to(self, info: strawberry.Info[Context]) -> Stakeholder | Awaitable[Stakeholder]:
-        found = self.to_object
-        return load_stakeholder(info, self.to_id) if found is NOT_LOADED else found
+    @classmethod
+    def loading(cls, info: strawberry.Info[Context], link: models.InfluenceLink) -> InfluenceLink:
+        """The link, its ends loaded when asked for."""
+        return cls.from_domain(link, later_stakeholder(info, link.from_id), later_stakeholder(info, link.to_id))
 
 
 @strawberry.type
@@ -80,13 +75,12 @@ class Tie(Node):
     b_id: strawberry.Private[str]
     strength: int | None
     note: str | None
-    a_object: strawberry.Private[Stakeholder | NotLoaded] = NOT_LOADED
-    b_object: strawberry.Private[Stakeholder | NotLoaded] = NOT_LOADED
-    """The ends, when read with the tie."""
+    a: Stakeholder | Later[Stakeholder] = strawberry.field(graphql_type=Stakeholder)
+    b: Stakeholder | Later[Stakeholder] = strawberry.field(graphql_type=Stakeholder)
 
     @classmethod
     def from_domain(
-        cls, tie: models.Tie, a: Stakeholder | NotLoaded = NOT_LOADED, b: Stakeholder | NotLoaded = NOT_LOADED
+        cls, tie: models.Tie, a: Stakeholder | Later[Stakeholder], b: Stakeholder | Later[Stakeholder]
     ) -> Tie:
         return cls(
             id=strawberry.ID(encode_id("Tie", tie.id)),
@@ -95,16 +89,11 @@ class Tie(Node):
             b_id=tie.b_id,
             strength=tie.strength,
             note=tie.note,
-            a_object=a,
-            b_object=b,
+            a=a,
+            b=b,
         )
 
-    @strawberry.field(graphql_type=Stakeholder)
-    def a(self, info: strawberry.Info[Context]) -> Stakeholder | Awaitable[Stakeholder]:
-        found = self.a_object
-        return load_stakeholder(info, self.a_id) if found is NOT_LOADED else found
-
-    @strawberry.field(graphql_type=Stakeholder)
-    def b(self, info: strawberry.Info[Context]) -> Stakeholder | Awaitable[Stakeholder]:
-        found = self.b_object
-        return load_stakeholder(info, self.b_id) if found is NOT_LOADED else found
+    @classmethod
+    def loading(cls, info: strawberry.Info[Context], tie: models.Tie) -> Tie:
+        """The tie, its ends loaded when asked for."""
+        return cls.from_domain(tie, later_stakeholder(info, tie.a_id), later_stakeholder(info, tie.b_id))

@@ -202,32 +202,31 @@ async def _direct_reports(info: strawberry.Info[Context], raw_id: str) -> list[S
 async def _circles(info: strawberry.Info[Context], raw_id: str) -> list[CircleMembership]:
     from service.schema.types.circle import CircleMembership
 
-    found = await info.context.loaders.memberships.load(raw_id)
-    return [CircleMembership(circle_id=m.circle_id, core=m.core) for m in found]
+    return [CircleMembership.loading(info, m) for m in await info.context.loaders.memberships.load(raw_id)]
 
 
 async def _influences_from(info: strawberry.Info[Context], raw_id: str) -> list[InfluenceLink]:
     from service.schema.types.links import InfluenceLink
 
-    return [InfluenceLink.from_domain(link) for link in await info.context.loaders.influences_from.load(raw_id)]
+    return [InfluenceLink.loading(info, link) for link in await info.context.loaders.influences_from.load(raw_id)]
 
 
 async def _influences_to(info: strawberry.Info[Context], raw_id: str) -> list[InfluenceLink]:
     from service.schema.types.links import InfluenceLink
 
-    return [InfluenceLink.from_domain(link) for link in await info.context.loaders.influences_to.load(raw_id)]
+    return [InfluenceLink.loading(info, link) for link in await info.context.loaders.influences_to.load(raw_id)]
 
 
 async def _ties(info: strawberry.Info[Context], raw_id: str) -> list[Tie]:
     from service.schema.types.links import Tie
 
-    return [Tie.from_domain(t) for t in await info.context.loaders.ties_of_stakeholder.load(raw_id)]
+    return [Tie.loading(info, t) for t in await info.context.loaders.ties_of_stakeholder.load(raw_id)]
 
 
 async def _coverage(info: strawberry.Info[Context], raw_id: str) -> list[Coverage]:
     from service.schema.types.team import Coverage
 
-    return [Coverage.from_domain(c) for c in await info.context.loaders.coverage_of_stakeholder.load(raw_id)]
+    return [Coverage.loading(info, c) for c in await info.context.loaders.coverage_of_stakeholder.load(raw_id)]
 
 
 @strawberry.type
