@@ -130,11 +130,16 @@ RETURN rows,
     WITH DISTINCT id WHERE NOT id IN read
     MATCH (p:Stakeholder {workspaceId: $ws, id: id})
     RETURN p {.*, createdAt: null, updatedAt: p.updatedAt.epochMillis}
-  } END AS people
+  } END AS people,
+  CASE WHEN $accountId IS NOT NULL THEN COLLECT {
+    MATCH (a:Account {workspaceId: $ws, id: $accountId})
+    RETURN a {.*, createdAt: null, updatedAt: a.updatedAt.epochMillis}
+  } END AS account
 """
 )
 """The closing part of every query here: rows of (`key`, `s`) in, one record out: `rows` ([key, record,
-surroundings]) in the order they came, and the records the surroundings name."""
+surroundings]) in the order they came, the records the surroundings name, and the account `$accountId`
+(when not null: a page's account, read along)."""
 
 STAKEHOLDERS_AROUND: LiteralString = (
     """
@@ -195,6 +200,7 @@ def parse_collected(record: Any) -> tuple[list[tuple[Any, Stakeholder]], Neighbo
     circles = {c.id: c for c in map(records.circle_from, record["circles"] or ())}
     team = {t.id: t for t in map(records.team_member_from, record["team"] or ())}
     people = {p.id: p for p in map(records.stakeholder_from, record["people"] or ())}
+    people.update((stakeholder.id, stakeholder) for _, stakeholder in read)
     return read, Neighbourhood(around, circles, team, people)
 
 
@@ -203,7 +209,8 @@ async def stakeholders_around(
 ) -> tuple[list[Stakeholder | None], Neighbourhood]:
     """The stakeholders with these ids (archived ones too; None for an unknown id), aligned with `ids`, and
     what `around` asks for around them."""
-    rows = await fetch(tx, STAKEHOLDERS_AROUND, ws=ws, ids=list(dict.fromkeys(ids)), around=around.params())
+    params = {"ids": list(dict.fromkeys(ids)), "around": around.params(), "accountId": None}
+    rows = await fetch(tx, STAKEHOLDERS_AROUND, ws=ws, **params)
     read, neighbourhood = parse_collected(rows[0])
     found = dict(read)
     return [found.get(i) for i in ids], neighbourhood

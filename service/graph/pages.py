@@ -145,11 +145,8 @@ async def stakeholder_pages(
     for index, (_, request) in enumerate(requests):
         groups[(request.forward, request.limit)].append(index)
     for (forward, limit), indexes in groups.items():
-        query = STAKEHOLDER_PAGES_FORWARD if forward else STAKEHOLDER_PAGES_BACKWARD
-        keys = [{"index": i, "accountId": requests[i][0], **_boundary_params(requests[i][1])} for i in indexes]
-        params = filter_.params() | {"around": around.params()}
-        rows = await fetch(tx, query, ws=ws, keys=keys, limit=limit + 1, **params)
-        read, found = parse_collected(rows[0])
+        record = await _pages(tx, ws, filter_, around, [(i, *requests[i]) for i in indexes], forward, limit)
+        read, found = parse_collected(record)
         neighbourhood = found if neighbourhood is EMPTY_NEIGHBOURHOOD else neighbourhood.joined(found)
         items: dict[int, list[Stakeholder]] = defaultdict(list)
         for index, stakeholder in read:
@@ -157,6 +154,42 @@ async def stakeholder_pages(
         for i in indexes:
             results[i] = cut_page(items.get(i, []), requests[i][1])
     return [results[i] for i in range(len(requests))], neighbourhood
+
+
+async def account_and_stakeholder_page(
+    tx: Tx, ws: str, account_id: str, filter_: StakeholderFilter, around: Around, request: PageRequest
+) -> tuple[Account | None, Page[Stakeholder], Neighbourhood]:
+    """The account, and one page of its stakeholders with what `around` asks for, in one round trip."""
+    keys = [(0, account_id, request)]
+    record = await _pages(tx, ws, filter_, around, keys, request.forward, request.limit, account_id)
+    read, neighbourhood = parse_collected(record)
+    account = [records.account_from(found) for found in record["account"]]
+    page = cut_page([stakeholder for _, stakeholder in read], request)
+    return (account[0] if account else None), page, neighbourhood
+
+
+async def _pages(
+    tx: Tx,
+    ws: str,
+    filter_: StakeholderFilter,
+    around: Around,
+    keys: Sequence[tuple[int, str, PageRequest]],
+    forward: bool,
+    limit: int,
+    account_id: str | None = None,
+) -> Any:
+    """The record of one page query: (index, account id, request) per page, all in one direction and size."""
+    query = STAKEHOLDER_PAGES_FORWARD if forward else STAKEHOLDER_PAGES_BACKWARD
+    params = filter_.params() | {"around": around.params(), "accountId": account_id}
+    rows = await fetch(
+        tx,
+        query,
+        ws=ws,
+        keys=[{"index": i, "accountId": account, **_boundary_params(request)} for i, account, request in keys],
+        limit=limit + 1,
+        **params,
+    )
+    return rows[0]
 
 
 async def stakeholder_counts(tx: Tx, ws: str, filter_: StakeholderFilter, account_ids: Sequence[str]) -> list[int]:

@@ -175,8 +175,8 @@ NOTHING_AROUND = Surroundings()
 @dataclass(frozen=True, slots=True)
 class Neighbourhood:
     """Stakeholders read with their surroundings, and the records those name: the circles of the
-    memberships, the team members of the coverage and, when asked for, the other people the links, ties
-    and reporting lines lead to (the stakeholders read themselves are not repeated there)."""
+    memberships, the team members of the coverage and the people: those read, and (when asked for) the
+    others the links, ties and reporting lines lead to."""
 
     around: Mapping[str, Surroundings]
     circles: Mapping[str, Circle]

@@ -9,7 +9,7 @@ from service.schema.context import Context
 from service.schema.ids import decode_id, raw_id_of
 from service.schema.neighbourhood import stakeholder_with_surroundings
 from service.schema.pagination import page_request
-from service.schema.types.account import Account, AccountConnection
+from service.schema.types.account import Account, AccountConnection, account_with_people
 from service.schema.types.circle import PoliticalCircle
 from service.schema.types.common import Node
 from service.schema.types.interaction import Interaction
@@ -25,8 +25,7 @@ async def resolve_node(info: strawberry.Info[Context], global_id: str) -> Node |
     type_name, raw = decoded
     loaders = info.context.loaders
     if type_name == "Account":
-        account = await loaders.account.load(raw)
-        return None if account is None else Account.from_domain(account)
+        return await account_with_people(info, raw)
     if type_name == "Stakeholder":
         return await stakeholder_with_surroundings(info, raw)
     if type_name == "PoliticalCircle":
@@ -56,8 +55,7 @@ class Query:
     @strawberry.field
     async def account(self, info: strawberry.Info[Context], id: strawberry.ID) -> Account | None:
         raw = raw_id_of(id, "Account")
-        found = None if raw is None else await info.context.loaders.account.load(raw)
-        return None if found is None else Account.from_domain(found)
+        return None if raw is None else await account_with_people(info, raw)
 
     @strawberry.field
     async def account_by_external_id(self, info: strawberry.Info[Context], source: str, id: str) -> Account | None:

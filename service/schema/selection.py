@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import strawberry
-from strawberry.types.nodes import SelectedField
+from strawberry.types.nodes import SelectedField, Selection
 
 from service.graph.neighbourhood import Around
 
@@ -14,6 +14,11 @@ from service.graph.neighbourhood import Around
 def selected_paths(info: strawberry.Info[Any, Any]) -> frozenset[str]:
     """Dotted paths of every field selected below the current one, fragments flattened
     (e.g. {"path", "path.name", "stakeholder"})."""
+    return paths_below(info.selected_fields)
+
+
+def paths_below(fields: Iterable[Selection]) -> frozenset[str]:
+    """Dotted paths of every field selected below `fields`, fragments flattened."""
     paths: set[str] = set()
 
     def walk(selections: Iterable[Any], prefix: str) -> None:
@@ -25,9 +30,25 @@ def selected_paths(info: strawberry.Info[Any, Any]) -> frozenset[str]:
             else:
                 walk(selection.selections, prefix)
 
-    for field in info.selected_fields:
+    for field in fields:
         walk(field.selections, "")
     return frozenset(paths)
+
+
+def subfields(field: SelectedField, name: str) -> list[SelectedField]:
+    """The fields called `name` selected directly below `field`, fragments flattened."""
+    found: list[SelectedField] = []
+
+    def walk(selections: Iterable[Any]) -> None:
+        for selection in selections:
+            if isinstance(selection, SelectedField):
+                if selection.name == name:
+                    found.append(selection)
+            else:
+                walk(selection.selections)
+
+    walk(field.selections)
+    return found
 
 
 PEOPLE_AT = ("influences.to", "influencedBy.from", "ties.a", "ties.b", "reportsTo", "directReports")
