@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -31,13 +33,22 @@ def database_for(settings: Settings) -> Iterator[Settings]:
 
 
 def serve(settings: Settings) -> None:
+    """The API in one process, or in `POWERMAP_WORKERS` worker processes on one socket: then this process
+    prepares the database once and starts uvicorn's workers, each building its app from the environment."""
     import uvicorn
 
-    from service.entrypoints.app import create_app
+    from service.entrypoints.app import create_app, prepare
 
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     with database_for(settings) as ready:
-        uvicorn.run(create_app(ready), host=ready.host, port=ready.port, log_level=ready.log_level)
+        host, port, log_level = ready.host, ready.port, ready.log_level
+        if ready.workers == 1:
+            uvicorn.run(create_app(ready), host=host, port=port, log_level=log_level)
+            return
+        asyncio.run(prepare(ready))
+        os.environ["POWERMAP_NEO4J_URI"] = str(ready.neo4j_uri)  # the local Neo4j, when this process started it
+        app = "service.entrypoints.app:worker_app"
+        uvicorn.run(app, factory=True, workers=ready.workers, host=host, port=port, log_level=log_level)
 
 
 def run_neo4j(settings: Settings) -> None:

@@ -153,22 +153,26 @@ WITH id AS key, s
 
 def _link_out(owner: str, row: list[Any]) -> InfluenceLink:
     link_id, to_id, strength, kind, topic, confidence = row
-    return InfluenceLink(link_id, owner, to_id, strength, InfluenceKind(kind) if kind else None, topic, confidence)
+    return InfluenceLink(
+        link_id, owner, to_id, strength, records.member(InfluenceKind, kind) if kind else None, topic, confidence
+    )
 
 
 def _link_in(owner: str, row: list[Any]) -> InfluenceLink:
     link_id, from_id, strength, kind, topic, confidence = row
-    return InfluenceLink(link_id, from_id, owner, strength, InfluenceKind(kind) if kind else None, topic, confidence)
+    return InfluenceLink(
+        link_id, from_id, owner, strength, records.member(InfluenceKind, kind) if kind else None, topic, confidence
+    )
 
 
 def _tie(row: list[Any]) -> Tie:
     tie_id, a_id, b_id, kind, strength, note = row
-    return Tie(tie_id, TieKind(kind), a_id, b_id, strength, note)
+    return Tie(tie_id, records.member(TieKind, kind), a_id, b_id, strength, note)
 
 
 def _coverage(owner: str, row: list[Any]) -> Coverage:
     team_member_id, step, kind, last_contact_at = row
-    kind_ = RelationshipType(kind) if kind else None
+    kind_ = records.member(RelationshipType, kind) if kind else None
     return Coverage(team_member_id, owner, step, kind_, records.native_datetime(last_contact_at))
 
 
