@@ -123,7 +123,9 @@ def databases(args: argparse.Namespace) -> Iterator[Databases]:
             for started in [pool.submit(server.start) for server in (main, small)]:
                 started.result()
         print(f"local Neo4j servers started (data in {home} and a temporary folder)", file=sys.stderr)
-        yield Databases(*(Database(server.uri, "neo4j", "", (_pid(server),)) for server in (main, small)))
+        yield Databases(
+            *(Database(server.uri, server.user, server.password, (_pid(server),)) for server in (main, small))
+        )
 
 
 def _pid(server: LocalNeo4j) -> int:
