@@ -20,17 +20,18 @@ logger = logging.getLogger("powermap.imports")
 
 
 @asynccontextmanager
-async def open_database(settings: Settings) -> AsyncIterator[Services]:
-    """The services over the configured Neo4j, migrated, with every import that a dead process left
-    half-written rolled back; closed on exit. The URI must be set (the command line starts a local Neo4j
-    first when it is not)."""
+async def open_database(settings: Settings, migrate: bool = True) -> AsyncIterator[Services]:
+    """The services over the configured Neo4j, migrated (unless `migrate` is false: another process did),
+    with every import that a dead process left half-written rolled back; closed on exit. The URI must be
+    set (the command line starts a local Neo4j first when it is not)."""
     if settings.neo4j_uri is None:
         raise ValueError("POWERMAP_NEO4J_URI is not set; the run command starts a local Neo4j for you")
     driver = create_driver(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password.get_secret_value())
     services = Services(Database(driver, settings.neo4j_database))
     try:
         await driver.verify_connectivity()
-        await apply_migrations(driver, settings.neo4j_database)
+        if migrate:
+            await apply_migrations(driver, settings.neo4j_database)
         await recover_abandoned_imports(services)
         sweeper = asyncio.create_task(_sweep_abandoned_imports(services))
         try:

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     load_demo: bool = Field(default=True, description="Import the demo accounts at start-up.")
     local_neo4j_port: int = Field(default=7687, ge=1, le=65535)
     readiness_timeout_seconds: float = Field(default=1.5, gt=0, le=10)
+    workers: int = Field(
+        default=1, ge=1, le=64, description="Worker processes serving the API (uvicorn workers on one socket)."
+    )
 
     # Identity
     bootstrap_key: SecretStr | None = Field(

@@ -28,6 +28,7 @@ from service.schema.ide import PowermapGraphQLRouter, mount_graphiql_assets
 from service.schema.limits import QueryLimits
 from service.settings import Settings
 from service.usecases.identity import Authenticator, ensure_bootstrap_key
+from service.usecases.services import Services
 
 logger = logging.getLogger("powermap")
 
@@ -49,29 +50,26 @@ def schema_options(settings: Settings) -> SchemaOptions:
     return SchemaOptions(limits=limits, max_tokens=settings.max_tokens, production=settings.production)
 
 
-def create_app(settings: Settings, on_bootstrap_key: Callable[[str], None] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, on_bootstrap_key: Callable[[str], None] | None = None, prepared: bool = False
+) -> FastAPI:
     """The app for `settings`; the database named there must already be running. `on_bootstrap_key` gets
-    the bootstrap key once it is ensured (outside production, when `settings.bootstrap_key` is set)."""
+    the bootstrap key once it is ensured (outside production, when `settings.bootstrap_key` is set).
+    `prepared`: another process has applied the migrations, loaded the demo and ensured the bootstrap key
+    (see `prepare`); `settings.bootstrap_key` is then the key it ensured."""
     if settings.neo4j_uri is None:
         raise ValueError("POWERMAP_NEO4J_URI is not set; the run command starts a local Neo4j for you")
     config = identity_config(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_database(settings) as services:
+        async with open_database(settings, migrate=not prepared) as services:
             app.state.services = services
             app.state.authenticator = Authenticator(services, config)
-            if settings.load_demo:
-                from service.demo import load_demo_accounts
-
-                await load_demo_accounts(services, settings.workspace_id)
-            if settings.bootstrap_key is not None and not settings.production:
-                key = await ensure_bootstrap_key(
-                    services, settings.workspace_id, settings.bootstrap_key.get_secret_value()
-                )
-                app.state.bootstrap_key = key
-                if on_bootstrap_key is not None:
-                    on_bootstrap_key(key)
+            if prepared:
+                app.state.bootstrap_key = _ensured_bootstrap_key(settings)
+            else:
+                app.state.bootstrap_key = await _prepare_data(services, settings, on_bootstrap_key)
             yield
 
     async def get_context(request: Request) -> Context:
@@ -123,3 +121,40 @@ def create_app(settings: Settings, on_bootstrap_key: Callable[[str], None] | Non
             max_age=600,
         )
     return app
+
+
+def worker_app() -> FastAPI:
+    """The app of one of several worker processes (`POWERMAP_WORKERS`): its settings from the environment,
+    the database prepared by the process that started the workers. The snapshot cache is checked against
+    the account's clock on each read, so a write through one worker shows in the next read through any
+    other; a revoked API key is refused by the other workers once their key cache lapses
+    (`POWERMAP_API_KEY_CACHE_SECONDS`)."""
+    return create_app(Settings(), prepared=True)
+
+
+async def prepare(settings: Settings, on_bootstrap_key: Callable[[str], None] | None = None) -> str | None:
+    """Once, before worker processes start: the migrations, the demo accounts when asked for, and the
+    bootstrap key (returned, and handed to `on_bootstrap_key`) when one is configured."""
+    async with open_database(settings) as services:
+        return await _prepare_data(services, settings, on_bootstrap_key)
+
+
+async def _prepare_data(
+    services: Services, settings: Settings, on_bootstrap_key: Callable[[str], None] | None
+) -> str | None:
+    if settings.load_demo:
+        from service.demo import load_demo_accounts
+
+        await load_demo_accounts(services, settings.workspace_id)
+    if settings.bootstrap_key is None or settings.production:
+        return None
+    key = await ensure_bootstrap_key(services, settings.workspace_id, settings.bootstrap_key.get_secret_value())
+    if on_bootstrap_key is not None:
+        on_bootstrap_key(key)
+    return key
+
+
+def _ensured_bootstrap_key(settings: Settings) -> str | None:
+    if settings.bootstrap_key is None or settings.production:
+        return None
+    return settings.bootstrap_key.get_secret_value()

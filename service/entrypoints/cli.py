@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import logging
 import os
@@ -95,9 +96,11 @@ def keep_bootstrap_key(key: str) -> None:
 
 
 def serve(settings: Settings) -> None:
+    """The API in one process, or in `POWERMAP_WORKERS` worker processes on one socket: then this process
+    prepares the database once and starts uvicorn's workers, each building its app from the environment."""
     import uvicorn
 
-    from service.entrypoints.app import create_app
+    from service.entrypoints.app import create_app, prepare
 
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     # the driver logs every query's parameters (intelligence values among them) at DEBUG: never that
@@ -106,8 +109,28 @@ def serve(settings: Settings) -> None:
     if key is not None:
         settings = settings.model_copy(update={"bootstrap_key": SecretStr(key)})
     with database_for(settings) as ready:
-        app = create_app(ready, on_bootstrap_key=keep_bootstrap_key)
-        uvicorn.run(app, host=ready.host, port=ready.port, log_level=ready.log_level)
+        host, port, log_level = ready.host, ready.port, ready.log_level
+        if ready.workers == 1:
+            app = create_app(ready, on_bootstrap_key=keep_bootstrap_key)
+            uvicorn.run(app, host=host, port=port, log_level=log_level)
+            return
+        ensured = asyncio.run(prepare(ready, on_bootstrap_key=keep_bootstrap_key))
+        os.environ.update(worker_environment(ready, ensured))
+        factory = "service.entrypoints.app:worker_app"
+        uvicorn.run(factory, factory=True, workers=ready.workers, host=host, port=port, log_level=log_level)
+
+
+def worker_environment(ready: Settings, bootstrap_key: str | None) -> dict[str, str]:
+    """What the worker processes, which read their settings from the environment, need beyond it: the
+    database this process found or started, and the bootstrap key it ensured."""
+    env = {
+        "POWERMAP_NEO4J_URI": str(ready.neo4j_uri),
+        "POWERMAP_NEO4J_USER": ready.neo4j_user,
+        "POWERMAP_NEO4J_PASSWORD": ready.neo4j_password.get_secret_value(),
+    }
+    if bootstrap_key is not None:
+        env["POWERMAP_BOOTSTRAP_KEY"] = bootstrap_key
+    return env
 
 
 def run_neo4j(settings: Settings) -> None:
