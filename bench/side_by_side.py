@@ -123,7 +123,9 @@ def databases(args: argparse.Namespace) -> Iterator[Databases]:
             for started in [pool.submit(server.start) for server in (main, small)]:
                 started.result()
         print(f"local Neo4j servers started (data in {home} and a temporary folder)", file=sys.stderr)
-        yield Databases(*(Database(server.uri, "neo4j", "", (_pid(server),)) for server in (main, small)))
+        yield Databases(
+            *(Database(server.uri, server.user, server.password, (_pid(server),)) for server in (main, small))
+        )
 
 
 def _pid(server: LocalNeo4j) -> int:
@@ -132,13 +134,14 @@ def _pid(server: LocalNeo4j) -> int:
 
 
 def workspace_keys(
-    args: argparse.Namespace, db: Database, workspaces: dict[str, WorkspacePlan]
+    args: argparse.Namespace, dbs: Databases, workspaces: dict[str, WorkspacePlan]
 ) -> dict[str, str | None]:
-    """The key sent to Powermap for each workspace role (see the authentication hook in servers.py)."""
+    """The key sent to Powermap for each workspace role (see the authentication hook in servers.py), made
+    in the database that holds the workspace."""
     if args.key:
         return dict.fromkeys(workspaces, args.key)
-    if keys_command_exists(db):
-        return {role: create_key(db, plan.name) for role, plan in workspaces.items()}
+    if keys_command_exists(dbs.main):
+        return {role: create_key(dbs.of(role), plan.name) for role, plan in workspaces.items()}
     return dict.fromkeys(workspaces, None)
 
 
@@ -281,7 +284,7 @@ def main() -> None:
         install_peer(logs)
         node = node_version()
         servers = start_servers(args, dbs, workspaces, logs, running)
-        keys = workspace_keys(args, dbs.main, workspaces)
+        keys = workspace_keys(args, dbs, workspaces)
         for plan in stale:
             role = next(r for r, p in workspaces.items() if p == plan)
             loaders = [server for (r, _), server in servers.powermap.items() if r == role]

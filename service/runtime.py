@@ -45,11 +45,13 @@ def _limits(settings: Settings) -> Limits:
 
 
 @asynccontextmanager
-async def open_database(settings: Settings, *, watch_availability: bool = True) -> AsyncIterator[Services]:
-    """The services over the configured Neo4j, migrated, with every import that a dead process left
-    half-written rolled back; closed on exit. The URI must be set (the command line starts a local Neo4j
-    first when it is not). `watch_availability` probes the database in the background, so that requests
-    fail fast while it is away (see `graph.availability`)."""
+async def open_database(
+    settings: Settings, *, migrate: bool = True, watch_availability: bool = True
+) -> AsyncIterator[Services]:
+    """The services over the configured Neo4j, migrated (unless `migrate` is false: another process did),
+    with every import that a dead process left half-written rolled back; closed on exit. The URI must be
+    set (the command line starts a local Neo4j first when it is not). `watch_availability` probes the
+    database in the background, so that requests fail fast while it is away (see `graph.availability`)."""
     if settings.neo4j_uri is None:
         raise ValueError("POWERMAP_NEO4J_URI is not set; the run command starts a local Neo4j for you")
     availability = None
@@ -76,7 +78,8 @@ async def open_database(settings: Settings, *, watch_availability: bool = True) 
 
     try:
         await driver.verify_connectivity()
-        await apply_migrations(driver, settings.neo4j_database)
+        if migrate:
+            await apply_migrations(driver, settings.neo4j_database)
         services.analytics = AnalyticsWorkers(
             analytics_database,
             services.snapshots,

@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     otlp_endpoint: str | None = Field(
         default=None, description="OTLP/HTTP traces endpoint (e.g. http://127.0.0.1:4318); unset: no tracing."
     )
+    workers: int = Field(
+        default=1, ge=1, le=64, description="Worker processes serving the API (uvicorn workers on one socket)."
+    )
 
     # Identity
     bootstrap_key: SecretStr | None = Field(

@@ -29,8 +29,10 @@ JOB = "MATCH (j:ImportJob {workspaceId: $ws}) RETURN j.done AS done"
 
 
 async def test_killed_mid_import_the_next_start_leaves_the_account_fully_old(
-    db: Database, settings: Settings, cli_settings: Settings, workspace: str, tmp_path: Path
+    db: Database, cli_settings: Settings, workspace: str, tmp_path: Path
 ) -> None:
+    settings = cli_settings  # the command acts as an integration key of the test's workspace
+    assert settings.api_key is not None
     document = account_document(60)
     await run(Services(db), Principal(workspace_id=workspace, role=Role.ADMIN, id="tester"), document)
     before, log_before = await dump(db, workspace), await change_log(db, workspace)
@@ -42,8 +44,8 @@ async def test_killed_mid_import_the_next_start_leaves_the_account_fully_old(
         "POWERMAP_NEO4J_USER": settings.neo4j_user,
         "POWERMAP_NEO4J_PASSWORD": settings.neo4j_password.get_secret_value(),
         "POWERMAP_WORKSPACE_ID": workspace,
+        "POWERMAP_API_KEY": settings.api_key.get_secret_value(),
         "POWERMAP_LOAD_DEMO": "false",
-        "POWERMAP_API_KEY": cli_settings.api_key.get_secret_value() if cli_settings.api_key else "",
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable,

@@ -125,8 +125,11 @@ def wait_until_ready(server: Server, method: str, path: str, body: bytes | None 
     raise ServerError(f"{server.label} was not ready within {START_TIMEOUT_SECONDS:.0f} s:\n{server.log_tail()}")
 
 
-def powermap_env(db: Database, workspace: str, workers: int, port: int) -> dict[str, str]:
+def powermap_env(db: Database, workspace: str, workers: int, port: int | None) -> dict[str, str]:
+    """The environment of a Powermap process; `port` None for a command that serves nothing."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("POWERMAP_")}
+    if port is not None:
+        env["POWERMAP_PORT"] = str(port)
     return env | {
         "POWERMAP_NEO4J_URI": db.uri,
         "POWERMAP_NEO4J_USER": db.user,
@@ -135,7 +138,6 @@ def powermap_env(db: Database, workspace: str, workers: int, port: int) -> dict[
         "POWERMAP_WORKSPACE_ID": workspace,
         "POWERMAP_WORKERS": str(workers),
         "POWERMAP_HOST": "127.0.0.1",
-        "POWERMAP_PORT": str(port),
         "POWERMAP_LOG_LEVEL": "warning",
     }
 
@@ -157,7 +159,7 @@ def start_powermap(db: Database, workspace: str, workers: int, label: str, logs:
 
 
 def keys_command_exists(db: Database) -> bool:
-    env = powermap_env(db, "probe", 1, 0)
+    env = powermap_env(db, "probe", 1, None)
     probe = subprocess.run(
         [python(), "-m", "service", "keys", "--help"], env=env, cwd=PROJECT_ROOT, capture_output=True
     )
@@ -165,7 +167,7 @@ def keys_command_exists(db: Database) -> bool:
 
 
 def create_key(db: Database, workspace: str) -> str:
-    env = powermap_env(db, workspace, 1, 0)
+    env = powermap_env(db, workspace, 1, None)
     command = [python(), "-m", "service", "keys", "create", "--workspace", workspace, "--role", "admin"]
     result = subprocess.run(command, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True)
     lines = result.stdout.strip().splitlines()

@@ -1,5 +1,5 @@
-"""The ASGI application: GraphQL at /graphql, liveness at /healthz, readiness at /readyz, metrics at
-/metrics, behind the edge.
+"""The ASGI application: GraphQL at /graphql, the map page at /map, liveness at /healthz, readiness at
+/readyz, metrics at /metrics, behind the edge.
 
 Every request but the open ones (`service.entrypoints.edge`) carries an identity; the GraphQL context
 holds the principal the edge verified. Outside production, the app can ensure a bootstrap admin key of
@@ -17,6 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from service.entrypoints.credentials import identity_config
 from service.entrypoints.edge import EdgeGuard, EdgeOptions
+from service.entrypoints.map_page import mount_map_page
 from service.entrypoints.middleware import EdgeMiddleware
 from service.entrypoints.observability import add_operator_routes
 from service.rules.access import Principal, Role
@@ -27,6 +28,7 @@ from service.schema.ide import PowermapGraphQLRouter, mount_graphiql_assets
 from service.schema.limits import QueryLimits
 from service.settings import Settings
 from service.usecases.identity import Authenticator, ensure_bootstrap_key
+from service.usecases.services import Services
 
 logger = logging.getLogger("powermap")
 
@@ -48,29 +50,26 @@ def schema_options(settings: Settings) -> SchemaOptions:
     return SchemaOptions(limits=limits, max_tokens=settings.max_tokens, production=settings.production)
 
 
-def create_app(settings: Settings, on_bootstrap_key: Callable[[str], None] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, on_bootstrap_key: Callable[[str], None] | None = None, prepared: bool = False
+) -> FastAPI:
     """The app for `settings`; the database named there must already be running. `on_bootstrap_key` gets
-    the bootstrap key once it is ensured (outside production, when `settings.bootstrap_key` is set)."""
+    the bootstrap key once it is ensured (outside production, when `settings.bootstrap_key` is set).
+    `prepared`: another process has applied the migrations, loaded the demo and ensured the bootstrap key
+    (see `prepare`); `settings.bootstrap_key` is then the key it ensured."""
     if settings.neo4j_uri is None:
         raise ValueError("POWERMAP_NEO4J_URI is not set; the run command starts a local Neo4j for you")
     config = identity_config(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_database(settings) as services:
+        async with open_database(settings, migrate=not prepared) as services:
             app.state.services = services
             app.state.authenticator = Authenticator(services, config)
-            if settings.load_demo:
-                from service.demo import load_demo_if_empty
-
-                await load_demo_if_empty(services, settings.workspace_id)
-            if settings.bootstrap_key is not None and not settings.production:
-                key = await ensure_bootstrap_key(
-                    services, settings.workspace_id, settings.bootstrap_key.get_secret_value()
-                )
-                app.state.bootstrap_key = key
-                if on_bootstrap_key is not None:
-                    on_bootstrap_key(key)
+            if prepared:
+                app.state.bootstrap_key = _ensured_bootstrap_key(settings)
+            else:
+                app.state.bootstrap_key = await _prepare_data(services, settings, on_bootstrap_key)
             yield
 
     async def get_context(request: Request) -> Context:
@@ -97,6 +96,7 @@ def create_app(settings: Settings, on_bootstrap_key: Callable[[str], None] | Non
     app.include_router(router, prefix="/graphql")
     if not settings.production:
         mount_graphiql_assets(app)
+    mount_map_page(app)
 
     add_operator_routes(app, settings.readiness_timeout_seconds)
 
@@ -116,3 +116,40 @@ def create_app(settings: Settings, on_bootstrap_key: Callable[[str], None] | Non
         request_timeout_seconds=settings.request_timeout_seconds,
     )
     return app
+
+
+def worker_app() -> FastAPI:
+    """The app of one of several worker processes (`POWERMAP_WORKERS`): its settings from the environment,
+    the database prepared by the process that started the workers. The snapshot cache is checked against
+    the account's clock on each read, so a write through one worker shows in the next read through any
+    other; a revoked API key is refused by the other workers once their key cache lapses
+    (`POWERMAP_API_KEY_CACHE_SECONDS`)."""
+    return create_app(Settings(), prepared=True)
+
+
+async def prepare(settings: Settings, on_bootstrap_key: Callable[[str], None] | None = None) -> str | None:
+    """Once, before worker processes start: the migrations, the demo accounts when asked for, and the
+    bootstrap key (returned, and handed to `on_bootstrap_key`) when one is configured."""
+    async with open_database(settings) as services:
+        return await _prepare_data(services, settings, on_bootstrap_key)
+
+
+async def _prepare_data(
+    services: Services, settings: Settings, on_bootstrap_key: Callable[[str], None] | None
+) -> str | None:
+    if settings.load_demo:
+        from service.demo import load_demo_if_empty
+
+        await load_demo_if_empty(services, settings.workspace_id)
+    if settings.bootstrap_key is None or settings.production:
+        return None
+    key = await ensure_bootstrap_key(services, settings.workspace_id, settings.bootstrap_key.get_secret_value())
+    if on_bootstrap_key is not None:
+        on_bootstrap_key(key)
+    return key
+
+
+def _ensured_bootstrap_key(settings: Settings) -> str | None:
+    if settings.bootstrap_key is None or settings.production:
+        return None
+    return settings.bootstrap_key.get_secret_value()

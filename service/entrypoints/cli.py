@@ -102,9 +102,11 @@ def keep_bootstrap_key(key: str) -> None:
 
 
 def serve(settings: Settings) -> None:
+    """The API in one process, or in `POWERMAP_WORKERS` worker processes on one socket: then this process
+    prepares the database once and starts uvicorn's workers, each building its app from the environment."""
     import uvicorn
 
-    from service.entrypoints.app import create_app
+    from service.entrypoints.app import create_app, prepare
 
     configure_logging(settings.log_level, settings.log_format)
     configure_tracing(settings.otlp_endpoint)
@@ -112,14 +114,32 @@ def serve(settings: Settings) -> None:
     if key is not None:
         settings = settings.model_copy(update={"bootstrap_key": SecretStr(key)})
     with database_for(settings) as ready:
+        host, port, log_level = ready.host, ready.port, ready.log_level
+        grace = ready.shutdown_timeout_seconds
+        if ready.workers == 1:
+            app = create_app(ready, on_bootstrap_key=keep_bootstrap_key)
+            uvicorn.run(
+                app,
+                host=host,
+                port=port,
+                log_level=log_level,
+                log_config=None,
+                access_log=False,
+                timeout_graceful_shutdown=grace,
+            )
+            return
+        ensured = asyncio.run(prepare(ready, on_bootstrap_key=keep_bootstrap_key))
+        os.environ.update(worker_environment(ready, ensured))
         uvicorn.run(
-            create_app(ready, on_bootstrap_key=keep_bootstrap_key),
-            host=ready.host,
-            port=ready.port,
-            log_level=ready.log_level,
+            "service.entrypoints.app:worker_app",
+            factory=True,
+            workers=ready.workers,
+            host=host,
+            port=port,
+            log_level=log_level,
             log_config=None,
             access_log=False,
-            timeout_graceful_shutdown=ready.shutdown_timeout_seconds,
+            timeout_graceful_shutdown=grace,
         )
 
 
@@ -136,6 +156,19 @@ def load_demo(settings: Settings) -> None:
     configure_logging(settings.log_level, "text")
     with database_for(settings) as ready:
         asyncio.run(_load_demo(ready))
+
+
+def worker_environment(ready: Settings, bootstrap_key: str | None) -> dict[str, str]:
+    """What the worker processes, which read their settings from the environment, need beyond it: the
+    database this process found or started, and the bootstrap key it ensured."""
+    env = {
+        "POWERMAP_NEO4J_URI": str(ready.neo4j_uri),
+        "POWERMAP_NEO4J_USER": ready.neo4j_user,
+        "POWERMAP_NEO4J_PASSWORD": ready.neo4j_password.get_secret_value(),
+    }
+    if bootstrap_key is not None:
+        env["POWERMAP_BOOTSTRAP_KEY"] = bootstrap_key
+    return env
 
 
 def run_neo4j(settings: Settings) -> None:

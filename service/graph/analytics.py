@@ -26,7 +26,7 @@ from service.rules.models import Stakeholder
 ACCOUNT_GRAPH: LiteralString = """
 MATCH (a:Account {workspaceId: $ws, id: $accountId})
 CALL (a) {
-  MATCH (s:Stakeholder {workspaceId: $ws, accountId: a.id}) WHERE NOT s.archived
+  MATCH (s:Stakeholder {workspaceId: $ws, accountId: a.id}) WHERE s.name IS NOT NULL AND NOT s.archived
   RETURN collect([[s.id, s.accountId, s.name, s.title, s.department, s.email, s.phone, s.level, s.stance,
                    s.influence, s.buyingRoles, s.buyerTypes, s.adaptability, s.personality, s.contactTier, s.notes,
                    s.version, s.updatedAt.epochMillis],
@@ -46,7 +46,7 @@ CALL (a) {
 }
 CALL (a) {
   MATCH (t:TeamMember)-[c:COVERS]->(x:Stakeholder {workspaceId: $ws, accountId: a.id})
-  WHERE NOT x.archived
+  WHERE x.name IS NOT NULL AND NOT x.archived
   RETURN collect([t.id, t.name, x.id, c.relationshipStep]) AS coverage
 }
 CALL (a) {

@@ -11,8 +11,9 @@ from neo4j import AsyncManagedTransaction
 
 from service.graph import records
 from service.graph.driver import fetch
+from service.graph.neighbourhood import COLLECTED, Around, parse_collected
 from service.rules.enums import BuyingRole, Stance
-from service.rules.models import Account, Stakeholder
+from service.rules.models import EMPTY_NEIGHBOURHOOD, Account, Neighbourhood, Stakeholder
 from service.rules.paging import Page, PageRequest, cut_page
 
 Tx = AsyncManagedTransaction
@@ -48,29 +49,33 @@ STAKEHOLDER_PAGES_FORWARD: LiteralString = (
 UNWIND $keys AS key
 CALL (key) {
   MATCH (s:Stakeholder {workspaceId: $ws, accountId: key.accountId})
-  WHERE key.name IS NULL OR s.name > key.name OR (s.name = key.name AND s.id > key.id)
+  WHERE s.name IS NOT NULL AND (key.name IS NULL OR s.name > key.name OR (s.name = key.name AND s.id > key.id))
   WITH s WHERE"""
     + STAKEHOLDER_FILTER
     + """
   RETURN s ORDER BY s.name, s.id LIMIT $limit
 }
-RETURN key.index AS index, collect(s {.*, createdAt: null, updatedAt: s.updatedAt.epochMillis}) AS items
+WITH key.index AS key, s
 """
+    + COLLECTED
 )
+"""`s.name IS NOT NULL` (every stakeholder has a name) lets Neo4j seek the (workspaceId, accountId, name)
+index; without a predicate on `name` it scans every Stakeholder in the database."""
 
 STAKEHOLDER_PAGES_BACKWARD: LiteralString = (
     """
 UNWIND $keys AS key
 CALL (key) {
   MATCH (s:Stakeholder {workspaceId: $ws, accountId: key.accountId})
-  WHERE key.name IS NULL OR s.name < key.name OR (s.name = key.name AND s.id < key.id)
+  WHERE s.name IS NOT NULL AND (key.name IS NULL OR s.name < key.name OR (s.name = key.name AND s.id < key.id))
   WITH s WHERE"""
     + STAKEHOLDER_FILTER
     + """
   RETURN s ORDER BY s.name DESC, s.id DESC LIMIT $limit
 }
-RETURN key.index AS index, collect(s {.*, createdAt: null, updatedAt: s.updatedAt.epochMillis}) AS items
+WITH key.index AS key, s
 """
+    + COLLECTED
 )
 
 STAKEHOLDER_COUNTS: LiteralString = (
@@ -78,7 +83,7 @@ STAKEHOLDER_COUNTS: LiteralString = (
 UNWIND $ids AS id
 CALL (id) {
   MATCH (s:Stakeholder {workspaceId: $ws, accountId: id})
-  WHERE"""
+  WHERE s.name IS NOT NULL AND"""
     + STAKEHOLDER_FILTER
     + """
   RETURN count(s) AS total
@@ -92,7 +97,7 @@ ACCOUNT_FILTER: LiteralString = "($search IS NULL OR toLower(a.name) CONTAINS $s
 ACCOUNT_PAGE_FORWARD: LiteralString = (
     """
 MATCH (a:Account {workspaceId: $ws})
-WHERE ($name IS NULL OR a.name > $name OR (a.name = $name AND a.id > $id)) AND """
+WHERE a.name IS NOT NULL AND ($name IS NULL OR a.name > $name OR (a.name = $name AND a.id > $id)) AND """
     + ACCOUNT_FILTER
     + """
 WITH a ORDER BY a.name, a.id LIMIT $limit
@@ -103,7 +108,7 @@ RETURN collect(a {.*, createdAt: null, updatedAt: a.updatedAt.epochMillis}) AS i
 ACCOUNT_PAGE_BACKWARD: LiteralString = (
     """
 MATCH (a:Account {workspaceId: $ws})
-WHERE ($name IS NULL OR a.name < $name OR (a.name = $name AND a.id < $id)) AND """
+WHERE a.name IS NOT NULL AND ($name IS NULL OR a.name < $name OR (a.name = $name AND a.id < $id)) AND """
     + ACCOUNT_FILTER
     + """
 WITH a ORDER BY a.name DESC, a.id DESC LIMIT $limit
@@ -112,7 +117,7 @@ RETURN collect(a {.*, createdAt: null, updatedAt: a.updatedAt.epochMillis}) AS i
 )
 
 ACCOUNT_COUNT: LiteralString = (
-    "MATCH (a:Account {workspaceId: $ws}) WHERE " + ACCOUNT_FILTER + " RETURN count(a) AS total"
+    "MATCH (a:Account {workspaceId: $ws}) WHERE a.name IS NOT NULL AND " + ACCOUNT_FILTER + " RETURN count(a) AS total"
 )
 
 
@@ -128,22 +133,63 @@ async def stakeholder_pages(
     tx: Tx,
     ws: str,
     filter_: StakeholderFilter,
+    around: Around,
     requests: Sequence[tuple[str, PageRequest]],
-) -> list[Page[Stakeholder]]:
-    """One page per (account id, request); all requests of one call share the filter."""
+) -> tuple[list[Page[Stakeholder]], Neighbourhood]:
+    """One page per (account id, request), and what `around` asks for around their people; all requests of
+    one call share the filter. One round trip per direction and page size among the requests."""
     results: dict[int, Page[Stakeholder]] = {}
+    neighbourhood = EMPTY_NEIGHBOURHOOD
     # LIMIT takes no row variable: one query per direction and page size.
     groups: dict[tuple[bool, int], list[int]] = defaultdict(list)
     for index, (_, request) in enumerate(requests):
         groups[(request.forward, request.limit)].append(index)
     for (forward, limit), indexes in groups.items():
-        query = STAKEHOLDER_PAGES_FORWARD if forward else STAKEHOLDER_PAGES_BACKWARD
-        keys = [{"index": i, "accountId": requests[i][0], **_boundary_params(requests[i][1])} for i in indexes]
-        rows = await fetch(tx, query, ws=ws, keys=keys, limit=limit + 1, **filter_.params())
-        found = {row["index"]: [records.stakeholder_from(item) for item in row["items"]] for row in rows}
+        record = await _pages(tx, ws, filter_, around, [(i, *requests[i]) for i in indexes], forward, limit)
+        read, found = parse_collected(record)
+        neighbourhood = found if neighbourhood is EMPTY_NEIGHBOURHOOD else neighbourhood.joined(found)
+        items: dict[int, list[Stakeholder]] = defaultdict(list)
+        for index, stakeholder in read:
+            items[index].append(stakeholder)
         for i in indexes:
-            results[i] = cut_page(found.get(i, []), requests[i][1])
-    return [results[i] for i in range(len(requests))]
+            results[i] = cut_page(items.get(i, []), requests[i][1])
+    return [results[i] for i in range(len(requests))], neighbourhood
+
+
+async def account_and_stakeholder_page(
+    tx: Tx, ws: str, account_id: str, filter_: StakeholderFilter, around: Around, request: PageRequest
+) -> tuple[Account | None, Page[Stakeholder], Neighbourhood]:
+    """The account, and one page of its stakeholders with what `around` asks for, in one round trip."""
+    keys = [(0, account_id, request)]
+    record = await _pages(tx, ws, filter_, around, keys, request.forward, request.limit, account_id)
+    read, neighbourhood = parse_collected(record)
+    account = [records.account_from(found) for found in record["account"]]
+    page = cut_page([stakeholder for _, stakeholder in read], request)
+    return (account[0] if account else None), page, neighbourhood
+
+
+async def _pages(
+    tx: Tx,
+    ws: str,
+    filter_: StakeholderFilter,
+    around: Around,
+    keys: Sequence[tuple[int, str, PageRequest]],
+    forward: bool,
+    limit: int,
+    account_id: str | None = None,
+) -> Any:
+    """The record of one page query: (index, account id, request) per page, all in one direction and size."""
+    query = STAKEHOLDER_PAGES_FORWARD if forward else STAKEHOLDER_PAGES_BACKWARD
+    params = filter_.params() | {"around": around.params(), "accountId": account_id}
+    rows = await fetch(
+        tx,
+        query,
+        ws=ws,
+        keys=[{"index": i, "accountId": account, **_boundary_params(request)} for i, account, request in keys],
+        limit=limit + 1,
+        **params,
+    )
+    return rows[0]
 
 
 async def stakeholder_counts(tx: Tx, ws: str, filter_: StakeholderFilter, account_ids: Sequence[str]) -> list[int]:

@@ -103,7 +103,7 @@ RETURN collect([key, item]) AS rows
 DECISION_MAKERS_BY_ACCOUNT: LiteralString = """
 UNWIND $ids AS id
 MATCH (n:Stakeholder {workspaceId: $ws, accountId: id})
-WHERE NOT n.archived AND 'DECISION_MAKER' IN n.buyingRoles
+WHERE n.name IS NOT NULL AND NOT n.archived AND 'DECISION_MAKER' IN n.buyingRoles
 WITH id AS key, n {.*, createdAt: null, updatedAt: n.updatedAt.epochMillis} AS item ORDER BY n.name, n.id
 RETURN collect([key, item]) AS rows
 """
@@ -122,7 +122,7 @@ CALL (id) {
   RETURN t
   UNION
   MATCH (t:TeamMember)-[:COVERS]->(s:Stakeholder {workspaceId: $ws, accountId: id})
-  WHERE NOT s.archived
+  WHERE s.name IS NOT NULL AND NOT s.archived
   RETURN t
 }
 WITH id AS key, t {.*, createdAt: null, updatedAt: t.updatedAt.epochMillis} AS item ORDER BY t.name, t.id
@@ -132,7 +132,7 @@ RETURN collect([key, item]) AS rows
 INFLUENCES_BY_ACCOUNT: LiteralString = """
 UNWIND $ids AS id
 MATCH (a:Stakeholder {workspaceId: $ws, accountId: id})-[r:INFLUENCES]->(b:Stakeholder)
-WHERE NOT a.archived AND NOT b.archived
+WHERE a.name IS NOT NULL AND NOT a.archived AND NOT b.archived
 WITH id AS key, r {.*, createdAt: null, updatedAt: null, from: a.id, to: b.id} AS item ORDER BY a.name, b.name, r.id
 RETURN collect([key, item]) AS rows
 """
@@ -140,7 +140,7 @@ RETURN collect([key, item]) AS rows
 TIES_BY_ACCOUNT: LiteralString = """
 UNWIND $ids AS id
 MATCH (a:Stakeholder {workspaceId: $ws, accountId: id})-[r:TIE]->(b:Stakeholder)
-WHERE NOT a.archived AND NOT b.archived
+WHERE a.name IS NOT NULL AND NOT a.archived AND NOT b.archived
 WITH id AS key, r {.*, createdAt: null, updatedAt: null, a: a.id, b: b.id} AS item ORDER BY r.kind, a.name, b.name, r.id
 RETURN collect([key, item]) AS rows
 """

@@ -5,6 +5,7 @@ Ids are internal (uuid hex); the GraphQL layer turns them into opaque global ids
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -152,3 +153,46 @@ class Change:
     new: Any
     op: str = "UPDATED"
     index: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Surroundings:
+    """What a read loaded around one stakeholder, each list in the order its own field answers in; None:
+    not asked for. `reports_to` holds the manager's id, if any (at most one)."""
+
+    influences: tuple[InfluenceLink, ...] | None = None
+    influenced_by: tuple[InfluenceLink, ...] | None = None
+    ties: tuple[Tie, ...] | None = None
+    memberships: tuple[CircleMembership, ...] | None = None
+    coverage: tuple[Coverage, ...] | None = None
+    reports_to: tuple[str, ...] | None = None
+    direct_reports: tuple[str, ...] | None = None
+
+
+NOTHING_AROUND = Surroundings()
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbourhood:
+    """Stakeholders read with their surroundings, and the records those name: the circles of the
+    memberships, the team members of the coverage and the people: those read, and (when asked for) the
+    others the links, ties and reporting lines lead to."""
+
+    around: Mapping[str, Surroundings]
+    circles: Mapping[str, Circle]
+    team_members: Mapping[str, TeamMember]
+    people: Mapping[str, Stakeholder]
+
+    def of(self, stakeholder_id: str) -> Surroundings:
+        return self.around.get(stakeholder_id, NOTHING_AROUND)
+
+    def joined(self, other: Neighbourhood) -> Neighbourhood:
+        return Neighbourhood(
+            {**self.around, **other.around},
+            {**self.circles, **other.circles},
+            {**self.team_members, **other.team_members},
+            {**self.people, **other.people},
+        )
+
+
+EMPTY_NEIGHBOURHOOD = Neighbourhood({}, {}, {}, {})

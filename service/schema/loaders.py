@@ -16,6 +16,7 @@ from service.graph import deal_reads, deal_snapshots, pages, reads
 from service.graph.database import Database
 from service.graph.deal_reads import Bounded
 from service.graph.history import history_pages
+from service.graph.neighbourhood import Around
 from service.rules.account_graph import AccountGraph
 from service.rules.deals import Competitor, CompetitorRep, DealSnapshot, Favour, RepContact
 from service.rules.deals.model import OpportunityRecord
@@ -28,6 +29,7 @@ from service.rules.models import (
     ExternalId,
     InfluenceLink,
     Interaction,
+    Neighbourhood,
     Stakeholder,
     TeamMember,
     Tie,
@@ -41,7 +43,9 @@ V = TypeVar("V")
 
 BatchRead = Callable[[AsyncManagedTransaction, str, Sequence[str]], Awaitable[list[V]]]
 
-PageKey = tuple[str, pages.StakeholderFilter, PageRequest]
+PageKey = tuple[str, pages.StakeholderFilter, PageRequest, Around]
+"""An account, the filter, the page, and what to read around its people."""
+StakeholderPage = tuple[Page[Stakeholder], Neighbourhood]
 CountKey = tuple[str, pages.StakeholderFilter]
 HistoryKey = tuple[str, int, HistoryPosition | None]
 """A stakeholder, how many changed values, after which one."""
@@ -114,7 +118,7 @@ class Loaders:
     history: DataLoader[HistoryKey, list[Change]]
     interaction: DataLoader[str, Interaction | None]
     interactions_of_account: DataLoader[str, list[Interaction]]
-    stakeholder_page: DataLoader[PageKey, Page[Stakeholder]]
+    stakeholder_page: DataLoader[PageKey, StakeholderPage]
     stakeholder_count: DataLoader[CountKey, int]
     account_graph: DataLoader[str, AccountGraph]
     opportunity: DataLoader[str, OpportunityRecord | None]
@@ -135,12 +139,17 @@ class Loaders:
 def build_loaders(services: Services, ws: str) -> Loaders:
     db = services.db
 
-    async def load_pages(
-        filter_: pages.StakeholderFilter, members: list[tuple[int, PageKey]]
-    ) -> dict[int, Page[Stakeholder]]:
-        requests = [(key[0], key[2]) for _, key in members]
-        found = await db.read(pages.stakeholder_pages, ws, filter_, requests)
-        return {index: page for (index, _), page in zip(members, found, strict=True)}
+    async def load_pages(keys: list[PageKey]) -> list[StakeholderPage]:
+        """One read per distinct (filter, around) among the keys."""
+        groups: dict[tuple[pages.StakeholderFilter, Around], list[int]] = defaultdict(list)
+        for index, (_, filter_, _, around) in enumerate(keys):
+            groups[(filter_, around)].append(index)
+        results: dict[int, StakeholderPage] = {}
+        for (filter_, around), indexes in groups.items():
+            requests = [(keys[i][0], keys[i][2]) for i in indexes]
+            found, hood = await db.read(pages.stakeholder_pages, ws, filter_, around, requests)
+            results.update((i, (page, hood)) for i, page in zip(indexes, found, strict=True))
+        return [results[i] for i in range(len(keys))]
 
     async def load_counts(filter_: pages.StakeholderFilter, members: list[tuple[int, CountKey]]) -> dict[int, int]:
         totals = await db.read(pages.stakeholder_counts, ws, filter_, [key[0] for _, key in members])
@@ -193,7 +202,7 @@ def build_loaders(services: Services, ws: str) -> Loaders:
         history=SharedLoader(load_fn=load_history),
         interaction=_by_ids(db, ws, reads.interactions_by_ids),
         interactions_of_account=_by_ids(db, ws, reads.interactions_by_account),
-        stakeholder_page=SharedLoader(load_fn=_grouped(load_pages)),
+        stakeholder_page=SharedLoader(load_fn=load_pages),
         stakeholder_count=SharedLoader(load_fn=_grouped(load_counts)),
         account_graph=SharedLoader(load_fn=load_graphs),
         opportunity=_by_ids(db, ws, deal_reads.opportunities_by_ids),

@@ -9,8 +9,9 @@ from service.schema.access import type_reading
 from service.schema.context import Context
 from service.schema.errors import ClientError
 from service.schema.ids import decode_id, raw_id_of
+from service.schema.neighbourhood import stakeholder_with_surroundings
 from service.schema.pagination import page_request
-from service.schema.types.account import Account, AccountConnection
+from service.schema.types.account import Account, AccountConnection, account_with_people
 from service.schema.types.circle import PoliticalCircle
 from service.schema.types.common import Node
 from service.schema.types.competitor import Competitor, CompetitorConnection, CompetitorRep
@@ -30,11 +31,9 @@ async def resolve_node(info: strawberry.Info[Context], global_id: str) -> Node |
     refuse_node_type(info.context, type_name)
     loaders = info.context.loaders
     if type_name == "Account":
-        account = await loaders.account.load(raw)
-        return None if account is None else Account.from_domain(account)
+        return await account_with_people(info, raw)
     if type_name == "Stakeholder":
-        stakeholder = await loaders.stakeholder.load(raw)
-        return None if stakeholder is None else Stakeholder.from_domain(stakeholder)
+        return await stakeholder_with_surroundings(info, raw)
     if type_name == "PoliticalCircle":
         circle = await loaders.circle.load(raw)
         return None if circle is None else PoliticalCircle.from_domain(circle)
@@ -43,13 +42,13 @@ async def resolve_node(info: strawberry.Info[Context], global_id: str) -> Node |
         return None if member is None else TeamMember.from_domain(member)
     if type_name == "InfluenceLink":
         link = await loaders.influence.load(raw)
-        return None if link is None else InfluenceLink.from_domain(link)
+        return None if link is None else InfluenceLink.loading(info, link)
     if type_name == "Interaction":
         interaction = await loaders.interaction.load(raw)
         return None if interaction is None else Interaction.from_domain(interaction)
     if type_name == "Tie":
         tie = await loaders.tie.load(raw)
-        return None if tie is None else Tie.from_domain(tie)
+        return None if tie is None else Tie.loading(info, tie)
     return await _resolve_deal_node(info, type_name, raw)
 
 
@@ -89,8 +88,7 @@ class Query:
     @strawberry.field
     async def account(self, info: strawberry.Info[Context], id: strawberry.ID) -> Account | None:
         raw = raw_id_of(id, "Account")
-        found = None if raw is None else await info.context.loaders.account.load(raw)
-        return None if found is None else Account.from_domain(found)
+        return None if raw is None else await account_with_people(info, raw)
 
     @strawberry.field
     async def account_by_external_id(self, info: strawberry.Info[Context], source: str, id: str) -> Account | None:
@@ -137,5 +135,4 @@ class Query:
     @strawberry.field
     async def stakeholder(self, info: strawberry.Info[Context], id: strawberry.ID) -> Stakeholder | None:
         raw = raw_id_of(id, "Stakeholder")
-        found = None if raw is None else await info.context.loaders.stakeholder.load(raw)
-        return None if found is None else Stakeholder.from_domain(found)
+        return None if raw is None else await stakeholder_with_surroundings(info, raw)

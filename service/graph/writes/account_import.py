@@ -36,6 +36,7 @@ RETURN externalId, s.id AS id, s.accountId AS accountId, s.archived AS archived,
        [(s)-[:REPORTS_TO]->(m) | m.id][0] AS managerId
 UNION
 MATCH (s:Stakeholder {workspaceId: $ws, accountId: $accountId})<-[:IDENTIFIES]-(r:StakeholderRef {workspaceId: $ws, source: $source})
+WHERE s.name IS NOT NULL
 RETURN r.externalId AS externalId, s.id AS id, s.accountId AS accountId, s.archived AS archived,
        s.version AS version,
        s {.name, .title, .department, .email, .phone, .level, .stance, .influence, .buyingRoles, .buyerTypes,
@@ -54,12 +55,14 @@ RETURN c.key AS key, c.id AS id,
 
 STORED_INFLUENCES: LiteralString = """
 MATCH (a:Stakeholder {workspaceId: $ws, accountId: $accountId})-[r:INFLUENCES]->(b:Stakeholder)
+WHERE a.name IS NOT NULL
 RETURN r.id AS id, a.id AS start, b.id AS end, r.source AS source,
        r {.strength, .kind, .topic, .confidence} AS props
 """
 
 STORED_TIES: LiteralString = """
 MATCH (a:Stakeholder {workspaceId: $ws, accountId: $accountId})-[r:TIE]->(b:Stakeholder)
+WHERE a.name IS NOT NULL
 RETURN r.id AS id, r.kind AS kind, a.id AS start, b.id AS end, r.source AS source, r {.strength, .note} AS props
 """
 
@@ -77,6 +80,7 @@ accounts. Should a key still name several nodes (duplicates of earlier versions,
 
 STORED_COVERAGE: LiteralString = """
 MATCH (t:TeamMember)-[c:COVERS]->(s:Stakeholder {workspaceId: $ws, accountId: $accountId})
+WHERE s.name IS NOT NULL
 RETURN t.id + ':' + s.id AS id, t.id AS start, s.id AS end, c.source AS source,
        c {.relationshipStep, .relationshipType} AS props
 """

@@ -36,7 +36,7 @@ RETURN a {.*} AS item
 """
 
 LOCK_ACCOUNT_PEOPLE: LiteralString = """
-MATCH (s:Stakeholder {workspaceId: $ws, accountId: $id})
+MATCH (s:Stakeholder {workspaceId: $ws, accountId: $id}) WHERE s.name IS NOT NULL
 SET s._lock = true REMOVE s._lock
 RETURN count(CASE WHEN NOT s.archived THEN 1 END) AS active
 """
@@ -44,11 +44,28 @@ RETURN count(CASE WHEN NOT s.archived THEN 1 END) AS active
 DELETE_ACCOUNT: LiteralString = """
 MATCH (a:Account {workspaceId: $ws, id: $id})
 CALL (a) {
-  MATCH (r:StakeholderRef)-[:IDENTIFIES]->(:Stakeholder {workspaceId: $ws, accountId: a.id})
+  MATCH (r:StakeholderRef)-[:IDENTIFIES]->(s:Stakeholder {workspaceId: $ws, accountId: a.id})
+  WHERE s.name IS NOT NULL
   DETACH DELETE r
 }
 CALL (a) {
-  MATCH (n:Stakeholder|Circle|Interaction|Opportunity|Criterion {workspaceId: $ws, accountId: a.id})
+  MATCH (n:Stakeholder {workspaceId: $ws, accountId: a.id}) WHERE n.name IS NOT NULL
+  DETACH DELETE n
+}
+CALL (a) {
+  MATCH (n:Circle {workspaceId: $ws, accountId: a.id})
+  DETACH DELETE n
+}
+CALL (a) {
+  MATCH (n:Interaction {workspaceId: $ws, accountId: a.id})
+  DETACH DELETE n
+}
+CALL (a) {
+  MATCH (n:Opportunity {workspaceId: $ws, accountId: a.id})
+  DETACH DELETE n
+}
+CALL (a) {
+  MATCH (n:Criterion {workspaceId: $ws, accountId: a.id})
   DETACH DELETE n
 }
 CALL (a) {

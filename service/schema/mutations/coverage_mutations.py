@@ -47,7 +47,9 @@ async def coverage_set(info: strawberry.Info[Context], input: CoverageSetInput) 
     values = {"relationshipStep": input.relationship_step, "relationshipType": input.relationship_type}
     ctx = info.context
     coverage, errors = await perform(ctx, set_coverage(ctx.services, ctx.principal, member, person, values))
-    return CoverageSetPayload(coverage=None if coverage is None else Coverage.from_domain(coverage), user_errors=errors)
+    return CoverageSetPayload(
+        coverage=None if coverage is None else Coverage.loading(info, coverage), user_errors=errors
+    )
 
 
 async def coverage_remove(info: strawberry.Info[Context], input: CoverageRemoveInput) -> CoverageRemovePayload:

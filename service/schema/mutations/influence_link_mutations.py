@@ -51,7 +51,7 @@ async def influence_link_set(info: strawberry.Info[Context], input: InfluenceLin
     ctx = info.context
     link, errors = await perform(ctx, set_influence_link(ctx.services, ctx.principal, source, target, values))
     return InfluenceLinkSetPayload(
-        influence_link=None if link is None else InfluenceLink.from_domain(link), user_errors=errors
+        influence_link=None if link is None else InfluenceLink.loading(info, link), user_errors=errors
     )
 
 

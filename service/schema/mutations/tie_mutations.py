@@ -50,7 +50,7 @@ async def tie_set(info: strawberry.Info[Context], input: TieSetInput) -> TieSetP
     values = {"strength": input.strength, "note": input.note}
     ctx = info.context
     tie, errors = await perform(ctx, set_tie(ctx.services, ctx.principal, input.kind, a, b, values))
-    return TieSetPayload(tie=None if tie is None else Tie.from_domain(tie), user_errors=errors)
+    return TieSetPayload(tie=None if tie is None else Tie.loading(info, tie), user_errors=errors)
 
 
 async def tie_remove(info: strawberry.Info[Context], input: TieRemoveInput) -> TieRemovePayload:

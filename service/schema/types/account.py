@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.types.nodes import SelectedField
 
 from service.graph.export import account_document
-from service.graph.pages import StakeholderFilter, account_count
+from service.graph.neighbourhood import Around
+from service.graph.pages import StakeholderFilter, account_and_stakeholder_page, account_count
 from service.rules import models
 from service.rules.analytics import cadence_days
-from service.rules.paging import Page, SortKey
+from service.rules.paging import Page, PageRequest, SortKey
 from service.schema.context import Context
 from service.schema.document_json import document_json
 from service.schema.enums import AccountTier, BuyingRole, PortfolioClass, RelationshipStage, Stance
+from service.schema.errors import ClientError
 from service.schema.ids import encode_id
+from service.schema.neighbourhood import people_around, stakeholder_selection
 from service.schema.pagination import bounded_first, encode_cursor, page_request
+from service.schema.selection import around_of, paths_below, subfields
 from service.schema.types.account_analytics_v2 import AccountAnalyticsV2
 from service.schema.types.circle import PoliticalCircle
 from service.schema.types.common import ExternalId, Node, PageInfo
@@ -81,17 +87,14 @@ class Account(AccountAnalyticsV2, Node):
         role: list[BuyingRole] | None = None,
         include_archived: bool | None = False,
     ) -> StakeholderConnection:
-        request = page_request(first, after, last, before)
-        filter_ = StakeholderFilter(
-            search=search or None,
-            stances=tuple(stance) if stance is not None else None,
-            roles=tuple(role) if role is not None else None,
-            include_archived=bool(include_archived),
-        )
-        page = await info.context.loaders.stakeholder_page.load((self.raw_id, filter_, request))
+        filter_, request = stakeholder_page_of(first, after, last, before, search, stance, role, include_archived)
+        ctx = info.context
+        around = stakeholder_selection(info, *PAGE_PATHS)
+        page, hood = await ctx.loaders.stakeholder_page.load((self.raw_id, filter_, request, around))
         for s in page.items:
-            info.context.loaders.stakeholder.prime(s.id, s)
-        return StakeholderConnection(page=page, account_id=self.raw_id, filter_key=filter_)
+            ctx.loaders.stakeholder.prime(s.id, s)
+        people = people_around(info, page.items, hood)
+        return StakeholderConnection(page=page, people=people, account_id=self.raw_id, filter_key=filter_)
 
     @strawberry.field
     async def decision_makers(self, info: strawberry.Info[Context]) -> list[Stakeholder]:
@@ -109,11 +112,11 @@ class Account(AccountAnalyticsV2, Node):
     @strawberry.field
     async def influence_links(self, info: strawberry.Info[Context]) -> list[InfluenceLink]:
         found = await info.context.loaders.influences_of_account.load(self.raw_id)
-        return [InfluenceLink.from_domain(link) for link in found]
+        return [InfluenceLink.loading(info, link) for link in found]
 
     @strawberry.field
     async def ties(self, info: strawberry.Info[Context]) -> list[Tie]:
-        return [Tie.from_domain(t) for t in await info.context.loaders.ties_of_account.load(self.raw_id)]
+        return [Tie.loading(info, t) for t in await info.context.loaders.ties_of_account.load(self.raw_id)]
 
     @strawberry.field(description="The visit log, newest first: the first `first` (at most 100) interactions.")
     async def interactions(
@@ -146,6 +149,81 @@ class Account(AccountAnalyticsV2, Node):
         ctx = info.context
         found = await ctx.db.read(account_document, ctx.workspace_id, self.raw_id, source)
         return None if found is None else JSON(document_json(found))
+
+
+PAGE_PATHS = ("nodes.", "edges.node.")
+"""Where a connection's stakeholders are selected."""
+PAGE_ARGUMENTS = frozenset({"first", "after", "last", "before", "search", "stance", "role", "includeArchived"})
+
+
+def stakeholder_page_of(
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    search: str | None,
+    stance: Sequence[Stance] | None,
+    role: Sequence[BuyingRole] | None,
+    include_archived: bool | None,
+) -> tuple[StakeholderFilter, PageRequest]:
+    """The filter and page `Account.stakeholders` reads for its arguments."""
+    filter_ = StakeholderFilter(
+        search=search or None,
+        stances=tuple(stance) if stance is not None else None,
+        roles=tuple(role) if role is not None else None,
+        include_archived=bool(include_archived),
+    )
+    return filter_, page_request(first, after, last, before)
+
+
+async def account_with_people(info: strawberry.Info[Context], raw_id: str) -> Account | None:
+    """The account. When the query selects one page of its stakeholders, that page (with what is selected
+    around its people) is read in the same round trip and handed to `Account.stakeholders` through its
+    DataLoader; otherwise the account comes from its own DataLoader."""
+    ctx = info.context
+    planned = _planned_page(info)
+    if planned is None:
+        found = await ctx.loaders.account.load(raw_id)
+        return None if found is None else Account.from_domain(found)
+    filter_, request, around = planned
+    read = await ctx.db.read(account_and_stakeholder_page, ctx.workspace_id, raw_id, filter_, around, request)
+    account, page, hood = read
+    if account is None:
+        return None
+    ctx.loaders.account.prime(raw_id, account)
+    ctx.loaders.stakeholder_page.prime((raw_id, filter_, request, around), (page, hood))
+    return Account.from_domain(account)
+
+
+def _planned_page(info: strawberry.Info[Context]) -> tuple[StakeholderFilter, PageRequest, Around] | None:
+    """What `Account.stakeholders` will read below this field, when that is one page; None when the query
+    selects no page, several, or arguments it cannot tell here (that field then reads for itself)."""
+    found = [
+        f
+        for field in info.selected_fields
+        if isinstance(field, SelectedField)
+        for f in subfields(field, "stakeholders")
+    ]
+    if not found or any((f.alias, f.arguments) != (found[0].alias, found[0].arguments) for f in found):
+        return None
+    args = found[0].arguments
+    if not PAGE_ARGUMENTS.issuperset(args):
+        return None
+    stance, role, first, last = args.get("stance"), args.get("role"), args.get("first"), args.get("last")
+    try:
+        filter_, request = stakeholder_page_of(
+            None if first is None else int(first),  # a literal comes as its text, a variable as its value
+            args.get("after"),
+            None if last is None else int(last),
+            args.get("before"),
+            args.get("search"),
+            None if stance is None else [Stance(value) for value in stance],
+            None if role is None else [BuyingRole(value) for value in role],
+            args.get("includeArchived", False),
+        )
+    except (ClientError, ValueError, TypeError):
+        return None
+    return filter_, request, around_of(paths_below(found), PAGE_PATHS)
 
 
 @strawberry.type

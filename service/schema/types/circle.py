@@ -7,6 +7,7 @@ import strawberry
 from service.rules import models
 from service.schema.context import Context
 from service.schema.ids import encode_id
+from service.schema.preloaded import Later
 from service.schema.types.common import Node
 from service.schema.types.links import load_stakeholder
 from service.schema.types.stakeholder import Stakeholder
@@ -69,7 +70,9 @@ async def load_circle(info: strawberry.Info[Context], raw_id: str) -> PoliticalC
 class CircleMembership:
     circle_id: strawberry.Private[str]
     core: bool
+    circle: PoliticalCircle | Later[PoliticalCircle] = strawberry.field(graphql_type=PoliticalCircle)
 
-    @strawberry.field
-    async def circle(self, info: strawberry.Info[Context]) -> PoliticalCircle:
-        return await load_circle(info, self.circle_id)
+    @classmethod
+    def loading(cls, info: strawberry.Info[Context], m: models.CircleMembership) -> CircleMembership:
+        """The membership, its circle loaded when asked for."""
+        return cls(circle_id=m.circle_id, core=m.core, circle=Later(lambda: load_circle(info, m.circle_id)))

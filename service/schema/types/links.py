@@ -10,6 +10,7 @@ from service.rules import models
 from service.schema.context import Context
 from service.schema.enums import InfluenceKind, TieKind
 from service.schema.ids import encode_id
+from service.schema.preloaded import Later
 from service.schema.types.common import Node
 from service.schema.types.stakeholder import Stakeholder
 
@@ -30,6 +31,10 @@ async def load_stakeholder(info: strawberry.Info[Context], raw_id: str) -> Stake
     return (await load_stakeholders(info, [raw_id]))[0]
 
 
+def later_stakeholder(info: strawberry.Info[Context], raw_id: str) -> Later[Stakeholder]:
+    return Later(lambda: load_stakeholder(info, raw_id))
+
+
 @strawberry.type
 class InfluenceLink(Node):
     from_id: strawberry.Private[str]
@@ -38,9 +43,13 @@ class InfluenceLink(Node):
     kind: InfluenceKind | None
     topic: str | None
     confidence: float | None
+    from_: Stakeholder | Later[Stakeholder] = strawberry.field(name="from", graphql_type=Stakeholder)
+    to: Stakeholder | Later[Stakeholder] = strawberry.field(graphql_type=Stakeholder)
 
     @classmethod
-    def from_domain(cls, link: models.InfluenceLink) -> InfluenceLink:
+    def from_domain(
+        cls, link: models.InfluenceLink, from_: Stakeholder | Later[Stakeholder], to: Stakeholder | Later[Stakeholder]
+    ) -> InfluenceLink:
         return cls(
             id=strawberry.ID(encode_id("InfluenceLink", link.id)),
             from_id=link.from_id,
@@ -49,15 +58,14 @@ class InfluenceLink(Node):
             kind=link.kind,
             topic=link.topic,
             confidence=link.confidence,
+            from_=from_,
+            to=to,
         )
 
-    @strawberry.field(name="from")
-    async def from_(self, info: strawberry.Info[Context]) -> Stakeholder:
-        return await load_stakeholder(info, self.from_id)
-
-    @strawberry.field
-    async def to(self, info: strawberry.Info[Context]) -> Stakeholder:
-        return await load_stakeholder(info, self.to_id)
+    @classmethod
+    def loading(cls, info: strawberry.Info[Context], link: models.InfluenceLink) -> InfluenceLink:
+        """The link, its ends loaded when asked for."""
+        return cls.from_domain(link, later_stakeholder(info, link.from_id), later_stakeholder(info, link.to_id))
 
 
 @strawberry.type
@@ -67,9 +75,13 @@ class Tie(Node):
     b_id: strawberry.Private[str]
     strength: int | None
     note: str | None
+    a: Stakeholder | Later[Stakeholder] = strawberry.field(graphql_type=Stakeholder)
+    b: Stakeholder | Later[Stakeholder] = strawberry.field(graphql_type=Stakeholder)
 
     @classmethod
-    def from_domain(cls, tie: models.Tie) -> Tie:
+    def from_domain(
+        cls, tie: models.Tie, a: Stakeholder | Later[Stakeholder], b: Stakeholder | Later[Stakeholder]
+    ) -> Tie:
         return cls(
             id=strawberry.ID(encode_id("Tie", tie.id)),
             kind=tie.kind,
@@ -77,12 +89,11 @@ class Tie(Node):
             b_id=tie.b_id,
             strength=tie.strength,
             note=tie.note,
+            a=a,
+            b=b,
         )
 
-    @strawberry.field
-    async def a(self, info: strawberry.Info[Context]) -> Stakeholder:
-        return await load_stakeholder(info, self.a_id)
-
-    @strawberry.field
-    async def b(self, info: strawberry.Info[Context]) -> Stakeholder:
-        return await load_stakeholder(info, self.b_id)
+    @classmethod
+    def loading(cls, info: strawberry.Info[Context], tie: models.Tie) -> Tie:
+        """The tie, its ends loaded when asked for."""
+        return cls.from_domain(tie, later_stakeholder(info, tie.a_id), later_stakeholder(info, tie.b_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -24,6 +25,7 @@ from service.schema.enums import (
 )
 from service.schema.ids import encode_id
 from service.schema.pagination import bounded_first, decode_history_cursor, encode_cursor, encode_history_cursor
+from service.schema.preloaded import NOT_LOADED, NOTHING_PRELOADED, Preloaded
 from service.schema.types.common import ExternalId, Node, PageInfo
 
 if TYPE_CHECKING:
@@ -92,6 +94,7 @@ class Stakeholder(Node):
     archived: bool
     version: int
     updated_at: datetime
+    preloaded: strawberry.Private[Preloaded] = NOTHING_PRELOADED
 
     @classmethod
     def from_domain(cls, s: models.Stakeholder) -> Stakeholder:
@@ -131,48 +134,40 @@ class Stakeholder(Node):
         found = await info.context.loaders.stakeholder_external_ids.load(self.raw_id)
         return [ExternalId.from_domain(e) for e in found]
 
-    @strawberry.field
-    async def reports_to(self, info: strawberry.Info[Context]) -> Stakeholder | None:
-        manager = await info.context.loaders.manager.load(self.raw_id)
-        return None if manager is None else Stakeholder.from_domain(manager)
+    @strawberry.field(graphql_type="Stakeholder | None")
+    def reports_to(self, info: strawberry.Info[Context]) -> Stakeholder | None | Awaitable[Stakeholder | None]:
+        found = self.preloaded.reports_to
+        return _manager(info, self.raw_id) if found is NOT_LOADED else found
 
-    @strawberry.field
-    async def direct_reports(self, info: strawberry.Info[Context]) -> list[Stakeholder]:
-        return [Stakeholder.from_domain(s) for s in await info.context.loaders.direct_reports.load(self.raw_id)]
+    @strawberry.field(graphql_type="list[Stakeholder]")
+    def direct_reports(self, info: strawberry.Info[Context]) -> list[Stakeholder] | Awaitable[list[Stakeholder]]:
+        found = self.preloaded.direct_reports
+        return _direct_reports(info, self.raw_id) if found is NOT_LOADED else found
 
-    @strawberry.field
-    async def circles(self, info: strawberry.Info[Context]) -> list[CircleMembershipRef]:
-        from service.schema.types.circle import CircleMembership
+    @strawberry.field(graphql_type=list[CircleMembershipRef])
+    def circles(self, info: strawberry.Info[Context]) -> list[CircleMembership] | Awaitable[list[CircleMembership]]:
+        found = self.preloaded.circles
+        return _circles(info, self.raw_id) if found is NOT_LOADED else found
 
-        found = await info.context.loaders.memberships.load(self.raw_id)
-        return [CircleMembership(circle_id=m.circle_id, core=m.core) for m in found]
+    @strawberry.field(graphql_type=list[InfluenceLinkRef])
+    def influences(self, info: strawberry.Info[Context]) -> list[InfluenceLink] | Awaitable[list[InfluenceLink]]:
+        found = self.preloaded.influences
+        return _influences_from(info, self.raw_id) if found is NOT_LOADED else found
 
-    @strawberry.field
-    async def influences(self, info: strawberry.Info[Context]) -> list[InfluenceLinkRef]:
-        from service.schema.types.links import InfluenceLink
+    @strawberry.field(graphql_type=list[InfluenceLinkRef])
+    def influenced_by(self, info: strawberry.Info[Context]) -> list[InfluenceLink] | Awaitable[list[InfluenceLink]]:
+        found = self.preloaded.influenced_by
+        return _influences_to(info, self.raw_id) if found is NOT_LOADED else found
 
-        found = await info.context.loaders.influences_from.load(self.raw_id)
-        return [InfluenceLink.from_domain(link) for link in found]
+    @strawberry.field(graphql_type=list[TieRef])
+    def ties(self, info: strawberry.Info[Context]) -> list[Tie] | Awaitable[list[Tie]]:
+        found = self.preloaded.ties
+        return _ties(info, self.raw_id) if found is NOT_LOADED else found
 
-    @strawberry.field
-    async def influenced_by(self, info: strawberry.Info[Context]) -> list[InfluenceLinkRef]:
-        from service.schema.types.links import InfluenceLink
-
-        found = await info.context.loaders.influences_to.load(self.raw_id)
-        return [InfluenceLink.from_domain(link) for link in found]
-
-    @strawberry.field
-    async def ties(self, info: strawberry.Info[Context]) -> list[TieRef]:
-        from service.schema.types.links import Tie
-
-        return [Tie.from_domain(t) for t in await info.context.loaders.ties_of_stakeholder.load(self.raw_id)]
-
-    @strawberry.field
-    async def covered_by(self, info: strawberry.Info[Context]) -> list[CoverageRef]:
-        from service.schema.types.team import Coverage
-
-        found = await info.context.loaders.coverage_of_stakeholder.load(self.raw_id)
-        return [Coverage.from_domain(c) for c in found]
+    @strawberry.field(graphql_type=list[CoverageRef])
+    def covered_by(self, info: strawberry.Info[Context]) -> list[Coverage] | Awaitable[list[Coverage]]:
+        found = self.preloaded.covered_by
+        return _coverage(info, self.raw_id) if found is NOT_LOADED else found
 
     @strawberry.field
     async def last_contact_at(self, info: strawberry.Info[Context]) -> datetime | None:
@@ -240,6 +235,55 @@ class Stakeholder(Node):
         return [Change.from_domain(c) for c in found]
 
 
+class StakeholderReference(Stakeholder):
+    """A stakeholder of whom only the id is known, for where the query selects nothing else of it (the
+    resolver that builds one has checked its selection): reading any other field fails."""
+
+    def __init__(self, raw_id: str) -> None:  # not the dataclass initialiser: no record to fill it from
+        self.id = strawberry.ID(encode_id("Stakeholder", raw_id))
+        self.raw_id = raw_id
+        self.preloaded = NOTHING_PRELOADED
+
+
+async def _manager(info: strawberry.Info[Context], raw_id: str) -> Stakeholder | None:
+    manager = await info.context.loaders.manager.load(raw_id)
+    return None if manager is None else Stakeholder.from_domain(manager)
+
+
+async def _direct_reports(info: strawberry.Info[Context], raw_id: str) -> list[Stakeholder]:
+    return [Stakeholder.from_domain(s) for s in await info.context.loaders.direct_reports.load(raw_id)]
+
+
+async def _circles(info: strawberry.Info[Context], raw_id: str) -> list[CircleMembership]:
+    from service.schema.types.circle import CircleMembership
+
+    return [CircleMembership.loading(info, m) for m in await info.context.loaders.memberships.load(raw_id)]
+
+
+async def _influences_from(info: strawberry.Info[Context], raw_id: str) -> list[InfluenceLink]:
+    from service.schema.types.links import InfluenceLink
+
+    return [InfluenceLink.loading(info, link) for link in await info.context.loaders.influences_from.load(raw_id)]
+
+
+async def _influences_to(info: strawberry.Info[Context], raw_id: str) -> list[InfluenceLink]:
+    from service.schema.types.links import InfluenceLink
+
+    return [InfluenceLink.loading(info, link) for link in await info.context.loaders.influences_to.load(raw_id)]
+
+
+async def _ties(info: strawberry.Info[Context], raw_id: str) -> list[Tie]:
+    from service.schema.types.links import Tie
+
+    return [Tie.loading(info, t) for t in await info.context.loaders.ties_of_stakeholder.load(raw_id)]
+
+
+async def _coverage(info: strawberry.Info[Context], raw_id: str) -> list[Coverage]:
+    from service.schema.types.team import Coverage
+
+    return [Coverage.loading(info, c) for c in await info.context.loaders.coverage_of_stakeholder.load(raw_id)]
+
+
 @strawberry.type
 class StakeholderEdge:
     cursor: str
@@ -249,19 +293,21 @@ class StakeholderEdge:
 @strawberry.type
 class StakeholderConnection:
     page: strawberry.Private[Page[models.Stakeholder]]
+    people: strawberry.Private[list[Stakeholder]]
+    """The page's items as GraphQL objects, in order, with what was read around them."""
     account_id: strawberry.Private[str]
     filter_key: strawberry.Private[StakeholderFilter]
 
     @strawberry.field
     def edges(self) -> list[StakeholderEdge]:
         return [
-            StakeholderEdge(cursor=encode_cursor(SortKey(s.name, s.id)), node=Stakeholder.from_domain(s))
-            for s in self.page.items
+            StakeholderEdge(cursor=encode_cursor(SortKey(s.name, s.id)), node=node)
+            for s, node in zip(self.page.items, self.people, strict=True)
         ]
 
     @strawberry.field
     def nodes(self) -> list[Stakeholder]:
-        return [Stakeholder.from_domain(s) for s in self.page.items]
+        return self.people
 
     @strawberry.field
     def page_info(self) -> PageInfo:

@@ -10,8 +10,9 @@ from service.rules import models
 from service.schema.context import Context
 from service.schema.enums import RelationshipType, TeamRole
 from service.schema.ids import encode_id
+from service.schema.preloaded import Later
 from service.schema.types.common import ExternalId, Node
-from service.schema.types.links import load_stakeholder
+from service.schema.types.links import later_stakeholder
 from service.schema.types.stakeholder import Stakeholder
 
 
@@ -40,7 +41,7 @@ class TeamMember(Node):
     @strawberry.field
     async def covers(self, info: strawberry.Info[Context]) -> list[Coverage]:
         found = await info.context.loaders.coverage_by_team_member.load(self.raw_id)
-        return [Coverage.from_domain(c) for c in found]
+        return [Coverage.loading(info, c) for c in found]
 
 
 async def load_team_member(info: strawberry.Info[Context], raw_id: str) -> TeamMember:
@@ -56,21 +57,28 @@ class Coverage:
     relationship_step: int | None
     relationship_type: RelationshipType | None
     last_contact_at: datetime | None
+    team_member: TeamMember | Later[TeamMember] = strawberry.field(graphql_type=TeamMember)
+    stakeholder: Stakeholder | Later[Stakeholder] = strawberry.field(graphql_type=Stakeholder)
 
     @classmethod
-    def from_domain(cls, c: models.Coverage) -> Coverage:
+    def from_domain(
+        cls,
+        c: models.Coverage,
+        team_member: TeamMember | Later[TeamMember],
+        stakeholder: Stakeholder | Later[Stakeholder],
+    ) -> Coverage:
         return cls(
             team_member_id=c.team_member_id,
             stakeholder_id=c.stakeholder_id,
             relationship_step=c.relationship_step,
             relationship_type=c.relationship_type,
             last_contact_at=c.last_contact_at,
+            team_member=team_member,
+            stakeholder=stakeholder,
         )
 
-    @strawberry.field
-    async def team_member(self, info: strawberry.Info[Context]) -> TeamMember:
-        return await load_team_member(info, self.team_member_id)
-
-    @strawberry.field
-    async def stakeholder(self, info: strawberry.Info[Context]) -> Stakeholder:
-        return await load_stakeholder(info, self.stakeholder_id)
+    @classmethod
+    def loading(cls, info: strawberry.Info[Context], c: models.Coverage) -> Coverage:
+        """The coverage, its ends loaded when asked for."""
+        member = Later(lambda: load_team_member(info, c.team_member_id))
+        return cls.from_domain(c, member, later_stakeholder(info, c.stakeholder_id))
