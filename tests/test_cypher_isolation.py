@@ -22,6 +22,8 @@ CYPHER = re.compile(r"\b(MATCH|MERGE|CREATE)\b")
 
 ACROSS_WORKSPACES = {
     "service.graph.identity.KEY_BY_HASH": "a key is what tells which workspace a request works in",
+    "service.graph.migrations.DUPLICATE_TEAM_MEMBERS": "a migration: every workspace's duplicates, each kept in it",
+    "service.graph.writes.import_jobs.ABANDONED_CANDIDATES": "start-up recovery looks at every workspace's jobs",
 }
 """Queries that may look beyond one workspace, and why."""
 
