@@ -314,6 +314,7 @@ def settings(neo4j_server: Neo4jServer, workspace: str) -> Settings:
         readiness_timeout_seconds=10,  # the most it may be: on a loaded machine a ping can take a while
         api_key_cache_seconds=300,  # round-trip counts must not depend on how long a test takes
         analytics_timeout_seconds=300,  # a deadline is no assertion: a loaded machine must not fail a test
+        db_acquisition_timeout_seconds=60,  # a generated query of hundreds of fields waits for connections
     )
 
 
