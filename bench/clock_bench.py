@@ -86,6 +86,8 @@ async def one_write(tx: AsyncManagedTransaction, variant: str, account: str, per
         "txId": uuid.uuid4().hex,
         "rows": [change_row(person, account, "UNKNOWN", stance)],
         "accounts": [account] if variant == "account clocks" else [],
+        "lease": None,  # no batched import holds the account
+        "audit": None,  # the audit entry is the same in every variant: left out
     }
     await (await tx.run(FINISH_WRITE, params)).consume()
     if variant == "global clock":
