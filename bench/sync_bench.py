@@ -180,7 +180,8 @@ async def timed_floor(
     began = time.perf_counter()
     for batch_rows in rows:
         start = time.perf_counter()
-        await db.write(floor_batch, ws, account_id, batch_rows)
+        async with db.driver.session(database=db.database) as session:  # raw: no clock, no change log
+            await session.execute_write(floor_batch, ws, account_id, batch_rows)
         times.append(time.perf_counter() - start)
     return time.perf_counter() - began, times
 
