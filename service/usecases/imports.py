@@ -28,6 +28,7 @@ client gone): the client's outcome is then found by re-importing, which finds no
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ from service.rules.account_import import (
     plan_import,
     validate_document,
 )
+from service.rules.account_import.plan import Counts
 from service.rules.changes import EntityChange
 from service.rules.deals import validate_deal_section
 from service.rules.entity_changes.rejected import Rejected, reject_if
@@ -106,7 +108,12 @@ async def _import(services: Services, principal: Principal, document: AccountDoc
         steps, changes = import_steps(plan), plan.changes
         written = Written(plan.account_id, document.account.name, document.source, started)
         deals = DealStep(document, stored, plan)
-        await _write(services, audited_scope(principal, "import"), job, written, steps, changes, deals)
+        more = await _write(services, audited_scope(principal, "import"), job, written, steps, changes, deals)
+        counts = plan.counts
+        counts.created += more.created
+        counts.updated += more.updated
+        counts.unchanged += more.unchanged
+        counts.removed += more.removed
         return plan
     except BaseException:
         await _roll_back(services, scope.ws, job, account)
@@ -185,23 +192,24 @@ async def _write(
     steps: Sequence[WriteStep],
     changes: Sequence[EntityChange],
     deals: DealStep,
-) -> None:
+) -> Counts:
     """The steps in order, then the change log, cut into batches; then the deal sections, and the job
-    ends, in one last transaction (the one the audit log records)."""
+    ends, in one last transaction (the one the audit log records). The deal sections' counts."""
     batches = pack([*(len(step.rows) for step in steps), len(changes)])
     params = {"ws": scope.ws, "source": into.source, "accountId": into.account_id, "now": into.started}
     first_seq = 0
+    batch_scope = dataclasses.replace(scope, audit=None)  # the audit entry goes with the last transaction
     for seq, batch in enumerate(batches):
         parts = [(steps[s.step], s.start, s.end) for s in batch if s.step < len(steps)]
         logged = [changes[i] for s in batch if s.step == len(steps) for i in range(s.start, s.end)]
-        batch_scope = Scope(scope.ws, scope.by, scope.retry_seconds)
         await services.db.write(
             batch_scope, _batch, job, services, seq, len(batches), into, parts, logged, first_seq, params
         )
         first_seq += len(logged)
         _tell(services, ImportProgress(into.account, "writing", seq + 1, len(batches), _rows(batch)))
-    await services.db.write(scope, _end_with_deals, job, services, bool(batches), into, deals, first_seq)
+    counts = await services.db.write(scope, _end_with_deals, job, services, bool(batches), into, deals, first_seq)
     _tell(services, ImportProgress(into.account, "done", len(batches), len(batches)))
+    return counts
 
 
 async def _batch(
@@ -224,17 +232,12 @@ async def _batch(
 
 async def _end_with_deals(
     w: Write, job: str, services: Services, changed: bool, into: Written, deals: DealStep, first_seq: int
-) -> None:
+) -> Counts:
     await _claim(w, job, services)
     w.under_lease(job, into.started, first_seq)
-    counts = deals.plan.counts
-    before = (counts.created, counts.updated, counts.unchanged, counts.removed)
-    try:
-        changed = await import_deals(w, deals.document, deals.stored, deals.plan) or changed
-    except BaseException:  # a retried transaction counts again from the same start
-        counts.created, counts.updated, counts.unchanged, counts.removed = before
-        raise
-    await jobs.end_job(w.tx, w.ws, job, changed)
+    counts, deals_changed = await import_deals(w, deals.document, deals.stored, deals.plan)
+    await jobs.end_job(w.tx, w.ws, job, changed or deals_changed)
+    return counts
 
 
 async def _end(w: Write, job: str, services: Services, changed: bool) -> None:

@@ -6,18 +6,21 @@ from __future__ import annotations
 from service.graph.database import Write
 from service.graph.writes.deal_import import apply_deal_plan, load_stored_deals
 from service.rules.account_import import AccountDocument, ImportPlan, StoredAccountState
+from service.rules.account_import.plan import Counts
 from service.rules.deals.import_plan import plan_deal_import
 from service.rules.enums import ImportMode
 from service.usecases.ids import new_id
 
 
-async def import_deals(w: Write, document: AccountDocument, stored: StoredAccountState, plan: ImportPlan) -> bool:
-    """Plan and write the document's deal sections against what is stored; adds their counts to `plan`'s;
-    whether anything changed. A MERGE document without deal sections reads nothing; a REPLACE one removes
-    what its source wrote."""
+async def import_deals(
+    w: Write, document: AccountDocument, stored: StoredAccountState, plan: ImportPlan
+) -> tuple[Counts, bool]:
+    """Plan and write the document's deal sections against what is stored: their counts, and whether
+    anything changed. A MERGE document without deal sections reads nothing; a REPLACE one removes what its
+    source wrote."""
     section = document.deals
     if section.empty and (document.mode is ImportMode.MERGE or stored.account is None):
-        return False
+        return Counts(), False
     account_id = None if stored.account is None else stored.account.id
     stored_deals = await load_stored_deals(w.tx, w.ws, document.source, account_id, section)
     people = {external_id: s.id for external_id, s in stored.stakeholders.items()}
@@ -34,9 +37,4 @@ async def import_deals(w: Write, document: AccountDocument, stored: StoredAccoun
     await apply_deal_plan(w.tx, w.ws, document.source, plan.account_id, deals, w.now)
     w.touch(*deals.accounts)
     w.record(deals.changes)
-    counts, more = plan.counts, deals.counts
-    counts.created += more.created
-    counts.updated += more.updated
-    counts.unchanged += more.unchanged
-    counts.removed += more.removed
-    return bool(deals.changes)
+    return deals.counts, bool(deals.changes)
