@@ -1,0 +1,51 @@
+"""An account's map as entities and their stored values, and the change log undone onto it.
+
+The state has the change log's own shape: (entity kind, entity id) -> {field: value}, values as the
+log holds them (decoded from JSON). A creation lists every stored value and a deletion every stored
+value (`service.rules.changes`), so undoing a change needs nothing but the change itself: a creation
+is removed, a deletion put back with its old values, anything else gets its old values back (None:
+absent). Undoing every change recorded after an instant, newest first, leaves the state that held then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+EntityKey = tuple[str, str]
+"""(entity kind, entity id), as the change log names them: ("Stakeholder", id), ("Coverage", "member:person")."""
+
+MapState = dict[EntityKey, dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedChange:
+    """One `Change` node as read back: one entity's changed fields with their old and new values."""
+
+    at: datetime
+    entity: str
+    entity_id: str
+    op: str
+    fields: tuple[str, ...]
+    old: tuple[Any, ...]
+    new: tuple[Any, ...]
+
+
+def undo(state: MapState, newest_first: Iterable[LoggedChange]) -> MapState:
+    """Undo `newest_first` (in reverse commit order: at, transaction, sequence) on `state`, in place."""
+    for change in newest_first:
+        key = (change.entity, change.entity_id)
+        if change.op == "CREATED":
+            state.pop(key, None)
+        elif change.op == "DELETED":
+            state[key] = {name: old for name, old in zip(change.fields, change.old, strict=True) if old is not None}
+        else:
+            values = state.setdefault(key, {})
+            for name, old in zip(change.fields, change.old, strict=True):
+                if old is None:
+                    values.pop(name, None)
+                else:
+                    values[name] = old
+    return state
