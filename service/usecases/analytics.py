@@ -180,14 +180,14 @@ async def account_snapshot(services: Services, ws: str, account_id: str, as_of: 
     return await workers.run("snapshot", account_id, load, guard=services.db)
 
 
-async def account_diff(services: Services, ws: str, account_id: str, start: datetime, end: datetime) -> MapDiff:
+async def account_diff(
+    services: Services, ws: str, account_id: str, start: datetime, end: datetime
+) -> tuple[AccountGraph, AccountGraph, MapDiff]:
     """What changed in the account's map from `start` to `end` (DOMAIN.md rule 18), from the two snapshots
-    the history gives (computed in the account's worker)."""
-    before, after = (
-        await account_snapshot(services, ws, account_id, start),
-        await account_snapshot(services, ws, account_id, end),
-    )
-    return await compute(services, "diff", after, lambda graph: map_diff(before, graph))
+    the history gives (computed in the account's worker); with the two snapshots, which name the people."""
+    before = await account_snapshot(services, ws, account_id, start)
+    after = await account_snapshot(services, ws, account_id, end)
+    return before, after, await compute(services, "diff", after, lambda graph: map_diff(before, graph))
 
 
 async def compute(

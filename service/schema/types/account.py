@@ -10,7 +10,9 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types.nodes import SelectedField
 
+from service.graph.as_of import HistoryTooLong
 from service.graph.export import account_document
+from service.graph.history import account_changes
 from service.graph.neighbourhood import Around
 from service.graph.pages import StakeholderFilter, account_and_stakeholder_page, account_count
 from service.rules import models
@@ -22,15 +24,17 @@ from service.schema.enums import AccountTier, BuyingRole, PortfolioClass, Relati
 from service.schema.errors import ClientError
 from service.schema.ids import encode_id
 from service.schema.neighbourhood import people_around, stakeholder_selection
-from service.schema.pagination import bounded_first, encode_cursor, page_request
+from service.schema.pagination import bounded_first, decode_history_cursor, encode_cursor, page_request
 from service.schema.selection import around_of, paths_below, subfields
 from service.schema.types.account_analytics_v2 import AccountAnalyticsV2
 from service.schema.types.circle import PoliticalCircle
 from service.schema.types.common import ExternalId, Node, PageInfo
+from service.schema.types.history import MapDiff
 from service.schema.types.links import InfluenceLink, Tie
 from service.schema.types.opportunity import OpportunityConnection
-from service.schema.types.stakeholder import Stakeholder, StakeholderConnection
+from service.schema.types.stakeholder import Change, Stakeholder, StakeholderConnection
 from service.schema.types.team import TeamMember
+from service.usecases.analytics import account_diff
 
 if TYPE_CHECKING:
     from service.schema.types.interaction import Interaction
@@ -137,6 +141,50 @@ class Account(AccountAnalyticsV2, Node):
         for o in page.items:
             info.context.loaders.opportunity.prime(o.id, o)
         return OpportunityConnection(page=page, account_id=self.raw_id)
+
+    @strawberry.field(
+        description="What changed in the account's map after `from` and up to `to` (either open; DOMAIN.md rule "
+        "18): entity, field, old and new value, when and who; newest first, one changed value a row; at most 100 "
+        "a page, `after` a row's cursor."
+    )
+    async def changes(
+        self,
+        info: strawberry.Info[Context],
+        from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        to: datetime | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> list[Change]:
+        limit = bounded_first(first, 20)
+        position = None if after is None else decode_history_cursor(after, "after")
+        ctx = info.context
+        found = await ctx.db.read(account_changes, ctx.workspace_id, self.raw_id, from_, to, limit, position)
+        return [Change.from_domain(c) for c in found]
+
+    @strawberry.field(
+        description="A summary of what changed in the map from `from` to `to` (default now; DOMAIN.md rule 18): "
+        "stance moves, people added and archived, links and coverage added and removed, support score before "
+        "and after."
+    )
+    async def diff(
+        self,
+        info: strawberry.Info[Context],
+        from_: Annotated[datetime, strawberry.argument(name="from")],
+        to: datetime | None = None,
+    ) -> MapDiff:
+        ctx = info.context
+        end = to or ctx.services.db.clock()
+        try:
+            before, after, result = await account_diff(ctx.services, ctx.workspace_id, self.raw_id, from_, end)
+        except HistoryTooLong as error:
+            raise ClientError(str(error), code="LIMIT_EXCEEDED", field="from") from None
+        return MapDiff(
+            result=result,
+            before=before,
+            after=after,
+            support_score_before=result.support_score_before,
+            support_score_after=result.support_score_after,
+        )
 
     @strawberry.field(
         description="The account as an `accountGraphInput` document of `source` (deal sections included): "
