@@ -1,6 +1,8 @@
 """The map as of a date (DOMAIN.md rule 18): an account's current state read in the change log's own
-shape, the changes recorded after an instant, undone onto it (`service.rules.history`), and the
-snapshot rebuilt from what is left. Three bounded queries however far back."""
+shape, the changes recorded after an instant reduced in Cypher to what undoing them needs (each entity's
+earliest operation, each field's value before its earliest change), undone onto the state
+(`service.rules.history.restore`), and the snapshot rebuilt from what is left. Three bounded queries
+however far back, returning about one row per entity changed since, not one per change."""
 
 from __future__ import annotations
 
@@ -14,8 +16,7 @@ from neo4j import AsyncManagedTransaction
 from service.graph.driver import fetch
 from service.graph.records import stakeholder_from
 from service.rules.account_graph import AccountGraph
-from service.rules.history import LoggedChange, MapState, rebuild_graph, undo
-from service.rules.history.rebuild import instant
+from service.rules.history import FirstChange, MapState, rebuild_graph, restore
 from service.rules.models import Stakeholder
 
 MAX_REPLAYED_CHANGES = 500_000
@@ -26,12 +27,34 @@ class HistoryTooLong(Exception):
     """More changes were recorded after the instant asked for than one read undoes."""
 
 
+PERSON_FIELDS = (
+    "name",
+    "title",
+    "department",
+    "email",
+    "phone",
+    "level",
+    "stance",
+    "influence",
+    "buyingRoles",
+    "buyerTypes",
+    "adaptability",
+    "personality",
+    "contactTier",
+    "notes",
+    "archived",
+)
+"""The stored fields of a stakeholder in `ACCOUNT_STATE`, in the order it lists them."""
+
+CIRCLE_FIELDS = ("name", "color", "businessValue", "trackRecord", "partisansAndAllies", "philosophyAndPolicy")
+
 ACCOUNT_STATE: LiteralString = """
 MATCH (a:Account {workspaceId: $ws, id: $accountId})
 CALL (a) {
   MATCH (s:Stakeholder {workspaceId: $ws, accountId: a.id})
-  RETURN collect([s.id, s {.name, .title, .department, .email, .phone, .level, .stance, .influence, .buyingRoles,
-                           .buyerTypes, .adaptability, .personality, .contactTier, .notes, .archived},
+  RETURN collect([s.id, [s.name, s.title, s.department, s.email, s.phone, s.level, s.stance, s.influence,
+                         s.buyingRoles, s.buyerTypes, s.adaptability, s.personality, s.contactTier, s.notes,
+                         s.archived],
                   s.version, s.updatedAt.epochMillis,
                   [(s)-[:REPORTS_TO]->(m) | m.id],
                   [(s)-[r:INFLUENCES]->(y) | [r.id, y.id, r.strength, r.kind, r.topic, r.confidence]],
@@ -41,8 +64,8 @@ CALL (a) {
 }
 CALL (a) {
   MATCH (c:Circle {workspaceId: $ws, accountId: a.id})
-  RETURN collect(c {.id, .name, .color, .businessValue, .trackRecord, .partisansAndAllies,
-                    .philosophyAndPolicy}) AS circles
+  RETURN collect([c.id, [c.name, c.color, c.businessValue, c.trackRecord, c.partisansAndAllies,
+                         c.philosophyAndPolicy]]) AS circles
 }
 CALL (a) {
   MATCH (i:Interaction {workspaceId: $ws, accountId: a.id})
@@ -52,18 +75,37 @@ CALL (a) {
   MATCH (t:TeamMember)-[:ASSIGNED_TO]->(a)
   RETURN collect(t.id) AS assigned
 }
-RETURN a {.name, .tier, .portfolioClass} AS account, people, circles, interactions, assigned
+RETURN [a.name, a.tier, a.portfolioClass] AS account, people, circles, interactions, assigned
 """
 """Everything of the account that its snapshot is built from, archived people included, keyed and
-named as the change log keys and names it (`service.rules.changes`)."""
+named as the change log keys and names it (`service.rules.changes`); lists, not maps, which the
+driver decodes markedly faster."""
 
 CHANGES_AFTER: LiteralString = """
+CALL () {
+  MATCH (c:Change {workspaceId: $ws, accountId: $accountId})
+  WHERE c.at > $after
+  RETURN count(c) AS total
+}
+MATCH (c:Change {workspaceId: $ws, accountId: $accountId})
+WHERE c.at > $after AND total <= $limit
+WITH c ORDER BY c.at, c.txId, c.seq
+UNWIND range(0, size(c.fields) - 1) AS i
+WITH c.entity AS entity, c.entityId AS entityId, c.fields[i] AS field,
+     collect([c.op, c.old[i], c.at.epochSeconds, c.at.nanosecond, c.txId, c.seq])[0] AS first
+WITH entity, entityId, collect([field] + first) AS fields
+RETURN entity, entityId, fields
+LIMIT $limit
+"""
+"""The account's changes recorded after `after`, in commit order (at, transaction, sequence), reduced per
+entity: for each field its earliest change's operation, old value (JSON) and order. Nothing when more
+than `limit` were recorded (the caller counts again)."""
+
+COUNT_AFTER: LiteralString = """
 MATCH (c:Change {workspaceId: $ws, accountId: $accountId})
 WHERE c.at > $after
-WITH c ORDER BY c.at DESC, c.txId DESC, c.seq DESC LIMIT $limit
-RETURN collect([toString(c.at), c.entity, c.entityId, c.op, c.fields, c.old]) AS changes
+RETURN count(c) AS total
 """
-"""The account's changes recorded after `after`, newest first (reverse commit order)."""
 
 TEAM_MEMBERS_AFTER: LiteralString = """
 UNWIND $ids AS id
@@ -71,43 +113,53 @@ OPTIONAL MATCH (t:TeamMember {workspaceId: $ws, id: id})
 CALL (id) {
   OPTIONAL MATCH (c:Change {workspaceId: $ws, entityId: id})
   WHERE c.entity = 'TeamMember' AND c.at > $after
-  WITH c ORDER BY c.at DESC, c.txId DESC, c.seq DESC LIMIT $limit
-  RETURN collect([toString(c.at), c.entity, c.entityId, c.op, c.fields, c.old]) AS changes
+  WITH c ORDER BY c.at, c.txId, c.seq
+  UNWIND range(0, coalesce(size(c.fields), 0) - 1) AS i
+  WITH c.fields[i] AS field, collect([c.op, c.old[i], c.at.epochSeconds, c.at.nanosecond, c.txId, c.seq])[0] AS first
+  RETURN collect([field] + first) AS fields
 }
-RETURN id, t {.name, .role, .email} AS member, changes
+RETURN id, [t.name, t.role, t.email] AS member, t IS NOT NULL AS present, fields
 LIMIT $limit
 """
 """Team members belong to the workspace, so their changes are not the account's: their current values
-and their changes after `after`, for the members the account's map names at any instant since."""
+and their changes after `after` (reduced like `CHANGES_AFTER`), for the members the account's map
+names now or named since."""
 
 
-def _present(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in values.items() if value is not None}
+def _present(names: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
+    return {name: value for name, value in zip(names, values, strict=True) if value is not None}
 
 
 def _person_state(state: MapState, row: list[Any], versions: dict[str, tuple[int, Any]]) -> None:
     person, values, version, updated, manager, influences, ties, memberships, coverage = row
-    state[("Stakeholder", person)] = _present({**values, "reportsTo": manager[0] if manager else None})
+    person_values = _present(PERSON_FIELDS, values)
+    if manager:
+        person_values["reportsTo"] = manager[0]
+    state[("Stakeholder", person)] = person_values
     versions[person] = (version, updated)
     for link, target, strength, kind, topic, confidence in influences:
-        values = {"from": person, "to": target, "strength": strength, "kind": kind, "topic": topic}
-        state[("InfluenceLink", link)] = _present({**values, "confidence": confidence})
+        state[("InfluenceLink", link)] = _present(
+            ("from", "to", "strength", "kind", "topic", "confidence"),
+            (person, target, strength, kind, topic, confidence),
+        )
     for tie, kind, other, strength, note in ties:
-        state[("Tie", tie)] = _present({"kind": kind, "a": person, "b": other, "strength": strength, "note": note})
+        state[("Tie", tie)] = _present(("kind", "a", "b", "strength", "note"), (kind, person, other, strength, note))
     for circle, core in memberships:
         state[("Membership", f"{circle}:{person}")] = {"circleId": circle, "stakeholderId": person, "core": core}
     for member, step, relationship in coverage:
-        values = {"teamMemberId": member, "stakeholderId": person, "relationshipStep": step}
-        state[("Coverage", f"{member}:{person}")] = _present({**values, "relationshipType": relationship})
+        state[("Coverage", f"{member}:{person}")] = _present(
+            ("teamMemberId", "stakeholderId", "relationshipStep", "relationshipType"),
+            (member, person, step, relationship),
+        )
 
 
 def _current_state(row: Mapping[str, Any], account_id: str) -> tuple[MapState, dict[str, tuple[int, Any]]]:
-    state: MapState = {("Account", account_id): _present(row["account"])}
+    state: MapState = {("Account", account_id): _present(("name", "tier", "portfolioClass"), row["account"])}
     versions: dict[str, tuple[int, Any]] = {}
     for person in row["people"]:
         _person_state(state, person, versions)
-    for circle in row["circles"]:
-        state[("Circle", circle["id"])] = _present({k: v for k, v in circle.items() if k != "id"})
+    for circle, values in row["circles"]:
+        state[("Circle", circle)] = _present(CIRCLE_FIELDS, values)
     for interaction, at, met in row["interactions"]:
         state[("Interaction", interaction)] = {"at": at, "stakeholderIds": sorted(met)}
     for member in row["assigned"]:
@@ -115,78 +167,83 @@ def _current_state(row: Mapping[str, Any], account_id: str) -> tuple[MapState, d
     return state, versions
 
 
-def _logged(row: list[Any]) -> LoggedChange:
-    at, entity, entity_id, op, fields, old = row
-    return LoggedChange(
-        at=instant(at),  # type: ignore[arg-type]
+def _first_change(entity: str, entity_id: str, fields: list[list[Any]]) -> FirstChange:
+    """Each row: field, op, old (JSON), then the change's order (epoch seconds, nanoseconds, txId, seq)."""
+    earliest = min(fields, key=lambda row: (row[3], row[4], row[5], row[6]))
+    return FirstChange(
         entity=entity,
         entity_id=entity_id,
-        op=op,
-        fields=tuple(fields),
-        old=tuple(json.loads(value) for value in old),
-        new=(),
+        op=earliest[1],
+        before={row[0]: None if row[2] is None else json.loads(row[2]) for row in fields},
     )
 
 
-def _members_named(state: MapState, changes: Sequence[LoggedChange]) -> set[str]:
-    """Every team member the map names now or named at any instant the changes cover."""
+def _members_named(state: MapState, changed: Sequence[FirstChange]) -> set[str]:
+    """Every team member the map names now or named at the instant (coverage and assignments as then)."""
     found = {
         v["teamMemberId"]
         for (entity, _), v in state.items()
         if entity in ("Coverage", "TeamAssignment") and v.get("teamMemberId")
     }
-    for change in changes:
-        if change.entity in ("Coverage", "TeamAssignment") and "teamMemberId" in change.fields:
-            old = change.old[change.fields.index("teamMemberId")]
-            if old:
-                found.add(old)
+    found.update(
+        str(change.before["teamMemberId"])
+        for change in changed
+        if change.entity in ("Coverage", "TeamAssignment") and change.before.get("teamMemberId")
+    )
     return found
+
+
+async def _changed_after(tx: AsyncManagedTransaction, ws: str, account_id: str, after: datetime) -> list[FirstChange]:
+    rows = await fetch(tx, CHANGES_AFTER, ws=ws, accountId=account_id, after=after, limit=MAX_REPLAYED_CHANGES)
+    if not rows:
+        total = (await fetch(tx, COUNT_AFTER, ws=ws, accountId=account_id, after=after))[0]["total"]
+        if total > MAX_REPLAYED_CHANGES:
+            raise HistoryTooLong(
+                f"{total} changes were recorded since {after.isoformat()}; a read undoes at most {MAX_REPLAYED_CHANGES}"
+            )
+    return [_first_change(row["entity"], row["entityId"], row["fields"]) for row in rows]
+
+
+async def _state_as_of(
+    tx: AsyncManagedTransaction, ws: str, account_id: str, present: MapState, after: datetime
+) -> MapState:
+    changed = await _changed_after(tx, ws, account_id, after)
+    state = {key: dict(values) for key, values in present.items()}
+    restore(state, changed)
+    members = await fetch(
+        tx, TEAM_MEMBERS_AFTER, ws=ws, ids=sorted(_members_named(state, changed)), after=after, limit=10_000
+    )
+    member_changes = []
+    for row in members:
+        if row["present"]:
+            state[("TeamMember", row["id"])] = _present(("name", "role", "email"), row["member"])
+        fields = [field for field in row["fields"] if field[0] is not None]
+        if fields:
+            member_changes.append(_first_change("TeamMember", row["id"], fields))
+    restore(state, member_changes)
+    return state
 
 
 async def account_states(
     tx: AsyncManagedTransaction, ws: str, account_id: str, instants: Sequence[datetime]
 ) -> list[AccountGraph] | None:
     """The account's snapshot as of each of `instants` (aligned), from its current state and the change
-    log; None when the account does not exist. `HistoryTooLong` past `MAX_REPLAYED_CHANGES`."""
+    log; None when the account does not exist. `HistoryTooLong` past `MAX_REPLAYED_CHANGES`.
+
+    A past record keeps the person's current `version` and `updatedAt` (the log does not hold them)."""
     rows = await fetch(tx, ACCOUNT_STATE, ws=ws, accountId=account_id)
     if not rows:
         return None
-    state, versions = _current_state(rows[0], account_id)
-    earliest = min(instants)
-    found = await fetch(tx, CHANGES_AFTER, ws=ws, accountId=account_id, after=earliest, limit=MAX_REPLAYED_CHANGES + 1)
-    changes = [_logged(row) for row in found[0]["changes"]]
-    if len(changes) > MAX_REPLAYED_CHANGES:
-        raise HistoryTooLong(f"more than {MAX_REPLAYED_CHANGES} changes were recorded since {earliest.isoformat()}")
-    members = await fetch(
-        tx, TEAM_MEMBERS_AFTER, ws=ws, ids=sorted(_members_named(state, changes)), after=earliest, limit=10_000
-    )
-    for member in members:
-        if member["member"] is not None:
-            state[("TeamMember", member["id"])] = _present(member["member"])
-        changes += [_logged(row) for row in member["changes"] if row[0] is not None]
-    changes.sort(key=lambda c: c.at, reverse=True)  # stable: each entity's own order stays
-    return _rebuild_at(state, versions, changes, account_id, instants)
+    present, versions = _current_state(rows[0], account_id)
 
-
-def _rebuild_at(
-    state: MapState,
-    versions: Mapping[str, tuple[int, Any]],
-    newest_first: list[LoggedChange],
-    account_id: str,
-    instants: Sequence[datetime],
-) -> list[AccountGraph]:
     def record(person: str, values: Mapping[str, Any]) -> Stakeholder:
         version, updated = versions.get(person, (1, None))
         return stakeholder_from(
             {**values, "id": person, "accountId": account_id, "version": version, "updatedAt": updated}
         )
 
-    graphs: dict[datetime, AccountGraph] = {}
-    undone = 0
-    for moment in sorted(set(instants), reverse=True):
-        start = undone
-        while undone < len(newest_first) and newest_first[undone].at > moment:
-            undone += 1
-        undo(state, newest_first[start:undone])
-        graphs[moment] = rebuild_graph(state, account_id, record)
-    return [graphs[moment] for moment in instants]
+    graphs = []
+    for moment in instants:
+        state = await _state_as_of(tx, ws, account_id, present, moment)
+        graphs.append(rebuild_graph(state, account_id, record))
+    return graphs

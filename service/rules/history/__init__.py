@@ -3,11 +3,12 @@ account snapshot rebuilt from it, and the summary of what changed between two in
 
 from service.rules.history.diff import DiffLink, MapDiff, StanceMove, map_diff
 from service.rules.history.rebuild import RecordParser, rebuild_graph
-from service.rules.history.state import EntityKey, LoggedChange, MapState, undo
+from service.rules.history.state import EntityKey, FirstChange, LoggedChange, MapState, restore, undo
 
 __all__ = [
     "DiffLink",
     "EntityKey",
+    "FirstChange",
     "LoggedChange",
     "MapDiff",
     "MapState",
@@ -15,5 +16,6 @@ __all__ = [
     "StanceMove",
     "map_diff",
     "rebuild_graph",
+    "restore",
     "undo",
 ]

@@ -9,7 +9,7 @@ absent). Undoing every change recorded after an instant, newest first, leaves th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,8 +21,41 @@ MapState = dict[EntityKey, dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
+class FirstChange:
+    """One entity's changes after an instant, reduced to what undoing them all needs: the operation of
+    the earliest, and each changed field's value before its earliest change (None: absent). The log
+    lists every stored value on a creation and a deletion, so this is the entity as it was then."""
+
+    entity: str
+    entity_id: str
+    op: str
+    before: Mapping[str, Any]
+
+
+def restore(state: MapState, changed: Iterable[FirstChange]) -> MapState:
+    """`state` (the present) with every change after an instant undone (DOMAIN.md rule 18), in place:
+    an entity first created after it did not exist; one first deleted after it had the values its
+    deletion lists; any other gets back each field's value from before its first change."""
+    for change in changed:
+        key = (change.entity, change.entity_id)
+        if change.op == "CREATED":
+            state.pop(key, None)
+        elif change.op == "DELETED":
+            state[key] = {name: value for name, value in change.before.items() if value is not None}
+        else:
+            values = state.setdefault(key, {})
+            for name, value in change.before.items():
+                if value is None:
+                    values.pop(name, None)
+                else:
+                    values[name] = value
+    return state
+
+
+@dataclass(frozen=True, slots=True)
 class LoggedChange:
-    """One `Change` node as read back: one entity's changed fields with their old and new values."""
+    """One `Change` node as read back: one entity's changed fields with their old and new values (the
+    step-by-step form of the log, which `undo` replays; `restore` is its reduced equivalent)."""
 
     at: datetime
     entity: str
