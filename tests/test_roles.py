@@ -37,7 +37,7 @@ STRATEGY_FIELDS = {
         "coachCandidates", "powerMap", "supportScore", "accessPaths", "simulate", "accessPathCount",
         "coachCandidateCount", "coverageGapCount", "influencerCount", "neutralToConvertCount",
         "opponentToNeutralizeCount", "opportunities", "exportDocument", "cadenceDays", "overdueContacts",
-        "overdueContactCount", "brokers", "brokerCount", "changes", "diff",
+        "overdueContactCount", "brokers", "brokerCount", "changes", "diff", "coverage",
     },
     "TeamMember": {"covers"},
     "Query": {"competitors"},

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
 from service.graph.driver import fetch
-from service.graph.records import stakeholder_from
+from service.graph.pages import StakeholderFilter
+from service.graph.records import circle_from, coverage_from, influence_from, stakeholder_from, tie_from
 from service.rules.account_graph import AccountGraph
+from service.rules.enums import RelationshipType
 from service.rules.history import FirstChange, MapState, rebuild_graph, restore
-from service.rules.models import Stakeholder
+from service.rules.history.rebuild import instant
+from service.rules.models import Circle, Coverage, InfluenceLink, Stakeholder, Tie
 
 MAX_REPLAYED_CHANGES = 500_000
 """The most changes one read undoes (an account with 10,000 people and 50 changes each)."""
@@ -69,7 +73,7 @@ CALL (a) {
 }
 CALL (a) {
   MATCH (i:Interaction {workspaceId: $ws, accountId: a.id})
-  RETURN collect([i.id, toString(i.at), [(i)-[:MET]->(s) | s.id]]) AS interactions
+  RETURN collect([i.id, toString(i.at), [(i)-[:MET]->(s) | s.id], [(i)-[:BY]->(t) | t.id][0]]) AS interactions
 }
 CALL (a) {
   MATCH (t:TeamMember)-[:ASSIGNED_TO]->(a)
@@ -160,8 +164,9 @@ def _current_state(row: Mapping[str, Any], account_id: str) -> tuple[MapState, d
         _person_state(state, person, versions)
     for circle, values in row["circles"]:
         state[("Circle", circle)] = _present(CIRCLE_FIELDS, values)
-    for interaction, at, met in row["interactions"]:
-        state[("Interaction", interaction)] = {"at": at, "stakeholderIds": sorted(met)}
+    for interaction, at, met, member in row["interactions"]:
+        values = {"at": at, "stakeholderIds": sorted(met), "teamMemberId": member}
+        state[("Interaction", interaction)] = {k: v for k, v in values.items() if v is not None}
     for member in row["assigned"]:
         state[("TeamAssignment", f"{member}:{account_id}")] = {"teamMemberId": member, "accountId": account_id}
     return state, versions
@@ -245,5 +250,118 @@ async def account_states(
     graphs = []
     for moment in instants:
         state = await _state_as_of(tx, ws, account_id, present, moment)
-        graphs.append(rebuild_graph(state, account_id, record))
+        graph = rebuild_graph(state, account_id, record)
+        graph.memo[_STATE] = state
+        graphs.append(graph)
     return graphs
+
+
+_STATE = "history.state"
+_READS = "history.reads"
+
+
+@dataclass(frozen=True, slots=True)
+class MapReads:
+    """The account's reads as of an instant (DOMAIN.md rule 18), each as the current read orders it:
+    stakeholders by name then id (archived ones too), links and ties between active people, circles by
+    name, coverage of active people."""
+
+    stakeholders: tuple[Stakeholder, ...]
+    influences: tuple[InfluenceLink, ...]
+    ties: tuple[Tie, ...]
+    circles: tuple[Circle, ...]
+    coverage: tuple[Coverage, ...]
+
+
+def map_reads(graph: AccountGraph) -> MapReads:
+    """What the account's reads show of a snapshot that `account_states` rebuilt (kept with it)."""
+    found = graph.memo.get(_READS)
+    if isinstance(found, MapReads):
+        return found
+    state = graph.memo.get(_STATE)
+    assert isinstance(state, dict), "only a snapshot of the past has its state"
+    reads = _reads(state, graph)
+    graph.memo[_READS] = reads
+    return reads
+
+
+def _reads(state: MapState, graph: AccountGraph) -> MapReads:
+    account_id = graph.account_id
+    active = {p.id for p in graph.people}
+    people = sorted((graph.records[i] for i in graph.records), key=lambda s: (s.name, s.id))
+    of = {kind: [(i, v) for (k, i), v in state.items() if k == kind] for kind in ("InfluenceLink", "Tie", "Circle")}
+    contacts: dict[tuple[str, str], datetime] = {}
+    for (kind, _), values in state.items():
+        member, at = values.get("teamMemberId"), instant(values.get("at"))
+        if kind == "Interaction" and member and at:
+            for person in values.get("stakeholderIds") or ():
+                if (member, person) not in contacts or at > contacts[(member, person)]:
+                    contacts[(member, person)] = at
+    return MapReads(
+        stakeholders=tuple(people),
+        influences=tuple(
+            influence_from({"id": i, **v}) for i, v in sorted(of["InfluenceLink"]) if {v["from"], v["to"]} <= active
+        ),
+        ties=tuple(tie_from({"id": i, **v}) for i, v in sorted(of["Tie"]) if {v["a"], v["b"]} <= active),
+        circles=tuple(
+            sorted(
+                (circle_from({"id": i, "accountId": account_id, **v}) for i, v in of["Circle"] if "name" in v),
+                key=lambda c: (c.name, c.id),
+            )
+        ),
+        coverage=tuple(
+            Coverage(
+                team_member_id=c.team_member,
+                stakeholder_id=c.person,
+                relationship_step=c.relationship_step,
+                relationship_type=_relationship(state, c.team_member, c.person),
+                last_contact_at=contacts.get((c.team_member, c.person)),
+            )
+            for c in graph.coverage
+        ),
+    )
+
+
+def _relationship(state: MapState, member: str, person: str) -> RelationshipType | None:
+    value = state.get(("Coverage", f"{member}:{person}"), {}).get("relationshipType")
+    return None if value is None else RelationshipType(value)
+
+
+def stakeholders_matching(reads: MapReads, wanted: StakeholderFilter) -> list[Stakeholder]:
+    """The stakeholders of `reads` that `wanted` selects, as `STAKEHOLDER_FILTER` does in Cypher."""
+    params = wanted.params()
+    search, stances, roles = params["search"], params["stances"], params["roles"]
+
+    def selected(s: Stakeholder) -> bool:
+        texts = (s.name, s.title or "", s.department or "")
+        return (
+            (wanted.include_archived or not s.archived)
+            and (search is None or any(search in text.lower() for text in texts))
+            and (stances is None or s.stance.value in stances)
+            and (roles is None or any(role.value in roles for role in s.buying_roles))
+        )
+
+    return [s for s in reads.stakeholders if selected(s)]
+
+
+ACCOUNT_COVERAGE: LiteralString = """
+MATCH (t:TeamMember)-[c:COVERS]->(s:Stakeholder {workspaceId: $ws, accountId: $accountId})
+WHERE s.name IS NOT NULL AND NOT s.archived
+CALL (t, s) {
+  MATCH (t)<-[:BY]-(i:Interaction)-[:MET]->(s)
+  RETURN max(i.at) AS lastContactAt
+}
+RETURN c {.relationshipStep, .relationshipType, teamMember: t.id, stakeholder: s.id,
+          lastContactAt: lastContactAt} AS item
+ORDER BY s.name, s.id, t.name, t.id
+LIMIT $limit
+"""
+"""The account's coverage now, as `MapReads.coverage` shows it of the past: of active people."""
+
+MAX_COVERAGE = 100_000
+"""An account holds at most 100,000 coverage links (the import's cap)."""
+
+
+async def account_coverage(tx: AsyncManagedTransaction, ws: str, account_id: str) -> list[Coverage]:
+    rows = await fetch(tx, ACCOUNT_COVERAGE, ws=ws, accountId=account_id, limit=MAX_COVERAGE)
+    return [coverage_from(row["item"]) for row in rows]

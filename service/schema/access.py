@@ -136,6 +136,7 @@ FIELDS: Mapping[str, Mapping[str, Reading]] = {
         "accessPaths": INTELLIGENCE,
         "simulate": INTELLIGENCE,
         "changes": INTELLIGENCE,
+        "coverage": INTELLIGENCE,
         "diff": INTELLIGENCE,
         "accessPathCount": INTELLIGENCE,
         "coachCandidateCount": INTELLIGENCE,

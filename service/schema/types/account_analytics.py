@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 
+from service.graph.as_of import HistoryTooLong
 from service.rules import analytics
 from service.rules.account_graph import AccountGraph
 from service.rules.analytics import NodeKind, NodeRef
@@ -543,7 +544,10 @@ class AccountAnalytics(SnapshotAnalytics):
         if as_of is None:
             graph = await info.context.loaders.account_graph.load(self.raw_id)
         else:
-            graph = await info.context.loaders.account_graph_as_of.load((self.raw_id, as_of))
+            try:
+                graph = await info.context.loaders.account_graph_as_of.load((self.raw_id, as_of))
+            except HistoryTooLong as error:
+                raise ClientError(str(error), code="LIMIT_EXCEEDED", field="asOf") from None
         return await scoped(info, graph, self.raw_id, opportunity)
 
     async def _influencers(
