@@ -289,6 +289,8 @@ def _reads(state: MapState, graph: AccountGraph) -> MapReads:
     account_id = graph.account_id
     active = {p.id for p in graph.people}
     people = sorted((graph.records[i] for i in graph.records), key=lambda s: (s.name, s.id))
+    name = {s.id: s.name for s in people}
+    member_name = {t.id: t.name for t in graph.team}
     of = {kind: [(i, v) for (k, i), v in state.items() if k == kind] for kind in ("InfluenceLink", "Tie", "Circle")}
     contacts: dict[tuple[str, str], datetime] = {}
     for (kind, _), values in state.items():
@@ -300,9 +302,17 @@ def _reads(state: MapState, graph: AccountGraph) -> MapReads:
     return MapReads(
         stakeholders=tuple(people),
         influences=tuple(
-            influence_from({"id": i, **v}) for i, v in sorted(of["InfluenceLink"]) if {v["from"], v["to"]} <= active
+            sorted(
+                (influence_from({"id": i, **v}) for i, v in of["InfluenceLink"] if {v["from"], v["to"]} <= active),
+                key=lambda r: (name[r.from_id], name[r.to_id], r.id),
+            )
         ),
-        ties=tuple(tie_from({"id": i, **v}) for i, v in sorted(of["Tie"]) if {v["a"], v["b"]} <= active),
+        ties=tuple(
+            sorted(
+                (tie_from({"id": i, **v}) for i, v in of["Tie"] if {v["a"], v["b"]} <= active),
+                key=lambda t: (t.kind.value, name[t.a_id], name[t.b_id], t.id),
+            )
+        ),
         circles=tuple(
             sorted(
                 (circle_from({"id": i, "accountId": account_id, **v}) for i, v in of["Circle"] if "name" in v),
@@ -317,7 +327,10 @@ def _reads(state: MapState, graph: AccountGraph) -> MapReads:
                 relationship_type=_relationship(state, c.team_member, c.person),
                 last_contact_at=contacts.get((c.team_member, c.person)),
             )
-            for c in graph.coverage
+            for c in sorted(
+                graph.coverage,
+                key=lambda c: (name[c.person], c.person, member_name.get(c.team_member, ""), c.team_member),
+            )
         ),
     )
 
