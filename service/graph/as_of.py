@@ -1,8 +1,8 @@
 """The map as of a date (DOMAIN.md rule 18): an account's current state read in the change log's own
-shape, the changes recorded after an instant reduced in Cypher to what undoing them needs (each entity's
-earliest operation, each field's value before its earliest change), undone onto the state
-(`service.rules.history.restore`), and the snapshot rebuilt from what is left. Three bounded queries
-however far back, returning about one row per entity changed since, not one per change."""
+shape, the changes recorded after an instant reduced to what undoing them needs (each entity's earliest
+operation, each field's value before its earliest change: `service.rules.history.first_changes`), undone
+onto the state (`restore`), and the snapshot rebuilt from what is left. Three bounded queries however far
+back."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from service.graph.pages import StakeholderFilter
 from service.graph.records import circle_from, coverage_from, influence_from, stakeholder_from, tie_from
 from service.rules.account_graph import AccountGraph
 from service.rules.enums import RelationshipType
-from service.rules.history import FirstChange, MapState, rebuild_graph, restore
+from service.rules.history import FirstChange, MapState, first_changes, rebuild_graph, restore
 from service.rules.history.rebuild import instant
 from service.rules.models import Circle, Coverage, InfluenceLink, Stakeholder, Tie
 
@@ -86,30 +86,15 @@ named as the change log keys and names it (`service.rules.changes`); lists, not 
 driver decodes markedly faster."""
 
 CHANGES_AFTER: LiteralString = """
-CALL () {
-  MATCH (c:Change {workspaceId: $ws, accountId: $accountId})
-  WHERE c.at > $after
-  RETURN count(c) AS total
-}
-MATCH (c:Change {workspaceId: $ws, accountId: $accountId})
-WHERE c.at > $after AND total <= $limit
-WITH c ORDER BY c.at, c.txId, c.seq
-UNWIND range(0, size(c.fields) - 1) AS i
-WITH c.entity AS entity, c.entityId AS entityId, c.fields[i] AS field,
-     collect([c.op, c.old[i], c.at.epochSeconds, c.at.nanosecond, c.txId, c.seq])[0] AS first
-WITH entity, entityId, collect([field] + first) AS fields
-RETURN entity, entityId, fields
-LIMIT $limit
-"""
-"""The account's changes recorded after `after`, in commit order (at, transaction, sequence), reduced per
-entity: for each field its earliest change's operation, old value (JSON) and order. Nothing when more
-than `limit` were recorded (the caller counts again)."""
-
-COUNT_AFTER: LiteralString = """
 MATCH (c:Change {workspaceId: $ws, accountId: $accountId})
 WHERE c.at > $after
-RETURN count(c) AS total
+WITH c ORDER BY c.at, c.txId, c.seq
+LIMIT $limit
+RETURN collect([c.entity, c.entityId, c.op, c.fields, c.old]) AS changes
 """
+"""The account's changes recorded after `after`, in commit order (at, transaction, sequence). Reducing
+them per entity in Cypher (list operations over every change) took longer than sending them: the
+reduction (`first_changes`) runs here, decoding only the values it keeps."""
 
 TEAM_MEMBERS_AFTER: LiteralString = """
 UNWIND $ids AS id
@@ -118,11 +103,10 @@ CALL (id) {
   OPTIONAL MATCH (c:Change {workspaceId: $ws, entityId: id})
   WHERE c.entity = 'TeamMember' AND c.at > $after
   WITH c ORDER BY c.at, c.txId, c.seq
-  UNWIND range(0, coalesce(size(c.fields), 0) - 1) AS i
-  WITH c.fields[i] AS field, collect([c.op, c.old[i], c.at.epochSeconds, c.at.nanosecond, c.txId, c.seq])[0] AS first
-  RETURN collect([field] + first) AS fields
+  LIMIT $limit
+  RETURN collect([c.entity, c.entityId, c.op, c.fields, c.old]) AS changes
 }
-RETURN id, [t.name, t.role, t.email] AS member, t IS NOT NULL AS present, fields
+RETURN id, [t.name, t.role, t.email] AS member, t IS NOT NULL AS present, changes
 LIMIT $limit
 """
 """Team members belong to the workspace, so their changes are not the account's: their current values
@@ -172,17 +156,6 @@ def _current_state(row: Mapping[str, Any], account_id: str) -> tuple[MapState, d
     return state, versions
 
 
-def _first_change(entity: str, entity_id: str, fields: list[list[Any]]) -> FirstChange:
-    """Each row: field, op, old (JSON), then the change's order (epoch seconds, nanoseconds, txId, seq)."""
-    earliest = min(fields, key=lambda row: (row[3], row[4], row[5], row[6]))
-    return FirstChange(
-        entity=entity,
-        entity_id=entity_id,
-        op=earliest[1],
-        before={row[0]: None if row[2] is None else json.loads(row[2]) for row in fields},
-    )
-
-
 def _members_named(state: MapState, changed: Sequence[FirstChange]) -> set[str]:
     """Every team member the map names now or named at the instant (coverage and assignments as then)."""
     found = {
@@ -198,15 +171,18 @@ def _members_named(state: MapState, changed: Sequence[FirstChange]) -> set[str]:
     return found
 
 
+def _decoded(value: str | None) -> Any:
+    return None if value is None else json.loads(value)
+
+
 async def _changed_after(tx: AsyncManagedTransaction, ws: str, account_id: str, after: datetime) -> list[FirstChange]:
-    rows = await fetch(tx, CHANGES_AFTER, ws=ws, accountId=account_id, after=after, limit=MAX_REPLAYED_CHANGES)
-    if not rows:
-        total = (await fetch(tx, COUNT_AFTER, ws=ws, accountId=account_id, after=after))[0]["total"]
-        if total > MAX_REPLAYED_CHANGES:
-            raise HistoryTooLong(
-                f"{total} changes were recorded since {after.isoformat()}; a read undoes at most {MAX_REPLAYED_CHANGES}"
-            )
-    return [_first_change(row["entity"], row["entityId"], row["fields"]) for row in rows]
+    rows = await fetch(tx, CHANGES_AFTER, ws=ws, accountId=account_id, after=after, limit=MAX_REPLAYED_CHANGES + 1)
+    changes = rows[0]["changes"]
+    if len(changes) > MAX_REPLAYED_CHANGES:
+        raise HistoryTooLong(
+            f"more than {MAX_REPLAYED_CHANGES} changes were recorded since {after.isoformat()}, the most a read undoes"
+        )
+    return first_changes(changes, _decoded)
 
 
 async def _state_as_of(
@@ -218,14 +194,11 @@ async def _state_as_of(
     members = await fetch(
         tx, TEAM_MEMBERS_AFTER, ws=ws, ids=sorted(_members_named(state, changed)), after=after, limit=10_000
     )
-    member_changes = []
     for row in members:
         if row["present"]:
             state[("TeamMember", row["id"])] = _present(("name", "role", "email"), row["member"])
-        fields = [field for field in row["fields"] if field[0] is not None]
-        if fields:
-            member_changes.append(_first_change("TeamMember", row["id"], fields))
-    restore(state, member_changes)
+    logged = [change for row in members for change in row["changes"] if change[0] is not None]
+    restore(state, first_changes(logged, _decoded))
     return state
 
 

@@ -3,17 +3,28 @@ account snapshot rebuilt from it, and the summary of what changed between two in
 
 from service.rules.history.diff import DiffLink, MapDiff, StanceMove, map_diff
 from service.rules.history.rebuild import RecordParser, rebuild_graph
-from service.rules.history.state import EntityKey, FirstChange, LoggedChange, MapState, restore, undo
+from service.rules.history.state import (
+    EntityKey,
+    FirstChange,
+    LoggedChange,
+    LogRow,
+    MapState,
+    first_changes,
+    restore,
+    undo,
+)
 
 __all__ = [
     "DiffLink",
     "EntityKey",
     "FirstChange",
+    "LogRow",
     "LoggedChange",
     "MapDiff",
     "MapState",
     "RecordParser",
     "StanceMove",
+    "first_changes",
     "map_diff",
     "rebuild_graph",
     "restore",

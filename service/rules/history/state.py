@@ -9,7 +9,7 @@ absent). Undoing every change recorded after an instant, newest first, leaves th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,6 +30,27 @@ class FirstChange:
     entity_id: str
     op: str
     before: Mapping[str, Any]
+
+
+LogRow = tuple[str, str, str, Sequence[str], Sequence[Any]]
+"""One change as the log holds it: entity, entity id, operation, field names, old values (encoded)."""
+
+
+def first_changes(in_commit_order: Iterable[LogRow], decode: Callable[[Any], Any]) -> list[FirstChange]:
+    """Each entity's changes reduced to its `FirstChange`; only the values kept are decoded."""
+    firsts: dict[EntityKey, tuple[str, dict[str, Any]]] = {}
+    for entity, entity_id, op, fields, old in in_commit_order:
+        found = firsts.get((entity, entity_id))
+        if found is None:
+            found = firsts[(entity, entity_id)] = (op, {})
+        before = found[1]
+        for name, value in zip(fields, old, strict=True):
+            if name not in before:
+                before[name] = value
+    return [
+        FirstChange(entity, entity_id, op, {name: decode(value) for name, value in before.items()})
+        for (entity, entity_id), (op, before) in firsts.items()
+    ]
 
 
 def restore(state: MapState, changed: Iterable[FirstChange]) -> MapState:
