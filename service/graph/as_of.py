@@ -189,8 +189,7 @@ async def _state_as_of(
     tx: AsyncManagedTransaction, ws: str, account_id: str, present: MapState, after: datetime
 ) -> MapState:
     changed = await _changed_after(tx, ws, account_id, after)
-    state = {key: dict(values) for key, values in present.items()}
-    restore(state, changed)
+    state = restore(dict(present), changed)
     members = await fetch(
         tx, TEAM_MEMBERS_AFTER, ws=ws, ids=sorted(_members_named(state, changed)), after=after, limit=10_000
     )

@@ -5,6 +5,7 @@ every analytic runs unchanged on the map as it was (DOMAIN.md rule 18)."""
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -40,19 +41,27 @@ def instant(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
-def _of(state: MapState, kind: str) -> Iterator[tuple[str, Values]]:
-    return ((entity_id, values) for (entity, entity_id), values in state.items() if entity == kind)
+Kinds = Mapping[str, list[tuple[str, Values]]]
+"""A state's entities by kind: (entity id, values)."""
 
 
-def active_people(state: MapState) -> dict[str, Values]:
+def by_kind(state: MapState) -> Kinds:
+    """One pass over the state instead of one per kind."""
+    kinds: dict[str, list[tuple[str, Values]]] = defaultdict(list)
+    for (entity, entity_id), values in state.items():
+        kinds[entity].append((entity_id, values))
+    return kinds
+
+
+def active_people(kinds: Kinds) -> dict[str, Values]:
     """Stakeholders with a name who are not archived, as the snapshot loader keeps them."""
-    return {i: v for i, v in _of(state, "Stakeholder") if v.get("name") is not None and v.get("archived") is False}
+    return {i: v for i, v in kinds["Stakeholder"] if v.get("name") is not None and v.get("archived") is False}
 
 
-def last_contacts(state: MapState) -> dict[str, datetime]:
+def last_contacts(kinds: Kinds) -> dict[str, datetime]:
     """The latest interaction that met each person."""
     latest: dict[str, datetime] = {}
-    for _, values in _of(state, "Interaction"):
+    for _, values in kinds["Interaction"]:
         at = instant(values.get("at"))
         if at is None:
             continue
@@ -77,29 +86,29 @@ def _person(person_id: str, v: Values, last_contact: datetime | None) -> Person:
     )
 
 
-def _coverage(state: MapState, active: Mapping[str, Values]) -> list[Coverage]:
+def _coverage(kinds: Kinds, active: Mapping[str, Values]) -> list[Coverage]:
     return [
         Coverage(team_member=v["teamMemberId"], person=v["stakeholderId"], relationship_step=v.get("relationshipStep"))
-        for _, v in _of(state, "Coverage")
+        for _, v in kinds["Coverage"]
         if v.get("stakeholderId") in active and v.get("teamMemberId") is not None
     ]
 
 
-def _team(state: MapState, account_id: str, coverage: list[Coverage]) -> tuple[TeamMember, ...]:
+def _team(state: MapState, kinds: Kinds, account_id: str, coverage: list[Coverage]) -> tuple[TeamMember, ...]:
     ids = {c.team_member for c in coverage}
     ids.update(
         v["teamMemberId"]
-        for _, v in _of(state, "TeamAssignment")
+        for _, v in kinds["TeamAssignment"]
         if v.get("accountId") == account_id and v.get("teamMemberId") is not None
     )
     names = {i: state.get(("TeamMember", i), {}).get("name") or "" for i in ids}
     return tuple(TeamMember(id=i, name=n) for i, n in sorted(names.items(), key=lambda kv: (kv[1], kv[0])))
 
 
-def _ties(state: MapState, active: Mapping[str, Values]) -> list[Tie]:
+def _ties(kinds: Kinds, active: Mapping[str, Values]) -> list[Tie]:
     return [
         Tie(TieKind(v["kind"]), v["a"], v["b"], v.get("strength"))
-        for _, v in _of(state, "Tie")
+        for _, v in kinds["Tie"]
         if v.get("a") in active and v.get("b") in active and v.get("kind") is not None
     ]
 
@@ -111,31 +120,32 @@ def _enum_or_none(kind: Any, value: Any) -> Any:
 def rebuild_graph(state: MapState, account_id: str, record: RecordParser) -> AccountGraph:
     """The snapshot of `account_id` as `state` has it; `records` holds every person of the state, the
     archived ones too (so a summary of the past can name them)."""
-    active = active_people(state)
-    contacts = last_contacts(state)
-    circles = {i: v for i, v in _of(state, "Circle") if v.get("name") is not None}
-    coverage = _coverage(state, active)
+    kinds = by_kind(state)
+    active = active_people(kinds)
+    contacts = last_contacts(kinds)
+    circles = {i: v for i, v in kinds["Circle"] if v.get("name") is not None}
+    coverage = _coverage(kinds, active)
     account = state.get(("Account", account_id), {})
-    everyone = {i: dict(v) for i, v in _of(state, "Stakeholder") if v.get("name") is not None}
+    everyone = {i: v for i, v in kinds["Stakeholder"] if v.get("name") is not None}
     return AccountGraph(
         account_id=account_id,
         people=tuple(_person(i, v, contacts.get(i)) for i, v in active.items()),
         links=tuple(
             Link(v["from"], v["to"], v["strength"])
-            for _, v in _of(state, "InfluenceLink")
+            for _, v in kinds["InfluenceLink"]
             if v.get("from") in active and v.get("to") in active
         ),
-        ties=tuple(_ties(state, active)),
+        ties=tuple(_ties(kinds, active)),
         reporting_lines=tuple(
             ReportingLine(person=i, manager=v["reportsTo"]) for i, v in active.items() if v.get("reportsTo") in active
         ),
         circles=tuple(Circle(id=i, name=v["name"]) for i, v in circles.items()),
         memberships=tuple(
             Membership(person=v["stakeholderId"], circle=v["circleId"], core=bool(v.get("core")))
-            for _, v in _of(state, "Membership")
+            for _, v in kinds["Membership"]
             if v.get("stakeholderId") in active and v.get("circleId") in circles
         ),
-        team=_team(state, account_id, coverage),
+        team=_team(state, kinds, account_id, coverage),
         coverage=tuple(coverage),
         tier=_enum_or_none(AccountTier, account.get("tier")),
         portfolio_class=_enum_or_none(PortfolioClass, account.get("portfolioClass")),

@@ -54,7 +54,8 @@ def first_changes(in_commit_order: Iterable[LogRow], decode: Callable[[Any], Any
 
 
 def restore(state: MapState, changed: Iterable[FirstChange]) -> MapState:
-    """`state` (the present) with every change after an instant undone (DOMAIN.md rule 18), in place:
+    """`state` (the present) with every change after an instant undone (DOMAIN.md rule 18), in place
+    (entries are replaced, never changed, so a shallow copy of a state can be restored on its own):
     an entity first created after it did not exist; one first deleted after it had the values its
     deletion lists; any other gets back each field's value from before its first change."""
     for change in changed:
@@ -64,12 +65,13 @@ def restore(state: MapState, changed: Iterable[FirstChange]) -> MapState:
         elif change.op == "DELETED":
             state[key] = {name: value for name, value in change.before.items() if value is not None}
         else:
-            values = state.setdefault(key, {})
+            values = dict(state.get(key, {}))  # a copy: states of several instants share their values
             for name, value in change.before.items():
                 if value is None:
                     values.pop(name, None)
                 else:
                     values[name] = value
+            state[key] = values
     return state
 
 
