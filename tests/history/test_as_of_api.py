@@ -31,11 +31,11 @@ query Map($id: ID!, $asOf: DateTime, $moment: DateTime!) {
       supportScore(asOf: $asOf)
       influencers(first: 5, asOf: $asOf) { strength reason path { name } }
       neutralsToConvert(first: 5, asOf: $asOf) { leverage reason }
-      coverageGaps(first: 10, asOf: $moment, staleAfterDays: 60) { kind severity reason }
+      coverageGaps(first: 10, asOf: $moment, mapAsOf: $asOf, staleAfterDays: 60) { kind severity reason }
       coachCandidates(first: 5, asOf: $asOf) { qualified reasons }
       powerMap(asOf: $asOf) { circleCount circles(first: 5) { members stanceBalance reason } }
       brokers(first: 5, asOf: $asOf) { betweenness reason }
-      overdueContacts(first: 5, asOf: $moment) { daysOverdue reason }
+      overdueContacts(first: 5, asOf: $moment, mapAsOf: $asOf) { daysOverdue reason }
       supporterConsolidation(asOf: $asOf) { unlinkedPairCount isolatedSupporterCount }
     }
   }

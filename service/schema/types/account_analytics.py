@@ -60,8 +60,14 @@ AsOf = Annotated[datetime | None, strawberry.argument(description=AS_OF_DESCRIPT
 AsOfMoment = Annotated[
     datetime | None,
     strawberry.argument(
-        description="The map as of this instant (DOMAIN.md rule 18), and the moment that staleness and due "
-        "dates are measured at; null: now."
+        description="The moment that staleness and due dates are measured at, on the map of `mapAsOf`; null: now."
+    ),
+]
+MapAsOf = Annotated[
+    datetime | None,
+    strawberry.argument(
+        description="The map as of this instant (DOMAIN.md rule 18; `asOf` here keeps its own meaning, the "
+        "moment of measure); null: now."
     ),
 ]
 Converter = Annotated[
@@ -413,8 +419,9 @@ class SnapshotAnalytics:
         stale_after_days: int | None,
         as_of: datetime | None,
         opportunity: strawberry.ID | None,
+        map_as_of: datetime | None,
     ) -> tuple[AccountGraph, list[analytics.CoverageGap]]:
-        graph = await self._snapshot(info, opportunity, as_of)
+        graph = await self._snapshot(info, opportunity, map_as_of)
         days = STALE_AFTER_DAYS if stale_after_days is None else stale_after_days
         return graph, await computed(info, "coverageGaps", graph, analytics.coverage_gaps, days, as_of)
 
@@ -429,9 +436,10 @@ class SnapshotAnalytics:
         as_of: AsOfMoment = None,
         first: First = DEFAULT_FIRST,
         opportunity: OpportunityArgument = None,
+        map_as_of: MapAsOf = None,
     ) -> list[CoverageGap]:
         count = bounded_first(first, DEFAULT_FIRST)
-        graph, gaps = await self._coverage_gaps(info, stale_after_days, as_of, opportunity)
+        graph, gaps = await self._coverage_gaps(info, stale_after_days, as_of, opportunity, map_as_of)
         rows = gaps[:count]
         points = [r.single_point for r in rows if r.single_point] if _wants(info, "singlePoint") else []
         refs = await load_refs(
@@ -465,8 +473,9 @@ class SnapshotAnalytics:
         stale_after_days: int | None = STALE_AFTER_DAYS,
         as_of: AsOfMoment = None,
         opportunity: OpportunityArgument = None,
+        map_as_of: MapAsOf = None,
     ) -> int:
-        _, gaps = await self._coverage_gaps(info, stale_after_days, as_of, opportunity)
+        _, gaps = await self._coverage_gaps(info, stale_after_days, as_of, opportunity, map_as_of)
         return len(gaps)
 
     async def _neutrals(
