@@ -37,14 +37,26 @@ STRATEGY_FIELDS = {
         "coachCandidates", "powerMap", "supportScore", "accessPaths", "simulate", "accessPathCount",
         "coachCandidateCount", "coverageGapCount", "influencerCount", "neutralToConvertCount",
         "opponentToNeutralizeCount", "opportunities", "exportDocument", "cadenceDays", "overdueContacts",
-        "overdueContactCount", "brokers", "brokerCount",
+        "overdueContactCount", "brokers", "brokerCount", "changes", "diff", "coverage",
     },
     "TeamMember": {"covers"},
     "Query": {"competitors"},
 }  # fmt: skip
 """What integration jobs may not read on the types they may: the issue's list of intelligence."""
 STRATEGY_TYPES = frozenset(
-    {"PoliticalCircle", "InfluenceLink", "Tie", "Interaction", "Opportunity", "Competitor", "CompetitorRep"}
+    {
+        "PoliticalCircle",
+        "InfluenceLink",
+        "Tie",
+        "Interaction",
+        "Opportunity",
+        "Competitor",
+        "CompetitorRep",
+        "MapDiff",
+        "StanceMove",
+        "MapLink",
+        "CoveragePair",
+    }
 )
 ADMIN_FIELDS = {"Query": {"apiKeys", "auditLog"}}
 

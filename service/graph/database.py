@@ -216,6 +216,10 @@ def _with_timeout(work: Callable[..., Awaitable[T]], seconds: float) -> Callable
     return unit_of_work(timeout=seconds)(unit)
 
 
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
 class Database:
     """The driver plus the database name: runs units of work as managed, retried transactions."""
 
@@ -228,9 +232,12 @@ class Database:
         availability: Availability | None = None,
         progress: Callable[[], None] | None = None,
         pool: str = "main",
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         """`availability` refuses and stops units of work while the database is down (this loop's only);
-        `progress` is told of every unit of work the database answered (an `Availability` of another loop)."""
+        `progress` is told of every unit of work the database answered (an `Availability` of another loop);
+        `clock` is when a write happens (`now` of every `Write`, the `at` of its changes): the wall clock
+        unless given (tests of the map's past set it)."""
         self.driver = driver
         self.database = database
         self.bookmarks = AsyncGraphDatabase.bookmark_manager()
@@ -238,6 +245,7 @@ class Database:
         self.availability = availability
         self.progress = progress or (availability.note_progress if availability is not None else None)
         self.pool = pool
+        self.clock = clock or _wall_clock
 
     @asynccontextmanager
     async def _deadline(self, kind: str, seconds: float) -> AsyncIterator[None]:
@@ -311,7 +319,7 @@ class Database:
     ) -> T:
         """Run `work` in one managed write transaction (retried on transient errors, each attempt with a
         fresh `Write`), then close it with `finish`. An exception from `work` rolls everything back."""
-        now = datetime.now(UTC)
+        now = self.clock()
 
         async def attempt(tx: AsyncManagedTransaction) -> T:
             write = Write(tx, scope.ws, scope.by, now, audit=scope.audit)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from datetime import datetime
 
 from neo4j import AsyncManagedTransaction
 
 from service.graph.analytics import load_account_graph
+from service.graph.as_of import account_states
 from service.graph.clock import read_account_clock
 from service.observability.metrics import SNAPSHOT_ENTRIES, SNAPSHOT_LOOKUPS, SNAPSHOT_PEOPLE
 from service.rules.account_graph import AccountGraph
@@ -26,28 +28,52 @@ class SnapshotCache:
     def __init__(self, size: int = 32, people: int = 50_000) -> None:
         self.size = size
         self.people = people
-        self._entries: OrderedDict[tuple[str, str], tuple[str, AccountGraph]] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, str, str], tuple[str, AccountGraph]] = OrderedDict()
         self._lock = threading.Lock()
 
     async def load(self, tx: AsyncManagedTransaction, ws: str, account_id: str) -> AccountGraph:
         """The account's snapshot, from the cache if current; read in `tx` (clock first, then data,
         so a cached snapshot is never older than the clock value it is filed under)."""
         version = await read_account_clock(tx, ws, account_id)
-        key = (ws, account_id)
+        key = (ws, account_id, "")
+        cached = self._cached(key, version)
+        if cached is not None:
+            return cached
+        SNAPSHOT_LOOKUPS.labels("miss").inc()
+        graph = await load_account_graph(tx, ws, account_id)
+        self._keep(key, version, graph)
+        return graph
+
+    async def load_as_of(self, tx: AsyncManagedTransaction, ws: str, account_id: str, as_of: datetime) -> AccountGraph:
+        """The account's snapshot as of `as_of`, rebuilt from its history (DOMAIN.md rule 18); cached per
+        (account, clock, instant) like the current one, since the history after an instant only grows
+        when the clock ticks. An account that does not exist has an empty snapshot."""
+        version = await read_account_clock(tx, ws, account_id)
+        key = (ws, account_id, as_of.isoformat())
+        cached = self._cached(key, version)
+        if cached is not None:
+            return cached
+        SNAPSHOT_LOOKUPS.labels("miss").inc()
+        found = await account_states(tx, ws, account_id, [as_of])
+        graph = AccountGraph(account_id=account_id) if found is None else found[0]
+        self._keep(key, version, graph)
+        return graph
+
+    def _cached(self, key: tuple[str, str, str], version: str | None) -> AccountGraph | None:
         with self._lock:
             cached = self._entries.get(key)
             if version is not None and cached is not None and cached[0] == version:
                 self._entries.move_to_end(key)
                 SNAPSHOT_LOOKUPS.labels("hit").inc()
                 return cached[1]
-        SNAPSHOT_LOOKUPS.labels("miss").inc()
-        graph = await load_account_graph(tx, ws, account_id)
+        return None
+
+    def _keep(self, key: tuple[str, str, str], version: str | None, graph: AccountGraph) -> None:
         if version is not None:
             with self._lock:
                 self._entries[key] = (version, graph)
                 self._entries.move_to_end(key)
                 self._trim()
-        return graph
 
     def _trim(self) -> None:
         """Drop the least recently used until within both bounds; the newest always stays."""

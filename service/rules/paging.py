@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -58,3 +59,20 @@ def cut_page(rows: list[T], request: PageRequest) -> Page[T]:
         return Page(tuple(window), has_next_page=more, has_previous_page=request.after is not None)
     window.reverse()
     return Page(tuple(window), has_next_page=request.before is not None, has_previous_page=more)
+
+
+def page_in_memory(items: Sequence[T], key: Callable[[T], SortKey], request: PageRequest) -> Page[T]:
+    """The page `request` asks for of `items` held in memory, sorted by `key` ascending: as a keyset
+    query would cut it."""
+
+    def position(item: T) -> tuple[str, str]:
+        found = key(item)
+        return found.name, found.id
+
+    if request.forward:
+        after = None if request.after is None else (request.after.name, request.after.id)
+        rows = [item for item in items if after is None or position(item) > after]
+    else:
+        before = None if request.before is None else (request.before.name, request.before.id)
+        rows = [item for item in reversed(items) if before is None or position(item) < before]
+    return cut_page(rows[: request.limit + 1], request)

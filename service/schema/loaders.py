@@ -121,6 +121,8 @@ class Loaders:
     stakeholder_page: DataLoader[PageKey, StakeholderPage]
     stakeholder_count: DataLoader[CountKey, int]
     account_graph: DataLoader[str, AccountGraph]
+    account_graph_as_of: DataLoader[tuple[str, datetime], AccountGraph]
+    """The account's snapshot as of an instant (DOMAIN.md rule 18), rebuilt from its history."""
     opportunity: DataLoader[str, OpportunityRecord | None]
     deal: DataLoader[str, DealSnapshot | None]
     """An opportunity's deal snapshot: every opportunity asked for in one round trip."""
@@ -169,6 +171,9 @@ def build_loaders(services: Services, ws: str) -> Loaders:
     async def load_graphs(account_ids: list[str]) -> list[AccountGraph]:
         return [await account_snapshot(services, ws, account_id) for account_id in account_ids]
 
+    async def load_graphs_as_of(keys: list[tuple[str, datetime]]) -> list[AccountGraph]:
+        return [await account_snapshot(services, ws, account_id, as_of) for account_id, as_of in keys]
+
     async def load_opportunity_pages(keys: list[tuple[str, PageRequest]]) -> list[Page[OpportunityRecord]]:
         return await db.read(deal_reads.opportunity_pages, ws, keys)
 
@@ -205,6 +210,7 @@ def build_loaders(services: Services, ws: str) -> Loaders:
         stakeholder_page=SharedLoader(load_fn=load_pages),
         stakeholder_count=SharedLoader(load_fn=_grouped(load_counts)),
         account_graph=SharedLoader(load_fn=load_graphs),
+        account_graph_as_of=SharedLoader(load_fn=load_graphs_as_of),
         opportunity=_by_ids(db, ws, deal_reads.opportunities_by_ids),
         deal=_by_ids(db, ws, deal_snapshots.deal_snapshots),
         opportunity_page=SharedLoader(load_fn=load_opportunity_pages),

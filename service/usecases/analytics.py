@@ -27,6 +27,7 @@ import zlib
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ParamSpec, TypeVar
 
 from service.graph.availability import DatabaseNotAnswering
@@ -35,6 +36,7 @@ from service.graph.snapshots import SnapshotCache
 from service.observability.metrics import ANALYTICS_SECONDS, ANALYTICS_TIMEOUTS, ANALYTICS_WAITING
 from service.observability.tracing import span
 from service.rules.account_graph import AccountGraph
+from service.rules.history import MapDiff, map_diff
 from service.usecases.services import Services
 
 logger = logging.getLogger("powermap.analytics")
@@ -158,18 +160,34 @@ async def _timed(name: str, work: Coroutine[Any, Any, T]) -> T:
         ANALYTICS_SECONDS.labels(name).observe(time.perf_counter() - began)
 
 
-async def account_snapshot(services: Services, ws: str, account_id: str) -> AccountGraph:
+async def account_snapshot(services: Services, ws: str, account_id: str, as_of: datetime | None = None) -> AccountGraph:
     """The account's analytics snapshot: from the cache while the account's clock stands, else read
-    (in a worker, seeing every write this process committed before)."""
+    (in a worker, seeing every write this process committed before). With `as_of`, the map as the
+    recorded history says it was then (DOMAIN.md rule 18)."""
     workers = services.analytics
+    snapshots = services.snapshots
     if workers is None:
-        return await services.db.read(services.snapshots.load, ws, account_id)
+        if as_of is None:
+            return await services.db.read(snapshots.load, ws, account_id)
+        return await services.db.read(snapshots.load_as_of, ws, account_id, as_of)
     bookmarks = await services.db.current_bookmarks()
 
     async def load(db: Database) -> AccountGraph:
-        return await db.read_after(bookmarks, services.snapshots.load, ws, account_id)
+        if as_of is None:
+            return await db.read_after(bookmarks, snapshots.load, ws, account_id)
+        return await db.read_after(bookmarks, snapshots.load_as_of, ws, account_id, as_of)
 
     return await workers.run("snapshot", account_id, load, guard=services.db)
+
+
+async def account_diff(
+    services: Services, ws: str, account_id: str, start: datetime, end: datetime
+) -> tuple[AccountGraph, AccountGraph, MapDiff]:
+    """What changed in the account's map from `start` to `end` (DOMAIN.md rule 18), from the two snapshots
+    the history gives (computed in the account's worker); with the two snapshots, which name the people."""
+    before = await account_snapshot(services, ws, account_id, start)
+    after = await account_snapshot(services, ws, account_id, end)
+    return before, after, await compute(services, "diff", after, lambda graph: map_diff(before, graph))
 
 
 async def compute(

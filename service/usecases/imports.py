@@ -44,6 +44,7 @@ from service.rules.account_import import (
     AccountDocument,
     ImportPlan,
     StoredAccountState,
+    effective_at_problems,
     plan_import,
     validate_document,
 )
@@ -68,7 +69,11 @@ async def import_account_graph(services: Services, principal: Principal, documen
     try:
         require(principal, Permission.SYNC)
         stakeholders = [s.external_id for s in document.stakeholders]
-        problems = [*validate_document(document), *validate_deal_section(document.deals, stakeholders)]
+        problems = [
+            *validate_document(document),
+            *validate_deal_section(document.deals, stakeholders),
+            *effective_at_problems(document.effective_at, services.db.clock()),
+        ]
         if problems:
             raise Rejected(problems)
         task = asyncio.ensure_future(_import(services, principal, document))
@@ -98,7 +103,7 @@ def _forget(task: asyncio.Future[Any]) -> None:
 async def _import(services: Services, principal: Principal, document: AccountDocument) -> ImportPlan:
     scope = Scope(principal.workspace_id, principal.id)
     job = new_id()
-    started = datetime.now(UTC)
+    started = document.effective_at or services.db.clock()
     account = await _begin(services, scope, job, document)
     services.running_imports.add(job)
     try:

@@ -134,3 +134,6 @@ class AccountDocument:
     mode: ImportMode = ImportMode.MERGE
     deals: DealSection = DealSection()
     """Competitors, their reps, contacts, favours and opportunities (`service.rules.deals.DealSection`)."""
+    effective_at: datetime | None = None
+    """When the document's facts became true (DOMAIN.md rule 18): its changes are logged at that instant
+    instead of now, so that a team can backfill its map's past. None: now."""

@@ -399,9 +399,11 @@ class _Planner:
         given: Props,
         ends: Props,
         about: list[str],
+        new_id: str | None = None,
     ) -> tuple[str, Props, bool]:
-        """`ends` are what identifies the link (its ends, a tie's kind): logged when it is created."""
-        link_id = found.id if found else self.new_id()
+        """`ends` are what identifies the link (its ends, a tie's kind): logged when it is created;
+        `new_id` is the entity id of a new one (default: a fresh id)."""
+        link_id = found.id if found else (new_id or self.new_id())
         props, changed = merged(found.props if found else None, given, self.mode)
         self.plan.counts.tally(found is None, bool(changed))
         if found is None:
@@ -490,7 +492,9 @@ class _Planner:
             wanted.add(key)
             found = self.stored.coverage.get(key)
             ends = {"teamMemberId": key[0], "stakeholderId": key[1]}
-            link_id, props, write = self._link("Coverage", found, _coverage_props(c), ends, [key[1]])
+            link_id, props, write = self._link(
+                "Coverage", found, _coverage_props(c), ends, [key[1]], new_id=f"{key[0]}:{key[1]}"
+            )
             if write:
                 back = undo.restore_rel("COVERS", key[0], key[1], found is not None)
                 self.plan.coverage.append(

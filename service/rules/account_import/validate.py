@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from service.rules.account_import.document import (
     AccountDocument,
@@ -31,6 +32,17 @@ from service.rules.validation import (
 MAX_STAKEHOLDERS = 10_000
 MAX_LINKS = 100_000
 MAX_SMALL_LIST = 2_000
+
+
+def effective_at_problems(effective_at: datetime | None, now: datetime) -> list[Problem]:
+    """A backfilled document's instant (DOMAIN.md rule 18) has a time zone and is not in the future."""
+    if effective_at is None:
+        return []
+    if effective_at.tzinfo is None:
+        return [Problem(("effectiveAt",), "`effectiveAt` needs a time zone offset.")]
+    if effective_at > now:
+        return [Problem(("effectiveAt",), "`effectiveAt` cannot be in the future.")]
+    return []
 
 
 def validate_document(doc: AccountDocument) -> list[Problem]:

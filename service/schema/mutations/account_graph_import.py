@@ -163,6 +163,12 @@ class AccountGraphInput:
     competitor_contacts: list[CompetitorContactInput] | None = None
     favours: list[FavourInput] | None = None
     opportunities: list[OpportunityInput] | None = None
+    effective_at: datetime | None = strawberry.field(
+        default=None,
+        description="When the document's facts became true (with a time zone offset, not in the future): its "
+        "changes are logged at that instant, so a team can backfill its map's past (DOMAIN.md rule 18); "
+        "null: now. Read the past with `asOf` and `changes`.",
+    )
 
 
 @strawberry.type
@@ -181,6 +187,7 @@ class AccountGraphImportPayload:
 def to_document(data: AccountGraphInput) -> AccountDocument:
     """The GraphQL input as a domain document (no validation here)."""
     return AccountDocument(
+        effective_at=data.effective_at,
         source=data.source,
         account=doc.AccountDoc(
             data.account.external_id,

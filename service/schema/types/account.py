@@ -10,27 +10,33 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types.nodes import SelectedField
 
+from service.graph.as_of import HistoryTooLong, MapReads, account_coverage, map_reads, stakeholders_matching
 from service.graph.export import account_document
+from service.graph.history import account_changes
 from service.graph.neighbourhood import Around
 from service.graph.pages import StakeholderFilter, account_and_stakeholder_page, account_count
 from service.rules import models
 from service.rules.analytics import cadence_days
-from service.rules.paging import Page, PageRequest, SortKey
+from service.rules.paging import Page, PageRequest, SortKey, page_in_memory
 from service.schema.context import Context
 from service.schema.document_json import document_json
 from service.schema.enums import AccountTier, BuyingRole, PortfolioClass, RelationshipStage, Stance
 from service.schema.errors import ClientError
 from service.schema.ids import encode_id
 from service.schema.neighbourhood import people_around, stakeholder_selection
-from service.schema.pagination import bounded_first, encode_cursor, page_request
+from service.schema.pagination import bounded_first, decode_history_cursor, encode_cursor, page_request
+from service.schema.preloaded import Later
 from service.schema.selection import around_of, paths_below, subfields
+from service.schema.types.account_analytics import AsOf
 from service.schema.types.account_analytics_v2 import AccountAnalyticsV2
 from service.schema.types.circle import PoliticalCircle
 from service.schema.types.common import ExternalId, Node, PageInfo
+from service.schema.types.history import MapDiff
 from service.schema.types.links import InfluenceLink, Tie
 from service.schema.types.opportunity import OpportunityConnection
-from service.schema.types.stakeholder import Stakeholder, StakeholderConnection
-from service.schema.types.team import TeamMember
+from service.schema.types.stakeholder import Change, Stakeholder, StakeholderConnection
+from service.schema.types.team import Coverage, TeamMember, load_team_member
+from service.usecases.analytics import account_diff
 
 if TYPE_CHECKING:
     from service.schema.types.interaction import Interaction
@@ -86,9 +92,17 @@ class Account(AccountAnalyticsV2, Node):
         stance: list[Stance] | None = None,
         role: list[BuyingRole] | None = None,
         include_archived: bool | None = False,
+        as_of: AsOf = None,
     ) -> StakeholderConnection:
         filter_, request = stakeholder_page_of(first, after, last, before, search, stance, role, include_archived)
         ctx = info.context
+        if as_of is not None:
+            found = stakeholders_matching(await self._past(info, as_of), filter_)
+            page = page_in_memory(found, lambda s: SortKey(s.name, s.id), request)
+            people = [Stakeholder.from_domain(s) for s in page.items]
+            return StakeholderConnection(
+                page=page, people=people, account_id=self.raw_id, filter_key=filter_, known_total=len(found)
+            )
         around = stakeholder_selection(info, *PAGE_PATHS)
         page, hood = await ctx.loaders.stakeholder_page.load((self.raw_id, filter_, request, around))
         for s in page.items:
@@ -100,22 +114,59 @@ class Account(AccountAnalyticsV2, Node):
     async def decision_makers(self, info: strawberry.Info[Context]) -> list[Stakeholder]:
         return [Stakeholder.from_domain(s) for s in await info.context.loaders.decision_makers.load(self.raw_id)]
 
+    async def _past(self, info: strawberry.Info[Context], as_of: datetime) -> MapReads:
+        """The account's reads as of `as_of` (DOMAIN.md rule 18), from the snapshot its analytics share."""
+        try:
+            graph = await info.context.loaders.account_graph_as_of.load((self.raw_id, as_of))
+        except HistoryTooLong as error:
+            raise ClientError(str(error), code="LIMIT_EXCEEDED", field="asOf") from None
+        return map_reads(graph)
+
     @strawberry.field
-    async def circles(self, info: strawberry.Info[Context]) -> list[PoliticalCircle]:
+    async def circles(self, info: strawberry.Info[Context], as_of: AsOf = None) -> list[PoliticalCircle]:
+        if as_of is not None:
+            return [PoliticalCircle.from_domain(c) for c in (await self._past(info, as_of)).circles]
         found = await info.context.loaders.circles_of_account.load(self.raw_id)
         return [PoliticalCircle.from_domain(c) for c in found]
+
+    @strawberry.field(
+        description="Who on our team covers whom among the account's active stakeholders; with `asOf`, as then."
+    )
+    async def coverage(self, info: strawberry.Info[Context], as_of: AsOf = None) -> list[Coverage]:
+        ctx = info.context
+        if as_of is None:
+            reads_now = await ctx.services.db.read(account_coverage, ctx.workspace_id, self.raw_id)
+            return [Coverage.loading(info, c) for c in reads_now]
+        reads = await self._past(info, as_of)
+        people = {s.id: s for s in reads.stakeholders}
+        return [
+            Coverage.from_domain(
+                c, _later_member(info, c.team_member_id), Stakeholder.from_domain(people[c.stakeholder_id])
+            )
+            for c in reads.coverage
+        ]
 
     @strawberry.field(description="Team members assigned to the account or covering one of its stakeholders.")
     async def team(self, info: strawberry.Info[Context]) -> list[TeamMember]:
         return [TeamMember.from_domain(t) for t in await info.context.loaders.team_of_account.load(self.raw_id)]
 
     @strawberry.field
-    async def influence_links(self, info: strawberry.Info[Context]) -> list[InfluenceLink]:
+    async def influence_links(self, info: strawberry.Info[Context], as_of: AsOf = None) -> list[InfluenceLink]:
+        if as_of is not None:
+            reads = await self._past(info, as_of)
+            people = {s.id: Stakeholder.from_domain(s) for s in reads.stakeholders}
+            return [
+                InfluenceLink.from_domain(link, people[link.from_id], people[link.to_id]) for link in reads.influences
+            ]
         found = await info.context.loaders.influences_of_account.load(self.raw_id)
         return [InfluenceLink.loading(info, link) for link in found]
 
     @strawberry.field
-    async def ties(self, info: strawberry.Info[Context]) -> list[Tie]:
+    async def ties(self, info: strawberry.Info[Context], as_of: AsOf = None) -> list[Tie]:
+        if as_of is not None:
+            reads = await self._past(info, as_of)
+            people = {s.id: Stakeholder.from_domain(s) for s in reads.stakeholders}
+            return [Tie.from_domain(t, people[t.a_id], people[t.b_id]) for t in reads.ties]
         return [Tie.loading(info, t) for t in await info.context.loaders.ties_of_account.load(self.raw_id)]
 
     @strawberry.field(description="The visit log, newest first: the first `first` (at most 100) interactions.")
@@ -139,6 +190,50 @@ class Account(AccountAnalyticsV2, Node):
         return OpportunityConnection(page=page, account_id=self.raw_id)
 
     @strawberry.field(
+        description="What changed in the account's map after `from` and up to `to` (either open; DOMAIN.md rule "
+        "18): entity, field, old and new value, when and who; newest first, one changed value a row; at most 100 "
+        "a page, `after` a row's cursor."
+    )
+    async def changes(
+        self,
+        info: strawberry.Info[Context],
+        from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        to: datetime | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> list[Change]:
+        limit = bounded_first(first, 20)
+        position = None if after is None else decode_history_cursor(after, "after")
+        ctx = info.context
+        found = await ctx.db.read(account_changes, ctx.workspace_id, self.raw_id, from_, to, limit, position)
+        return [Change.from_domain(c) for c in found]
+
+    @strawberry.field(
+        description="A summary of what changed in the map from `from` to `to` (default now; DOMAIN.md rule 18): "
+        "stance moves, people added and archived, links and coverage added and removed, support score before "
+        "and after."
+    )
+    async def diff(
+        self,
+        info: strawberry.Info[Context],
+        from_: Annotated[datetime, strawberry.argument(name="from")],
+        to: datetime | None = None,
+    ) -> MapDiff:
+        ctx = info.context
+        end = to or ctx.services.db.clock()
+        try:
+            before, after, result = await account_diff(ctx.services, ctx.workspace_id, self.raw_id, from_, end)
+        except HistoryTooLong as error:
+            raise ClientError(str(error), code="LIMIT_EXCEEDED", field="from") from None
+        return MapDiff(
+            result=result,
+            before=before,
+            after=after,
+            support_score_before=result.support_score_before,
+            support_score_after=result.support_score_after,
+        )
+
+    @strawberry.field(
         description="The account as an `accountGraphInput` document of `source` (deal sections included): "
         "importing it again changes nothing. It holds what the source identifies by an external id (the "
         "account, its active stakeholders, team members, competitors and reps, the source's circles, "
@@ -149,6 +244,10 @@ class Account(AccountAnalyticsV2, Node):
         ctx = info.context
         found = await ctx.db.read(account_document, ctx.workspace_id, self.raw_id, source)
         return None if found is None else JSON(document_json(found))
+
+
+def _later_member(info: strawberry.Info[Context], raw_id: str) -> Later[TeamMember]:
+    return Later(lambda: load_team_member(info, raw_id))
 
 
 PAGE_PATHS = ("nodes.", "edges.node.")

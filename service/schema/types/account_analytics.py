@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 
+from service.graph.as_of import HistoryTooLong
 from service.rules import analytics
 from service.rules.account_graph import AccountGraph
 from service.rules.analytics import NodeKind, NodeRef
@@ -52,6 +53,23 @@ T = TypeVar("T")
 TeamMemberRef = Annotated["TeamMember", strawberry.lazy("service.schema.types.team")]
 PoliticalCircleRef = Annotated["PoliticalCircle", strawberry.lazy("service.schema.types.circle")]
 First = Annotated[int | None, strawberry.argument(description=f"How many rows, 0 to {MAX_PAGE_SIZE}.")]
+AS_OF_DESCRIPTION = (
+    "The map as of this instant, as the recorded history says it was then (DOMAIN.md rule 18); null: now."
+)
+AsOf = Annotated[datetime | None, strawberry.argument(description=AS_OF_DESCRIPTION)]
+AsOfMoment = Annotated[
+    datetime | None,
+    strawberry.argument(
+        description="The moment that staleness and due dates are measured at, on the map of `mapAsOf`; null: now."
+    ),
+]
+MapAsOf = Annotated[
+    datetime | None,
+    strawberry.argument(
+        description="The map as of this instant (DOMAIN.md rule 18; `asOf` here keeps its own meaning, the "
+        "moment of measure); null: now."
+    ),
+]
 Converter = Annotated[
     Stakeholder | Annotated["TeamMember", strawberry.lazy("service.schema.types.team")],
     strawberry.union("Converter"),
@@ -390,7 +408,9 @@ class SnapshotAnalytics:
     rule 17) answer. Every list answer returns the first `first` rows (at most 100) of the full ordered
     list, and a count field beside it, with the same arguments but `first`, gives the full list's length."""
 
-    async def _snapshot(self, info: strawberry.Info[Context], opportunity: strawberry.ID | None = None) -> AccountGraph:
+    async def _snapshot(
+        self, info: strawberry.Info[Context], opportunity: strawberry.ID | None = None, as_of: datetime | None = None
+    ) -> AccountGraph:
         raise NotImplementedError
 
     async def _coverage_gaps(
@@ -399,8 +419,9 @@ class SnapshotAnalytics:
         stale_after_days: int | None,
         as_of: datetime | None,
         opportunity: strawberry.ID | None,
+        map_as_of: datetime | None,
     ) -> tuple[AccountGraph, list[analytics.CoverageGap]]:
-        graph = await self._snapshot(info, opportunity)
+        graph = await self._snapshot(info, opportunity, map_as_of)
         days = STALE_AFTER_DAYS if stale_after_days is None else stale_after_days
         return graph, await computed(info, "coverageGaps", graph, analytics.coverage_gaps, days, as_of)
 
@@ -412,12 +433,13 @@ class SnapshotAnalytics:
         self,
         info: strawberry.Info[Context],
         stale_after_days: int | None = STALE_AFTER_DAYS,
-        as_of: datetime | None = None,
+        as_of: AsOfMoment = None,
         first: First = DEFAULT_FIRST,
         opportunity: OpportunityArgument = None,
+        map_as_of: MapAsOf = None,
     ) -> list[CoverageGap]:
         count = bounded_first(first, DEFAULT_FIRST)
-        graph, gaps = await self._coverage_gaps(info, stale_after_days, as_of, opportunity)
+        graph, gaps = await self._coverage_gaps(info, stale_after_days, as_of, opportunity, map_as_of)
         rows = gaps[:count]
         points = [r.single_point for r in rows if r.single_point] if _wants(info, "singlePoint") else []
         refs = await load_refs(
@@ -449,16 +471,21 @@ class SnapshotAnalytics:
         self,
         info: strawberry.Info[Context],
         stale_after_days: int | None = STALE_AFTER_DAYS,
-        as_of: datetime | None = None,
+        as_of: AsOfMoment = None,
         opportunity: OpportunityArgument = None,
+        map_as_of: MapAsOf = None,
     ) -> int:
-        _, gaps = await self._coverage_gaps(info, stale_after_days, as_of, opportunity)
+        _, gaps = await self._coverage_gaps(info, stale_after_days, as_of, opportunity, map_as_of)
         return len(gaps)
 
     async def _neutrals(
-        self, info: strawberry.Info[Context], max_hops: int | None, opportunity: strawberry.ID | None
+        self,
+        info: strawberry.Info[Context],
+        max_hops: int | None,
+        opportunity: strawberry.ID | None,
+        as_of: datetime | None,
     ) -> tuple[AccountGraph, analytics.Ranked[analytics.ConversionTarget]]:
-        graph = await self._snapshot(info, opportunity)
+        graph = await self._snapshot(info, opportunity, as_of)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         return graph, await computed(info, "neutralsToConvert", graph, analytics.neutrals_to_convert, hops)
 
@@ -472,9 +499,10 @@ class SnapshotAnalytics:
         max_hops: int | None = DEFAULT_MAX_HOPS,
         first: First = DEFAULT_FIRST_TARGETS,
         opportunity: OpportunityArgument = None,
+        as_of: AsOf = None,
     ) -> list[ConversionTarget]:
         count = bounded_first(first, DEFAULT_FIRST_TARGETS)
-        graph, ranked = await self._neutrals(info, max_hops, opportunity)
+        graph, ranked = await self._neutrals(info, max_hops, opportunity, as_of)
         return await _conversion_rows(info, graph, ranked[:count])
 
     @strawberry.field(description="How many rows `neutralsToConvert` has in all, for the same `maxHops`.")
@@ -483,13 +511,16 @@ class SnapshotAnalytics:
         info: strawberry.Info[Context],
         max_hops: int | None = DEFAULT_MAX_HOPS,
         opportunity: OpportunityArgument = None,
+        as_of: AsOf = None,
     ) -> int:
-        _, ranked = await self._neutrals(info, max_hops, opportunity)
+        _, ranked = await self._neutrals(info, max_hops, opportunity, as_of)
         return len(ranked)
 
     @strawberry.field(description="The balance of each political circle, decision circles first.")
-    async def power_map(self, info: strawberry.Info[Context], opportunity: OpportunityArgument = None) -> PowerMap:
-        graph = await self._snapshot(info, opportunity)
+    async def power_map(
+        self, info: strawberry.Info[Context], opportunity: OpportunityArgument = None, as_of: AsOf = None
+    ) -> PowerMap:
+        graph = await self._snapshot(info, opportunity, as_of)
         return PowerMap(result=await computed(info, "powerMap", graph, analytics.power_map), graph=graph)
 
 
@@ -506,7 +537,9 @@ class Simulation(SnapshotAnalytics):
     opponents_after: int
     after: strawberry.Private[AccountGraph]
 
-    async def _snapshot(self, info: strawberry.Info[Context], opportunity: strawberry.ID | None = None) -> AccountGraph:
+    async def _snapshot(
+        self, info: strawberry.Info[Context], opportunity: strawberry.ID | None = None, as_of: datetime | None = None
+    ) -> AccountGraph:
         return self.after  # scoped already, by the opportunity given to `simulate`
 
 
@@ -514,8 +547,16 @@ class Simulation(SnapshotAnalytics):
 class AccountAnalytics(SnapshotAnalytics):
     raw_id: strawberry.Private[str]
 
-    async def _snapshot(self, info: strawberry.Info[Context], opportunity: strawberry.ID | None = None) -> AccountGraph:
-        graph = await info.context.loaders.account_graph.load(self.raw_id)
+    async def _snapshot(
+        self, info: strawberry.Info[Context], opportunity: strawberry.ID | None = None, as_of: datetime | None = None
+    ) -> AccountGraph:
+        if as_of is None:
+            graph = await info.context.loaders.account_graph.load(self.raw_id)
+        else:
+            try:
+                graph = await info.context.loaders.account_graph_as_of.load((self.raw_id, as_of))
+            except HistoryTooLong as error:
+                raise ClientError(str(error), code="LIMIT_EXCEEDED", field="asOf") from None
         return await scoped(info, graph, self.raw_id, opportunity)
 
     async def _influencers(
@@ -525,9 +566,10 @@ class AccountAnalytics(SnapshotAnalytics):
         max_hops: int | None,
         min_strength: float | None,
         opportunity: strawberry.ID | None,
+        as_of: datetime | None,
     ) -> tuple[AccountGraph, analytics.Ranked[analytics.InfluencePath]]:
         target = None if of is None else require_raw_id(of, "Stakeholder", "of")
-        graph = await self._snapshot(info, opportunity)
+        graph = await self._snapshot(info, opportunity, as_of)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         floor = DEFAULT_MIN_STRENGTH if min_strength is None else min_strength
         return graph, await computed(info, "influencers", graph, analytics.influencers, target, hops, floor)
@@ -544,9 +586,10 @@ class AccountAnalytics(SnapshotAnalytics):
         min_strength: float | None = DEFAULT_MIN_STRENGTH,
         first: First = DEFAULT_FIRST,
         opportunity: OpportunityArgument = None,
+        as_of: AsOf = None,
     ) -> list[InfluencePath]:
         count = bounded_first(first, DEFAULT_FIRST)
-        graph, ranked = await self._influencers(info, of, max_hops, min_strength, opportunity)
+        graph, ranked = await self._influencers(info, of, max_hops, min_strength, opportunity, as_of)
         rows = ranked[:count]
         named = [i for r in rows for i in r.path] if _wants(info, "influencer", "target", "path") else []
         refs = await load_refs(info, graph, people=named)
@@ -560,14 +603,19 @@ class AccountAnalytics(SnapshotAnalytics):
         max_hops: int | None = DEFAULT_MAX_HOPS,
         min_strength: float | None = DEFAULT_MIN_STRENGTH,
         opportunity: OpportunityArgument = None,
+        as_of: AsOf = None,
     ) -> int:
-        _, ranked = await self._influencers(info, of, max_hops, min_strength, opportunity)
+        _, ranked = await self._influencers(info, of, max_hops, min_strength, opportunity, as_of)
         return len(ranked)
 
     async def _opponents(
-        self, info: strawberry.Info[Context], max_hops: int | None, opportunity: strawberry.ID | None
+        self,
+        info: strawberry.Info[Context],
+        max_hops: int | None,
+        opportunity: strawberry.ID | None,
+        as_of: datetime | None,
     ) -> tuple[AccountGraph, analytics.Ranked[analytics.ConversionTarget]]:
-        graph = await self._snapshot(info, opportunity)
+        graph = await self._snapshot(info, opportunity, as_of)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         return graph, await computed(info, "opponentsToNeutralize", graph, analytics.opponents_to_neutralize, hops)
 
@@ -581,9 +629,10 @@ class AccountAnalytics(SnapshotAnalytics):
         max_hops: int | None = DEFAULT_MAX_HOPS,
         first: First = DEFAULT_FIRST_TARGETS,
         opportunity: OpportunityArgument = None,
+        as_of: AsOf = None,
     ) -> list[ConversionTarget]:
         count = bounded_first(first, DEFAULT_FIRST_TARGETS)
-        graph, ranked = await self._opponents(info, max_hops, opportunity)
+        graph, ranked = await self._opponents(info, max_hops, opportunity, as_of)
         return await _conversion_rows(info, graph, ranked[:count])
 
     @strawberry.field(description="How many rows `opponentsToNeutralize` has in all, for the same `maxHops`.")
@@ -592,8 +641,9 @@ class AccountAnalytics(SnapshotAnalytics):
         info: strawberry.Info[Context],
         max_hops: int | None = DEFAULT_MAX_HOPS,
         opportunity: OpportunityArgument = None,
+        as_of: AsOf = None,
     ) -> int:
-        _, ranked = await self._opponents(info, max_hops, opportunity)
+        _, ranked = await self._opponents(info, max_hops, opportunity, as_of)
         return len(ranked)
 
     @strawberry.field(description="Supporters to tie together, and supporters who reach no neutral.")
@@ -602,8 +652,9 @@ class AccountAnalytics(SnapshotAnalytics):
         info: strawberry.Info[Context],
         max_hops: int | None = DEFAULT_MAX_HOPS,
         opportunity: OpportunityArgument = None,
+        as_of: AsOf = None,
     ) -> SupporterConsolidation:
-        graph = await self._snapshot(info, opportunity)
+        graph = await self._snapshot(info, opportunity, as_of)
         hops = DEFAULT_MAX_HOPS if max_hops is None else max_hops
         return SupporterConsolidation(
             result=await computed(info, "supporterConsolidation", graph, analytics.supporter_consolidation, hops),
@@ -619,9 +670,10 @@ class AccountAnalytics(SnapshotAnalytics):
         info: strawberry.Info[Context],
         first: First = DEFAULT_FIRST_COACHES,
         opportunity: OpportunityArgument = None,
+        as_of: AsOf = None,
     ) -> list[CoachCandidate]:
         count = bounded_first(first, DEFAULT_FIRST_COACHES)
-        graph = await self._snapshot(info, opportunity)
+        graph = await self._snapshot(info, opportunity, as_of)
         rows = (await computed(info, "coachCandidates", graph, analytics.coach_candidates))[:count]
         named = [i for r in rows for i in (r.stakeholder, *r.introduced_via)]
         refs = await load_refs(info, graph, people=named if _wants(info, "stakeholder", "introducedVia") else ())
@@ -641,23 +693,28 @@ class AccountAnalytics(SnapshotAnalytics):
 
     @strawberry.field(description="How many rows `coachCandidates` has in all.")
     async def coach_candidate_count(
-        self, info: strawberry.Info[Context], opportunity: OpportunityArgument = None
+        self, info: strawberry.Info[Context], opportunity: OpportunityArgument = None, as_of: AsOf = None
     ) -> int:
-        graph = await self._snapshot(info, opportunity)
+        graph = await self._snapshot(info, opportunity, as_of)
         return len(await computed(info, "coachCandidates", graph, analytics.coach_candidates))
 
     @strawberry.field(description="Influence-weighted mean stance (-2..+2) of the buying centre; null when unknown.")
     async def support_score(
-        self, info: strawberry.Info[Context], opportunity: OpportunityArgument = None
+        self, info: strawberry.Info[Context], opportunity: OpportunityArgument = None, as_of: AsOf = None
     ) -> float | None:
-        graph = await self._snapshot(info, opportunity)
+        graph = await self._snapshot(info, opportunity, as_of)
         return await computed(info, "supportScore", graph, analytics.support_score)
 
     async def _access_paths(
-        self, info: strawberry.Info[Context], to: strawberry.ID, max_hops: int | None, opportunity: strawberry.ID | None
+        self,
+        info: strawberry.Info[Context],
+        to: strawberry.ID,
+        max_hops: int | None,
+        opportunity: strawberry.ID | None,
+        as_of: datetime | None,
     ) -> tuple[AccountGraph, analytics.Ranked[analytics.AccessPath]]:
         target = require_raw_id(to, "Stakeholder", "to")
-        graph = await self._snapshot(info, opportunity)
+        graph = await self._snapshot(info, opportunity, as_of)
         hops = ACCESS_DEFAULT_MAX_HOPS if max_hops is None else max_hops
         return graph, await computed(info, "accessPaths", graph, analytics.access_paths, target, hops)
 
@@ -672,9 +729,10 @@ class AccountAnalytics(SnapshotAnalytics):
         max_hops: int | None = ACCESS_DEFAULT_MAX_HOPS,
         first: First = DEFAULT_FIRST_ACCESS_PATHS,
         opportunity: OpportunityArgument = None,
+        as_of: AsOf = None,
     ) -> list[AccessPath]:
         count = bounded_first(first, DEFAULT_FIRST_ACCESS_PATHS)
-        graph, ranked = await self._access_paths(info, to, max_hops, opportunity)
+        graph, ranked = await self._access_paths(info, to, max_hops, opportunity, as_of)
         rows = ranked[:count]
         named = [ref for r in rows for ref in r.path]
         refs = await load_refs(
@@ -692,8 +750,9 @@ class AccountAnalytics(SnapshotAnalytics):
         to: strawberry.ID,
         max_hops: int | None = ACCESS_DEFAULT_MAX_HOPS,
         opportunity: OpportunityArgument = None,
+        as_of: AsOf = None,
     ) -> int:
-        _, ranked = await self._access_paths(info, to, max_hops, opportunity)
+        _, ranked = await self._access_paths(info, to, max_hops, opportunity, as_of)
         return len(ranked)
 
     @strawberry.field(
@@ -701,13 +760,17 @@ class AccountAnalytics(SnapshotAnalytics):
         "gaps, neutrals to convert and power map as they would be after them; writes nothing."
     )
     async def simulate(
-        self, info: strawberry.Info[Context], changes: list[StanceChangeInput], opportunity: OpportunityArgument = None
+        self,
+        info: strawberry.Info[Context],
+        changes: list[StanceChangeInput],
+        opportunity: OpportunityArgument = None,
+        as_of: AsOf = None,
     ) -> Simulation:
         pairs = [
             (require_raw_id(c.stakeholder, "Stakeholder", f"changes.{i}.stakeholder"), c.stance)
             for i, c in enumerate(changes)
         ]
-        graph = await self._snapshot(info, opportunity)
+        graph = await self._snapshot(info, opportunity, as_of)
         result = await computed(info, "simulate", graph, analytics.simulate, pairs)
         return Simulation(
             support_score_before=result.support_score_before,

@@ -13,7 +13,16 @@ from service.rules.account_graph import AccountGraph
 from service.rules.analytics.policy import DEFAULT_FIRST_BROKERS, DEFAULT_FIRST_OVERDUE_CONTACTS
 from service.schema.context import Context
 from service.schema.pagination import bounded_first
-from service.schema.types.account_analytics import AccountAnalytics, First, Refs, computed, load_refs
+from service.schema.types.account_analytics import (
+    AccountAnalytics,
+    AsOf,
+    AsOfMoment,
+    First,
+    MapAsOf,
+    Refs,
+    computed,
+    load_refs,
+)
 from service.schema.types.stakeholder import Stakeholder
 
 
@@ -55,9 +64,9 @@ class Broker:
 @strawberry.type
 class AccountAnalyticsV2(AccountAnalytics):
     async def _overdue(
-        self, info: strawberry.Info[Context], as_of: datetime | None
+        self, info: strawberry.Info[Context], as_of: datetime | None, map_as_of: datetime | None
     ) -> tuple[AccountGraph, analytics.Ranked[analytics.OverdueContact]]:
-        graph = await self._snapshot(info)
+        graph = await self._snapshot(info, None, map_as_of)
         return graph, await computed(info, "overdueContacts", graph, analytics.overdue_contacts, as_of)
 
     @strawberry.field(
@@ -68,11 +77,12 @@ class AccountAnalyticsV2(AccountAnalytics):
     async def overdue_contacts(
         self,
         info: strawberry.Info[Context],
-        as_of: datetime | None = None,
+        as_of: AsOfMoment = None,
+        map_as_of: MapAsOf = None,
         first: First = DEFAULT_FIRST_OVERDUE_CONTACTS,
     ) -> list[OverdueContact]:
         count = bounded_first(first, DEFAULT_FIRST_OVERDUE_CONTACTS)
-        graph, ranked = await self._overdue(info, as_of)
+        graph, ranked = await self._overdue(info, as_of, map_as_of)
         rows = ranked[:count]
         refs = await load_refs(info, graph, people=[r.stakeholder for r in rows])
         return [
@@ -88,8 +98,10 @@ class AccountAnalyticsV2(AccountAnalytics):
         ]
 
     @strawberry.field(description="How many rows `overdueContacts` has in all, for the same `asOf`.")
-    async def overdue_contact_count(self, info: strawberry.Info[Context], as_of: datetime | None = None) -> int:
-        _, ranked = await self._overdue(info, as_of)
+    async def overdue_contact_count(
+        self, info: strawberry.Info[Context], as_of: AsOfMoment = None, map_as_of: MapAsOf = None
+    ) -> int:
+        _, ranked = await self._overdue(info, as_of, map_as_of)
         return len(ranked)
 
     @strawberry.field(
@@ -97,14 +109,16 @@ class AccountAnalyticsV2(AccountAnalytics):
         "out), then influence desc, then name, each saying whether we cover them; the first `first`, "
         "`brokerCount` counts them all."
     )
-    async def brokers(self, info: strawberry.Info[Context], first: First = DEFAULT_FIRST_BROKERS) -> list[Broker]:
+    async def brokers(
+        self, info: strawberry.Info[Context], first: First = DEFAULT_FIRST_BROKERS, as_of: AsOf = None
+    ) -> list[Broker]:
         count = bounded_first(first, DEFAULT_FIRST_BROKERS)
-        graph = await self._snapshot(info)
+        graph = await self._snapshot(info, None, as_of)
         rows = (await computed(info, "brokers", graph, analytics.brokers))[:count]
         refs = await load_refs(info, graph, people=[r.stakeholder for r in rows])
         return [Broker(row=r, refs=refs, betweenness=r.betweenness, covered=r.covered, reason=r.reason) for r in rows]
 
     @strawberry.field(description="How many rows `brokers` has in all.")
-    async def broker_count(self, info: strawberry.Info[Context]) -> int:
-        graph = await self._snapshot(info)
+    async def broker_count(self, info: strawberry.Info[Context], as_of: AsOf = None) -> int:
+        graph = await self._snapshot(info, None, as_of)
         return len(await computed(info, "brokers", graph, analytics.brokers))

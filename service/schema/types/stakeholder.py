@@ -297,6 +297,8 @@ class StakeholderConnection:
     """The page's items as GraphQL objects, in order, with what was read around them."""
     account_id: strawberry.Private[str]
     filter_key: strawberry.Private[StakeholderFilter]
+    known_total: strawberry.Private[int | None] = None
+    """The count, when the page was cut from a list in hand (the map as of a date)."""
 
     @strawberry.field
     def edges(self) -> list[StakeholderEdge]:
@@ -315,4 +317,6 @@ class StakeholderConnection:
 
     @strawberry.field(description="All stakeholders matching the filters, across pages.")
     async def total_count(self, info: strawberry.Info[Context]) -> int:
+        if self.known_total is not None:
+            return self.known_total
         return await info.context.loaders.stakeholder_count.load((self.account_id, self.filter_key))

@@ -1,0 +1,32 @@
+"""The map as of a date (DOMAIN.md rule 18): the change log undone onto the current state, the
+account snapshot rebuilt from it, and the summary of what changed between two instants."""
+
+from service.rules.history.diff import DiffLink, MapDiff, StanceMove, map_diff
+from service.rules.history.rebuild import RecordParser, rebuild_graph
+from service.rules.history.state import (
+    EntityKey,
+    FirstChange,
+    LoggedChange,
+    LogRow,
+    MapState,
+    first_changes,
+    restore,
+    undo,
+)
+
+__all__ = [
+    "DiffLink",
+    "EntityKey",
+    "FirstChange",
+    "LogRow",
+    "LoggedChange",
+    "MapDiff",
+    "MapState",
+    "RecordParser",
+    "StanceMove",
+    "first_changes",
+    "map_diff",
+    "rebuild_graph",
+    "restore",
+    "undo",
+]

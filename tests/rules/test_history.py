@@ -1,0 +1,64 @@
+"""DOMAIN.md rule 18, the pure part: undoing the changes logged after an instant, one by one newest first
+(`undo`, the reference) or reduced per entity (`first_changes` + `restore`, what the service runs), gives
+back the state that held at that instant."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import hypothesis.strategies as st
+from hypothesis import given
+
+from service.rules.history import LoggedChange, MapState, first_changes, restore, undo
+
+ENTITIES = [("Stakeholder", "a"), ("Stakeholder", "b"), ("Coverage", "t:a")]
+FIELDS = ["stance", "influence", "title"]
+values = st.none() | st.integers(1, 3) | st.sampled_from(["x", "y"])
+steps = st.lists(
+    st.tuples(st.sampled_from(ENTITIES), st.sampled_from(["write", "delete"]), st.dictionaries(st.sampled_from(FIELDS), values)),
+    max_size=25,
+)  # fmt: skip
+
+
+def play(script: list[tuple[tuple[str, str], str, dict[str, Any]]]) -> tuple[list[MapState], list[LoggedChange]]:
+    """The states after each step (the first before any) and the log, as the service would record it:
+    a creation and a deletion list every stored value, an update the changed ones."""
+    state: MapState = {}
+    states, log = [copy.deepcopy(state)], []
+    for step, (key, action, given_values) in enumerate(script):
+        stored = state.get(key)
+        if action == "delete" and stored is not None:
+            fields = sorted(stored)
+            log.append(LoggedChange(step, *key, "DELETED", tuple(fields), tuple(stored[f] for f in fields), ()))  # type: ignore[arg-type]
+            del state[key]
+        elif action == "write" and stored is None:
+            created = {f: v for f, v in given_values.items() if v is not None}
+            fields = sorted(created) or ["stance"]
+            created = created or {"stance": "x"}
+            log.append(LoggedChange(step, *key, "CREATED", tuple(fields), (None,) * len(fields), ()))  # type: ignore[arg-type]
+            state[key] = created
+        elif action == "write" and stored is not None:
+            changed = {f: v for f, v in given_values.items() if stored.get(f) != v}
+            if changed:
+                fields = sorted(changed)
+                log.append(LoggedChange(step, *key, "UPDATED", tuple(fields), tuple(stored.get(f) for f in fields), ()))  # type: ignore[arg-type]
+                for f, v in changed.items():
+                    if v is None:
+                        stored.pop(f, None)
+                    else:
+                        stored[f] = v
+        states.append(copy.deepcopy(state))
+    return states, log
+
+
+@given(steps)
+def test_undoing_the_changes_after_each_instant_gives_the_state_then(script: Any) -> None:
+    states, log = play(script)
+    present = states[-1]
+    for instant, then in enumerate(states):  # state `instant` holds after the changes of steps < instant
+        after = [c for c in log if c.at >= instant]  # type: ignore[operator]
+        assert undo(copy.deepcopy(present), reversed(after)) == then
+        rows = [(c.entity, c.entity_id, c.op, c.fields, [json.dumps(v) for v in c.old]) for c in after]
+        assert restore(copy.deepcopy(present), first_changes(rows, json.loads)) == then
