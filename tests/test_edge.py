@@ -109,6 +109,8 @@ async def test_a_query_over_get_without_a_key_is_401(app: FastAPI) -> None:
             assert response.status_code == 401
             assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
             assert response.headers["www-authenticate"].startswith('Bearer realm="powermap"')
+        page = await anonymous.get("/graphql", headers={"accept": "text/html"})  # no operation: the IDE page
+        assert (page.status_code, "graphiql" in page.text.lower()) == (200, True)
 
 
 async def test_a_mutation_over_get_is_405_and_writes_nothing(client: GraphQLClient) -> None:

@@ -7,8 +7,9 @@
 the URL, GraphQL over HTTP) or a JSON POST. A mutation over GET is 405 (the router refuses it once the
 document is parsed), as is every other method; other content types of a POST (text/plain and form posts,
 the CSRF shapes) are 415, and a JSON array (a batch) is 400. A GET goes through the same identity and
-rate limits as a POST; only a browser's GET of the IDE page (no `query` in the URL) needs none. Each key or user has a rate limit, and each client address a limit on
-refused credentials; past either, 429 with `Retry-After`. Nothing here logs a credential.
+rate limits as a POST; only a browser's GET of the IDE page (no `query` in the URL) needs none. Each key
+or user has a rate limit, and each client address a limit on refused credentials; past either, 429 with
+`Retry-After`. Nothing here logs a credential.
 """
 
 from __future__ import annotations
