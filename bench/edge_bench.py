@@ -50,7 +50,9 @@ async def batch(http: httpx.AsyncClient, key: str) -> httpx.Response:
 
 
 async def get_query(http: httpx.AsyncClient, key: str) -> httpx.Response:
-    return await http.get("/graphql", params={"query": "mutation { __typename }"}, headers={"authorization": key})
+    return await http.get(
+        "/graphql", params={"query": "mutation { __typename }"}, headers={"authorization": f"Bearer {key}"}
+    )
 
 
 async def form_post(http: httpx.AsyncClient, key: str) -> httpx.Response:

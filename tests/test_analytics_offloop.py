@@ -1,12 +1,12 @@
 """No request stalls another: while the heaviest analytics of a 10,000-person account are computed
 (its snapshot loaded cold first), the service keeps answering /healthz.
 
-The service runs in a process of its own and /healthz is polled from this one every 20 ms, so the
-figures are what a load balancer would see. The assertion is behavioural: the health checks keep
-being answered all through the analytic (with the analytics on the event loop, none is answered
-until it ends, seconds later). The figures (median, p95, slowest) are printed; the slowest is only
-bounded loosely (2 s), since on a loaded 2-core machine a thread that computes still takes the GIL
-from the event loop for some milliseconds at a time, and the scheduler adds its own delays.
+The service runs in a process of its own and /healthz is polled from this one, one check at a time,
+so the figures are what a load balancer would see. The assertion is about order, never about time:
+health checks are answered while the analytic is in flight, after its request was sent and before its
+answer arrives (with the analytics on the event loop, at most the one check already sent would be,
+since the loop serves nothing else until the analytic ends). The figures (median, p95, slowest) are
+printed; the 100 ms target is `bench/healthz_bench.py`'s to measure, on a quiet machine.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import asyncio
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -39,13 +40,19 @@ query Heavy($id: ID!) {
 """
 
 
-async def poll_health(http: httpx.AsyncClient, done: asyncio.Event, latencies: list[float]) -> None:
-    while not done.is_set():
+async def poll_health(http: httpx.AsyncClient, analytic: asyncio.Task[Any], latencies: list[float]) -> int:
+    """Checks /healthz, one at a time, until the analytic's answer has arrived; returns how many checks
+    were answered while it had not (an answer seen only after the analytic's counts as not)."""
+    answered_in_flight = 0
+    while not analytic.done():
         began = time.monotonic()
         response = await http.get("/healthz")
         assert response.status_code == 200
         latencies.append(time.monotonic() - began)
+        if not analytic.done():
+            answered_in_flight += 1
         await asyncio.sleep(0.02)
+    return answered_in_flight
 
 
 @pytest.mark.slow
@@ -63,23 +70,20 @@ async def test_healthz_answers_while_the_heaviest_analytics_of_10000_people_run(
     }
     with running_service(env, tmp_path / "service.log") as service:
         async with httpx.AsyncClient(base_url=service.base_url, timeout=300) as http:
-            done = asyncio.Event()
             latencies: list[float] = []
-            poller = asyncio.create_task(poll_health(http, done, latencies))
-            began = time.monotonic()
             body = {"query": HEAVY, "variables": {"id": account}}
-            response = await http.post("/graphql", json=body, headers=service.headers)
+            began = time.monotonic()
+            analytic = asyncio.create_task(http.post("/graphql", json=body, headers=service.headers))
+            answered_in_flight = await poll_health(http, analytic, latencies)
+            response = await analytic
             took = time.monotonic() - began
-            done.set()
-            await poller
     body = response.json()
     assert "errors" not in body, body
     assert len(body["data"]["account"]["coverageGaps"]) > 0
     ordered = sorted(latencies)
     median, p95, slowest = ordered[len(ordered) // 2], ordered[int(len(ordered) * 0.95)], ordered[-1]
     measured(
-        f"analytics of {PEOPLE:,} people took {took:.1f} s; /healthz answered {len(latencies)} times meanwhile: "
+        f"analytics of {PEOPLE:,} people took {took:.1f} s; /healthz answered {answered_in_flight} times meanwhile: "
         f"median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, slowest {slowest * 1000:.0f} ms"
     )
-    assert len(latencies) >= min(10, took / 0.2)  # answered all along, not only once the analytic ended
-    assert slowest < 2.0
+    assert answered_in_flight >= 10  # answered all along, not only once the analytic ended

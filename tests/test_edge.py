@@ -20,7 +20,7 @@ from service.graph.database import Database
 from service.rules.access import Role
 from service.settings import Settings
 from service.usecases.identity import provision_key
-from tests.conftest import GraphQLClient
+from tests.conftest import ClientFactory, GraphQLClient
 
 DOS_SHAPES: dict[str, str] = {
     # graphql-cop: dos_alias_overloading (101 aliases)
@@ -82,13 +82,79 @@ async def test_a_batch_of_operations_is_refused(client: GraphQLClient) -> None:
     assert response.json()["errors"][0]["extensions"]["code"] == "BATCH_REFUSED"
 
 
-async def test_queries_and_mutations_over_get_are_refused(client: GraphQLClient) -> None:
-    # graphql-cop: info_get_method_support and info_get_based_mutation
-    for query in ("query { __typename }", "mutation { __typename }"):
-        response = await client.http.get("/graphql", params={"query": query})
-        assert response.status_code == 405
-        assert response.headers["allow"] == "POST"
-        assert "data" not in response.json()
+async def test_a_query_over_get_is_answered_with_a_key(client: GraphQLClient, workspace: str) -> None:
+    # GraphQL over HTTP: query, variables and operationName in the URL
+    params = {
+        "query": "query Other { __typename } query Me($first: Int!) { me { role workspace { id } } "
+        "accounts(first: $first) { totalCount } }",
+        "variables": '{"first": 5}',
+        "operationName": "Me",
+    }
+    response = await client.http.get("/graphql", params=params, headers={"x-request-id": "get-1"})
+    assert (response.status_code, response.headers["content-type"]) == (200, "application/json")
+    assert response.headers["x-request-id"] == "get-1"
+    body = response.json()
+    assert body["data"] == {"me": {"role": "ADMIN", "workspace": {"id": workspace}}, "accounts": {"totalCount": 0}}
+    by_post = await client.http.post(
+        "/graphql", json={"query": params["query"], "variables": {"first": 5}, "operationName": "Me"}
+    )
+    assert body == by_post.json()  # the cost in `extensions` included
+
+
+async def test_a_query_over_get_without_a_key_is_401(app: FastAPI) -> None:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://powermap.test") as anonymous:
+        for accept in ("application/json", "text/html"):  # a browser's GET with an operation is no IDE page
+            response = await anonymous.get("/graphql", params={"query": "{ __typename }"}, headers={"accept": accept})
+            assert response.status_code == 401
+            assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+            assert response.headers["www-authenticate"].startswith('Bearer realm="powermap"')
+        page = await anonymous.get("/graphql", headers={"accept": "text/html"})  # no operation: the IDE page
+        assert (page.status_code, "graphiql" in page.text.lower()) == (200, True)
+
+
+async def test_a_mutation_over_get_is_405_and_writes_nothing(client: GraphQLClient) -> None:
+    # graphql-cop: info_get_based_mutation
+    for query in ("mutation { __typename }", 'mutation { accountCreate(input: {name: "By GET"}) { account { id } } }'):
+        for accept in ("application/json", "application/graphql-response+json"):
+            response = await client.http.get("/graphql", params={"query": query}, headers={"accept": accept})
+            assert response.status_code == 405
+            assert response.headers["allow"] == "POST"
+            assert response.json() == {
+                "errors": [
+                    {
+                        "message": "Only queries are accepted over GET; send mutations as a POST with a JSON body.",
+                        "extensions": {"code": "METHOD_NOT_ALLOWED"},
+                    }
+                ]
+            }
+    assert await client.data("{ accounts(first: 1) { totalCount } }") == {"accounts": {"totalCount": 0}}
+
+
+async def test_other_methods_are_405(client: GraphQLClient) -> None:
+    for method in ("PUT", "DELETE", "PATCH"):
+        response = await client.http.request(method, "/graphql", json={"query": "{ __typename }"})
+        assert (response.status_code, response.headers["allow"]) == (405, "GET, POST")
+        assert response.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+
+
+@pytest.mark.parametrize("shape", ["cost", "deep nesting", "alias overload"])
+async def test_a_query_over_get_past_a_limit_is_refused_as_a_post_is(client: GraphQLClient, shape: str) -> None:
+    by_get = await client.http.get("/graphql", params={"query": DOS_SHAPES[shape]})
+    by_post = await client.http.post("/graphql", json={"query": DOS_SHAPES[shape]})
+    assert by_get.status_code == by_post.status_code == 200
+    assert by_get.json() == by_post.json()
+    assert by_get.json()["data"] is None
+    assert [e["extensions"]["limit"] for e in by_get.json()["errors"]] == [REFUSED_WITH[shape]]
+
+
+async def test_a_query_over_get_is_refused_fields_its_role_may_not_read(clients: ClientFactory) -> None:
+    integration = await clients(Role.INTEGRATION)
+    query = '{ stakeholder(id: "U3Rha2Vob2xkZXI6eA") { name stance } }'
+    by_get = await integration.http.get("/graphql", params={"query": query})
+    by_post = await integration.http.post("/graphql", json={"query": query})
+    assert by_get.json() == by_post.json()
+    assert by_get.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
 @pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "text/plain", "multipart/form-data"])
@@ -202,5 +268,10 @@ async def test_a_key_over_its_rate_limit_gets_429_with_retry_after(
             assert limited.json()["errors"][0]["extensions"] == {"code": "RATE_LIMITED", "limit": "rateLimit"}
             assert 1 <= int(limited.headers["retry-after"]) <= 60
             assert (await ask(other.secret)).status_code == 200  # per key
+            by_get = await provision_key(app.state.services, workspace, Role.VIEWER, "by GET")
+            headers = {"authorization": f"Bearer {by_get.secret}"}
+            gets = [await http.get("/graphql", params={"query": "{ __typename }"}, headers=headers) for _ in range(2)]
+            assert [r.status_code for r in gets] == [200, 200]
+            assert [(await ask(by_get.secret)).status_code for _ in range(2)] == [200, 429]  # one window for both
             failures = [(await ask("pm_" + "0" * 36)).status_code for _ in range(3)]
             assert failures == [401, 401, 429]

@@ -20,9 +20,6 @@ from tests.report import Measured
 
 AUDIT_DIR = Path(__file__).resolve().parent.parent / "tools" / "graphql-http-audit"
 AUDITS = 61
-GET_ONLY = frozenset({"5A70", "6A70", "D6D5"})
-"""The audits of optional ("MAY") GET requests: the edge refuses queries over GET (CSRF, issue 12), so
-these three end as notices, never as warnings or errors."""
 
 
 def audit_headers(key: str) -> list[str]:
@@ -53,9 +50,9 @@ async def test_every_graphql_over_http_audit_passes(db: object, settings: Settin
     async with serving(settings) as (base, key):
         results = await run_audit(f"{base}/graphql", key)
     failed = [r for r in results if r["status"] != "ok"]
-    measured(f"graphql-http audits: {len(results) - len(failed)} of {len(results)} ok, the rest GET-only notices")
+    measured(f"graphql-http audits: {len(results) - len(failed)} of {len(results)} ok")
     assert len(results) == AUDITS
-    assert sorted((r["id"], r["status"]) for r in failed) == sorted((audit, "notice") for audit in GET_ONLY)
+    assert failed == []
 
 
 async def test_request_errors_are_400_without_data_when_graphql_response_json_is_accepted(

@@ -2,15 +2,16 @@
 and malformed so that GraphQL's own messages would quote it), with a key in the headers; no log line
 at any level, in either format, carries any of those values.
 
-Every mutation of the schema runs with valid input here or is named in `MALFORMED_ONLY` (a test checks
-it), so a new mutation is covered as soon as it exists. Every mutation, those included, also runs with
-malformed input that carries secrets.
+Every mutation of the schema runs with valid input here (a test checks it, so a new mutation must be
+added as soon as it exists), the deal mutations (issue 11) included, and also with malformed input that
+carries secrets.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -23,35 +24,6 @@ from tests.schema.factories import import_account
 _counter = itertools.count()
 KEY = "pm_live_SECRETKEY0123456789abcdef"
 """Sent as an extra API-key header beside the client's real key: neither may be logged."""
-
-MALFORMED_ONLY = frozenset(
-    {
-        "burningIssueRemove",
-        "burningIssueSet",
-        "buyingCentreMemberRemove",
-        "buyingCentreMemberSet",
-        "competitorContactRemove",
-        "competitorContactSet",
-        "competitorCreate",
-        "competitorDelete",
-        "competitorRepCreate",
-        "competitorRepDelete",
-        "competitorRepUpdate",
-        "competitorUpdate",
-        "opportunityCompetitorRemove",
-        "opportunityCompetitorSet",
-        "opportunityCreate",
-        "opportunityDelete",
-        "opportunityUpdate",
-        "scorecardRemove",
-        "scorecardSet",
-        "stakeholderFavourRemove",
-        "stakeholderFavourSet",
-        "ucvRemove",
-        "ucvSet",
-    }
-)
-"""The deal mutations (issue 11) arrived after this test: run here only with malformed input so far."""
 
 
 def secret(kind: str) -> str:
@@ -77,6 +49,10 @@ async def mutate(client: GraphQLClient, name: str, input_: dict[str, Any], selec
     )
     body: dict[str, Any] = response.json()
     return body
+
+
+Ok = Callable[..., Awaitable[dict[str, Any]]]
+"""Runs a mutation with input it must accept (no errors, no user errors) and returns its payload."""
 
 
 async def run_every_mutation(client: GraphQLClient) -> set[str]:
@@ -169,6 +145,7 @@ async def run_every_mutation(client: GraphQLClient) -> set[str]:
             ],
         },
     )
+    await run_every_deal_mutation(ok, account.account, account["p1"])
     await ok("stakeholderMerge", {"survivor": account["p3"], "duplicate": account["p2"]})
     await ok("influenceLinkRemove", {"id": link["influenceLink"]["id"]})
     await ok("tieRemove", {"kind": "ALLY", "a": account["p3"], "b": p4})
@@ -186,6 +163,74 @@ async def run_every_mutation(client: GraphQLClient) -> set[str]:
     SECRETS.append(made["key"])
     await ok("apiKeyRevoke", {"id": made["apiKey"]["id"]})
     return ran
+
+
+async def run_every_deal_mutation(ok: Ok, account: str, person: str) -> None:
+    """The 23 deal mutations (issue 11), each once with secret values it accepts in its text fields: a
+    competitor, its rep and the rep's contact, an opportunity with the competitor, its buying centre, B.I.,
+    UCV and scorecard, a favour; then each is removed again."""
+    competitor = (await ok("competitorCreate", {"name": s("competitor"), "origin": s("origin")}, "competitor { id }"))[
+        "competitor"
+    ]["id"]
+    await ok("competitorUpdate", {"id": competitor, "name": s("competitor"), "origin": s("origin")})
+    rival = (await ok("competitorCreate", {"name": s("competitor")}, "competitor { id }"))["competitor"]["id"]
+    rep = (await ok("competitorRepCreate", {"competitor": competitor, "name": s("rep")}, "competitorRep { id }"))[
+        "competitorRep"
+    ]["id"]
+    await ok("competitorRepUpdate", {"id": rep, "name": s("rep"), "competitor": rival})
+    contact = {
+        "rep": rep,
+        "stakeholder": person,
+        "visitsPerMonth": 2.5,
+        "typicalMinutes": 45,
+        "form": s("form"),
+        "topics": [s("topic"), s("topic")],
+        "strength": 4,
+    }
+    await ok("competitorContactSet", contact)
+    await ok("stakeholderFavourSet", {"stakeholder": person, "competitor": rival, "note": s("favour-note")})
+    deal = {
+        "account": account,
+        "name": s("opportunity"),
+        "estimatedValue": "1250000",
+        "currency": "CNY",
+        "expectedCloseDate": "2027-03-31",
+        "salesStage": "C",
+        "procurementStep": 5,
+    }
+    opportunity = (await ok("opportunityCreate", deal, "opportunity { id }"))["opportunity"]["id"]
+    await ok("opportunityUpdate", {"id": opportunity, "name": s("opportunity"), "salesStage": "B"})
+    await ok("opportunityCompetitorSet", {"opportunity": opportunity, "competitor": rival, "incumbent": True})
+    member = {
+        "opportunity": opportunity,
+        "stakeholder": person,
+        "buyingRoles": ["DECISION_MAKER"],
+        "buyerTypes": ["ECONOMIC", "COACH"],
+        "handler": True,
+    }
+    await ok("buyingCentreMemberSet", member)
+    issue = {"opportunity": opportunity, "text": s("burning-issue"), "owner": person, "personal": True, "certain": True}
+    await ok("burningIssueSet", issue)
+    ucv = {"opportunity": opportunity, "text": s("ucv"), "measurable": True, "metric": s("metric"), "unique": True}
+    await ok("ucvSet", ucv)
+    criterion = {
+        "name": s("criterion"),
+        "weight": 1.0,
+        "ourScore": 4,
+        "competitorScores": [{"competitor": rival, "score": 3}],
+        "cares": [{"stakeholder": person, "weight": 5}],
+    }
+    await ok("scorecardSet", {"opportunity": opportunity, "criteria": [criterion]})
+    await ok("scorecardRemove", {"opportunity": opportunity})
+    await ok("ucvRemove", {"opportunity": opportunity})
+    await ok("burningIssueRemove", {"opportunity": opportunity})
+    await ok("buyingCentreMemberRemove", {"opportunity": opportunity, "stakeholder": person})
+    await ok("opportunityCompetitorRemove", {"opportunity": opportunity, "competitor": rival})
+    await ok("stakeholderFavourRemove", {"stakeholder": person, "competitor": rival})
+    await ok("competitorContactRemove", {"rep": rep, "stakeholder": person})
+    await ok("opportunityDelete", {"id": opportunity})
+    await ok("competitorRepDelete", {"id": rep})
+    await ok("competitorDelete", {"id": competitor})
 
 
 async def run_refused_and_malformed(client: GraphQLClient) -> None:
@@ -207,7 +252,16 @@ async def run_refused_and_malformed(client: GraphQLClient) -> None:
     broken = f'mutation {{ stakeholderUpdate(input: {{notes: "{s("notes")}" '
     assert (await client.http.post("/graphql", json={"query": broken})).status_code == 200
     by_get = await client.http.get("/graphql", params={"query": f'{{ account(id: "{s("id")}") {{ name }} }}'})
-    assert by_get.status_code == 405  # no operations over GET (CSRF): refused before it is parsed
+    assert (by_get.status_code, by_get.json()["data"]) == (200, {"account": None})
+    mutation_by_get = (
+        f'mutation {{ stakeholderUpdate(input: {{id: "x", notes: "{s("notes")}"}}) {{ userErrors {{ code }} }} }}'
+    )
+    assert (await client.http.get("/graphql", params={"query": mutation_by_get})).status_code == 405
+    bad_by_get = {
+        "query": "query($n: Int!) { accounts(first: $n) { totalCount } }",
+        "variables": f'{{"n": "{s("n")}"}}',
+    }
+    assert (await client.http.get("/graphql", params=bad_by_get)).json()["errors"]
 
 
 def leaks(records: list[logging.LogRecord]) -> list[tuple[str, str]]:
@@ -233,6 +287,7 @@ async def test_no_log_line_carries_intelligence_or_keys(
         for line in schema.as_str().split("type Mutation {", 1)[1].split("\n}", 1)[0].splitlines()
         if "(input:" in line
     }
-    assert ran == mutations - MALFORMED_ONLY
+    assert ran == mutations
+    assert len(ran) == 56  # the deal mutations among them
     assert len(caplog.records) > 50  # the access log and the client errors were logged, values aside
     assert leaks(caplog.records) == []

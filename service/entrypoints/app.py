@@ -73,11 +73,11 @@ def create_app(
             yield
 
     async def get_context(request: Request) -> Context:
-        """The principal the edge verified (`EdgeGuard`). Only the IDE page (a GET, which never runs an
-        operation: queries over GET are off) comes without one."""
+        """The principal the edge verified (`EdgeGuard`). Only the IDE page (a GET without an operation
+        in its URL, which renders a page and runs nothing) comes without one."""
         principal = getattr(request.state, "principal", None)
         if principal is None:
-            if request.method != "GET":
+            if request.method != "GET" or "query" in request.query_params:
                 raise HTTPException(status_code=401, detail="no identity")
             principal = NOBODY
         return Context(request.app.state.services, principal, request.app.state.authenticator)
@@ -90,7 +90,7 @@ def create_app(
         schema,
         context_getter=get_context,
         graphql_ide=None if settings.production else "graphiql",
-        allow_queries_via_get=False,
+        allow_queries_via_get=True,
         max_json_depth=settings.max_json_depth,
     )
     app.include_router(router, prefix="/graphql")
@@ -106,7 +106,7 @@ def create_app(
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["POST"],
+            allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
             max_age=600,
         )

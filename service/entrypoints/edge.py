@@ -3,10 +3,13 @@
 `EdgeGuard` is a plain ASGI middleware in front of the app. Open to anyone: `/healthz`, `/readyz`,
 `/metrics` and the static pages (the IDE page and its assets, `/map`). Everything else needs
 `Authorization: Bearer <API key or JWT>`, which the identity use case verifies (401 when it does not).
-`/graphql` takes one operation per request as a JSON POST: other methods (GET included: no queries or
-mutations over GET) are 405, other content types (text/plain and form posts, the CSRF shapes) are 415,
-and a JSON array (a batch) is 400. Each key or user has a rate limit, and each client address a limit on
-refused credentials; past either, 429 with `Retry-After`. Nothing here logs a credential.
+`/graphql` takes one operation per request: a query as a GET (`query`, `variables`, `operationName` in
+the URL, GraphQL over HTTP) or a JSON POST. A mutation over GET is 405 (the router refuses it once the
+document is parsed), as is every other method; other content types of a POST (text/plain and form posts,
+the CSRF shapes) are 415, and a JSON array (a batch) is 400. A GET goes through the same identity and
+rate limits as a POST; only a browser's GET of the IDE page (no `query` in the URL) needs none. Each key
+or user has a rate limit, and each client address a limit on refused credentials; past either, 429 with
+`Retry-After`. Nothing here logs a credential.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs
 
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
@@ -101,14 +105,14 @@ class EdgeGuard:
             return
         method = scope["method"]
         if scope["path"] == GRAPHQL_PATH:
-            if method == "GET" and self.options.ide and "text/html" in (_header(scope, b"accept") or ""):
+            if method == "GET" and self._asks_for_the_ide(scope):
                 await self.app(scope, receive, send)  # the IDE page; its queries are POSTs like any other
                 return
-            if method != "POST":
-                message = "Queries and mutations are accepted only as a POST with a JSON body (no GET: CSRF)."
-                await respond(send, 405, message, "METHOD_NOT_ALLOWED", {"allow": "POST"})
+            if method not in ("GET", "POST"):
+                message = "Operations are accepted as a POST with a JSON body, or queries as a GET."
+                await respond(send, 405, message, "METHOD_NOT_ALLOWED", {"allow": "GET, POST"})
                 return
-            if _media_type(scope) != "application/json":
+            if method == "POST" and _media_type(scope) != "application/json":
                 message = "The body must be JSON (Content-Type: application/json); form and text posts are refused."
                 await respond(send, 415, message, "UNSUPPORTED_MEDIA_TYPE", {})
                 return
@@ -121,12 +125,18 @@ class EdgeGuard:
             await respond(send, 429, message, "RATE_LIMITED", {"retry-after": str(wait)}, limit="rateLimit")
             return
         scope.setdefault("state", {})["principal"] = principal
-        if scope["path"] == GRAPHQL_PATH:
+        if scope["path"] == GRAPHQL_PATH and method == "POST":
             replay = await self._refuse_batches(receive, send)
             if replay is None:
                 return
             receive = replay
         await self.app(scope, receive, send)
+
+    def _asks_for_the_ide(self, scope: Scope) -> bool:
+        """A browser's GET of the IDE page: HTML accepted and no operation in the URL."""
+        if not self.options.ide or "text/html" not in (_header(scope, b"accept") or ""):
+            return False
+        return "query" not in parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
 
     async def _identify(self, scope: Scope, send: Send) -> Principal | None:
         try:

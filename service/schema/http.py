@@ -8,6 +8,8 @@
   With `application/json`, every well-formed request gets 200, as the draft requires.
 - A body nested deeper than the limit (or too deep for the JSON parser) is a 400.
 - An answer that failed because the database is away is a 503 with `Retry-After`.
+- Queries may come as a GET (`query`, `variables`, `operationName` in the URL); a mutation over GET is
+  a 405 with `Allow: POST`, nothing executed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 from typing import Any
 
 from cross_web import HTTPException
+from starlette.responses import JSONResponse
 from strawberry.types.execution import ExecutionResult
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -81,3 +84,10 @@ def decode_json_body(data: str | bytes, max_depth: int) -> object:
     if _depth_exceeds(value, max_depth):
         raise HTTPException(400, f"The JSON body is nested deeper than {max_depth} levels.")
     return value
+
+
+def operation_type_refusal(method: str) -> JSONResponse:
+    """The answer to an operation its HTTP method may not carry: a mutation (or subscription) over GET."""
+    message = f"Only queries are accepted over {method}; send mutations as a POST with a JSON body."
+    body = {"errors": [{"message": message, "extensions": {"code": "METHOD_NOT_ALLOWED"}}]}
+    return JSONResponse(body, status_code=405, headers={"allow": "POST"})

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from cross_web import HTTPException
 from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -24,6 +25,7 @@ from starlette.websockets import WebSocket
 from strawberry.fastapi import GraphQLRouter
 from strawberry.fastapi.context import CustomContext
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.execution import ExecutionResult
 from strawberry.types.unset import UNSET
 from typing_extensions import TypeVar
@@ -33,6 +35,7 @@ from service.schema.http import (
     GRAPHQL_RESPONSE_JSON,
     decode_json_body,
     is_request_error,
+    operation_type_refusal,
     response_media_type,
 )
 
@@ -96,7 +99,8 @@ def is_local_browser(request: Request) -> bool:
 class PowermapGraphQLRouter(GraphQLRouter[ContextT, RootValueT]):
     """``GraphQLRouter`` whose GraphiQL page loads its assets from ``GRAPHIQL_STATIC_PATH``, whose
     responses carry names as UTF-8 rather than ``\\u`` escapes (half the bytes for Chinese text), and
-    which follows GraphQL over HTTP (``service.schema.http``): media types, status codes, JSON depth."""
+    which follows GraphQL over HTTP (``service.schema.http``): media types, status codes, JSON depth, and
+    a 405 for a mutation over GET."""
 
     def __init__(self, *args: Any, max_json_depth: int = 64, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -121,7 +125,12 @@ class PowermapGraphQLRouter(GraphQLRouter[ContextT, RootValueT]):
         context: ContextT | Any = UNSET,
         root_value: RootValueT | None = UNSET,
     ) -> Any:
-        response = await super().run(request, context, root_value)
+        try:
+            response = await super().run(request, context, root_value)
+        except HTTPException as refused:
+            if isinstance(request, Request) and isinstance(refused.__cause__, InvalidOperationTypeError):
+                return operation_type_refusal(request.method)
+            raise
         if isinstance(request, Request) and isinstance(response, Response):
             _follow_graphql_over_http(request, response)
         return response

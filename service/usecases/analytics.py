@@ -10,8 +10,13 @@ Why threads and not processes: the answers, and the people they name, stay with 
 came from (`rules.analytics.memo`, the GraphQL layer's kept objects), so asking again between two
 writes costs a lookup. A process would have to send its answers and records back on every request.
 Python's GIL is shared, but it is handed over every few milliseconds of bytecode, and the snapshot's
-records arrive in chunks (`graph.analytics`), so no single step holds it for long; the figures are in
-`tests/test_analytics_offloop.py`. The cost: a computation cannot be stopped midway, so one that
+records arrive in chunks (`graph.analytics`), so no step of our own holds it for long. What does hold
+it is the cyclic garbage collector: reading and analysing a 10,000-person account allocates enough to
+set off several full collections, each walking the whole heap with the GIL held (0.2-0.6 s each,
+measured on the shared 2-core machine), whichever thread set it off; the event loop waits that long.
+`bench/healthz_bench.py` measures /healthz meanwhile. Keeping that off the loop takes a process of its
+own for the snapshots and their computations, with the answers and the records of the people they name
+sent back. The cost of threads, besides: a computation cannot be stopped midway, so one that
 misses its deadline runs on in its worker (bounded by the number of workers), and keeps its answer
 for the next request.
 """
