@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -170,6 +171,7 @@ async def run_every_mutation(client: GraphQLClient) -> set[str]:
         },
     )
     await ok("stakeholderMerge", {"survivor": account["p3"], "duplicate": account["p2"]})
+    await run_sync_upserts(ok)
     await ok("influenceLinkRemove", {"id": link["influenceLink"]["id"]})
     await ok("tieRemove", {"kind": "ALLY", "a": account["p3"], "b": p4})
     await ok("circleMemberRemove", {"circle": c2, "stakeholder": p4})
@@ -186,6 +188,26 @@ async def run_every_mutation(client: GraphQLClient) -> set[str]:
     SECRETS.append(made["key"])
     await ok("apiKeyRevoke", {"id": made["apiKey"]["id"]})
     return ran
+
+
+async def run_sync_upserts(ok: Callable[..., Awaitable[dict[str, Any]]]) -> None:
+    """The integration jobs' upserts and removals by external id, with secrets in every text they write."""
+    member = {"externalId": "tm-1", "name": s("member"), "role": "SALES", "email": f"{s('member-email')}@example.com"}
+    await ok("teamMembersUpsert", {"source": "crm", "teamMembers": [member]})
+    await ok("coverageUpsert", {"source": "crm", "coverage": [{"teamMember": "tm-1", "stakeholder": "p1"}]})
+    visit = {
+        "externalId": "v-1",
+        "at": "2026-11-02T10:00:00Z",
+        "type": "VISIT",
+        "stakeholders": ["p1"],
+        "teamMember": "tm-1",
+        "summary": s("summary"),
+        "nextStep": s("next-step"),
+    }
+    await ok("interactionsUpsert", {"source": "crm", "account": "leak-1", "interactions": [visit]})
+    await ok("interactionsRemove", {"source": "crm", "account": "leak-1", "externalIds": ["v-1"]})
+    await ok("coveragesRemove", {"source": "crm", "coverage": [{"teamMember": "tm-1", "stakeholder": "p1"}]})
+    await ok("teamMembersRemove", {"source": "crm", "externalIds": ["tm-1"]})
 
 
 async def run_refused_and_malformed(client: GraphQLClient) -> None:

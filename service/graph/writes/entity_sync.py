@@ -166,8 +166,20 @@ RETURN collect({index: row.index, status: status, unknownMember: t IS NULL, unkn
 )
 """Coverage by the two keys; a row whose team member or stakeholder the source does not know is REFUSED."""
 
-REMOVE_INTERACTIONS: LiteralString = """CYPHER replan=skip
-OPTIONAL MATCH (:AccountRef {workspaceId: $ws, source: $source, externalId: $account})-[:IDENTIFIES]->(acct:Account)
+LOCK_WORKSPACE: LiteralString = """CYPHER replan=skip
+CALL () {
+  OPTIONAL MATCH (w:Workspace {workspaceId: $ws, id: $ws})
+  FOREACH (_ IN CASE WHEN w IS NULL THEN [] ELSE [1] END | SET w.id = w.id)
+}
+"""
+"""The first step of every removal: the workspace's lock (setting a value to itself changes nothing, but
+takes the node's lock), so that removals in one workspace run one after another. Without it two
+concurrent calls removing the same key would both find it, both delete it (a second delete of a node
+is no error) and both report and log it. Removals are rare beside upserts, so queueing them costs little."""
+
+REMOVE_INTERACTIONS: LiteralString = (
+    LOCK_WORKSPACE
+    + """OPTIONAL MATCH (:AccountRef {workspaceId: $ws, source: $source, externalId: $account})-[:IDENTIFIES]->(acct:Account)
 CALL (acct) {
   UNWIND CASE WHEN acct IS NULL THEN [] ELSE $rows END AS row
   OPTIONAL MATCH (n:Interaction {workspaceId: $ws, accountId: acct.id, source: $source, externalId: row.externalId})
@@ -182,10 +194,12 @@ CALL (acct) {
 }
 RETURN acct.id AS accountId, done
 """
+)
 """Interactions of one account by key, with every stored value and link of each removed one."""
 
-REMOVE_TEAM_MEMBERS: LiteralString = """CYPHER replan=skip
-UNWIND $rows AS row
+REMOVE_TEAM_MEMBERS: LiteralString = (
+    LOCK_WORKSPACE
+    + """UNWIND $rows AS row
 OPTIONAL MATCH (:TeamMemberRef {workspaceId: $ws, source: $source, externalId: row.externalId})-[:IDENTIFIES]->
                (n:TeamMember)
 WITH row, n, n {.id, .name, .role, .email} AS before,
@@ -202,11 +216,13 @@ RETURN collect({index: row.index, status: CASE WHEN before IS NULL THEN 'UNCHANG
                 id: before.id, before: before, assigned: assigned, coverage: coverage,
                 interactions: interactions}) AS done
 """
+)
 """Team members by key, with their external ids (of every source), assignments and coverage; the
 interactions they logged stay, without them (as `teamMemberDelete` does)."""
 
-REMOVE_COVERAGE: LiteralString = """CYPHER replan=skip
-UNWIND $rows AS row
+REMOVE_COVERAGE: LiteralString = (
+    LOCK_WORKSPACE
+    + """UNWIND $rows AS row
 WITH row,
      [(:TeamMemberRef {workspaceId: $ws, source: $source, externalId: row.teamMember})-[:IDENTIFIES]->(t:TeamMember)
       | t][0] AS t,
@@ -221,6 +237,7 @@ CALL (n) {
 RETURN collect({index: row.index, status: CASE WHEN before IS NULL THEN 'UNCHANGED' ELSE 'REMOVED' END,
                 teamMemberId: t.id, stakeholderId: s.id, accountId: s.accountId, before: before}) AS done
 """
+)
 """Coverage by the two keys; a key the source does not know covers nobody: UNCHANGED."""
 
 
