@@ -7,7 +7,8 @@ per-item results, one managed write transaction per call with its change log, cl
 
 Floor: the same data written through the driver with one plain `UNWIND ... MERGE` per batch in a managed
 write transaction: MERGE the interaction by its key, SET its fields, MERGE its BY to the team member and
-its MET to everyone met (found by their external ids). It computes no status, logs no change and ticks
+its MET to everyone met (found by their external ids). Like the service it sends `at` as epoch
+milliseconds (the driver's encoding of a datetime costs more than the rest of a row). It computes no status, logs no change and ticks
 no clock, so it is a floor, not an equivalent.
 
 Both workspaces hold the same account, people and team (written by plain Cypher). Each side is measured
@@ -100,7 +101,7 @@ FLOOR: LiteralString = """
 UNWIND $rows AS row
 MERGE (i:Interaction {workspaceId: $ws, accountId: $accountId, source: $source, externalId: row.externalId})
   ON CREATE SET i.id = row.id, i.createdAt = $now
-SET i += row.props, i.updatedAt = $now
+SET i += row.props, i.at = datetime({epochMillis: row.at}), i.updatedAt = $now
 WITH i, row
 CALL (i, row) {
   MATCH (:TeamMemberRef {workspaceId: $ws, source: $source, externalId: row.teamMember})-[:IDENTIFIES]->(t:TeamMember)
@@ -144,8 +145,8 @@ def floor_rows(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "id": uuid.uuid4().hex,
             "teamMember": v["teamMember"],
             "stakeholders": sorted(set(v["stakeholders"])),
+            "at": int(datetime.fromisoformat(v["at"]).timestamp() * 1000),
             "props": {
-                "at": datetime.fromisoformat(v["at"]),
                 "type": v["type"],
                 "summary": v["summary"],
                 "nextStep": v["nextStep"],

