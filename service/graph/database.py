@@ -25,6 +25,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequen
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Bookmarks, unit_of_work
@@ -117,6 +118,11 @@ entities (never their values), in the same transaction: a write is never without
 
 
 def _json(value: Any) -> str:
+    """`value` as JSON (non-ASCII kept); a sync logs thousands of texts a call, so those take the short way."""
+    if type(value) is str:
+        return encode_basestring(value)  # what json.dumps(value, ensure_ascii=False) does for a str
+    if value is None:
+        return "null"
     return json.dumps(value, ensure_ascii=False, default=str)
 
 

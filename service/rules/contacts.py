@@ -22,6 +22,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from service.rules.changes import ChangeOp, EntityChange
 from service.rules.enums import ErrorCode, OrgLevel, UpsertStatus
 from service.rules.validation import (
     MAX_NAME_LENGTH,
@@ -81,7 +82,7 @@ def validate_contacts(source: str, account: str, contacts: Sequence[Contact]) ->
     found: dict[int, list[Problem]] = {}
     first: dict[str, int] = {}
     for index, contact in enumerate(contacts):
-        problems = _contact_problems(contact, ("contacts", str(index)))
+        problems = [] if _plainly_valid(contact) else _contact_problems(contact, ("contacts", str(index)))
         if contact.external_id in first:
             problems.append(
                 Problem(
@@ -125,8 +126,6 @@ def _plainly_valid(contact: Contact) -> bool:
 
 
 def _contact_problems(contact: Contact, path: tuple[str, ...]) -> list[Problem]:
-    if _plainly_valid(contact):
-        return []
     keys = TEXT_RULES["ExternalId"]
     problems = [
         *check_text(contact.external_id, keys["externalId"], (*path, "externalId"), "externalId"),
@@ -154,17 +153,23 @@ def upsert_rows(contacts: Sequence[Contact], skip: Collection[int]) -> list[dict
     The order is the order in which the write takes locks: every call locks keys in the same order,
     so concurrent overlapping batches wait for each other instead of deadlocking.
     """
-    rows: list[dict[str, Any]] = [
-        {
-            "index": index,
-            "externalId": c.external_id,
-            "props": {"name": c.name, **{name: _blank(value) for name, value in c.fields.items()}},
-            "setReportsTo": c.reports_to_given,
-            "reportsTo": _blank(c.reports_to) if c.reports_to_given else None,
-        }
-        for index, c in enumerate(contacts)
-        if index not in skip
-    ]
+    skipped = set(skip)
+    rows: list[dict[str, Any]] = []
+    for index, c in enumerate(contacts):
+        if index in skipped:
+            continue
+        props = {name: _blank(value) for name, value in c.fields.items()}
+        props["name"] = c.name
+        given = c.reports_to_given
+        rows.append(
+            {
+                "index": index,
+                "externalId": c.external_id,
+                "props": props,
+                "setReportsTo": given,
+                "reportsTo": _blank(c.reports_to) if given else None,
+            }
+        )
     rows.sort(key=lambda row: row["externalId"])
     return rows
 
@@ -182,6 +187,27 @@ class StoredContact:
 
 
 @dataclass(frozen=True, slots=True)
+class WrittenContact:
+    """A stakeholder the write created or updated, for the change log."""
+
+    index: int
+    id: str
+    before: Mapping[str, Any] | None
+    """An updated one's contact fields as they were (None for a new one)."""
+    manager: str | None
+    """The manager a new one was linked to as it was created (later links are `ManagerMove`s)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ManagerMove:
+    """A reporting line the write moved: the person now reports to `new` instead of `old` (ids; None: nobody)."""
+
+    stakeholder_id: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ContactsWrite:
     account_id: str | None
     """None when the source does not know the account: then nothing was written."""
@@ -189,6 +215,40 @@ class ContactsWrite:
     """By the contact's index in the call."""
     writes: int = 0
     """How many stakeholders and reporting lines the call changed (0 in a dry run and a replay)."""
+    written: list[WrittenContact] = field(default_factory=list)
+    managers: list[ManagerMove] = field(default_factory=list)
+
+
+NEW_STAKEHOLDER = {"stance": "UNKNOWN", "buyingRoles": [], "buyerTypes": []}
+"""What a stakeholder new from a sync holds besides its contact fields (as `stakeholderCreate` logs it)."""
+
+
+def contact_changes(account_id: str, rows: Sequence[Mapping[str, Any]], write: ContactsWrite) -> list[EntityChange]:
+    """The change log of a write: one change per stakeholder it created or whose contact fields or reporting
+    line it changed, values as stored (a field given as null is removed: None)."""
+    props = {row["index"]: row["props"] for row in rows}
+    changes: dict[str, tuple[ChangeOp, dict[str, tuple[Any, Any]]]] = {}
+    for done in write.written:
+        given = props[done.index]
+        fields: dict[str, tuple[Any, Any]]
+        if done.before is None:
+            fields = {name: (None, value) for name, value in given.items() if value is not None}
+            fields.update((name, (None, value)) for name, value in NEW_STAKEHOLDER.items())
+            if done.manager is not None:
+                fields["reportsTo"] = (None, done.manager)
+            changes[done.id] = (ChangeOp.CREATED, fields)
+        else:
+            before = done.before
+            fields = {name: (before.get(name), value) for name, value in given.items() if before.get(name) != value}
+            changes[done.id] = (ChangeOp.UPDATED, fields)
+    for move in write.managers:
+        op, moved = changes.setdefault(move.stakeholder_id, (ChangeOp.UPDATED, {}))
+        moved["reportsTo"] = (moved.get("reportsTo", (move.old, None))[0], move.new)
+    return [
+        EntityChange("Stakeholder", person, op, fields, account_id, (person,))
+        for person, (op, fields) in changes.items()
+        if fields
+    ]
 
 
 @dataclass(slots=True)

@@ -20,7 +20,15 @@ from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired
 from service.graph.database import Scope, Write
 from service.graph.writes.contacts import SYNC_RETRY_SECONDS, preview_contacts, upsert_contacts
 from service.rules.access import Permission, Principal
-from service.rules.contacts import Contact, ContactsWrite, UpsertSummary, summarize, upsert_rows, validate_contacts
+from service.rules.contacts import (
+    Contact,
+    ContactsWrite,
+    UpsertSummary,
+    contact_changes,
+    summarize,
+    upsert_rows,
+    validate_contacts,
+)
 from service.rules.entity_changes.rejected import Rejected
 from service.rules.enums import ErrorCode
 from service.usecases.auditing import audited_scope, record_read_only, record_refusal
@@ -113,7 +121,9 @@ async def commit_batch(
 async def _upsert(w: Write, source: str, account: str, rows: list[dict[str, Any]], full: bool) -> ContactsWrite:
     written = await upsert_contacts(w.tx, w.ws, source, account, rows, w.now, full)
     if written.writes:
+        assert written.account_id is not None
         w.touch(written.account_id)
+        w.record(contact_changes(written.account_id, rows, written))
     if written.account_id is None and w.audit is not None:
         w.audit = replace(w.audit, outcome=ErrorCode.NOT_FOUND.value)
     return written

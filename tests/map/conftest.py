@@ -40,6 +40,8 @@ CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
+    # /dev/shm is 64 MB in a default container: renderers that outgrow it crash ("Target crashed").
+    "--disable-dev-shm-usage",
     "--disable-quic",
     "--no-first-run",
     "--disable-background-networking",
@@ -51,6 +53,7 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1280, "height": 800}
 CANON = "日本佳能公司(广东珠海)"
 
+RENDERER_RETRIES = 2
 CRASHES: list[dict[str, str]] = []
 """Renderer crashes that a retry got past (reported at the end)."""
 TIMINGS: dict[str, Any] = {}
@@ -201,22 +204,23 @@ async def retry_once_if_the_renderer_crashes(
     browser: Browser, first: Watched, scenario: Callable[[Watched], Awaitable[None]]
 ) -> None:
     """Run `scenario`; if chromium's renderer process crashes (seen now and then in the what-if flow on
-    a loaded machine, cause not found), record it in crashes.json and run it once more on a fresh page.
-    Any other failure, or a second crash, fails the test."""
-    try:
-        await scenario(first)
-        return
-    except PlaywrightError as error:
-        if "Target crashed" not in str(error):
-            raise
-        CRASHES.append({"test": first.test_name, "error": str(error).splitlines()[0]})
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        (ARTIFACTS / "crashes.json").write_text(json.dumps(CRASHES, indent=1) + "\n", encoding="utf-8")
-    second = await open_watched(browser, f"{first.test_name}-retry")
-    try:
-        await scenario(second)
-    finally:
-        await second.context.close()
+    a loaded machine, cause not found), record it in crashes.json and run it again on a fresh page, at
+    most `RENDERER_RETRIES` times. Any other failure, or one crash more, fails the test."""
+    page = first
+    for attempt in range(RENDERER_RETRIES + 1):
+        try:
+            await scenario(page)
+            return
+        except PlaywrightError as error:
+            if "Target crashed" not in str(error) or attempt == RENDERER_RETRIES:
+                raise
+            CRASHES.append({"test": first.test_name, "error": str(error).splitlines()[0]})
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            (ARTIFACTS / "crashes.json").write_text(json.dumps(CRASHES, indent=1) + "\n", encoding="utf-8")
+        finally:
+            if page is not first:
+                await page.context.close()
+        page = await open_watched(browser, f"{first.test_name}-retry{attempt + 1}")
 
 
 def record_timing(name: str, value: Any) -> None:

@@ -38,7 +38,7 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from service.graph.driver import fetch
-from service.rules.contacts import ContactsWrite, StoredContact
+from service.rules.contacts import ContactsWrite, ManagerMove, StoredContact, WrittenContact
 
 Tx = AsyncManagedTransaction
 
@@ -104,6 +104,7 @@ CALL (acct) {
 """
     + DIFF
     + """
+  WITH *, CASE WHEN status = 'UPDATED' THEN old {.name, .title, .department, .email, .phone, .level} END AS before
   OPTIONAL CALL (acct, row, r, wanted, status) {
     WITH * WHERE status = 'CREATED'
     CREATE (s:Stakeholder {workspaceId: $ws, id: replace(randomUUID(), '-', ''), accountId: acct.id,
@@ -117,7 +118,7 @@ CALL (acct) {
   FOREACH (_ IN CASE WHEN status = 'UPDATED' THEN [1] ELSE [] END |
     SET old += row.props, old.version = old.version + 1, old.updatedAt = $now
   )
-  WITH row, status, wanted, managerKey, managerChanged, pending,
+  WITH row, status, wanted, managerKey, managerChanged, pending, before,
        CASE status
          WHEN 'CREATED' THEN created
          WHEN 'UPDATED' THEN old
@@ -130,7 +131,8 @@ CALL (acct) {
                     WHEN 'UNCHANGED' THEN pending
                     ELSE false
                   END,
-                  managerChanged: managerChanged}) AS done
+                  managerChanged: managerChanged, before: before,
+                  manager: CASE WHEN status = 'CREATED' THEN wanted.id END}) AS done
 }
 CALL (acct, done) {
   UNWIND done AS d
@@ -141,13 +143,14 @@ CALL (acct, done) {
         WHERE m.accountId = acct.id AND m <> s | m][0] AS m
   WITH s, key, m WHERE m IS NOT NULL OR changed
   REMOVE s.reportsToKey, s.reportsToSource
-  WITH s, key, m, [(s)-[old:REPORTS_TO]->() | old] AS old
-  FOREACH (rel IN old | DELETE rel)
+  WITH s, key, m, [(s)-[old:REPORTS_TO]->(x) | {rel: old, id: x.id}] AS old
+  FOREACH (o IN old | DELETE o.rel)
   FOREACH (_ IN CASE WHEN m IS NULL THEN [] ELSE [1] END | CREATE (s)-[:REPORTS_TO {workspaceId: $ws}]->(m))
   FOREACH (_ IN CASE WHEN m IS NULL AND key IS NOT NULL THEN [1] ELSE [] END |
     SET s.reportsToKey = key, s.reportsToSource = $source
   )
-  RETURN count(*) AS relinked
+  RETURN count(*) AS relinked,
+         collect(CASE WHEN coalesce(old[0].id, '') <> coalesce(m.id, '') THEN [s.id, old[0].id, m.id] END) AS relinks
 }
 CALL (acct, done) {
   UNWIND done AS d
@@ -156,13 +159,15 @@ CALL (acct, done) {
   USING INDEX w:Stakeholder(workspaceId, reportsToKey)
   WHERE w.reportsToSource = $source AND w.accountId = acct.id AND w <> d.s
   REMOVE w.reportsToKey, w.reportsToSource
-  WITH d.s AS m, w, [(w)-[old:REPORTS_TO]->() | old] AS old
-  FOREACH (rel IN old | DELETE rel)
+  WITH d.s AS m, w, [(w)-[old:REPORTS_TO]->(x) | {rel: old, id: x.id}] AS old
+  FOREACH (o IN old | DELETE o.rel)
   CREATE (w)-[:REPORTS_TO {workspaceId: $ws}]->(m)
-  RETURN count(*) AS linked
+  RETURN count(*) AS linked, collect([w.id, old[0].id, m.id]) AS links
 }
-WITH acct, done, relinked + linked + size([d IN done WHERE d.status IN ['CREATED', 'UPDATED']]) AS writes
-RETURN acct.id AS accountId, writes,
+WITH acct, done, relinks + links AS managers,
+     relinked + linked + size([d IN done WHERE d.status IN ['CREATED', 'UPDATED']]) AS writes
+RETURN acct.id AS accountId, writes, managers,
+       [d IN done WHERE d.status IN ['CREATED', 'UPDATED'] | [d.index, d.s.id, d.before, d.manager]] AS changed,
        CASE WHEN $withStakeholders
          THEN [d IN done | {index: d.index, status: d.status, id: d.s.id, stakeholder: properties(d.s)}]
          ELSE [d IN done | {index: d.index, status: d.status}]
@@ -176,7 +181,10 @@ managers, the hinted `stakeholder_pending_manager` index, so the plan does not d
 
 Writes before reads on every node it changes (the first SET, CREATE or REMOVE takes the node's lock), so
 what it reads next is what the last writer committed. It returns how many writes it made (`writes`), so
-that the caller ticks the account's clock only when something changed: a replay leaves it alone."""
+that the caller ticks the account's clock only when something changed: a replay leaves it alone; and, for
+the change log, what it changed: each stakeholder created or updated (`changed`: with the immediate manager
+of a new one and the contact fields of an updated one as they were before) and each reporting line moved
+(`managers`: person, old manager, new manager)."""
 
 PREVIEW_CONTACTS: LiteralString = (
     ACCOUNT
@@ -207,6 +215,10 @@ def _write(records: Sequence[Any]) -> ContactsWrite:
             row["index"]: StoredContact(status=row["status"], id=row.get("id"), stakeholder=row.get("stakeholder"))
             for row in record["results"]
         },
+        written=[
+            WrittenContact(index, id_, before, manager) for index, id_, before, manager in record.get("changed", [])
+        ],
+        managers=[ManagerMove(id_, old, new) for id_, old, new in record.get("managers", [])],
     )
 
 

@@ -115,23 +115,14 @@ class StakeholdersUpsertPayload:
 
 
 def _contact_input(value: Mapping[str, Any]) -> ContactInput:
-    unset = strawberry.UNSET
+    """The input carrying its contact (which is all the resolver reads: see `to_contact`)."""
     fields = {name: value[name] for name in OPTIONAL_FIELDS if name in value}  # GraphQL names are the stored ones
     level = fields.get("level")
     if isinstance(level, OrgLevel):
         fields["level"] = level.value
-    reports_to_given = "reportsTo" in value
-    return ContactInput(
-        external_id=value["externalId"],
-        name=value["name"],
-        title=value.get("title", unset),
-        department=value.get("department", unset),
-        email=value.get("email", unset),
-        phone=value.get("phone", unset),
-        level=value.get("level", unset),
-        reports_to=value.get("reportsTo", unset),
-        contact=Contact(value["externalId"], value["name"], fields, value.get("reportsTo"), reports_to_given),
-    )
+    external_id, name = value["externalId"], value["name"]
+    contact = Contact(external_id, name, fields, value.get("reportsTo"), "reportsTo" in value)
+    return ContactInput(external_id=external_id, name=name, contact=contact)
 
 
 def _upsert_input(cls: type, value: Mapping[str, Any], context: InputContext) -> StakeholdersUpsertInput:
