@@ -147,6 +147,7 @@ async def run_every_mutation(client: GraphQLClient) -> set[str]:
     )
     await run_every_deal_mutation(ok, account.account, account["p1"])
     await ok("stakeholderMerge", {"survivor": account["p3"], "duplicate": account["p2"]})
+    await run_sync_upserts(ok)
     await ok("influenceLinkRemove", {"id": link["influenceLink"]["id"]})
     await ok("tieRemove", {"kind": "ALLY", "a": account["p3"], "b": p4})
     await ok("circleMemberRemove", {"circle": c2, "stakeholder": p4})
@@ -231,6 +232,26 @@ async def run_every_deal_mutation(ok: Ok, account: str, person: str) -> None:
     await ok("opportunityDelete", {"id": opportunity})
     await ok("competitorRepDelete", {"id": rep})
     await ok("competitorDelete", {"id": competitor})
+
+
+async def run_sync_upserts(ok: Ok) -> None:
+    """The integration jobs' upserts and removals by external id, with secrets in every text they write."""
+    member = {"externalId": "tm-1", "name": s("member"), "role": "SALES", "email": f"{s('member-email')}@example.com"}
+    await ok("teamMembersUpsert", {"source": "crm", "teamMembers": [member]})
+    await ok("coverageUpsert", {"source": "crm", "coverage": [{"teamMember": "tm-1", "stakeholder": "p1"}]})
+    visit = {
+        "externalId": "v-1",
+        "at": "2026-11-02T10:00:00Z",
+        "type": "VISIT",
+        "stakeholders": ["p1"],
+        "teamMember": "tm-1",
+        "summary": s("summary"),
+        "nextStep": s("next-step"),
+    }
+    await ok("interactionsUpsert", {"source": "crm", "account": "leak-1", "interactions": [visit]})
+    await ok("interactionsRemove", {"source": "crm", "account": "leak-1", "externalIds": ["v-1"]})
+    await ok("coveragesRemove", {"source": "crm", "coverage": [{"teamMember": "tm-1", "stakeholder": "p1"}]})
+    await ok("teamMembersRemove", {"source": "crm", "externalIds": ["tm-1"]})
 
 
 async def run_refused_and_malformed(client: GraphQLClient) -> None:

@@ -21,7 +21,18 @@ from tests.conftest import ACCOUNT_DATA, ClientFactory, GraphQLClient
 from tests.generated_calls import Builder, IdChoice, Slot, root_fields
 from tests.isolation_support import ID_TYPES, WorkspaceIds, canon_document, collect_ids, introspected_schema, load
 
-SYNC_MUTATIONS = frozenset({"accountGraphImport", "stakeholdersUpsert"})
+SYNC_MUTATIONS = frozenset(
+    {
+        "accountGraphImport",
+        "stakeholdersUpsert",
+        "interactionsUpsert",
+        "interactionsRemove",
+        "teamMembersUpsert",
+        "teamMembersRemove",
+        "coverageUpsert",
+        "coveragesRemove",
+    }
+)
 KEY_MUTATIONS_PREFIX = "apiKey"
 
 STRATEGY_FIELDS = {

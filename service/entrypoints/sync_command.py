@@ -1,9 +1,18 @@
-"""`powermap sync --source S --account EXTID FILE`: contacts from a file through `stakeholdersUpsert`.
+"""`powermap sync [--entity E] --source S [--account EXTID] FILE`: a file through the sync mutations.
 
-The file is CSV with a header row or JSON Lines, with the columns externalId, name, title,
-department, email, phone, level and reportsTo (see `service.rules.contacts` for what an empty cell,
-a missing column or a null means). Rows go through the same GraphQL mutation the API serves,
-in-process, in calls of 1,000. `--dry-run` reports what would change without writing anything;
+`--entity` says what the file holds (CSV with a header row, or JSON Lines):
+
+- `contacts` (the default; `stakeholdersUpsert`, needs `--account`): externalId, name, title,
+  department, email, phone, level, reportsTo (see `service.rules.contacts`);
+- `interactions` (`interactionsUpsert`, needs `--account`): externalId, at (ISO 8601 with an offset),
+  type, stakeholders (external ids separated by `;` in CSV, a list in JSON Lines), teamMember,
+  summary, nextStep;
+- `team-members` (`teamMembersUpsert`): externalId, name, role, email;
+- `coverage` (`coverageUpsert`): teamMember, stakeholder, relationshipStep, relationshipType.
+
+A column left out keeps the stored values, an empty cell (null) clears that field (see
+`service.rules.sync_files`). Rows go through the same GraphQL mutation the API serves, in-process, in
+calls of 1,000. `--dry-run` (contacts only) reports what would change without writing anything;
 `--report FILE` writes every rejected row with its reasons as CSV (line, externalId, field, message).
 
 Exit status: 0 when every row was written (or would be), 1 when some rows were rejected or the
@@ -30,9 +39,9 @@ from service.rules.contacts import (
     MAX_CONTACTS,
     FileRow,
     contact_variables,
-    duplicate_rows,
     parse_contacts_file,
 )
+from service.rules.sync_files import KINDS, ItemRow, parse_items_file
 from service.settings import Settings
 
 DatabaseFor = Callable[[Settings], AbstractContextManager[Settings]]
@@ -47,6 +56,51 @@ mutation Sync($input: StakeholdersUpsertInput!) {
 }
 """
 
+
+def _mutation(name: str, input_type: str, key: str) -> str:
+    return f"""
+mutation Sync($input: {input_type}!) {{
+  {name}(input: $input) {{
+    results {{ index {key} status userErrors {{ field message code }} }}
+    created updated unchanged failed
+    userErrors {{ field message code }}
+  }}
+}}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a file of one entity goes through: the mutation, its payload's name, the input's list."""
+
+    document: str
+    payload: str
+    items: str
+    needs_account: bool
+
+
+TARGETS = {
+    "contacts": Target(SYNC_MUTATION, "stakeholdersUpsert", "contacts", True),
+    "interactions": Target(
+        _mutation("interactionsUpsert", "InteractionsUpsertInput", "externalId"),
+        "interactionsUpsert",
+        "interactions",
+        True,
+    ),
+    "team-members": Target(
+        _mutation("teamMembersUpsert", "TeamMembersUpsertInput", "externalId"),
+        "teamMembersUpsert",
+        "teamMembers",
+        False,
+    ),
+    "coverage": Target(
+        _mutation("coverageUpsert", "CoverageUpsertInput", "teamMember stakeholder"),
+        "coverageUpsert",
+        "coverage",
+        False,
+    ),
+}
+
 STATUSES = ("created", "updated", "unchanged", "failed")
 SHOWN_REJECTIONS = 10
 
@@ -55,15 +109,21 @@ def add_sync_parser(subparsers: Any) -> None:
     """Register `sync` on the command line's subparsers."""
     parser = subparsers.add_parser(
         "sync",
-        help="upsert contacts from a CSV or JSON Lines file by (source, externalId) (stakeholdersUpsert)",
+        help="upsert contacts, interactions, team members or coverage from a CSV or JSON Lines file by "
+        "(source, externalId)",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument(
+        "--entity", choices=tuple(TARGETS), default="contacts", help="what the file holds (default: contacts)"
+    )
     parser.add_argument("--source", required=True, help="the source system the external ids belong to")
-    parser.add_argument("--account", required=True, metavar="EXTID", help="the account, by the source's external id")
-    parser.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    parser.add_argument(
+        "--account", metavar="EXTID", help="the account, by the source's external id (contacts, interactions)"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="show what would change; write nothing (contacts)")
     parser.add_argument("--report", type=Path, metavar="FILE", help="write rejected rows and reasons to this CSV")
-    parser.add_argument("file", type=Path, metavar="FILE", help="contacts: .csv with a header row, or .jsonl")
+    parser.add_argument("file", type=Path, metavar="FILE", help="the items: .csv with a header row, or .jsonl")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,32 +146,51 @@ class SyncOutcome:
 
 
 def _field_of(path: Sequence[str] | None) -> str:
-    """`["input", "contacts", "3", "email"]` -> `email`."""
-    return path[3] if path and len(path) > 3 else ""
+    """`["input", "contacts", "3", "email"]` -> `email`; `[..., "stakeholders", "1"]` -> `stakeholders.1`."""
+    return ".".join(path[3:]) if path and len(path) > 3 else ""
 
 
-def _send(rows: list[FileRow]) -> tuple[list[FileRow], list[Rejection]]:
-    """The rows to send, and those rejected before sending (unreadable, or a duplicate key in the file)."""
-    duplicates = duplicate_rows(rows)
+def _contact_row(row: FileRow) -> ItemRow:
+    variables = None if row.contact is None else contact_variables(row.contact)
+    return ItemRow(row.line, row.external_id, variables, row.problems)
+
+
+def _send(rows: list[ItemRow], entity: str) -> tuple[list[ItemRow], list[Rejection]]:
+    """The rows to send, and those rejected before sending (unreadable, or a duplicate key in the file: a
+    file goes out in several calls, and each call only sees its own duplicates)."""
+    first: dict[str | None, int] = {}
+    key_field, what = ("teamMember", "key") if entity == "coverage" else ("externalId", "externalId")
     sendable, rejected = [], []
-    for position, row in enumerate(rows):
-        if row.contact is None:
-            rejected += [Rejection(row.line, row.external_id, p.field, p.message) for p in row.problems]
-        elif position in duplicates:
-            message = f"duplicates line {duplicates[position]}: each externalId may appear once; the first one is sent."
-            rejected.append(Rejection(row.line, row.external_id, "externalId", message))
+    for row in rows:
+        if row.variables is None:
+            rejected += [Rejection(row.line, row.key, p.field, p.message) for p in row.problems]
+        elif row.key in first:
+            message = f"duplicates line {first[row.key]}: each {what} may appear once; the first one is sent."
+            rejected.append(Rejection(row.line, row.key, key_field, message))
         else:
+            first[row.key] = row.line
             sendable.append(row)
     return sendable, rejected
 
 
-async def _sync(settings: Settings, args: argparse.Namespace, rows: list[FileRow], console: Console) -> SyncOutcome:
+def _variables(args: argparse.Namespace, target: Target, batch: list[ItemRow]) -> dict[str, Any]:
+    value: dict[str, Any] = {"source": args.source, target.items: [row.variables for row in batch]}
+    if target.needs_account:
+        value["account"] = args.account
+    if target is TARGETS["contacts"]:
+        value["dryRun"] = bool(args.dry_run)
+    return {"input": value}
+
+
+async def _sync(settings: Settings, args: argparse.Namespace, rows: list[ItemRow], console: Console) -> SyncOutcome:
     from service.entrypoints.credentials import CredentialError, command_line_principal
     from service.runtime import open_database
     from service.schema.operations import OperationError, execute_operation
 
+    entity = _entity(args)
+    target = TARGETS[entity]
     outcome = SyncOutcome()
-    sendable, outcome.rejections = _send(rows)
+    sendable, outcome.rejections = _send(rows, entity)
     outcome.counts["failed"] = len(outcome.rejections)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     async with open_database(settings) as services:
@@ -126,42 +205,44 @@ async def _sync(settings: Settings, args: argparse.Namespace, rows: list[FileRow
             progress.advance(task, len(rows) - len(sendable))
             for start in range(0, len(sendable), MAX_CONTACTS):
                 batch = sendable[start : start + MAX_CONTACTS]
-                variables = {
-                    "input": {
-                        "source": args.source,
-                        "account": args.account,
-                        "contacts": [contact_variables(row.contact) for row in batch if row.contact is not None],
-                        "dryRun": bool(args.dry_run),
-                    }
-                }
                 try:
-                    data = await execute_operation(services, principal, SYNC_MUTATION, variables)
+                    data = await execute_operation(
+                        services, principal, target.document, _variables(args, target, batch)
+                    )
                 except OperationError as error:
                     outcome.refused = f"rows from line {batch[0].line} on: {error}"
                     outcome.exit_code = 1
                     break
-                payload = data["stakeholdersUpsert"]
+                payload = data[target.payload]
                 if payload["userErrors"]:
                     outcome.refused = "; ".join(
                         f"{'.'.join(e['field'] or [])}: {e['message']}" for e in payload["userErrors"]
                     )
                     outcome.exit_code = 2
                     break
-                for result in payload["results"]:
-                    row = batch[result["index"]]
-                    status = result["status"].lower()
-                    outcome.counts[status] += 1
-                    if status in outcome.changed:
-                        outcome.changed[status].append(result["externalId"])
-                    outcome.rejections += [
-                        Rejection(row.line, row.external_id, _field_of(e["field"]), e["message"])
-                        for e in result["userErrors"]
-                    ]
+                _count(outcome, batch, payload["results"])
                 progress.advance(task, len(batch))
     outcome.rejections.sort(key=lambda r: r.line)
     if outcome.rejections and outcome.exit_code == 0:
         outcome.exit_code = 1
     return outcome
+
+
+def _count(outcome: SyncOutcome, batch: list[ItemRow], results: list[dict[str, Any]]) -> None:
+    for result in results:
+        row = batch[result["index"]]
+        status = result["status"].lower()
+        outcome.counts[status] += 1
+        if status in outcome.changed:
+            outcome.changed[status].append(row.key or "")
+        outcome.rejections += [
+            Rejection(row.line, row.key, _field_of(e["field"]), e["message"]) for e in result["userErrors"]
+        ]
+
+
+def _entity(args: argparse.Namespace) -> str:
+    entity: str = getattr(args, "entity", None) or "contacts"
+    return entity
 
 
 def _write_report(path: Path, rejections: Sequence[Rejection]) -> None:
@@ -173,9 +254,8 @@ def _write_report(path: Path, rejections: Sequence[Rejection]) -> None:
 
 
 def _print_summary(console: Console, args: argparse.Namespace, outcome: SyncOutcome) -> None:
-    title = f"{args.file.name} -> {args.source}:{args.account}" + (
-        " (dry run: nothing written)" if args.dry_run else ""
-    )
+    where = f"{args.source}:{args.account}" if args.account else args.source
+    title = f"{args.file.name} ({_entity(args)}) -> {where}" + (" (dry run: nothing written)" if args.dry_run else "")
     verbs = ("would be created", "would be updated", "unchanged", "rejected") if args.dry_run else None
     labels = verbs or ("created", "updated", "unchanged", "failed")
     table = Table(*labels, title=title)
@@ -201,6 +281,15 @@ def _print_summary(console: Console, args: argparse.Namespace, outcome: SyncOutc
             console.print("The outcome of that call is unknown; run the same command again (it is idempotent).")
 
 
+def _parse(entity: str, name: str, text: str) -> tuple[list[ItemRow], list[str]]:
+    if entity == "contacts":
+        contacts = parse_contacts_file(name, text)
+        return [_contact_row(row) for row in contacts.rows], contacts.problems
+    assert entity in KINDS
+    items = parse_items_file(entity, name, text)
+    return items.rows, items.problems
+
+
 def run_sync(settings: Settings, args: argparse.Namespace, database_for: DatabaseFor) -> int:
     """Run `powermap sync` for parsed `args`; returns the exit status."""
     console = Console(stderr=True)
@@ -210,13 +299,21 @@ def run_sync(settings: Settings, args: argparse.Namespace, database_for: Databas
     except (OSError, UnicodeDecodeError) as error:
         console.print(f"[red]error:[/red] cannot read {path}: {error}")
         return 2
-    parsed = parse_contacts_file(path.name, text)
-    if parsed.problems:
-        for problem in parsed.problems:
+    entity = _entity(args)
+    target = TARGETS[entity]
+    if target.needs_account and not args.account:
+        console.print(f"[red]error:[/red] --account is needed for {entity}.")
+        return 2
+    if args.dry_run and entity != "contacts":
+        console.print("[red]error:[/red] --dry-run is for contacts only.")
+        return 2
+    rows, problems = _parse(entity, path.name, text)
+    if problems:
+        for problem in problems:
             console.print(f"[red]error:[/red] {path}: {problem}")
         return 2
     with database_for(settings) as ready:
-        outcome = asyncio.run(_sync(ready, args, parsed.rows, console))
+        outcome = asyncio.run(_sync(ready, args, rows, console))
     if args.report is not None:
         _write_report(args.report, outcome.rejections)
     _print_summary(console, args, outcome)

@@ -128,6 +128,14 @@ class UpsertStatus(Enum):
     FAILED = "FAILED"
 
 
+class RemoveStatus(Enum):
+    """A removal by external id: REMOVED, UNCHANGED (nothing was there: a replay), or FAILED."""
+
+    REMOVED = "REMOVED"
+    UNCHANGED = "UNCHANGED"
+    FAILED = "FAILED"
+
+
 class ErrorCode(Enum):
     INVALID = "INVALID"
     NOT_FOUND = "NOT_FOUND"

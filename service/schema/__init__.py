@@ -19,6 +19,7 @@ from service.schema.identity_query import IdentityQuery
 from service.schema.limits import CheckedValidationCache, EdgeLimits, QueryLimits, SchemaView
 from service.schema.mutation import Mutation
 from service.schema.observation import OperationObserver
+from service.schema.scalars import SCALAR_OVERRIDES
 from service.schema.types.account import Account
 from service.schema.types.circle import PoliticalCircle
 from service.schema.types.interaction import Interaction
@@ -66,6 +67,7 @@ def build_schema(options: SchemaOptions | None = None) -> Schema:
         types=[Account, Stakeholder, PoliticalCircle, InfluenceLink, Tie, TeamMember, Interaction],
         extensions=extensions,  # type: ignore[arg-type]
         config=StrawberryConfig(disable_field_suggestions=options.production),
+        scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]
     )
     view.graphql = graphql.build_schema(schema.as_str())
     return schema
