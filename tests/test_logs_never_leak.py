@@ -309,6 +309,6 @@ async def test_no_log_line_carries_intelligence_or_keys(
         if "(input:" in line
     }
     assert ran == mutations
-    assert len(ran) == 56  # the deal mutations among them
+    assert len(ran) == 62  # the deal mutations and the sync upserts among them
     assert len(caplog.records) > 50  # the access log and the client errors were logged, values aside
     assert leaks(caplog.records) == []
