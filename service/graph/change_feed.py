@@ -49,26 +49,27 @@ WITH k, c LIMIT $limit
 RETURN k.number AS number, c.seq AS seq, c.entity AS entity, c.entityId AS entityId, c.op AS op,
        c.accountId AS accountId, c.at AS at, c.fields AS fields, c.old AS old, c.new AS new,
        CASE c.entity
-         WHEN 'Account' THEN
-           [(r:AccountRef)-[:IDENTIFIES]->(:Account {workspaceId: $ws, id: c.entityId}) | [r.source, r.externalId]]
-         WHEN 'Stakeholder' THEN
-           [(r:StakeholderRef)-[:IDENTIFIES]->(:Stakeholder {workspaceId: $ws, id: c.entityId})
-            | [r.source, r.externalId]]
-         WHEN 'TeamMember' THEN
-           [(r:TeamMemberRef)-[:IDENTIFIES]->(:TeamMember {workspaceId: $ws, id: c.entityId})
-            | [r.source, r.externalId]]
-         WHEN 'Competitor' THEN
-           [(r:CompetitorRef)-[:IDENTIFIES]->(:Competitor {workspaceId: $ws, id: c.entityId})
-            | [r.source, r.externalId]]
-         WHEN 'CompetitorRep' THEN
-           [(r:CompetitorRepRef)-[:IDENTIFIES]->(:CompetitorRep {workspaceId: $ws, id: c.entityId})
-            | [r.source, r.externalId]]
-         WHEN 'Interaction' THEN
-           [(n:Interaction {workspaceId: $ws, id: c.entityId}) WHERE n.externalId IS NOT NULL
-            | [n.source, n.externalId]]
-         WHEN 'Opportunity' THEN
-           [(n:Opportunity {workspaceId: $ws, id: c.entityId}) WHERE n.externalId IS NOT NULL
-            | [n.source, n.externalId]]
+         WHEN 'Account' THEN COLLECT {
+           MATCH (r:AccountRef)-[:IDENTIFIES]->(:Account {workspaceId: $ws, id: c.entityId})
+           RETURN [r.source, r.externalId] }
+         WHEN 'Stakeholder' THEN COLLECT {
+           MATCH (r:StakeholderRef)-[:IDENTIFIES]->(:Stakeholder {workspaceId: $ws, id: c.entityId})
+           RETURN [r.source, r.externalId] }
+         WHEN 'TeamMember' THEN COLLECT {
+           MATCH (r:TeamMemberRef)-[:IDENTIFIES]->(:TeamMember {workspaceId: $ws, id: c.entityId})
+           RETURN [r.source, r.externalId] }
+         WHEN 'Competitor' THEN COLLECT {
+           MATCH (r:CompetitorRef)-[:IDENTIFIES]->(:Competitor {workspaceId: $ws, id: c.entityId})
+           RETURN [r.source, r.externalId] }
+         WHEN 'CompetitorRep' THEN COLLECT {
+           MATCH (r:CompetitorRepRef)-[:IDENTIFIES]->(:CompetitorRep {workspaceId: $ws, id: c.entityId})
+           RETURN [r.source, r.externalId] }
+         WHEN 'Interaction' THEN COLLECT {
+           MATCH (n:Interaction {workspaceId: $ws, id: c.entityId}) WHERE n.externalId IS NOT NULL
+           RETURN [n.source, n.externalId] }
+         WHEN 'Opportunity' THEN COLLECT {
+           MATCH (n:Opportunity {workspaceId: $ws, id: c.entityId}) WHERE n.externalId IS NOT NULL
+           RETURN [n.source, n.externalId] }
          ELSE []
        END AS refs
 """
