@@ -18,6 +18,7 @@ else the page stops before it (`settled`), and the next poll reads it whole.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import LiteralString
 
 from neo4j import AsyncManagedTransaction, Record
@@ -47,7 +48,7 @@ CALL (k) {
 }
 WITH k, c LIMIT $limit
 RETURN k.number AS number, c.seq AS seq, c.entity AS entity, c.entityId AS entityId, c.op AS op,
-       c.accountId AS accountId, c.at AS at, c.fields AS fields, c.old AS old, c.new AS new,
+       c.accountId AS accountId, c.at.epochMillis AS atMillis, c.fields AS fields, c.old AS old, c.new AS new,
        CASE c.entity
          WHEN 'Account' THEN COLLECT {
            MATCH (r:AccountRef)-[:IDENTIFIES]->(:Account {workspaceId: $ws, id: c.entityId})
@@ -117,7 +118,7 @@ def _entry(record: Record) -> FeedEntry:
         entity_id=record["entityId"],
         op=record["op"],
         account_id=record["accountId"],
-        at=record["at"].to_native(),
+        at=datetime.fromtimestamp(record["atMillis"] / 1000, UTC),  # hydrating a zoned DateTime costs more
         fields=fields,
         external_ids=tuple((source, external) for source, external in record["refs"]),
     )
