@@ -24,7 +24,7 @@ from typing import LiteralString
 from neo4j import AsyncManagedTransaction, Record
 
 from service.graph.driver import fetch
-from service.rules.change_feed import FeedEntry, FeedPosition, FieldChange
+from service.rules.change_feed import FeedEntry, FeedPosition, FieldChange, Window
 
 Tx = AsyncManagedTransaction
 
@@ -37,7 +37,7 @@ RETURN k.number AS number, COUNT { (c:Change {workspaceId: $ws, txId: k.txId}) }
 
 FEED_PAGE: LiteralString = """
 MATCH (k:ChangeCommit {workspaceId: $ws})
-WHERE k.number >= $number AND k.number <= $settled
+WHERE k.number >= $number AND k.number <= $last
 WITH k ORDER BY k.number
 CALL (k) {
   MATCH (c:Change {workspaceId: $ws, txId: k.txId})
@@ -74,7 +74,7 @@ RETURN k.number AS number, c.seq AS seq, c.entity AS entity, c.entityId AS entit
          ELSE []
        END AS refs
 """
-"""Up to `$limit` entries after ($number, $seq) of the commits up to `$settled`, in (number, seq) order,
+"""Up to `$limit` entries after ($number, $seq) of the commits up to `$last`, in (number, seq) order,
 each with the external ids its entity has now."""
 
 
@@ -91,7 +91,7 @@ async def feed_entries(
     tx: Tx,
     ws: str,
     after: FeedPosition,
-    settled: int,
+    last: int,
     limit: int,
     entities: Sequence[str] | None,
     account_id: str | None,
@@ -102,7 +102,7 @@ async def feed_entries(
         ws=ws,
         number=after.number,
         seq=after.seq,
-        settled=settled,
+        last=last,
         limit=limit,
         entities=None if entities is None else list(entities),
         accountId=account_id,
@@ -131,9 +131,14 @@ async def feed_read(
     limit: int,
     entities: Sequence[str] | None,
     account_id: str | None,
-) -> tuple[list[FeedEntry], int | None]:
-    """The entries after `after` among the settled commits (see the module), and the newest settled commit."""
+) -> tuple[list[FeedEntry], Window]:
+    """Up to `limit` entries after `after` among the settled commits (see the module), looking at most at
+    the `limit` commits from `after`'s on (every commit has a change, so that is enough for `limit` of them
+    unless the filters leave some out; the bound keeps each page's work bounded whatever the filters)."""
     settled = await settled_commit(tx, ws)
-    if settled is None or settled < after.number or entities == []:
-        return [], settled
-    return await feed_entries(tx, ws, after, settled, limit, entities, account_id), settled
+    if settled is None or settled < after.number:
+        return [], Window(settled, settled)
+    last = min(settled, after.number + limit)
+    if entities == []:
+        return [], Window(last, settled)
+    return await feed_entries(tx, ws, after, last, limit, entities, account_id), Window(last, settled)

@@ -139,16 +139,27 @@ class FeedPage:
     has_more: bool
 
 
-def page_of(found: Sequence[FeedEntry], after: FeedPosition, first: int, settled: int | None) -> FeedPage:
-    """A page from up to `first + 1` entries found after `after` among the commits up to `settled` (None:
-    no commit yet): when there are more than `first`, the page ends at its last entry; otherwise every
-    settled commit was read and the next page starts after them (never before `after`)."""
+@dataclass(frozen=True, slots=True)
+class Window:
+    """How far a read looked: commits up to `last` (None: there is none yet), of those up to `settled`."""
+
+    last: int | None
+    settled: int | None
+
+
+def page_of(found: Sequence[FeedEntry], after: FeedPosition, first: int, window: Window) -> FeedPage:
+    """A page from up to `first + 1` entries found after `after` in the commits up to `window.last`: when
+    there are more than `first`, the page ends at its last entry; otherwise every commit up to `last` was
+    read, the next page starts after them (never before `after`), and there is more when `last` is not the
+    newest settled commit."""
     if len(found) > first:
         entries = tuple(found[:first])
         end = entries[-1].position if entries else after
         return FeedPage(entries, end, True)
-    end = after if settled is None else max(after, after_commit(settled))
-    return FeedPage(tuple(found), end, False)
+    if window.last is None or window.settled is None:
+        return FeedPage(tuple(found), after, False)
+    end = max(after, after_commit(window.last))
+    return FeedPage(tuple(found), end, window.last < window.settled)
 
 
 def readable(page: FeedPage, intelligence: bool) -> FeedPage:

@@ -46,7 +46,7 @@ async def read_changes(services: Services, principal: Principal, request: FeedRe
     after = START if request.after is None else request.after.position
     intelligence = principal.can(Permission.READ_INTELLIGENCE)
     entities = feed_entities(request.entity_types, intelligence)
-    found, settled = await services.db.read(
+    found, window = await services.db.read(
         change_feed.feed_read, principal.workspace_id, after, request.first + 1, entities, request.account_id
     )
-    return readable(page_of(found, after, request.first, settled), intelligence), now
+    return readable(page_of(found, after, request.first, window), intelligence), now
