@@ -165,6 +165,8 @@ async def test_pollers_see_every_committed_change_once_in_order_while_writers_co
         finally:
             done.set()
 
+    meanwhile: list[int] = []
+
     async def poller(client: GraphQLClient) -> list[Key]:
         seen: list[Key] = []
         after = None
@@ -172,6 +174,8 @@ async def test_pollers_see_every_committed_change_once_in_order_while_writers_co
             finished = done.is_set()
             page = (await client.data(FEED, {"after": after}))["changes"]
             seen += [_key(entry) for entry in page["entries"]]
+            if not finished:
+                meanwhile.append(sum('"writer' in value for entry in page["entries"] for value in _key(entry)[5]))
             after = page["endCursor"]
             if not page["hasMore"]:
                 if finished:
@@ -182,6 +186,7 @@ async def test_pollers_see_every_committed_change_once_in_order_while_writers_co
     truth = await _truth(db, workspace)
     assert first == truth
     assert second == truth
+    assert sum(meanwhile) > 0  # the pollers read the writers' changes while others were still committing
     titles = {value for entry in truth for value in entry[5]}
     assert {f'"{title}"' for title in committed} <= titles
     assert not any("doomed" in value or "refused" in value or "invalid" in value for value in titles)
