@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from neo4j import AsyncDriver
 
@@ -64,7 +65,10 @@ async def open_database(
         )
     driver = _driver(settings, settings.db_pool_size)
     DB_POOL_SIZE.labels("main").set(settings.db_pool_size)
-    services = Services(Database(driver, settings.neo4j_database, limits=_limits(settings), availability=availability))
+    services = Services(
+        Database(driver, settings.neo4j_database, limits=_limits(settings), availability=availability),
+        change_retention=timedelta(days=settings.change_feed_retention_days),
+    )
 
     async def analytics_database() -> Database:
         DB_POOL_SIZE.labels("analytics").set(ANALYTICS_POOL_SIZE)

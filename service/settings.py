@@ -135,6 +135,9 @@ class Settings(BaseSettings):
     max_directives_per_location: int = Field(default=3, ge=0, le=100)
     max_query_cost: int = Field(default=50_000, ge=1, le=10_000_000)
     cost_default_list_size: int = Field(default=10, ge=1, le=1_000)
+    change_feed_retention_days: float = Field(
+        default=30, ge=1, le=36_500, description="How long a change feed cursor stays good after it was handed out."
+    )
 
     @field_validator("jwt_algorithms", "cors_origins", mode="before")
     @classmethod

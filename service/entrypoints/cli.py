@@ -14,6 +14,7 @@ from types import ModuleType
 
 from pydantic import SecretStr
 
+from service.entrypoints.changes_command import add_changes_parser, run_changes
 from service.entrypoints.keys_command import add_keys_parser, run_keys
 from service.entrypoints.sync_command import add_sync_parser, run_sync
 from service.observability.logs import configure_logging
@@ -189,6 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     importer = commands.add_parser("import", help="import account documents (accountGraphImport input JSON)")
     importer.add_argument("files", nargs="+", type=Path)
     add_sync_parser(commands)
+    add_changes_parser(commands)
     add_keys_parser(commands)
     args = parser.parse_args(argv)
     settings = Settings()
@@ -203,6 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             load_demo(settings)
         elif args.command == "sync":
             return run_sync(settings, args, database_for)
+        elif args.command == "changes":
+            return run_changes(settings, args, database_for)
         elif args.command == "keys":
             return run_keys(settings, args, database_for)
         else:

@@ -60,6 +60,8 @@ class Write:
     lease: str | None = None
     """The import job this write is a batch of (see `under_lease`); None for an ordinary write."""
     first_seq: int = 0
+    commits_job: bool = False
+    """This write is the import's last transaction: it publishes the job's changes to the change feed."""
 
     def under_lease(self, job: str, now: datetime, first_seq: int) -> None:
         """Make this write one batch of the import `job`: it may write the accounts leased to the job,
@@ -68,6 +70,11 @@ class Write:
         self.lease = job
         self.now = now
         self.first_seq = first_seq
+
+    def commit_job(self) -> None:
+        """Make this batch the import's last transaction: the feed shows all of the job's changes (those of
+        the earlier batches too) as committed by this one, and none of them before."""
+        self.commits_job = True
 
     def touch(self, *account_ids: str | None) -> None:
         """Mark accounts whose data this write changes: their clocks tick when it commits."""
@@ -106,6 +113,16 @@ CALL () {
                        operation: audit.operation, outcome: audit.outcome, entityIds: audit.entityIds,
                        entityCount: audit.entityCount, requestId: audit.requestId})
 }
+CALL () {
+  WITH $publish AS publish WHERE publish
+  WITH CASE WHEN $published IS NULL THEN COUNT { (c:Change {workspaceId: $ws, txId: $txId}) }
+            ELSE $published END AS changes
+  WHERE changes > 0
+  MERGE (q:ChangeSequence {workspaceId: $ws})
+    ON CREATE SET q.number = 0
+  SET q.number = q.number + 1
+  CREATE (:ChangeCommit {workspaceId: $ws, number: q.number, txId: $txId, at: $now, changes: changes})
+}
 RETURN busy
 """
 """Closes a write: ticks the touched accounts' clocks (in id order, so concurrent writes lock them in
@@ -114,7 +131,12 @@ the same order), records its changes and its audit entry. An account being impor
 the write touched (after taking their lock, so it sees the lease of an import that began meanwhile).
 A `Change` node holds one entity's change: parallel lists of the field names and their old and new
 values as JSON, so that history can page over single values in Cypher. The audit entry names the
-entities (never their values), in the same transaction: a write is never without its entry."""
+entities (never their values), in the same transaction: a write is never without its entry.
+
+Last, a write that recorded changes (or an import's last transaction, `$publish`) takes the next number of
+its workspace's change sequence and files a `ChangeCommit` under it (its changes are those with its txId):
+the change feed's order. The sequence node stays locked until the transaction ends, so numbers are taken
+in commit order, and one that rolls back takes none (see `service.graph.change_feed`)."""
 
 
 def _json(value: Any) -> str:
@@ -168,7 +190,7 @@ def _audit_row(write: Write) -> dict[str, Any] | None:
 async def finish(write: Write) -> None:
     """Run the closing query of `write`, unless it touched nothing and has no audit entry; `Rejected`
     (CONFLICT, so the whole transaction rolls back) when it touched an account that an import holds."""
-    if not write.accounts and not write.changes and write.audit is None:
+    if not write.accounts and not write.changes and write.audit is None and not write.commits_job:
         return
     records = await fetch(
         write.tx,
@@ -181,6 +203,8 @@ async def finish(write: Write) -> None:
         accounts=sorted(write.accounts),
         rows=_change_rows(write.changes, write.first_seq),
         audit=_audit_row(write),
+        publish=write.commits_job if write.lease is not None else bool(write.changes),
+        published=None if write.lease is not None else len(write.changes),
     )
     busy = records[0]["busy"]
     if busy:

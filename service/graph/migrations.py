@@ -10,6 +10,8 @@ The stored model (every node and relationship carries `workspaceId`):
     (:Interaction {id, accountId, source, externalId, at, type, summary, nextStep})
     (:Change {id, txId, seq, at, by, accountId, entity, entityId, op, fields, old, new})
         -- the change log: one node per entity changed by a write; fields/old/new are parallel lists
+    (:ChangeSequence {number}) (:ChangeCommit {number, txId, at, changes})
+        -- the change feed's order: one commit per write that recorded changes (graph/change_feed.py)
     (:ImportJob {...}) (:ImportUndo {...}) and Account.importJob: batched imports (graph/writes/import_jobs.py)
     (:AccountRef|StakeholderRef|TeamMemberRef {source, externalId})-[:IDENTIFIES]->(node)
     (:Workspace {id, name, createdAt})                         -- workspaceId = id
@@ -88,6 +90,9 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT import_job_id IF NOT EXISTS FOR (n:ImportJob) REQUIRE (n.workspaceId, n.id) IS UNIQUE",
     "CREATE CONSTRAINT influence_id IF NOT EXISTS FOR ()-[r:INFLUENCES]-() REQUIRE r.id IS UNIQUE",
     "CREATE CONSTRAINT tie_id IF NOT EXISTS FOR ()-[r:TIE]-() REQUIRE r.id IS UNIQUE",
+    "CREATE CONSTRAINT change_sequence IF NOT EXISTS FOR (n:ChangeSequence) REQUIRE n.workspaceId IS UNIQUE",
+    "CREATE CONSTRAINT change_commit_number IF NOT EXISTS "
+    "FOR (n:ChangeCommit) REQUIRE (n.workspaceId, n.number) IS UNIQUE",
 )
 
 INDEXES: tuple[LiteralString, ...] = (
@@ -104,6 +109,7 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX competitor_by_name IF NOT EXISTS FOR (n:Competitor) ON (n.workspaceId, n.name)",
     "CREATE INDEX criterion_by_account IF NOT EXISTS FOR (n:Criterion) ON (n.workspaceId, n.accountId)",
     "CREATE INDEX change_by_tx IF NOT EXISTS FOR (n:Change) ON (n.workspaceId, n.txId)",
+    "CREATE INDEX change_by_tx_seq IF NOT EXISTS FOR (n:Change) ON (n.workspaceId, n.txId, n.seq)",
     "CREATE INDEX import_undo_by_job IF NOT EXISTS FOR (n:ImportUndo) ON (n.workspaceId, n.jobId, n.seq)",
 )
 

@@ -14,6 +14,7 @@ from strawberry.types import ExecutionContext
 
 from service.schema import query
 from service.schema.access import ReadPolicy
+from service.schema.change_feed_query import ChangeFeedQuery
 from service.schema.errors import MaskedErrors, log_errors
 from service.schema.identity_query import IdentityQuery
 from service.schema.limits import CheckedValidationCache, EdgeLimits, QueryLimits, SchemaView
@@ -27,7 +28,7 @@ from service.schema.types.links import InfluenceLink, Tie
 from service.schema.types.stakeholder import Stakeholder
 from service.schema.types.team import TeamMember
 
-Query = merge_types("Query", (query.Query, IdentityQuery))
+Query = merge_types("Query", (query.Query, IdentityQuery, ChangeFeedQuery))
 
 
 class PowermapSchema(Schema):

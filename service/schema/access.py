@@ -108,6 +108,7 @@ FIELDS: Mapping[str, Mapping[str, Reading]] = {
         "apiKeys": ADMINISTRATION,
         "auditLog": ADMINISTRATION,
         "competitors": INTELLIGENCE,
+        "changes": BASICS,  # entries and fields of intelligence are left out by the use case for who may not read them
     },
     "Account": {
         "id": BASICS,
@@ -197,6 +198,18 @@ FIELDS: Mapping[str, Mapping[str, Reading]] = {
         "externalIds": BASICS,
         "covers": INTELLIGENCE,
     },
+    # the change feed: what a reader may not see is left out of it (`service.rules.change_feed`)
+    "ChangeFeedEntry": {
+        "entityType": BASICS,
+        "entityId": BASICS,
+        "externalIds": BASICS,
+        "accountId": BASICS,
+        "operation": BASICS,
+        "at": BASICS,
+        "fields": BASICS,
+        "cursor": BASICS,
+    },
+    "ChangedField": {"name": BASICS, "old": BASICS, "new": BASICS},
 }
 """Types that show several kinds of information: every field is listed."""
 

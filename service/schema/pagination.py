@@ -27,14 +27,14 @@ def decode_cursor(cursor: str, argument: str) -> SortKey:
     return SortKey(name=name, id=raw_id)
 
 
-def bounded_first(value: int | None, default: int, argument: str = "first") -> int:
-    """How many rows a list returns: `value` (null means `default`), from 0 to 100; anything else is the
-    client's fault, and the error names the argument."""
+def bounded_first(value: int | None, default: int, argument: str = "first", maximum: int = MAX_PAGE_SIZE) -> int:
+    """How many rows a list returns: `value` (null means `default`), from 0 to `maximum` (100 unless a list
+    says otherwise); anything else is the client's fault, and the error names the argument."""
     if value is None:
         return default
-    if not 0 <= value <= MAX_PAGE_SIZE:
+    if not 0 <= value <= maximum:
         raise ClientError(
-            f"`{argument}` must be between 0 and {MAX_PAGE_SIZE}, got {value}.",
+            f"`{argument}` must be between 0 and {maximum}, got {value}.",
             code="LIMIT_EXCEEDED",
             field=argument,
         )

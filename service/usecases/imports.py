@@ -19,7 +19,9 @@ at the next start of any process (`recover_abandoned_imports`), by the next impo
 any process once the lease has lapsed.
 
 A reader during the import sees the batches committed so far (and their log entries); analytics are
-computed afresh on every read (nothing cached) until the import ends.
+computed afresh on every read (nothing cached) until the import ends. The change feed, though, shows
+none of the import's log entries until its last transaction commits, then all of them at that
+transaction's place in the feed (and none at all when it rolls back).
 
 The import runs to its end (or its rollback) even when the caller stops waiting (a request timeout, a
 client gone): the client's outcome is then found by re-importing, which finds nothing left to write.
@@ -240,6 +242,7 @@ async def _end_with_deals(
 ) -> Counts:
     await _claim(w, job, services)
     w.under_lease(job, into.started, first_seq)
+    w.commit_job()
     counts, deals_changed = await import_deals(w, deals.document, deals.stored, deals.plan)
     await jobs.end_job(w.tx, w.ws, job, changed or deals_changed)
     return counts

@@ -7,10 +7,12 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from service.graph.database import Database
 from service.graph.snapshots import SnapshotCache
+from service.rules.change_feed import DEFAULT_RETENTION
 from service.rules.imports import ImportProgress, Owner
 
 if TYPE_CHECKING:
@@ -33,6 +35,8 @@ class Services:
     """Told of every batch of every import this process runs (the command line shows a progress bar)."""
     analytics: AnalyticsWorkers | None = None
     """Where snapshots are read and analytics computed; None: inline, on the caller's loop (tools, benchmarks)."""
+    change_retention: timedelta = DEFAULT_RETENTION
+    """How long a change feed cursor stays good after it was handed out."""
 
     async def close(self) -> None:
         if self.analytics is not None:

@@ -133,11 +133,14 @@ async def test_delete_removes_the_account_and_what_belongs_to_it(
     )
     # the other account and its person with their refs, our team member, who belongs to the workspace, and
     # the change log: 7 changes of the first import (account, p1, p2, circle, link, team member, assignment),
-    # 2 of the second, 2 archives and the deletion
+    # 2 of the second, 2 archives and the deletion, in the change feed's 5 commits (two imports, two
+    # archives, the deletion) and its sequence
     assert {row["label"]: row["n"] for row in left} == {
         "Account": 1,
         "AccountRef": 1,
         "Change": 12,
+        "ChangeCommit": 5,
+        "ChangeSequence": 1,
         "Stakeholder": 1,
         "StakeholderRef": 1,
         "TeamMember": 1,

@@ -1,0 +1,303 @@
+"""Change feed benchmark: reading the feed through the API, and what its sequence costs concurrent writes.
+
+Read: `--changes` change-log entries (commits of one to five changes about stakeholders that have external
+ids, as the service writes them) are seeded with raw Cypher, then read back from the start through the
+GraphQL API, pages of 1,000 (`changes(first: 1000, after: ...)` with every entry field), posted to the
+real app (`create_app`) in-process through httpx's ASGI transport, as an integration key: JSON in and
+out, parsing, validation, the read policy, the settled-commit check, the external ids, the role's filter.
+Prints changes/s (median of rounds) against the target of 10,000.
+
+Write: 16 writers (asyncio tasks sharing one driver, as the service does), each on its own account of one
+workspace, run raw Cypher write transactions back to back for a fixed time, each setting a stakeholder's
+stance and closing with `FINISH_WRITE` (the change row, the account's clock) as the service does:
+
+- `no sequence`: without the change feed's sequence (`$publish` false);
+- `sequence`: the service's close: the workspace's sequence number taken last, its `ChangeCommit` filed.
+
+The variants run in turns, several rounds. Prints writes/s per variant and the ratio.
+
+    .venv/bin/python bench/feed_bench.py                          # starts its own local Neo4j
+    .venv/bin/python bench/feed_bench.py --changes 2000 --seconds 1 --rounds 1   # a smoke run
+    NEO4J_URI=bolt://127.0.0.1:7687 .venv/bin/python bench/feed_bench.py   # an existing database
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, LiteralString
+
+import httpx
+from neo4j import AsyncDriver, AsyncManagedTransaction
+from powermap_devtools.local_neo4j import LocalNeo4j, free_port
+
+from service.entrypoints.app import create_app
+from service.graph.database import FINISH_WRITE, Database
+from service.rules.access import Role
+from service.settings import Settings
+from service.usecases.identity import provision_key
+
+READ_WORKSPACE = "bench-feed-read"
+WRITE_WORKSPACE = "bench-feed-write"
+PAGE = 1_000
+PEOPLE = 2_000
+WRITERS = 16
+WRITER_PEOPLE = 50
+TARGET_READ = 10_000
+
+FEED: LiteralString = """query($after: String) {
+  changes(first: 1000, after: $after) {
+    entries { entityType entityId externalIds { source id } accountId operation at fields { name old new } cursor }
+    endCursor hasMore } }"""
+
+SEED_PEOPLE: LiteralString = """
+CREATE (a:Account {workspaceId: $ws, id: 'acc', name: 'Account', clock: randomUUID()})
+WITH a
+UNWIND range(1, $people) AS n
+CREATE (s:Stakeholder {workspaceId: $ws, id: 'p' + n, accountId: a.id, name: 'Person ' + n, stance: 'UNKNOWN',
+                       version: 1})
+CREATE (:StakeholderRef {workspaceId: $ws, source: 'crm', externalId: 'crm-' + n})-[:IDENTIFIES]->(s)
+"""
+
+SEED_COMMITS: LiteralString = """
+UNWIND $commits AS commit
+CREATE (:ChangeCommit {workspaceId: $ws, number: commit.number, txId: commit.txId, at: $now,
+                       changes: size(commit.changes)})
+WITH commit
+UNWIND commit.changes AS change
+CREATE (:Change {workspaceId: $ws, id: change.id, txId: commit.txId, seq: change.seq, at: $now, by: 'bench',
+                 accountId: 'acc', entity: 'Stakeholder', entityId: change.person, op: 'UPDATED',
+                 fields: ['stance', 'title'], old: ['"UNKNOWN"', 'null'], new: [change.stance, change.title]})
+"""
+
+SEED_SEQUENCE: LiteralString = "MERGE (q:ChangeSequence {workspaceId: $ws}) SET q.number = $number"
+
+SET_STANCE: LiteralString = """
+MATCH (s:Stakeholder {workspaceId: $ws, id: $id})
+SET s.stance = $stance, s.version = s.version + 1, s.updatedAt = $now
+"""
+
+SEED_WRITERS: LiteralString = """
+UNWIND $accounts AS accountId
+CREATE (a:Account {workspaceId: $ws, id: accountId, name: accountId, clock: randomUUID()})
+WITH a
+UNWIND range(1, $people) AS n
+CREATE (:Stakeholder {workspaceId: $ws, id: a.id + '-' + n, accountId: a.id, name: 'p' + n, stance: 'UNKNOWN',
+                      version: 1})
+"""
+
+CLEAR: LiteralString = """
+MATCH (n {workspaceId: $ws})
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS
+"""
+
+STANCES = ("ENEMY", "OPPONENT", "NEUTRAL", "SUPPORTER", "MENTOR")
+
+
+def commits(count: int, seed: int = 7) -> list[dict[str, Any]]:
+    """Commits of one to five changes, `count` changes in all."""
+    rng = random.Random(seed)
+    found: list[dict[str, Any]] = []
+    made = 0
+    while made < count:
+        size = min(rng.randint(1, 5), count - made)
+        changes = [
+            {
+                "id": uuid.uuid4().hex,
+                "seq": seq,
+                "person": f"p{rng.randint(1, PEOPLE)}",
+                "stance": f'"{rng.choice(STANCES)}"',
+                "title": f'"Title {made + seq}"',
+            }
+            for seq in range(size)
+        ]
+        found.append({"number": len(found) + 1, "txId": uuid.uuid4().hex, "changes": changes})
+        made += size
+    return found
+
+
+async def clear(driver: AsyncDriver, ws: str) -> None:
+    async with driver.session(database="neo4j") as session:
+        await (await session.run(CLEAR, ws=ws)).consume()
+
+
+async def seed_feed(driver: AsyncDriver, count: int) -> None:
+    await clear(driver, READ_WORKSPACE)
+    await driver.execute_query(SEED_PEOPLE, ws=READ_WORKSPACE, people=PEOPLE)
+    made = commits(count)
+    for start in range(0, len(made), 2_000):
+        await driver.execute_query(SEED_COMMITS, ws=READ_WORKSPACE, commits=made[start : start + 2_000], now=_now())
+    await driver.execute_query(SEED_SEQUENCE, ws=READ_WORKSPACE, number=len(made))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def read_everything(http: httpx.AsyncClient) -> tuple[int, float]:
+    """Entries read from the start to the end, and the seconds it took."""
+    began = time.perf_counter()
+    after = None
+    read = 0
+    while True:
+        response = await http.post("/graphql", json={"query": FEED, "variables": {"after": after}})
+        response.raise_for_status()
+        body = response.json()
+        if body.get("errors"):
+            raise RuntimeError(body["errors"])
+        page = body["data"]["changes"]
+        read += len(page["entries"])
+        after = page["endCursor"]
+        if not page["hasMore"]:
+            return read, time.perf_counter() - began
+
+
+async def measure_reads(uri: str, user: str, password: str, count: int, rounds: int) -> float:
+    settings = Settings(
+        neo4j_uri=uri,
+        neo4j_user=user,
+        neo4j_password=password,
+        workspace_id=READ_WORKSPACE,
+        load_demo=False,
+        rate_limit="1000000/minute",
+    )
+    app = create_app(settings)
+    rates: list[float] = []
+    async with app.router.lifespan_context(app):
+        db: Database = app.state.services.db
+        await seed_feed(db.driver, count)
+        key = await provision_key(app.state.services, READ_WORKSPACE, Role.INTEGRATION, "feed bench")
+        headers = {"authorization": f"Bearer {key.secret}"}
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://bench", timeout=120, headers=headers
+        ) as http:
+            await read_everything(http)  # warm-up: plans, the JVM's hot paths
+            for _ in range(rounds):
+                read, seconds = await read_everything(http)
+                if read != count:
+                    raise RuntimeError(f"read {read} of {count} changes")
+                rates.append(read / seconds)
+        await clear(db.driver, READ_WORKSPACE)
+    return statistics.median(rates)
+
+
+# --- writes ------------------------------------------------------------------------------------------
+
+
+def change_row(person: str, account: str, new: str) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4().hex,
+        "seq": 0,
+        "accountId": account,
+        "entity": "Stakeholder",
+        "entityId": person,
+        "op": "UPDATED",
+        "fields": ["stance"],
+        "old": ['"UNKNOWN"'],
+        "new": [f'"{new}"'],
+        "about": [person],
+    }
+
+
+async def one_write(tx: AsyncManagedTransaction, sequence: bool, account: str, person: str, stance: str) -> None:
+    now = _now()
+    await (await tx.run(SET_STANCE, ws=WRITE_WORKSPACE, id=person, stance=stance, now=now)).consume()
+    params = {
+        "ws": WRITE_WORKSPACE,
+        "by": "bench",
+        "now": now,
+        "txId": uuid.uuid4().hex,
+        "rows": [change_row(person, account, stance)],
+        "accounts": [account],
+        "lease": None,
+        "audit": None,  # the same in both variants: left out
+        "publish": sequence,
+        "published": 1,
+    }
+    await (await tx.run(FINISH_WRITE, params)).consume()
+
+
+async def writer(driver: AsyncDriver, sequence: bool, account: str, until: float, rng: random.Random) -> int:
+    done = 0
+    async with driver.session(database="neo4j") as session:
+        while time.perf_counter() < until:
+            person = f"{account}-{rng.randint(1, WRITER_PEOPLE)}"
+            await session.execute_write(one_write, sequence, account, person, rng.choice(STANCES))
+            done += 1
+    return done
+
+
+async def write_rate(driver: AsyncDriver, sequence: bool, accounts: list[str], seconds: float) -> float:
+    began = time.perf_counter()
+    until = began + seconds
+    counts = await asyncio.gather(
+        *(writer(driver, sequence, account, until, random.Random(n)) for n, account in enumerate(accounts))
+    )
+    return sum(counts) / (time.perf_counter() - began)
+
+
+async def measure_writes(uri: str, user: str, password: str, seconds: float, rounds: int) -> dict[str, float]:
+    from service.graph.driver import create_driver
+    from service.graph.migrations import apply_migrations
+
+    driver = create_driver(uri, user, password)
+    variants = {"no sequence": False, "sequence": True}
+    try:
+        await apply_migrations(driver, "neo4j")
+        await clear(driver, WRITE_WORKSPACE)
+        accounts = [f"acc-{n}" for n in range(WRITERS)]
+        await driver.execute_query(SEED_WRITERS, ws=WRITE_WORKSPACE, accounts=accounts, people=WRITER_PEOPLE)
+        for sequence in variants.values():  # warm-up
+            await write_rate(driver, sequence, accounts, min(seconds, 1.0))
+        rates: dict[str, list[float]] = {name: [] for name in variants}
+        for round_ in range(rounds):
+            order = list(variants.items()) if round_ % 2 == 0 else list(reversed(variants.items()))
+            for name, sequence in order:
+                rates[name].append(await write_rate(driver, sequence, accounts, seconds))
+        return {name: statistics.median(found) for name, found in rates.items()}
+    finally:
+        await clear(driver, WRITE_WORKSPACE)
+        await driver.close()
+
+
+@contextmanager
+def database() -> Iterator[tuple[str, str, str]]:
+    if uri := os.environ.get("NEO4J_URI"):
+        yield uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
+        return
+    with LocalNeo4j(port=free_port(), heap="2g", pagecache="512m") as server:
+        print(f"local Neo4j started in {server.started_in_seconds:.1f} s", file=sys.stderr)
+        yield server.uri, server.user, server.password
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--changes", type=int, default=50_000, help="changes seeded and read back")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=5.0, help="each write round's length")
+    args = parser.parse_args()
+    with database() as (uri, user, password):
+        read = asyncio.run(measure_reads(uri, user, password, args.changes, args.rounds))
+        writes = asyncio.run(measure_writes(uri, user, password, args.seconds, args.rounds))
+    print(f"read: {args.changes:,} changes from the start, pages of {PAGE:,}, median of {args.rounds} round(s)")
+    read_ok = read >= TARGET_READ
+    print(f"  {read:,.0f} changes/s (target >= {TARGET_READ:,}: {'met' if read_ok else 'MISSED'})")
+    print(f"write: {WRITERS} concurrent writers on {WRITERS} accounts of one workspace, {args.seconds:g} s rounds")
+    floor = writes["no sequence"]
+    for name, rate in writes.items():
+        print(f"  {name:<12} {rate:10,.0f} writes/s  {rate / floor:5.2f}x")
+    return 0 if read_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""`powermap changes [--after CURSOR] [--first N] [--entity-types T ...] [--account ID]`: the change feed.
+
+Prints one page of the workspace's change feed (`Query.changes`, in-process, as the key in
+`POWERMAP_API_KEY`) as JSON Lines on standard output: one line per entry (entityType, entityId,
+externalIds, accountId, operation, at, fields, cursor), then a last line {"endCursor": ..., "hasMore": ...}:
+pass its endCursor as --after next time (while hasMore is true, there is more to read at once).
+
+Exit status: 0 when the page was read, 2 when it could not be (no key, a bad or expired cursor: then the
+message says what to do on standard error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any, TextIO
+
+from service.rules.change_feed import DEFAULT_FEED_PAGE, MAX_FEED_PAGE
+from service.settings import Settings
+
+DatabaseFor = Callable[[Settings], AbstractContextManager[Settings]]
+
+CHANGES_QUERY = """
+query Changes($after: String, $first: Int!, $entityTypes: [String!], $accountId: ID) {
+  changes(after: $after, first: $first, entityTypes: $entityTypes, accountId: $accountId) {
+    entries {
+      entityType entityId externalIds { source id } accountId operation at
+      fields { name old new }
+      cursor
+    }
+    endCursor
+    hasMore
+  }
+}
+"""
+
+
+def add_changes_parser(subparsers: Any) -> None:
+    """Register `changes` on the command line's subparsers."""
+    parser = subparsers.add_parser(
+        "changes",
+        help="print the workspace's change feed as JSON Lines, then the cursor to resume from",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--after", metavar="CURSOR", help="resume after this cursor (default: from the start)")
+    parser.add_argument(
+        "--first", type=int, default=DEFAULT_FEED_PAGE, metavar="N", help=f"at most N entries (up to {MAX_FEED_PAGE})"
+    )
+    parser.add_argument("--entity-types", nargs="+", metavar="TYPE", help="only these kinds (e.g. Stakeholder)")
+    parser.add_argument("--account", metavar="ID", help="only the changes of this account (its global id)")
+
+
+def run_changes(
+    settings: Settings, args: argparse.Namespace, database_for: DatabaseFor, out: TextIO = sys.stdout
+) -> int:
+    """Run `powermap changes` for parsed `args`; returns the exit status."""
+    variables = {
+        "after": args.after,
+        "first": args.first,
+        "entityTypes": args.entity_types,
+        "accountId": args.account,
+    }
+    with database_for(settings) as ready:
+        page, problem = asyncio.run(_read(ready, variables))
+    if page is None:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    for entry in page["entries"]:
+        out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    out.write(json.dumps({"endCursor": page["endCursor"], "hasMore": page["hasMore"]}) + "\n")
+    return 0
+
+
+async def _read(settings: Settings, variables: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
+    from service.entrypoints.credentials import CredentialError, command_line_principal
+    from service.runtime import open_database
+    from service.schema.operations import OperationError, execute_operation
+
+    async with open_database(settings) as services:
+        try:
+            principal = await command_line_principal(services, settings)
+            data = await execute_operation(services, principal, CHANGES_QUERY, variables)
+        except (CredentialError, OperationError) as error:
+            return None, str(error)
+    page: dict[str, Any] = data["changes"]
+    return page, ""

@@ -1,0 +1,144 @@
+"""Reading the change feed: the log's entries in commit order, a bounded page at a time.
+
+    (:ChangeSequence {workspaceId, number})            -- the last number taken (one per workspace)
+    (:ChangeCommit {workspaceId, number, txId, at, changes})   -- one per write that recorded changes
+
+Every write that records changes takes the next number as the last step of its transaction
+(`FINISH_WRITE`): the sequence node stays locked until that transaction commits, so a later number is
+always committed later, and a transaction that rolls back leaves no number behind. An import's batches
+write their changes under the job's txId without a commit; its last transaction files the commit, so
+the feed shows the import whole once it finished, and never when it rolled back.
+
+Neo4j reads are read-committed, with no snapshot: a reader might see a commit's number before all of
+its changes. Only the newest commit can be half seen (the next one takes its number only once this one
+has committed), so a page first settles the newest commit: complete when all of its changes are seen,
+else the page stops before it (`settled`), and the next poll reads it whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import LiteralString
+
+from neo4j import AsyncManagedTransaction, Record
+
+from service.graph.driver import fetch
+from service.rules.change_feed import FeedEntry, FeedPosition, FieldChange, Window
+
+Tx = AsyncManagedTransaction
+
+SETTLED: LiteralString = """
+MATCH (k:ChangeCommit {workspaceId: $ws})
+WITH k ORDER BY k.number DESC LIMIT 1
+RETURN k.number AS number, COUNT { (c:Change {workspaceId: $ws, txId: k.txId}) } = k.changes AS complete
+"""
+"""The newest commit, and whether all of its changes are seen."""
+
+FEED_PAGE: LiteralString = """
+MATCH (k:ChangeCommit {workspaceId: $ws})
+WHERE k.number >= $number AND k.number <= $last
+WITH k ORDER BY k.number
+CALL (k) {
+  MATCH (c:Change {workspaceId: $ws, txId: k.txId})
+  WHERE (k.number > $number OR c.seq > $seq)
+    AND ($entities IS NULL OR c.entity IN $entities)
+    AND ($accountId IS NULL OR c.accountId = $accountId)
+  RETURN c ORDER BY c.seq
+}
+WITH k, c LIMIT $limit
+RETURN k.number AS number, c.seq AS seq, c.entity AS entity, c.entityId AS entityId, c.op AS op,
+       c.accountId AS accountId, c.at.epochMillis AS atMillis, c.fields AS fields, c.old AS old, c.new AS new,
+       CASE c.entity
+         WHEN 'Account' THEN COLLECT {
+           MATCH (r:AccountRef)-[:IDENTIFIES]->(:Account {workspaceId: $ws, id: c.entityId})
+           RETURN [r.source, r.externalId] }
+         WHEN 'Stakeholder' THEN COLLECT {
+           MATCH (r:StakeholderRef)-[:IDENTIFIES]->(:Stakeholder {workspaceId: $ws, id: c.entityId})
+           RETURN [r.source, r.externalId] }
+         WHEN 'TeamMember' THEN COLLECT {
+           MATCH (r:TeamMemberRef)-[:IDENTIFIES]->(:TeamMember {workspaceId: $ws, id: c.entityId})
+           RETURN [r.source, r.externalId] }
+         WHEN 'Competitor' THEN COLLECT {
+           MATCH (r:CompetitorRef)-[:IDENTIFIES]->(:Competitor {workspaceId: $ws, id: c.entityId})
+           RETURN [r.source, r.externalId] }
+         WHEN 'CompetitorRep' THEN COLLECT {
+           MATCH (r:CompetitorRepRef)-[:IDENTIFIES]->(:CompetitorRep {workspaceId: $ws, id: c.entityId})
+           RETURN [r.source, r.externalId] }
+         WHEN 'Interaction' THEN COLLECT {
+           MATCH (n:Interaction {workspaceId: $ws, id: c.entityId}) WHERE n.externalId IS NOT NULL
+           RETURN [n.source, n.externalId] }
+         WHEN 'Opportunity' THEN COLLECT {
+           MATCH (n:Opportunity {workspaceId: $ws, id: c.entityId}) WHERE n.externalId IS NOT NULL
+           RETURN [n.source, n.externalId] }
+         ELSE []
+       END AS refs
+"""
+"""Up to `$limit` entries after ($number, $seq) of the commits up to `$last`, in (number, seq) order,
+each with the external ids its entity has now."""
+
+
+async def settled_commit(tx: Tx, ws: str) -> int | None:
+    """The newest commit whose changes are all seen (None: no commit yet)."""
+    records = await fetch(tx, SETTLED, ws=ws)
+    if not records:
+        return None
+    number: int = records[0]["number"]
+    return number if records[0]["complete"] else number - 1
+
+
+async def feed_entries(
+    tx: Tx,
+    ws: str,
+    after: FeedPosition,
+    last: int,
+    limit: int,
+    entities: Sequence[str] | None,
+    account_id: str | None,
+) -> list[FeedEntry]:
+    records = await fetch(
+        tx,
+        FEED_PAGE,
+        ws=ws,
+        number=after.number,
+        seq=after.seq,
+        last=last,
+        limit=limit,
+        entities=None if entities is None else list(entities),
+        accountId=account_id,
+    )
+    return [_entry(record) for record in records]
+
+
+def _entry(record: Record) -> FeedEntry:
+    fields = tuple(FieldChange(*values) for values in zip(record["fields"], record["old"], record["new"], strict=True))
+    return FeedEntry(
+        position=FeedPosition(record["number"], record["seq"]),
+        entity=record["entity"],
+        entity_id=record["entityId"],
+        op=record["op"],
+        account_id=record["accountId"],
+        at=datetime.fromtimestamp(record["atMillis"] / 1000, UTC),  # hydrating a zoned DateTime costs more
+        fields=fields,
+        external_ids=tuple((source, external) for source, external in record["refs"]),
+    )
+
+
+async def feed_read(
+    tx: Tx,
+    ws: str,
+    after: FeedPosition,
+    limit: int,
+    entities: Sequence[str] | None,
+    account_id: str | None,
+) -> tuple[list[FeedEntry], Window]:
+    """Up to `limit` entries after `after` among the settled commits (see the module), looking at most at
+    the `limit` commits from `after`'s on (every commit has a change, so that is enough for `limit` of them
+    unless the filters leave some out; the bound keeps each page's work bounded whatever the filters)."""
+    settled = await settled_commit(tx, ws)
+    if settled is None or settled < after.number:
+        return [], Window(settled, settled)
+    last = min(settled, after.number + limit)
+    if entities == []:
+        return [], Window(last, settled)
+    return await feed_entries(tx, ws, after, last, limit, entities, account_id), Window(last, settled)
