@@ -14,8 +14,9 @@ records arrive in chunks (`graph.analytics`), so no step of our own holds it for
 it is the cyclic garbage collector: reading and analysing a 10,000-person account allocates enough to
 set off several full collections, each walking the whole heap with the GIL held (0.2-0.6 s each,
 measured on the shared 2-core machine), whichever thread set it off; the event loop waits that long.
-The serving process spaces those passes out and keeps its start-up heap out of them
-(`entrypoints.serving`); `bench/healthz_bench.py` measures /healthz meanwhile. The cost of threads, besides: a computation cannot be stopped midway, so one that
+`bench/healthz_bench.py` measures /healthz meanwhile. Keeping that off the loop takes a process of its
+own for the snapshots and their computations, with the answers and the records of the people they name
+sent back. The cost of threads, besides: a computation cannot be stopped midway, so one that
 misses its deadline runs on in its worker (bounded by the number of workers), and keeps its answer
 for the next request.
 """
