@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import TransientError
 
 from service.graph.database import Scope, Write
 from service.graph.writes.contacts import SYNC_RETRY_SECONDS, preview_contacts, upsert_contacts
@@ -33,19 +33,11 @@ from service.rules.entity_changes.rejected import Rejected
 from service.rules.enums import ErrorCode
 from service.usecases.auditing import audited_scope, record_read_only, record_refusal
 from service.usecases.authorization import Forbidden, require
-from service.usecases.errors import DatabaseUnavailable, OutcomeUnknown
+from service.usecases.batches import CONNECTION_LOST, with_batch_retries
+from service.usecases.errors import DatabaseUnavailable
 from service.usecases.services import Services
 
 OPERATION = "upsert_contacts"
-
-ATTEMPTS = 3
-"""Transactions per call: the driver retries a transaction for a short while (`SYNC_RETRY_SECONDS`), and a
-uniqueness conflict (which the MERGE under the constraint should never let through) or a transient error
-(a deadlock between concurrent jobs) that outlasts that runs the whole idempotent batch again."""
-
-CONNECTION_LOST = (ServiceUnavailable, SessionExpired)
-"""The database went away and the driver's retries are spent; `IncompleteCommit` (lost during COMMIT) is a
-ServiceUnavailable. The batch may or may not be committed."""
 
 
 async def upsert_contacts_batch(
@@ -97,24 +89,13 @@ async def _write(
     services: Services, principal: Principal, source: str, account: str, rows: list[dict[str, Any]], full: bool
 ) -> ContactsWrite:
     scope = audited_scope(principal, OPERATION, SYNC_RETRY_SECONDS)
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            return await commit_batch(services, scope, source, account, rows, full)
-        except ConstraintError:
-            if attempt == ATTEMPTS:
-                raise  # a bug, not the client's fault: masked
-        except TransientError as error:
-            if attempt == ATTEMPTS:
-                raise OutcomeUnknown() from error
-        except CONNECTION_LOST as error:
-            raise OutcomeUnknown() from error
-    raise AssertionError("unreachable")
+    return await with_batch_retries(lambda: commit_batch(services, scope, source, account, rows, full))
 
 
 async def commit_batch(
     services: Services, scope: Scope, source: str, account: str, rows: list[dict[str, Any]], full: bool
 ) -> ContactsWrite:
-    """One transaction for the batch; `_write` decides what a failure means."""
+    """One transaction for the batch; `with_batch_retries` decides what a failure means."""
     return await services.db.write(scope, _upsert, source, account, rows, full)
 
 

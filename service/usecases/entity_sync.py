@@ -19,8 +19,6 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Concatenate, ParamSpec
 
-from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired, TransientError
-
 from service.graph.database import Scope, Write
 from service.graph.records import native_datetime
 from service.graph.writes import entity_sync as graph
@@ -47,17 +45,11 @@ from service.rules.enums import ErrorCode
 from service.rules.validation import Problem
 from service.usecases.auditing import audited_scope, record_refusal
 from service.usecases.authorization import Forbidden, require
-from service.usecases.errors import OutcomeUnknown
+from service.usecases.batches import with_batch_retries
 from service.usecases.services import Services
 
 P = ParamSpec("P")
 Row = dict[str, Any]
-
-ATTEMPTS = 3
-"""Transactions per call, as for contacts: a uniqueness conflict or a transient error (a deadlock between
-concurrent jobs) that outlasts the driver's retries runs the whole idempotent batch again."""
-
-CONNECTION_LOST = (ServiceUnavailable, SessionExpired)
 
 
 async def upsert_interactions(
@@ -147,32 +139,11 @@ async def _run(
         return None
     scope = audited_scope(principal, operation, SYNC_RETRY_SECONDS)
     try:
-        return await _attempts(services, scope, work, *args, **kwargs)
+        return await with_batch_retries(lambda: commit_batch(services, scope, work, *args, **kwargs))
     except Rejected as rejected:  # an account is being imported: nothing written
         problems = [p.under("account") if not p.path else p for p in rejected.problems]
         await record_refusal(services, principal, operation, problems)
         return problems
-
-
-async def _attempts(
-    services: Services,
-    scope: Scope,
-    work: Callable[Concatenate[Write, P], Awaitable[ItemsWrite]],
-    *args: P.args,
-    **kwargs: P.kwargs,
-) -> ItemsWrite:
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            return await commit_batch(services, scope, work, *args, **kwargs)
-        except ConstraintError:
-            if attempt == ATTEMPTS:
-                raise  # a bug, not the client's fault: masked
-        except TransientError as error:
-            if attempt == ATTEMPTS:
-                raise OutcomeUnknown() from error
-        except CONNECTION_LOST as error:
-            raise OutcomeUnknown() from error
-    raise AssertionError("unreachable")
 
 
 async def commit_batch(
@@ -182,7 +153,7 @@ async def commit_batch(
     *args: P.args,
     **kwargs: P.kwargs,
 ) -> ItemsWrite:
-    """One transaction for the batch; `_attempts` decides what a failure means."""
+    """One transaction for the batch; `with_batch_retries` decides what a failure means."""
     return await services.db.write(scope, work, *args, **kwargs)
 
 
