@@ -15,15 +15,13 @@ their contact fields are still kept up to date, so they report UPDATED or UNCHAN
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from service.rules.changes import ChangeOp, EntityChange
 from service.rules.enums import ErrorCode, OrgLevel, UpsertStatus
+from service.rules.file_records import FileRecord, RowProblem, csv_records, jsonl_records
 from service.rules.validation import (
     MAX_NAME_LENGTH,
     TEXT_RULES,
@@ -326,12 +324,6 @@ def summarize(
 
 
 @dataclass(frozen=True, slots=True)
-class RowProblem:
-    field: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
 class FileRow:
     line: int
     external_id: str | None
@@ -388,56 +380,22 @@ def parse_csv(text: str) -> ContactsFile:
 
     An empty cell clears that field; a column left out of the file keeps the stored values.
     """
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    header: list[str] | None = None
-    rows: list[FileRow] = []
-    last_line = 0
-    for record in reader:
-        line, last_line = last_line + 1, reader.line_num
-        if not any(cell.strip() for cell in record):
-            continue
-        if header is None:
-            header = [cell.strip() for cell in record]
-            unknown = [column for column in header if column not in FILE_COLUMNS]
-            missing = [column for column in ("externalId", "name") if column not in header]
-            duplicated = sorted({column for column in header if header.count(column) > 1})
-            problems = [
-                *(f"unknown column {column!r}; the columns are {', '.join(FILE_COLUMNS)}." for column in unknown),
-                *(f"the header has no {column!r} column." for column in missing),
-                *(f"column {column!r} appears twice." for column in duplicated),
-            ]
-            if problems:
-                return ContactsFile([], problems)
-            continue
-        if len(record) != len(header):
-            rows.append(
-                FileRow(line, None, None, (RowProblem("", f"expected {len(header)} cells, got {len(record)}."),))
-            )
-            continue
-        values: dict[str, str | None] = dict(zip(header, record, strict=True))
-        rows.append(_contact(values, line))
-    if header is None:
-        return ContactsFile([], ["the file is empty: a CSV needs a header row."])
-    return ContactsFile(rows, [])
+    records, problems = csv_records(text, FILE_COLUMNS, ("externalId", "name"))
+    if problems:
+        return ContactsFile([], problems)
+    return ContactsFile([_unread(r) if r.values is None else _contact(r.values, r.line) for r in records], [])
 
 
 def parse_jsonl(text: str) -> ContactsFile:
     """One JSON object per line with keys from FILE_COLUMNS; a key left out keeps the stored value, null clears it."""
     rows: list[FileRow] = []
-    for line, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as error:
-            rows.append(FileRow(line, None, None, (RowProblem("", f"not JSON: {error.msg}."),)))
-            continue
-        if not isinstance(data, dict):
-            rows.append(FileRow(line, None, None, (RowProblem("", "expected a JSON object."),)))
+    for record in jsonl_records(text):
+        if record.values is None:
+            rows.append(_unread(record))
             continue
         values: dict[str, str | None] = {}
         problems = []
-        for key, value in data.items():
+        for key, value in record.values.items():
             if key not in FILE_COLUMNS:
                 problems.append(RowProblem(key, f"unknown field {key!r}; the fields are {', '.join(FILE_COLUMNS)}."))
             elif value is None or isinstance(value, str):
@@ -448,10 +406,15 @@ def parse_jsonl(text: str) -> ContactsFile:
                 problems.append(RowProblem(key, f"{key} must be a string or null."))
         external_id = values.get("externalId")
         if problems:
-            rows.append(FileRow(line, external_id, None, tuple(problems)))
+            rows.append(FileRow(record.line, external_id, None, tuple(problems)))
             continue
-        rows.append(_contact(values, line))
+        rows.append(_contact(values, record.line))
     return ContactsFile(rows, [])
+
+
+def _unread(record: FileRecord) -> FileRow:
+    assert record.problem is not None
+    return FileRow(record.line, None, None, (record.problem,))
 
 
 def duplicate_rows(rows: Sequence[FileRow]) -> dict[int, int]:

@@ -9,16 +9,13 @@ stakeholders are one cell of external ids separated by `;`; in JSON Lines a list
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from service.rules.contacts import RowProblem
 from service.rules.entity_sync import INTERACTION_TYPES, RELATIONSHIP_TYPES, TEAM_ROLES
+from service.rules.file_records import FileRecord, RowProblem, csv_records, jsonl_records
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,55 +171,19 @@ def parse_items_file(entity: str, name: str, text: str) -> ItemsFile:
     return _parse_csv(kind, text)
 
 
-def _header_problems(kind: FileKind, header: list[str]) -> list[str]:
-    unknown = [column for column in header if column not in kind.columns]
-    missing = [column for column in kind.required if column not in header]
-    duplicated = sorted({column for column in header if header.count(column) > 1})
-    return [
-        *(f"unknown column {column!r}; the columns are {', '.join(kind.columns)}." for column in unknown),
-        *(f"the header has no {column!r} column." for column in missing),
-        *(f"column {column!r} appears twice." for column in duplicated),
-    ]
-
-
 def _parse_csv(kind: FileKind, text: str) -> ItemsFile:
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    header: list[str] | None = None
-    rows: list[ItemRow] = []
-    last_line = 0
-    for record in reader:
-        line, last_line = last_line + 1, reader.line_num
-        if not any(cell.strip() for cell in record):
-            continue
-        if header is None:
-            header = [cell.strip() for cell in record]
-            problems = _header_problems(kind, header)
-            if problems:
-                return ItemsFile([], problems)
-            continue
-        if len(record) != len(header):
-            rows.append(
-                ItemRow(line, None, None, (RowProblem("", f"expected {len(header)} cells, got {len(record)}."),))
-            )
-            continue
-        rows.append(_row(kind, dict(zip(header, record, strict=True)), line))
-    if header is None:
-        return ItemsFile([], ["the file is empty: a CSV needs a header row."])
-    return ItemsFile(rows, [])
+    records, problems = csv_records(text, kind.columns, kind.required)
+    if problems:
+        return ItemsFile([], problems)
+    return ItemsFile([_unread(r) if r.values is None else _row(kind, r.values, r.line) for r in records], [])
 
 
 def _parse_jsonl(kind: FileKind, text: str) -> ItemsFile:
     rows: list[ItemRow] = []
-    for line, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as error:
-            rows.append(ItemRow(line, None, None, (RowProblem("", f"not JSON: {error.msg}."),)))
-            continue
-        if not isinstance(data, dict):
-            rows.append(ItemRow(line, None, None, (RowProblem("", "expected a JSON object."),)))
+    for record in jsonl_records(text):
+        data = record.values
+        if data is None:
+            rows.append(_unread(record))
             continue
         unknown = [
             RowProblem(key, f"unknown field {key!r}; the fields are {', '.join(kind.columns)}.")
@@ -230,7 +191,12 @@ def _parse_jsonl(kind: FileKind, text: str) -> ItemsFile:
             if key not in kind.columns
         ]
         if unknown:
-            rows.append(ItemRow(line, kind.key(data), None, tuple(unknown)))
+            rows.append(ItemRow(record.line, kind.key(data), None, tuple(unknown)))
             continue
-        rows.append(_row(kind, data, line))
+        rows.append(_row(kind, data, record.line))
     return ItemsFile(rows, [])
+
+
+def _unread(record: FileRecord) -> ItemRow:
+    assert record.problem is not None
+    return ItemRow(record.line, None, None, (record.problem,))
