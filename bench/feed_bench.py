@@ -1,4 +1,4 @@
-"""Change feed benchmark: reading the feed through the API, and what its sequence costs concurrent writes.
+"""Change feed benchmark: reading the feed through the API.
 
 Read: `--changes` change-log entries (commits of one to five changes about stakeholders that have external
 ids, as the service writes them) are seeded with raw Cypher, then read back from the start through the
@@ -7,17 +7,11 @@ real app (`create_app`) in-process through httpx's ASGI transport, as an integra
 out, parsing, validation, the read policy, the settled-commit check, the external ids, the role's filter.
 Prints changes/s (median of rounds) against the target of 10,000.
 
-Write: 16 writers (asyncio tasks sharing one driver, as the service does), each on its own account of one
-workspace, run raw Cypher write transactions back to back for a fixed time, each setting a stakeholder's
-stance and closing with `FINISH_WRITE` (the change row, the account's clock) as the service does:
-
-- `no sequence`: without the change feed's sequence (`$publish` false);
-- `sequence`: the service's close: the workspace's sequence number taken last, its `ChangeCommit` filed.
-
-The variants run in turns, several rounds. Prints writes/s per variant and the ratio.
+What the feed's sequence costs concurrent writes is measured beside the clocks, by `bench/clock_bench.py`
+(variant `clocks + feed`).
 
     .venv/bin/python bench/feed_bench.py                          # starts its own local Neo4j
-    .venv/bin/python bench/feed_bench.py --changes 2000 --seconds 1 --rounds 1   # a smoke run
+    .venv/bin/python bench/feed_bench.py --changes 2000 --rounds 1   # a smoke run
     NEO4J_URI=bolt://127.0.0.1:7687 .venv/bin/python bench/feed_bench.py   # an existing database
 """
 
@@ -37,21 +31,18 @@ from datetime import UTC, datetime
 from typing import Any, LiteralString
 
 import httpx
-from neo4j import AsyncDriver, AsyncManagedTransaction
+from neo4j import AsyncDriver
 from powermap_devtools.local_neo4j import LocalNeo4j, free_port
 
 from service.entrypoints.app import create_app
-from service.graph.database import FINISH_WRITE, Database
+from service.graph.database import Database
 from service.rules.access import Role
 from service.settings import Settings
 from service.usecases.identity import provision_key
 
 READ_WORKSPACE = "bench-feed-read"
-WRITE_WORKSPACE = "bench-feed-write"
 PAGE = 1_000
 PEOPLE = 2_000
-WRITERS = 16
-WRITER_PEOPLE = 50
 TARGET_READ = 10_000
 
 FEED: LiteralString = """query($after: String) {
@@ -80,20 +71,6 @@ CREATE (:Change {workspaceId: $ws, id: change.id, txId: commit.txId, seq: change
 """
 
 SEED_SEQUENCE: LiteralString = "MERGE (q:ChangeSequence {workspaceId: $ws}) SET q.number = $number"
-
-SET_STANCE: LiteralString = """
-MATCH (s:Stakeholder {workspaceId: $ws, id: $id})
-SET s.stance = $stance, s.version = s.version + 1, s.updatedAt = $now
-"""
-
-SEED_WRITERS: LiteralString = """
-UNWIND $accounts AS accountId
-CREATE (a:Account {workspaceId: $ws, id: accountId, name: accountId, clock: randomUUID()})
-WITH a
-UNWIND range(1, $people) AS n
-CREATE (:Stakeholder {workspaceId: $ws, id: a.id + '-' + n, accountId: a.id, name: 'p' + n, stance: 'UNKNOWN',
-                      version: 1})
-"""
 
 CLEAR: LiteralString = """
 MATCH (n {workspaceId: $ws})
@@ -191,85 +168,6 @@ async def measure_reads(uri: str, user: str, password: str, count: int, rounds: 
     return statistics.median(rates)
 
 
-# --- writes ------------------------------------------------------------------------------------------
-
-
-def change_row(person: str, account: str, new: str) -> dict[str, Any]:
-    return {
-        "id": uuid.uuid4().hex,
-        "seq": 0,
-        "accountId": account,
-        "entity": "Stakeholder",
-        "entityId": person,
-        "op": "UPDATED",
-        "fields": ["stance"],
-        "old": ['"UNKNOWN"'],
-        "new": [f'"{new}"'],
-        "about": [person],
-    }
-
-
-async def one_write(tx: AsyncManagedTransaction, sequence: bool, account: str, person: str, stance: str) -> None:
-    now = _now()
-    await (await tx.run(SET_STANCE, ws=WRITE_WORKSPACE, id=person, stance=stance, now=now)).consume()
-    params = {
-        "ws": WRITE_WORKSPACE,
-        "by": "bench",
-        "now": now,
-        "txId": uuid.uuid4().hex,
-        "rows": [change_row(person, account, stance)],
-        "accounts": [account],
-        "lease": None,
-        "audit": None,  # the same in both variants: left out
-        "publish": sequence,
-        "published": 1,
-    }
-    await (await tx.run(FINISH_WRITE, params)).consume()
-
-
-async def writer(driver: AsyncDriver, sequence: bool, account: str, until: float, rng: random.Random) -> int:
-    done = 0
-    async with driver.session(database="neo4j") as session:
-        while time.perf_counter() < until:
-            person = f"{account}-{rng.randint(1, WRITER_PEOPLE)}"
-            await session.execute_write(one_write, sequence, account, person, rng.choice(STANCES))
-            done += 1
-    return done
-
-
-async def write_rate(driver: AsyncDriver, sequence: bool, accounts: list[str], seconds: float) -> float:
-    began = time.perf_counter()
-    until = began + seconds
-    counts = await asyncio.gather(
-        *(writer(driver, sequence, account, until, random.Random(n)) for n, account in enumerate(accounts))
-    )
-    return sum(counts) / (time.perf_counter() - began)
-
-
-async def measure_writes(uri: str, user: str, password: str, seconds: float, rounds: int) -> dict[str, float]:
-    from service.graph.driver import create_driver
-    from service.graph.migrations import apply_migrations
-
-    driver = create_driver(uri, user, password)
-    variants = {"no sequence": False, "sequence": True}
-    try:
-        await apply_migrations(driver, "neo4j")
-        await clear(driver, WRITE_WORKSPACE)
-        accounts = [f"acc-{n}" for n in range(WRITERS)]
-        await driver.execute_query(SEED_WRITERS, ws=WRITE_WORKSPACE, accounts=accounts, people=WRITER_PEOPLE)
-        for sequence in variants.values():  # warm-up
-            await write_rate(driver, sequence, accounts, min(seconds, 1.0))
-        rates: dict[str, list[float]] = {name: [] for name in variants}
-        for round_ in range(rounds):
-            order = list(variants.items()) if round_ % 2 == 0 else list(reversed(variants.items()))
-            for name, sequence in order:
-                rates[name].append(await write_rate(driver, sequence, accounts, seconds))
-        return {name: statistics.median(found) for name, found in rates.items()}
-    finally:
-        await clear(driver, WRITE_WORKSPACE)
-        await driver.close()
-
-
 @contextmanager
 def database() -> Iterator[tuple[str, str, str]]:
     if uri := os.environ.get("NEO4J_URI"):
@@ -284,18 +182,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--changes", type=int, default=50_000, help="changes seeded and read back")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=5.0, help="each write round's length")
     args = parser.parse_args()
     with database() as (uri, user, password):
         read = asyncio.run(measure_reads(uri, user, password, args.changes, args.rounds))
-        writes = asyncio.run(measure_writes(uri, user, password, args.seconds, args.rounds))
     print(f"read: {args.changes:,} changes from the start, pages of {PAGE:,}, median of {args.rounds} round(s)")
     read_ok = read >= TARGET_READ
     print(f"  {read:,.0f} changes/s (target >= {TARGET_READ:,}: {'met' if read_ok else 'MISSED'})")
-    print(f"write: {WRITERS} concurrent writers on {WRITERS} accounts of one workspace, {args.seconds:g} s rounds")
-    floor = writes["no sequence"]
-    for name, rate in writes.items():
-        print(f"  {name:<12} {rate:10,.0f} writes/s  {rate / floor:5.2f}x")
     return 0 if read_ok else 1
 
 
