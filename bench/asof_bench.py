@@ -22,16 +22,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-from powermap_devtools.local_neo4j import LocalNeo4j, free_port
+from powermap_devtools.local_neo4j import env_or_local_neo4j
 
 from service.graph.analytics import load_account_graph
 from service.graph.as_of import account_states
@@ -131,22 +129,12 @@ async def run(uri: str, user: str, password: str, people: int, rounds: int) -> b
         await db.close()
 
 
-@contextmanager
-def database() -> Iterator[tuple[str, str, str]]:
-    if uri := os.environ.get("NEO4J_URI"):
-        yield uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
-        return
-    with LocalNeo4j(port=free_port(), heap="1g", pagecache="256m") as server:
-        print(f"local Neo4j started in {server.started_in_seconds:.1f} s", file=sys.stderr)
-        yield server.uri, server.user, server.password
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, default=1_000)
     parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args()
-    with database() as (uri, user, password):
+    with env_or_local_neo4j() as (uri, user, password):
         ok = asyncio.run(run(uri, user, password, args.people, args.rounds))
     return 0 if ok else 1
 

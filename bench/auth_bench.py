@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import sys
 import threading
@@ -31,7 +30,7 @@ from typing import Any
 import httpx
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
-from powermap_devtools.local_neo4j import LocalNeo4j, free_port
+from powermap_devtools.local_neo4j import env_or_local_neo4j
 
 from service.entrypoints.app import create_app
 from service.rules.access import Principal, Role
@@ -152,22 +151,12 @@ async def run(uri: str, user: str, password: str, requests: int, rounds: int) ->
         print(f"{mode:20}{1000 * p50:>9.2f}{1000 * p90:>9.2f}{1000 * (p50 - floor):>13.2f}{p50 / floor:>8.2f}")
 
 
-@contextmanager
-def database() -> Iterator[tuple[str, str, str]]:
-    if uri := os.environ.get("NEO4J_URI"):
-        yield uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
-        return
-    with LocalNeo4j(port=free_port()) as server:
-        print(f"local Neo4j started in {server.started_in_seconds:.1f} s", file=sys.stderr)
-        yield server.uri, server.user, server.password
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    with database() as (uri, user, password):
+    with env_or_local_neo4j() as (uri, user, password):
         asyncio.run(run(uri, user, password, args.requests, args.rounds))
     return 0
 

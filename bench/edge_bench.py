@@ -13,19 +13,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import statistics
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from powermap_devtools.local_neo4j import LocalNeo4j, free_port
+from powermap_devtools.local_neo4j import env_or_local_neo4j
 
 from service.entrypoints.app import create_app
 from service.rules.access import Role
@@ -125,22 +123,12 @@ async def run(uri: str, user: str, password: str, requests: int) -> None:
         await app.state.services.db.driver.execute_query("MATCH (n {workspaceId: 'bench-edge'}) DETACH DELETE n")
 
 
-@contextmanager
-def database() -> Iterator[tuple[str, str, str]]:
-    if uri := os.environ.get("NEO4J_URI"):
-        yield uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
-        return
-    with LocalNeo4j(port=free_port()) as server:
-        print(f"local Neo4j started in {server.started_in_seconds:.1f} s", file=sys.stderr)
-        yield server.uri, server.user, server.password
-
-
 def main() -> int:
     logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)  # each refusal is logged: not here
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=50)
     args = parser.parse_args()
-    with database() as (uri, user, password):
+    with env_or_local_neo4j() as (uri, user, password):
         asyncio.run(run(uri, user, password, args.requests))
     return 0
 

@@ -19,20 +19,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import statistics
 import sys
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, LiteralString
 
 import httpx
 from neo4j import AsyncDriver
-from powermap_devtools.local_neo4j import LocalNeo4j, free_port
+from powermap_devtools.local_neo4j import env_or_local_neo4j
 
 from service.entrypoints.app import create_app
 from service.graph.database import Database
@@ -168,22 +165,12 @@ async def measure_reads(uri: str, user: str, password: str, count: int, rounds: 
     return statistics.median(rates)
 
 
-@contextmanager
-def database() -> Iterator[tuple[str, str, str]]:
-    if uri := os.environ.get("NEO4J_URI"):
-        yield uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
-        return
-    with LocalNeo4j(port=free_port(), heap="2g", pagecache="512m") as server:
-        print(f"local Neo4j started in {server.started_in_seconds:.1f} s", file=sys.stderr)
-        yield server.uri, server.user, server.password
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--changes", type=int, default=50_000, help="changes seeded and read back")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    with database() as (uri, user, password):
+    with env_or_local_neo4j(heap="2g", pagecache="512m") as (uri, user, password):
         read = asyncio.run(measure_reads(uri, user, password, args.changes, args.rounds))
     print(f"read: {args.changes:,} changes from the start, pages of {PAGE:,}, median of {args.rounds} round(s)")
     read_ok = read >= TARGET_READ

@@ -25,14 +25,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +38,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from powermap_devtools.local_neo4j import LocalNeo4j, free_port  # noqa: E402
+from powermap_devtools.local_neo4j import env_or_local_neo4j  # noqa: E402
 
 from service.graph.driver import create_driver  # noqa: E402
 from service.graph.migrations import apply_migrations  # noqa: E402
@@ -96,16 +93,6 @@ async def one_round(http: httpx.AsyncClient, headers: dict[str, str], account: s
     return Round(took, latencies)
 
 
-@contextmanager
-def database() -> Iterator[tuple[str, str, str]]:
-    if uri := os.environ.get("NEO4J_URI"):
-        yield uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
-        return
-    with LocalNeo4j(port=free_port()) as server:
-        print(f"local Neo4j started in {server.started_in_seconds:.1f} s", file=sys.stderr)
-        yield server.uri, server.user, server.password
-
-
 async def prepare(uri: str, user: str, password: str, ws: str, people: int) -> str:
     driver = create_driver(uri, user, password)
     try:
@@ -136,7 +123,7 @@ async def clear(uri: str, user: str, password: str, ws: str) -> None:
 
 async def run(args: argparse.Namespace) -> None:
     ws = f"bench-healthz-{uuid.uuid4().hex[:8]}"
-    with database() as (uri, user, password), tempfile.TemporaryDirectory(prefix="healthz-bench-") as folder:
+    with env_or_local_neo4j() as (uri, user, password), tempfile.TemporaryDirectory(prefix="healthz-bench-") as folder:
         account = await prepare(uri, user, password, ws, args.people)
         env = {
             "POWERMAP_NEO4J_URI": uri,

@@ -28,20 +28,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import statistics
 import sys
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, LiteralString
 
 import httpx
 from neo4j import AsyncManagedTransaction
-from powermap_devtools.local_neo4j import LocalNeo4j, free_port
+from powermap_devtools.local_neo4j import env_or_local_neo4j
 
 from service.entrypoints.app import create_app
 from service.graph.database import Database
@@ -315,22 +312,12 @@ async def run(uri: str, user: str, password: str, count: int, rounds: int) -> bo
     return ok
 
 
-@contextmanager
-def database() -> Iterator[tuple[str, str, str]]:
-    if uri := os.environ.get("NEO4J_URI"):
-        yield uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
-        return
-    with LocalNeo4j(port=free_port(), heap="2g", pagecache="512m") as server:
-        print(f"local Neo4j started in {server.started_in_seconds:.1f} s", file=sys.stderr)
-        yield server.uri, server.user, server.password
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--contacts", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args()
-    with database() as (uri, user, password):
+    with env_or_local_neo4j(heap="2g", pagecache="512m") as (uri, user, password):
         ok = asyncio.run(run(uri, user, password, args.contacts, args.rounds))
     return 0 if ok else 1
 

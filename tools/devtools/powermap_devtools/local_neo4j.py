@@ -34,6 +34,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -426,3 +428,15 @@ def _port_open(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.2)
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@contextmanager
+def env_or_local_neo4j(heap: str = "1g", pagecache: str = "256m") -> Iterator[tuple[str, str, str]]:
+    """URI, user and password of the database in `NEO4J_URI` (with `NEO4J_USER`, `NEO4J_PASSWORD`) when set,
+    else of a throw-away local Neo4j started for the block (what the benchmarks run on)."""
+    if uri := os.environ.get("NEO4J_URI"):
+        yield uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
+        return
+    with LocalNeo4j(port=free_port(), heap=heap, pagecache=pagecache) as server:
+        sys.stderr.write(f"local Neo4j started in {server.started_in_seconds:.1f} s\n")
+        yield server.uri, server.user, server.password
