@@ -123,7 +123,9 @@ export class WhatIf {
       this.simulationError = (error as Error).message;
     }
     this.render();
-    document.body.dataset["simulated"] = String(this.changes.size);
+    // The changes this answer is for: more may have been made while it was on its way (their own
+    // simulation is then due), and the marker must not vouch for those.
+    document.body.dataset["simulated"] = String(changes.length);
   }
 
   async save(): Promise<void> {
