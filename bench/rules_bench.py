@@ -32,7 +32,6 @@ from service.rules.account_graph import (
     AccountGraph,
     Circle,
     Coverage,
-    Link,
     Membership,
     Person,
     ReportingLine,
@@ -79,7 +78,7 @@ def build_account(people: int, seed: int = 7) -> AccountGraph:
     while len(pairs) < people * LINKS_PER_PERSON:
         a, b = rng.sample(ids, 2)
         pairs.add((a, b))
-    links = [Link(a, b, rng.randint(1, 5)) for a, b in sorted(pairs)]
+    links = [(a, b, rng.randint(1, 5)) for a, b in sorted(pairs)]
     tie_pairs = sorted({tuple(sorted(rng.sample(ids, 2))) for _ in range(people * 2)})
     ties = [Tie(TieKind[rng.choice(["KNOWS", "ALLY", "RIVAL"])], a, b, rng.randint(1, 5)) for a, b in tie_pairs]
     circles, memberships = [], []

@@ -242,7 +242,7 @@ async def test_archived_people_leave_the_snapshot_with_everything_that_touches_t
     graph = await db.read(load_account_graph, settings.workspace_id, require_raw_id(account["id"], "Account", "id"))
     assert raw not in {p.id for p in graph.people}
     named = (
-        [(link.source, link.target) for link in graph.links]
+        [(source, target) for source, target, _ in graph.links]
         + [(tie.a, tie.b) for tie in graph.ties]
         + [(line.person, line.manager) for line in graph.reporting_lines]
         + [(m.person, m.circle) for m in graph.memberships]

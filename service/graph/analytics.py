@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
 from operator import itemgetter
 from typing import Any, LiteralString
 
-from neo4j import AsyncManagedTransaction
+from neo4j import AsyncManagedTransaction, Record
 
-from service.graph.driver import fetch
-from service.graph.records import ParsedOnRead, native_datetime, stakeholder_from
+from service.graph.driver import stream
+from service.graph.records import ParsedOnRead, member, native_datetime, stakeholder_from
 from service.rules.account_graph import (
     AccountGraph,
     Circle,
@@ -38,7 +39,7 @@ CALL (a) {
 CALL (a) {
   MATCH (i:Interaction {workspaceId: $ws, accountId: a.id})-[:MET]->(s:Stakeholder)
   WITH s, max(i.at) AS lastContactAt
-  RETURN collect([s.id, lastContactAt]) AS contacts
+  RETURN collect([s.id, lastContactAt.epochMillis]) AS contacts
 }
 CALL (a) {
   MATCH (c:Circle {workspaceId: $ws, accountId: a.id})
@@ -114,16 +115,31 @@ def _person(record: list[Any], last_contact: Any) -> Person:
         id=person_id,
         name=name,
         title=title,
-        stance=Stance(stance or Stance.UNKNOWN.value),
+        stance=member(Stance, stance or Stance.UNKNOWN.value),
         influence=influence,
-        buying_roles=frozenset(BuyingRole(r) for r in roles or ()),
-        buyer_types=frozenset(BuyerType(t) for t in types or ()),
-        contact_tier=ContactTier(tier) if tier else None,
+        buying_roles=_role_set(tuple(roles)) if roles else _NO_ROLES,
+        buyer_types=_type_set(tuple(types)) if types else _NO_TYPES,
+        contact_tier=member(ContactTier, tier) if tier else None,
         last_contact_at=native_datetime(last_contact),
     )
 
 
-def _stakeholder(record: list[Any]) -> Stakeholder:
+_NO_ROLES: frozenset[BuyingRole] = frozenset()
+_NO_TYPES: frozenset[BuyerType] = frozenset()
+
+
+@cache
+def _role_set(values: tuple[str, ...]) -> frozenset[BuyingRole]:
+    """One set per distinct combination, shared by everyone who has it (a few dozen in any account)."""
+    return frozenset(member(BuyingRole, value) for value in values)
+
+
+@cache
+def _type_set(values: tuple[str, ...]) -> frozenset[BuyerType]:
+    return frozenset(member(BuyerType, value) for value in values)
+
+
+def _stakeholder(record: tuple[Any, ...]) -> Stakeholder:
     return stakeholder_from(dict(zip(RECORD_FIELDS, record, strict=True)))
 
 
@@ -133,30 +149,59 @@ def _team(coverage: list[list[Any]], assigned: list[list[Any]]) -> tuple[TeamMem
     return tuple(TeamMember(id=i, name=n) for i, n in sorted(names.items(), key=lambda kv: (kv[1], kv[0])))
 
 
+class _Parts:
+    """What the snapshot's records hold, gathered record by record as they are decoded, so that the decoded
+    form of one chunk is dropped before the next arrives. Links are kept as plain tuples of strings and
+    numbers, which the cyclic garbage collector stops tracking: its full passes then walk far fewer objects
+    (see `service.usecases.analytics`)."""
+
+    def __init__(self) -> None:
+        self.head: dict[str, Any] = {}
+        self.contacts: dict[str, Any] = {}
+        self.people: list[Person] = []
+        self.records: dict[str, tuple[Any, ...]] = {}
+        self.links: list[Link] = []
+        self.ties: list[Tie] = []
+        self.reporting_lines: list[ReportingLine] = []
+        self.memberships: list[Membership] = []
+
+    def add(self, chunk: Record) -> None:
+        if not self.head:
+            self.head = {key: chunk[key] for key in ("circles", "coverage", "assigned", "tier", "portfolioClass")}
+            self.contacts = dict(chunk["contacts"])
+        contacts, links, ties = self.contacts, self.links, self.ties
+        for record, leaving, tied, managers, circles in chunk["people"]:
+            person_id = record[0]
+            self.people.append(_person(record, contacts.get(person_id)))
+            self.records[person_id] = tuple(record)
+            links.extend((person_id, target, strength) for target, strength in leaving)
+            ties.extend(Tie(TieKind(k), person_id, b, w) for k, b, w in tied)
+            self.reporting_lines.extend(ReportingLine(person=person_id, manager=m) for m in managers)
+            self.memberships.extend(Membership(person=person_id, circle=c, core=bool(k)) for c, k in circles)
+
+    def graph(self, account_id: str) -> AccountGraph:
+        """The snapshot; references to people who are not in it (archived ones) are dropped."""
+        active, head = self.records, self.head
+        return AccountGraph(
+            account_id=account_id,
+            people=tuple(self.people),
+            links=tuple(link for link in self.links if link[1] in active),
+            ties=tuple(tie for tie in self.ties if tie.b in active),
+            reporting_lines=tuple(line for line in self.reporting_lines if line.manager in active),
+            circles=tuple(Circle(id=i, name=n) for i, n in head["circles"]),
+            memberships=tuple(self.memberships),
+            team=_team(head["coverage"], head["assigned"]),
+            coverage=tuple(Coverage(team_member=t, person=p, relationship_step=s) for t, _, p, s in head["coverage"]),
+            tier=AccountTier(head["tier"]) if head["tier"] else None,
+            portfolio_class=PortfolioClass(head["portfolioClass"]) if head["portfolioClass"] else None,
+            records=ParsedOnRead(active, _stakeholder),
+        )
+
+
 async def load_account_graph(tx: AsyncManagedTransaction, ws: str, account_id: str) -> AccountGraph:
-    rows = await fetch(tx, ACCOUNT_GRAPH, ws=ws, accountId=account_id, chunk=SNAPSHOT_CHUNK)
-    if not rows:
+    parts = _Parts()
+    async for chunk in stream(tx, ACCOUNT_GRAPH, ws=ws, accountId=account_id, chunk=SNAPSHOT_CHUNK):
+        parts.add(chunk)
+    if not parts.head:
         return AccountGraph(account_id=account_id)
-    row = rows[0]
-    contacts = dict(row["contacts"])
-    people = [(record[0], record, *leaving) for chunk in rows for record, *leaving in chunk["people"]]
-    active = {p[0] for p in people}
-    return AccountGraph(
-        account_id=account_id,
-        people=tuple(_person(p[1], contacts.get(p[0])) for p in people),
-        links=tuple(
-            Link(p[0], target, strength)  # positional: 10,000s of rows, twice as fast
-            for p in people
-            for target, strength in p[2]
-            if target in active
-        ),
-        ties=tuple(Tie(TieKind(k), p[0], b, w) for p in people for k, b, w in p[3] if b in active),
-        reporting_lines=tuple(ReportingLine(person=p[0], manager=m) for p in people for m in p[4] if m in active),
-        circles=tuple(Circle(id=i, name=n) for i, n in row["circles"]),
-        memberships=tuple(Membership(person=p[0], circle=c, core=bool(k)) for p in people for c, k in p[5]),
-        team=_team(row["coverage"], row["assigned"]),
-        coverage=tuple(Coverage(team_member=t, person=p, relationship_step=step) for t, _, p, step in row["coverage"]),
-        tier=AccountTier(row["tier"]) if row["tier"] else None,
-        portfolio_class=PortfolioClass(row["portfolioClass"]) if row["portfolioClass"] else None,
-        records=ParsedOnRead({p[0]: p[1] for p in people}, _stakeholder),
-    )
+    return parts.graph(account_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Record
@@ -46,3 +47,12 @@ async def fetch(tx: AsyncManagedTransaction, query: LiteralString, **params: Any
     QUERIES.count += 1
     result = await tx.run(query, params)
     return [record async for record in result]
+
+
+async def stream(tx: AsyncManagedTransaction, query: LiteralString, **params: Any) -> AsyncIterator[Record]:
+    """Run one query in `tx` and yield its records as they are decoded (one round trip): a caller that
+    turns each into its own objects never holds the whole answer in its decoded form."""
+    QUERIES.count += 1
+    result = await tx.run(query, params)
+    async for record in result:
+        yield record

@@ -12,7 +12,6 @@ from service.rules.account_graph import (
     AccountGraph,
     Circle,
     Coverage,
-    Link,
     Membership,
     Person,
     ReportingLine,
@@ -42,7 +41,7 @@ def canon_graph() -> AccountGraph:
     return AccountGraph(
         account_id=internal_id(doc["account"]["externalId"]),
         people=people,
-        links=tuple(Link(internal_id(x["from"]), internal_id(x["to"]), x["strength"]) for x in doc["influences"]),
+        links=tuple((internal_id(x["from"]), internal_id(x["to"]), x["strength"]) for x in doc["influences"]),
         ties=tuple(
             Tie(TieKind(x["kind"]), internal_id(x["a"]), internal_id(x["b"]), x.get("strength")) for x in doc["ties"]
         ),

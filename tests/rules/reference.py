@@ -64,9 +64,9 @@ class Reference:
         self.team = {t.id: t for t in graph.team}
         self.digraph = nx.DiGraph()
         self.digraph.add_nodes_from(self.people)
-        for link in graph.links:
-            if link.source in self.people and link.target in self.people and link.source != link.target:
-                self.digraph.add_edge(link.source, link.target, weight=link.strength / 5)
+        for source, target, strength in graph.links:
+            if source in self.people and target in self.people and source != target:
+                self.digraph.add_edge(source, target, weight=strength / 5)
         self.decision_makers = [
             p for p, person in self.people.items() if BuyingRole.DECISION_MAKER in person.buying_roles
         ]

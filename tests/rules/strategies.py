@@ -15,7 +15,6 @@ from service.rules.account_graph import (
     AccountGraph,
     Circle,
     Coverage,
-    Link,
     Membership,
     Person,
     ReportingLine,
@@ -106,7 +105,7 @@ def account_graphs(draw: st.DrawFn, max_people: int = 8, max_links: int = 14, wa
     return AccountGraph(
         account_id="acc",
         people=tuple(persons),
-        links=tuple(Link(p[a], p[b], s) for (a, b), s in links.items()),
+        links=tuple((p[a], p[b], s) for (a, b), s in links.items()),
         ties=tuple(Tie(kind, p[a], p[b], s) for ((a, b), kind), s in ties.items()),
         reporting_lines=tuple(ReportingLine(p[a], p[m]) for a, m in managers.items() if a != m),
         circles=tuple(circles),

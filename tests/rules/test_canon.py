@@ -181,7 +181,7 @@ def test_supporter_consolidation(canon: Canon) -> None:
     assert result.pair_reason(*result.unlinked_pairs[0]) == (
         "唐军 (办公室主任) and 王磊 (生产部经理) both support us but have no link or tie."
     )
-    assert any((link.source, link.target) == (canon.id("赵强"), canon.id("王磊")) for link in canon.graph.links)
+    assert any((source, target) == (canon.id("赵强"), canon.id("王磊")) for source, target, _ in canon.graph.links)
     # 唐军→李娜, 王磊→刘建华, 赵强→王磊→刘建华: each reaches a neutral.
     assert result.isolated_supporters == ()
     # Within 1 hop 赵强 reaches only 王磊, a supporter.

@@ -138,7 +138,7 @@ def test_brokers_bridge_the_two_circles(canon: Canon) -> None:
     ]  # 许静, 赵强, 陈静, 黄晓东, 高远: leaves, betweenness 0
     network = nx.Graph()
     network.add_nodes_from(p.id for p in canon.graph.people)
-    network.add_edges_from((x.source, x.target) for x in canon.graph.links)
+    network.add_edges_from((source, target) for source, target, _ in canon.graph.links)
     network.add_edges_from((x.a, x.b) for x in canon.graph.ties)
     network.add_edges_from((x.person, x.manager) for x in canon.graph.reporting_lines)
     expected = nx.betweenness_centrality(network, normalized=True)

@@ -255,7 +255,7 @@ def test_archived_people_count_for_nothing(graph: AccountGraph) -> None:
     pruned = AccountGraph(
         graph.account_id,
         people=tuple(p for p in graph.people if p.id in kept),
-        links=tuple(x for x in graph.links if {x.source, x.target} <= kept),
+        links=tuple(x for x in graph.links if {x[0], x[1]} <= kept),
         ties=tuple(x for x in graph.ties if {x.a, x.b} <= kept),
         reporting_lines=tuple(x for x in graph.reporting_lines if {x.person, x.manager} <= kept),
         circles=graph.circles,

@@ -203,7 +203,7 @@ def test_new_answers_do_not_depend_on_input_order_or_archived_people(graph: Acco
         replace(
             graph,
             people=tuple(p for p in graph.people if p.id in kept),
-            links=tuple(x for x in graph.links if {x.source, x.target} <= kept),
+            links=tuple(x for x in graph.links if {x[0], x[1]} <= kept),
             ties=tuple(x for x in graph.ties if {x.a, x.b} <= kept),
             reporting_lines=tuple(x for x in graph.reporting_lines if {x.person, x.manager} <= kept),
             memberships=tuple(x for x in graph.memberships if x.person in kept),

@@ -15,7 +15,6 @@ from service.rules.account_graph import (
     AccountGraph,
     Circle,
     Coverage,
-    Link,
     Membership,
     Person,
     ReportingLine,
@@ -54,7 +53,7 @@ def big_account(seed: int = 7) -> AccountGraph:
         for i, pid in enumerate(ids)
     )
     pairs = {(a, b) for a in ids for b in rnd.sample(ids, OUT_DEGREE) if a != b}
-    links = tuple(Link(a, b, rnd.randint(1, 5)) for a, b in sorted(pairs))
+    links = tuple((a, b, rnd.randint(1, 5)) for a, b in sorted(pairs))
     ties = tuple(Tie(TieKind.KNOWS, *rnd.sample(ids, 2)) for _ in range(PEOPLE))
     circles = tuple(Circle(f"c{i}", f"circle {i}") for i in range(10))
     memberships = tuple(Membership(pid, rnd.choice(circles).id, rnd.random() < 0.1) for pid in ids)

@@ -131,7 +131,7 @@ def _link_strengths(graph: AccountGraph, people: dict[str, Person]) -> dict[tupl
     strengths: dict[tuple[str, str], int] = {}
     held = strengths.get
     for link in graph.links:
-        source, target, strength = link.source, link.target, link.strength
+        source, target, strength = link
         if strength >= MIN_STRENGTH_RATING and source != target and source in people and target in people:
             pair = (source, target)
             previous = held(pair)

@@ -14,7 +14,6 @@ from service.rules.account_graph import (
     AccountGraph,
     Circle,
     Coverage,
-    Link,
     Membership,
     Person,
     ReportingLine,
@@ -131,7 +130,7 @@ def rebuild_graph(state: MapState, account_id: str, record: RecordParser) -> Acc
         account_id=account_id,
         people=tuple(_person(i, v, contacts.get(i)) for i, v in active.items()),
         links=tuple(
-            Link(v["from"], v["to"], v["strength"])
+            (v["from"], v["to"], v["strength"])
             for _, v in kinds["InfluenceLink"]
             if v.get("from") in active and v.get("to") in active
         ),
