@@ -96,6 +96,11 @@ class Settings(BaseSettings):
     workers: int = Field(
         default=1, ge=1, le=64, description="Worker processes serving the API (uvicorn workers on one socket)."
     )
+    gc_freeze: bool = Field(
+        default=True,
+        description="powermap serve only: once started, keep the start-up heap out of the garbage collector's "
+        "full passes (gc.freeze), which stop the event loop while they run.",
+    )
 
     # Identity
     bootstrap_key: SecretStr | None = Field(

@@ -20,6 +20,7 @@ from service.entrypoints.edge import EdgeGuard, EdgeOptions
 from service.entrypoints.map_page import mount_map_page
 from service.entrypoints.middleware import EdgeMiddleware
 from service.entrypoints.observability import add_operator_routes
+from service.entrypoints.serving import settle_heap
 from service.rules.access import Principal, Role
 from service.runtime import open_database
 from service.schema import SchemaOptions, build_schema
@@ -51,12 +52,16 @@ def schema_options(settings: Settings) -> SchemaOptions:
 
 
 def create_app(
-    settings: Settings, on_bootstrap_key: Callable[[str], None] | None = None, prepared: bool = False
+    settings: Settings,
+    on_bootstrap_key: Callable[[str], None] | None = None,
+    prepared: bool = False,
+    started: Callable[[], None] | None = None,
 ) -> FastAPI:
     """The app for `settings`; the database named there must already be running. `on_bootstrap_key` gets
     the bootstrap key once it is ensured (outside production, when `settings.bootstrap_key` is set).
     `prepared`: another process has applied the migrations, loaded the demo and ensured the bootstrap key
-    (see `prepare`); `settings.bootstrap_key` is then the key it ensured."""
+    (see `prepare`); `settings.bootstrap_key` is then the key it ensured. `started` runs once the app has
+    started, before the first request (the server's own process set-up, see `serving`)."""
     if settings.neo4j_uri is None:
         raise ValueError("POWERMAP_NEO4J_URI is not set; the run command starts a local Neo4j for you")
     config = identity_config(settings)
@@ -70,6 +75,8 @@ def create_app(
                 app.state.bootstrap_key = _ensured_bootstrap_key(settings)
             else:
                 app.state.bootstrap_key = await _prepare_data(services, settings, on_bootstrap_key)
+            if started is not None:
+                started()
             yield
 
     async def get_context(request: Request) -> Context:
@@ -124,7 +131,8 @@ def worker_app() -> FastAPI:
     the account's clock on each read, so a write through one worker shows in the next read through any
     other; a revoked API key is refused by the other workers once their key cache lapses
     (`POWERMAP_API_KEY_CACHE_SECONDS`)."""
-    return create_app(Settings(), prepared=True)
+    settings = Settings()
+    return create_app(settings, prepared=True, started=lambda: settle_heap(settings))
 
 
 async def prepare(settings: Settings, on_bootstrap_key: Callable[[str], None] | None = None) -> str | None:

@@ -108,6 +108,7 @@ def serve(settings: Settings) -> None:
     import uvicorn
 
     from service.entrypoints.app import create_app, prepare
+    from service.entrypoints.serving import settle_heap
 
     configure_logging(settings.log_level, settings.log_format)
     configure_tracing(settings.otlp_endpoint)
@@ -118,7 +119,7 @@ def serve(settings: Settings) -> None:
         host, port, log_level = ready.host, ready.port, ready.log_level
         grace = ready.shutdown_timeout_seconds
         if ready.workers == 1:
-            app = create_app(ready, on_bootstrap_key=keep_bootstrap_key)
+            app = create_app(ready, on_bootstrap_key=keep_bootstrap_key, started=lambda: settle_heap(ready))
             uvicorn.run(
                 app,
                 host=host,
