@@ -132,6 +132,7 @@ async def run(args: argparse.Namespace) -> None:
             "POWERMAP_WORKSPACE_ID": ws,
             "POWERMAP_ANALYTICS_TIMEOUT_SECONDS": "300",
             "POWERMAP_LOG_FORMAT": "text",
+            "POWERMAP_GC_FREEZE": "false" if args.no_gc_freeze else "true",
             **({"PYTHONASYNCIODEBUG": "1"} if args.asyncio_debug else {}),
         }
         log = Path(args.log) if args.log else Path(folder) / "service.log"
@@ -166,6 +167,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--interval-ms", type=int, default=20)
     parser.add_argument("--asyncio-debug", action="store_true", help="log the service loop's slow steps")
+    parser.add_argument(
+        "--no-gc-freeze", action="store_true", help="leave the start-up heap in the collector's full passes"
+    )
     parser.add_argument("--log", help="where the service logs (default: a temporary folder)")
     asyncio.run(run(parser.parse_args()))
     return 0

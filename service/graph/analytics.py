@@ -109,7 +109,18 @@ _PERSON_FIELDS = itemgetter(
 """What the analytics read of a record, found by name in `RECORD_FIELDS`."""
 
 
-def _person(record: list[Any], last_contact: Any) -> Person:
+_ROLES, _TYPES = RECORD_FIELDS.index("buyingRoles"), RECORD_FIELDS.index("buyerTypes")
+
+
+def _kept(record: list[Any]) -> tuple[Any, ...]:
+    """The record as kept with the snapshot: a tuple, its two lists tuples too. Plain tuples of strings and
+    numbers, which Python's cyclic garbage collector stops tracking, so its full passes do not walk them."""
+    record[_ROLES] = tuple(record[_ROLES] or ())
+    record[_TYPES] = tuple(record[_TYPES] or ())
+    return tuple(record)
+
+
+def _person(record: tuple[Any, ...], last_contact: Any) -> Person:
     person_id, name, title, stance, influence, roles, types, tier = _PERSON_FIELDS(record)
     return Person(
         id=person_id,
@@ -117,8 +128,8 @@ def _person(record: list[Any], last_contact: Any) -> Person:
         title=title,
         stance=member(Stance, stance or Stance.UNKNOWN.value),
         influence=influence,
-        buying_roles=_role_set(tuple(roles)) if roles else _NO_ROLES,
-        buyer_types=_type_set(tuple(types)) if types else _NO_TYPES,
+        buying_roles=_role_set(roles) if roles else _NO_ROLES,
+        buyer_types=_type_set(types) if types else _NO_TYPES,
         contact_tier=member(ContactTier, tier) if tier else None,
         last_contact_at=native_datetime(last_contact),
     )
@@ -171,9 +182,10 @@ class _Parts:
             self.contacts = dict(chunk["contacts"])
         contacts, links, ties = self.contacts, self.links, self.ties
         for record, leaving, tied, managers, circles in chunk["people"]:
-            person_id = record[0]
-            self.people.append(_person(record, contacts.get(person_id)))
-            self.records[person_id] = tuple(record)
+            kept = _kept(record)
+            person_id = kept[0]
+            self.people.append(_person(kept, contacts.get(person_id)))
+            self.records[person_id] = kept
             links.extend((person_id, target, strength) for target, strength in leaving)
             ties.extend(Tie(TieKind(k), person_id, b, w) for k, b, w in tied)
             self.reporting_lines.extend(ReportingLine(person=person_id, manager=m) for m in managers)

@@ -60,12 +60,19 @@ class SnapshotCache:
         return graph
 
     def _cached(self, key: tuple[str, str, str], version: str | None) -> AccountGraph | None:
+        """The snapshot filed under `key` if it is still current. One that is not is dropped at once rather
+        than when its successor is kept: until then both would be in memory, and the garbage collector's
+        full passes, which hold the GIL, would walk both while the new one is read."""
         with self._lock:
             cached = self._entries.get(key)
-            if version is not None and cached is not None and cached[0] == version:
+            if cached is None:
+                return None
+            if version is not None and cached[0] == version:
                 self._entries.move_to_end(key)
                 SNAPSHOT_LOOKUPS.labels("hit").inc()
                 return cached[1]
+            del self._entries[key]
+            self._trim()
         return None
 
     def _keep(self, key: tuple[str, str, str], version: str | None, graph: AccountGraph) -> None:

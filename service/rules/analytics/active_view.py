@@ -57,11 +57,11 @@ class ActiveView:
 
     # Built on first use, once per view: not every analytic follows links.
     @cached_property
-    def influences_out(self) -> dict[str, list[Arc]]:
+    def influences_out(self) -> dict[str, tuple[Arc, ...]]:
         return _adjacency(self.people, self.link_strength, reverse=False)
 
     @cached_property
-    def influences_in(self) -> dict[str, list[Arc]]:
+    def influences_in(self) -> dict[str, tuple[Arc, ...]]:
         return _adjacency(self.people, self.link_strength, reverse=True)
 
     @cached_property
@@ -152,8 +152,9 @@ def _merged_memberships(graph: AccountGraph, people: dict[str, Person]) -> tuple
 
 def _adjacency(
     people: dict[str, Person], link_strength: dict[tuple[str, str], int], *, reverse: bool
-) -> dict[str, list[Arc]]:
-    """Everyone's arcs in link order: to the targets of their links or, `reverse`, to their sources."""
+) -> dict[str, tuple[Arc, ...]]:
+    """Everyone's arcs in link order: to the targets of their links or, `reverse`, to their sources. Tuples
+    of plain tuples, which the garbage collector stops tracking: a view is kept with its snapshot."""
     weight = {strength: rating_weight(strength) for strength in set(link_strength.values())}
     lists: dict[str, list[Arc]] = {person_id: [] for person_id in people}
     if reverse:
@@ -162,4 +163,4 @@ def _adjacency(
     else:
         for (source, target), strength in link_strength.items():
             lists[source].append((target, weight[strength]))
-    return lists
+    return {person_id: tuple(arcs) for person_id, arcs in lists.items()}
