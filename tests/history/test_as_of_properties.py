@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import hypothesis.strategies as st
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 from service.graph.analytics import load_account_graph
 from service.graph.as_of import account_states
@@ -232,6 +232,7 @@ async def _setup(db: Database, workspace: str, clock: Clock) -> Map:
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(script=steps)
+@example(script=[(("assign", 0, True), 0), (("assign", 0, False), 0)])  # an assignment undone lost its member
 async def test_the_map_as_of_each_instant_is_the_map_that_was_current_then(
     db: Database, workspace: str, script: list[tuple[tuple[Any, ...], int]]
 ) -> None:

@@ -95,10 +95,10 @@ def _coverage(kinds: Kinds, active: Mapping[str, Values]) -> list[Coverage]:
 
 def _team(state: MapState, kinds: Kinds, account_id: str, coverage: list[Coverage]) -> tuple[TeamMember, ...]:
     ids = {c.team_member for c in coverage}
-    ids.update(
+    ids.update(  # the log leaves `accountId` out (bookkeeping): an assignment put back by undoing has none
         v["teamMemberId"]
         for _, v in kinds["TeamAssignment"]
-        if v.get("accountId") == account_id and v.get("teamMemberId") is not None
+        if v.get("accountId", account_id) == account_id and v.get("teamMemberId") is not None
     )
     names = {i: state.get(("TeamMember", i), {}).get("name") or "" for i in ids}
     return tuple(TeamMember(id=i, name=n) for i, n in sorted(names.items(), key=lambda kv: (kv[1], kv[0])))
