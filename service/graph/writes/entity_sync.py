@@ -20,9 +20,15 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from service.graph.database import Write
 from service.graph.driver import fetch
 
 Tx = AsyncManagedTransaction
+
+INTERACTION_LOG_FIELDS = sorted(
+    ["at", "externalId", "nextStep", "source", "summary", "type", "teamMemberId", "stakeholderIds"]
+)
+"""Every field an interaction's change may name, in the log's (name) order."""
 
 CHANGED: LiteralString = (
     "any(k IN keys(row.props) WHERE NOT coalesce(n[k] = row.props[k], n[k] IS NULL AND row.props[k] IS NULL))"
@@ -89,19 +95,76 @@ CALL (acct) {
     WITH DISTINCT n, s
     CREATE (n)-[:MET {workspaceId: $ws}]->(s)
   }
+  WITH row, n, status, unknownMember, unknownMet, oldMet, metIds, before,
+       CASE WHEN status IN ['CREATED', 'UPDATED'] THEN n {.type, .summary, .nextStep, .source, .externalId, at: n.at.epochMillis} END AS after,
+       oldMember, CASE WHEN row.setTeamMember THEN member.id ELSE oldMember END AS newMember
+  OPTIONAL CALL (status, n, before, after, oldMember, newMember, oldMet, metIds) {
+    WITH * WHERE status IN ['CREATED', 'UPDATED']
+    WITH *, COLLECT { UNWIND oldMet AS x RETURN x ORDER BY x } AS oldSorted,
+         COLLECT { UNWIND metIds AS x RETURN x ORDER BY x } AS newSorted,
+         COLLECT { UNWIND oldMet + metIds AS x RETURN DISTINCT x } AS metBeforeOrAfter
+    WITH *, {teamMemberId: oldMember, stakeholderIds: oldSorted} AS oldLinks,
+         {teamMemberId: newMember, stakeholderIds: newSorted} AS newLinks
+    WITH n, status, metIds, metBeforeOrAfter,
+         [k IN $logNames WHERE
+            CASE
+              WHEN status = 'CREATED' THEN coalesce(after[k], newLinks[k]) IS NOT NULL
+              WHEN k IN keys(newLinks) THEN oldLinks[k] <> newLinks[k] OR (oldLinks[k] IS NULL) <> (newLinks[k] IS NULL)
+              ELSE NOT coalesce(before[k] = after[k], before[k] IS NULL AND after[k] IS NULL)
+            END
+          | CASE
+              WHEN k IN keys(newLinks) THEN [k, CASE WHEN status = 'UPDATED' THEN oldLinks[k] END, newLinks[k]]
+              ELSE [k, CASE WHEN status = 'UPDATED' THEN before[k] END, after[k]]
+            END] AS log
+    WHERE size(log) > 0
+    WITH n, size(log) AS count, [e IN log | e[0]] AS fields,
+         CASE WHEN status = 'CREATED' THEN metIds ELSE metBeforeOrAfter END AS about,
+         status AS op,
+         [v IN [e IN log | [e[0], e[1]]] + [e IN log | [e[0], e[2]]] |
+           CASE
+             WHEN v[1] IS NULL THEN 'null'
+             WHEN v[0] = 'at' THEN [d IN [datetime({epochMillis: v[1]})] |
+               '"' + toString(date(d)) + ' ' + right('0' + toString(d.hour), 2) + ':' + right('0' + toString(d.minute), 2)
+               + ':' + right('0' + toString(d.second), 2)
+               + CASE WHEN d.millisecond = 0 THEN '' ELSE '.' + right('00' + toString(d.millisecond), 3) + '000' END
+               + '+00:00"'][0]
+             WHEN v[0] = 'stakeholderIds' THEN
+               '[' + reduce(text = '', i IN range(0, size(v[1]) - 1) |
+                            text + CASE WHEN i = 0 THEN '' ELSE ', ' END + '"' + v[1][i] + '"') + ']'
+             WHEN v[1] =~ $plainText THEN '"' + v[1] + '"'
+             ELSE '"' + reduce(t = v[1], c IN $jsonEscapes | replace(t, c[0], c[1])) + '"'
+           END] AS json
+    RETURN {n: n, op: op, fields: fields, old: json[0..count], new: json[count..], about: about} AS log
+  }
   RETURN collect({index: row.index, status: status, id: n.id, unknownMember: unknownMember, unknownMet: unknownMet,
-                  before: CASE WHEN status = 'UPDATED' THEN before END,
-                  after: CASE WHEN status IN ['CREATED', 'UPDATED'] THEN n {.id, .type, .summary, .nextStep, .source, .externalId, at: n.at.epochMillis} END,
-                  oldMember: oldMember, oldMet: oldMet,
-                  member: CASE WHEN row.setTeamMember THEN member.id ELSE oldMember END, met: metIds}) AS done
+                  log: log}) AS done
 }
-RETURN acct.id AS accountId, done
+CALL (acct, done) {
+  WITH acct, [d IN done WHERE d.log IS NOT NULL | d.log] AS changes
+  UNWIND range(0, size(changes) - 1) AS i
+  WITH acct, i, changes[i] AS c, changes[i].n AS n
+  CREATE (change:Change {workspaceId: $ws, id: replace(randomUUID(), '-', ''), txId: $txId, seq: $firstSeq + i,
+                         at: $now, by: $by, accountId: acct.id, entity: 'Interaction', entityId: n.id, op: c.op,
+                         fields: c.fields, old: c.old, new: c.new})
+  WITH change, c
+  UNWIND c.about AS stakeholderId
+  MATCH (s:Stakeholder {workspaceId: $ws, id: stakeholderId})
+  CREATE (change)-[:ABOUT {workspaceId: $ws}]->(s)
+}
+RETURN acct.id AS accountId, [d IN done | d {.index, .status, .id, .unknownMember, .unknownMet}] AS done,
+       [d IN done WHERE d.log IS NOT NULL | d.id] AS logged
 """
 )
 """Interactions of one account: see the module docstring. `at` comes as epoch milliseconds. A row naming a team member or a stakeholder
 (of the account) that the source does not know is REFUSED, with which (`unknownMember`, `unknownMet`:
 positions in its stakeholders), and writes nothing. `replan=skip`: every lookup is a seek on a
-uniqueness constraint, so the plan does not depend on the statistics that a growing log moves."""
+uniqueness constraint, so the plan does not depend on the statistics that a growing log moves.
+
+It logs its changes itself, as `service.usecases.entity_sync` logged them from Python (`Write.log_params`):
+one `Change` per interaction created (every value given, its team member and everyone met, from null) or
+updated (what changed), in the order of the rows, about everyone met (before or after); fields in name
+order (`$logNames`), values as JSON: `at` as Python writes an aware UTC datetime, ids as they are (hex,
+nothing to escape), texts escaped as `json.dumps` escapes them (`$plainText`, `$jsonEscapes`)."""
 
 UPSERT_TEAM_MEMBERS: LiteralString = (
     """CYPHER replan=skip
@@ -243,11 +306,23 @@ RETURN collect({index: row.index, status: CASE WHEN before IS NULL THEN 'UNCHANG
 
 
 async def upsert_interactions(
-    tx: Tx, ws: str, source: str, account: str, rows: Sequence[dict[str, Any]], now: datetime
+    w: Write, source: str, account: str, rows: Sequence[dict[str, Any]]
 ) -> tuple[str | None, list[dict[str, Any]]]:
-    """The account's internal id (None when the source does not know it: nothing written) and each row's result."""
-    records = await fetch(tx, UPSERT_INTERACTIONS, ws=ws, source=source, account=account, rows=list(rows), now=now)
-    return records[0]["accountId"], records[0]["done"]
+    """The account's internal id (None when the source does not know it: nothing written) and each row's result;
+    the changes are logged (noted in `w`)."""
+    records = await fetch(
+        w.tx,
+        UPSERT_INTERACTIONS,
+        ws=w.ws,
+        source=source,
+        account=account,
+        rows=list(rows),
+        logNames=INTERACTION_LOG_FIELDS,
+        **w.log_params(),
+    )
+    account_id: str | None = records[0]["accountId"]
+    w.note_logged(records[0]["logged"], account_id)
+    return account_id, records[0]["done"]
 
 
 async def remove_interactions(
