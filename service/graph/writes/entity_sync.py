@@ -95,64 +95,63 @@ CALL (acct) {
     WITH DISTINCT n, s
     CREATE (n)-[:MET {workspaceId: $ws}]->(s)
   }
-  WITH row, n, status, unknownMember, unknownMet, oldMet, metIds, before,
-       CASE WHEN status IN ['CREATED', 'UPDATED'] THEN n {.type, .summary, .nextStep, .source, .externalId, at: n.at.epochMillis} END AS after,
-       oldMember, CASE WHEN row.setTeamMember THEN member.id ELSE oldMember END AS newMember
-  OPTIONAL CALL (status, n, before, after, oldMember, newMember, oldMet, metIds) {
-    WITH * WHERE status IN ['CREATED', 'UPDATED']
-    WITH *, COLLECT { UNWIND oldMet AS x RETURN x ORDER BY x } AS oldSorted,
-         COLLECT { UNWIND metIds AS x RETURN x ORDER BY x } AS newSorted,
-         COLLECT { UNWIND oldMet + metIds AS x RETURN DISTINCT x } AS metBeforeOrAfter
-    WITH *, {teamMemberId: oldMember, stakeholderIds: oldSorted} AS oldLinks,
-         {teamMemberId: newMember, stakeholderIds: newSorted} AS newLinks
-    WITH n, status, metIds, metBeforeOrAfter,
-         [k IN $logNames WHERE
-            CASE
-              WHEN status = 'CREATED' THEN coalesce(after[k], newLinks[k]) IS NOT NULL
-              WHEN k IN keys(newLinks) THEN oldLinks[k] <> newLinks[k] OR (oldLinks[k] IS NULL) <> (newLinks[k] IS NULL)
-              ELSE NOT coalesce(before[k] = after[k], before[k] IS NULL AND after[k] IS NULL)
-            END
-          | CASE
-              WHEN k IN keys(newLinks) THEN [k, CASE WHEN status = 'UPDATED' THEN oldLinks[k] END, newLinks[k]]
-              ELSE [k, CASE WHEN status = 'UPDATED' THEN before[k] END, after[k]]
-            END] AS log
-    WHERE size(log) > 0
-    WITH n, size(log) AS count, [e IN log | e[0]] AS fields,
-         CASE WHEN status = 'CREATED' THEN metIds ELSE metBeforeOrAfter END AS about,
-         status AS op,
-         [v IN [e IN log | [e[0], e[1]]] + [e IN log | [e[0], e[2]]] |
-           CASE
-             WHEN v[1] IS NULL THEN 'null'
-             WHEN v[0] = 'at' THEN [d IN [datetime({epochMillis: v[1]})] |
-               '"' + toString(date(d)) + ' ' + right('0' + toString(d.hour), 2) + ':' + right('0' + toString(d.minute), 2)
-               + ':' + right('0' + toString(d.second), 2)
-               + CASE WHEN d.millisecond = 0 THEN '' ELSE '.' + right('00' + toString(d.millisecond), 3) + '000' END
-               + '+00:00"'][0]
-             WHEN v[0] = 'stakeholderIds' THEN
-               '[' + reduce(text = '', i IN range(0, size(v[1]) - 1) |
-                            text + CASE WHEN i = 0 THEN '' ELSE ', ' END + '"' + v[1][i] + '"') + ']'
-             WHEN v[1] =~ $plainText THEN '"' + v[1] + '"'
-             ELSE '"' + reduce(t = v[1], c IN $jsonEscapes | replace(t, c[0], c[1])) + '"'
-           END] AS json
-    RETURN {n: n, op: op, fields: fields, old: json[0..count], new: json[count..], about: about} AS log
-  }
   RETURN collect({index: row.index, status: status, id: n.id, unknownMember: unknownMember, unknownMet: unknownMet,
-                  log: log}) AS done
+                  n: CASE WHEN status IN ['CREATED', 'UPDATED'] THEN n END,
+                  before: CASE WHEN status = 'UPDATED' THEN before END,
+                  after: CASE WHEN status IN ['CREATED', 'UPDATED'] THEN n {.type, .summary, .nextStep, .source, .externalId, at: n.at.epochMillis} END,
+                  oldMember: oldMember, oldMet: oldMet,
+                  member: CASE WHEN row.setTeamMember THEN member.id ELSE oldMember END, met: metIds}) AS done
 }
 CALL (acct, done) {
-  WITH acct, [d IN done WHERE d.log IS NOT NULL | d.log] AS changes
-  UNWIND range(0, size(changes) - 1) AS i
-  WITH acct, i, changes[i] AS c, changes[i].n AS n
-  CREATE (change:Change {workspaceId: $ws, id: replace(randomUUID(), '-', ''), txId: $txId, seq: $firstSeq + i,
-                         at: $now, by: $by, accountId: acct.id, entity: 'Interaction', entityId: n.id, op: c.op,
-                         fields: c.fields, old: c.old, new: c.new})
-  WITH change, c
-  UNWIND c.about AS stakeholderId
-  MATCH (s:Stakeholder {workspaceId: $ws, id: stakeholderId})
-  CREATE (change)-[:ABOUT {workspaceId: $ws}]->(s)
+  UNWIND [d IN done WHERE d.status IN ['CREATED', 'UPDATED']] AS d
+  WITH acct, d, d.status = 'CREATED' AS created,
+       {teamMemberId: d.oldMember, stakeholderIds: COLLECT { UNWIND d.oldMet AS x RETURN x ORDER BY x }} AS oldLinks,
+       {teamMemberId: d.member, stakeholderIds: COLLECT { UNWIND d.met AS x RETURN x ORDER BY x }} AS newLinks
+  WITH acct, d, created,
+       [k IN $logNames WHERE
+          CASE
+            WHEN created THEN coalesce(d.after[k], newLinks[k]) IS NOT NULL
+            WHEN k IN keys(newLinks) THEN oldLinks[k] <> newLinks[k] OR (oldLinks[k] IS NULL) <> (newLinks[k] IS NULL)
+            ELSE NOT coalesce(d.before[k] = d.after[k], d.before[k] IS NULL AND d.after[k] IS NULL)
+          END
+        | CASE
+            WHEN k IN keys(newLinks) THEN [k, CASE WHEN created THEN NULL ELSE oldLinks[k] END, newLinks[k]]
+            ELSE [k, CASE WHEN created THEN NULL ELSE d.before[k] END, d.after[k]]
+          END] AS log
+  WITH acct, d, created, log WHERE size(log) > 0
+  WITH acct, d, created, log, size(log) AS count,
+       [v IN [e IN log | [e[0], e[1]]] + [e IN log | [e[0], e[2]]] |
+         CASE
+           WHEN v[1] IS NULL THEN 'null'
+           WHEN v[0] = 'at' THEN [t IN [datetime({epochMillis: v[1]})] |
+             '"' + toString(date(t)) + ' ' + right('0' + toString(t.hour), 2) + ':' + right('0' + toString(t.minute), 2)
+             + ':' + right('0' + toString(t.second), 2)
+             + CASE WHEN t.millisecond = 0 THEN '' ELSE '.' + right('00' + toString(t.millisecond), 3) + '000' END
+             + '+00:00"'][0]
+           WHEN v[0] = 'stakeholderIds' THEN
+             '[' + reduce(text = '', i IN range(0, size(v[1]) - 1) |
+                          text + CASE WHEN i = 0 THEN '' ELSE ', ' END + '"' + v[1][i] + '"') + ']'
+           WHEN v[1] =~ $plainText THEN '"' + v[1] + '"'
+           ELSE '"' + reduce(t = v[1], c IN $jsonEscapes | replace(t, c[0], c[1])) + '"'
+         END] AS json
+  WITH collect({n: d.n, accountId: acct.id, op: d.status, fields: [e IN log | e[0]], old: json[0..count],
+                new: json[count..],
+                about: CASE WHEN created THEN d.met ELSE COLLECT { UNWIND d.oldMet + d.met AS x RETURN DISTINCT x } END})
+       AS changes
+  CALL (changes) {
+    UNWIND range(0, size(changes) - 1) AS i
+    WITH i, changes[i] AS c, changes[i].n AS n
+    CREATE (change:Change {workspaceId: $ws, id: replace(randomUUID(), '-', ''), txId: $txId, seq: $firstSeq + i,
+                           at: $now, by: $by, accountId: c.accountId, entity: 'Interaction', entityId: n.id,
+                           op: c.op, fields: c.fields, old: c.old, new: c.new})
+    WITH change, c
+    UNWIND c.about AS stakeholderId
+    MATCH (s:Stakeholder {workspaceId: $ws, id: stakeholderId})
+    CREATE (change)-[:ABOUT {workspaceId: $ws}]->(s)
+  }
+  RETURN [c IN changes | c.n.id] AS logged
 }
-RETURN acct.id AS accountId, [d IN done | d {.index, .status, .id, .unknownMember, .unknownMet}] AS done,
-       [d IN done WHERE d.log IS NOT NULL | d.id] AS logged
+RETURN acct.id AS accountId, [d IN done | d {.index, .status, .id, .unknownMember, .unknownMet}] AS done, logged
 """
 )
 """Interactions of one account: see the module docstring. `at` comes as epoch milliseconds. A row naming a team member or a stakeholder
