@@ -3,7 +3,8 @@
 The semantics of contact sync (`service.usecases.contacts`) for the rest of what a CRM holds: integration
 jobs (and admins) send up to 1,000 items a call, each gets its own outcome in input order, and the batch
 is one write transaction and one Cypher round trip (plus the closing query of `Database.write`, which
-logs the changes, ticks the clocks of the accounts they touch and writes the audit entry). The batch is
+logs the changes, ticks the clocks of the accounts they touch and writes the audit entry; the interaction
+upsert logs its changes in its own query). The batch is
 idempotent, so the driver may retry it and a client may replay it: a replay reports UNCHANGED and writes
 nothing (no change, no clock). When the database does not confirm the batch, the call raises
 `OutcomeUnknown` and the client replays it.

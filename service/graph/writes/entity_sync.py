@@ -9,8 +9,8 @@ it CREATED it. A row whose values equal what is stored is UNCHANGED and writes n
 batch writes nothing at all.
 
 Each row comes back with its status and, for what it changed, the stored values before and after (as
-property maps), so that the use case logs every change through `Write.record` without reading again.
-"""
+property maps), so that the use case logs every change through `Write.record` without reading again; the
+interaction upsert, the bulkiest, logs its changes itself (see `UPSERT_INTERACTIONS`)."""
 
 from __future__ import annotations
 
