@@ -87,8 +87,10 @@ class Write:
 
     def log_params(self) -> dict[str, Any]:
         """What a query needs to create its `Change` nodes itself, as `FINISH_WRITE` creates them: `txId`, `by`,
-        `now`, `firstSeq` (the seq of its first change), and how to encode texts as JSON (`jsonEscapes`, `plainText`). A query that logs its changes saves the round trip
-        of its diff through Python; it runs before any `record` of the same write (which take the seqs after)."""
+        `now`, `firstSeq` (the seq of its first change), and how to encode texts as JSON (`jsonEscapes`,
+        `plainText`). A query that logs its changes saves the round trip of its diff through Python; it runs
+        before any `record` of the same write (those take the seqs after), and passes what it logged to
+        `note_logged`."""
         if self.changes:
             raise RuntimeError("a query logs its changes before any are recorded")
         return {
@@ -226,7 +228,7 @@ async def finish(write: Write) -> None:
     (CONFLICT, so the whole transaction rolls back) when it touched an account that an import holds."""
     if not (write.accounts or write.changes or write.logged or write.audit is not None or write.commits_job):
         return
-    logged = len(write.logged) + len(write.changes)
+    changes = len(write.logged) + len(write.changes)
     records = await fetch(
         write.tx,
         FINISH_WRITE,
@@ -238,8 +240,8 @@ async def finish(write: Write) -> None:
         accounts=sorted(write.accounts),
         rows=_change_rows(write.changes, write.first_seq + len(write.logged)),
         audit=_audit_row(write),
-        publish=write.commits_job if write.lease is not None else logged > 0,
-        published=None if write.lease is not None else logged,
+        publish=write.commits_job if write.lease is not None else changes > 0,
+        published=None if write.lease is not None else changes,
     )
     busy = records[0]["busy"]
     if busy:
