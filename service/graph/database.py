@@ -62,12 +62,17 @@ class Write:
     first_seq: int = 0
     commits_job: bool = False
     """This write is the import's last transaction: it publishes the job's changes to the change feed."""
+    tx_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    """The `txId` of its changes (the job's, under a lease)."""
+    logged: list[str] = field(default_factory=list)
+    """Entity ids of the changes that queries of this write logged themselves (see `log_params`), in order."""
 
     def under_lease(self, job: str, now: datetime, first_seq: int) -> None:
         """Make this write one batch of the import `job`: it may write the accounts leased to the job,
         leaves their clocks alone (they tick when the import finishes), and logs its changes as part of
         the job's (txId = the job, `at` = when the import started, `seq` from `first_seq` on)."""
         self.lease = job
+        self.tx_id = job
         self.now = now
         self.first_seq = first_seq
 
@@ -79,6 +84,29 @@ class Write:
     def touch(self, *account_ids: str | None) -> None:
         """Mark accounts whose data this write changes: their clocks tick when it commits."""
         self.accounts.update(a for a in account_ids if a is not None)
+
+    def log_params(self) -> dict[str, Any]:
+        """What a query needs to create its `Change` nodes itself, as `FINISH_WRITE` creates them: `txId`, `by`,
+        `now`, `firstSeq` (the seq of its first change), and how to encode texts as JSON (`jsonEscapes`,
+        `plainText`). A query that logs its changes saves the round trip of its diff through Python; it runs
+        before any `record` of the same write (those take the seqs after), and passes what it logged to
+        `note_logged`."""
+        if self.changes:
+            raise RuntimeError("a query logs its changes before any are recorded")
+        return {
+            "txId": self.tx_id,
+            "by": self.by,
+            "now": self.now,
+            "firstSeq": self.first_seq + len(self.logged),
+            "jsonEscapes": JSON_ESCAPES,
+            "plainText": PLAIN_TEXT,
+        }
+
+    def note_logged(self, entity_ids: Sequence[str], account_id: str | None) -> None:
+        """A query logged the changes of these entities (in this order), all of `account_id`, which is touched."""
+        if entity_ids:
+            self.logged.extend(entity_ids)
+            self.touch(account_id)
 
     def record(self, changes: Iterable[EntityChange]) -> None:
         """Add to the change log; the accounts of the changes are touched too. A change without fields
@@ -139,7 +167,14 @@ the change feed's order. The sequence node stays locked until the transaction en
 in commit order, and one that rolls back takes none (see `service.graph.change_feed`)."""
 
 
-def _json(value: Any) -> str:
+JSON_ESCAPES = [["\\", "\\\\"], ['"', '\\"'], *([chr(code), json.dumps(chr(code))[1:-1]] for code in range(32))]
+"""What `json.dumps` escapes in a text, backslash first: a query that logs changes itself encodes texts with these
+(`$jsonEscapes`), so that its `old` and `new` values are what `_change_rows` makes of the same values."""
+PLAIN_TEXT = r'[^"\\\x00-\x1f]*'
+"""A text with nothing to escape (`$plainText`, a Java regular expression): JSON is the text in quotes."""
+
+
+def json_value(value: Any) -> str:
     """`value` as JSON (non-ASCII kept); a sync logs thousands of texts a call, so those take the short way."""
     if type(value) is str:
         return encode_basestring(value)  # what json.dumps(value, ensure_ascii=False) does for a str
@@ -162,8 +197,8 @@ def _change_rows(changes: Sequence[EntityChange], first_seq: int = 0) -> list[di
                 "entityId": change.entity_id,
                 "op": change.op.value,
                 "fields": names,
-                "old": [_json(change.fields[name][0]) for name in names],
-                "new": [_json(change.fields[name][1]) for name in names],
+                "old": [json_value(change.fields[name][0]) for name in names],
+                "new": [json_value(change.fields[name][1]) for name in names],
                 "about": list(change.about),
             }
         )
@@ -175,7 +210,8 @@ def _audit_row(write: Write) -> dict[str, Any] | None:
     note = write.audit
     if note is None:
         return None
-    ids = list(dict.fromkeys([*write.mentioned, *(c.entity_id for c in write.changes), *sorted(write.accounts)]))
+    changed = [*write.logged, *(c.entity_id for c in write.changes)]
+    ids = list(dict.fromkeys([*write.mentioned, *changed, *sorted(write.accounts)]))
     return {
         "id": uuid.uuid4().hex,
         "role": None if note.role is None else note.role.value,
@@ -190,21 +226,22 @@ def _audit_row(write: Write) -> dict[str, Any] | None:
 async def finish(write: Write) -> None:
     """Run the closing query of `write`, unless it touched nothing and has no audit entry; `Rejected`
     (CONFLICT, so the whole transaction rolls back) when it touched an account that an import holds."""
-    if not write.accounts and not write.changes and write.audit is None and not write.commits_job:
+    if not (write.accounts or write.changes or write.logged or write.audit is not None or write.commits_job):
         return
+    changes = len(write.logged) + len(write.changes)
     records = await fetch(
         write.tx,
         FINISH_WRITE,
         ws=write.ws,
         by=write.by,
         now=write.now,
-        txId=write.lease or uuid.uuid4().hex,
+        txId=write.tx_id,
         lease=write.lease,
         accounts=sorted(write.accounts),
-        rows=_change_rows(write.changes, write.first_seq),
+        rows=_change_rows(write.changes, write.first_seq + len(write.logged)),
         audit=_audit_row(write),
-        publish=write.commits_job if write.lease is not None else bool(write.changes),
-        published=None if write.lease is not None else len(write.changes),
+        publish=write.commits_job if write.lease is not None else changes > 0,
+        published=None if write.lease is not None else changes,
     )
     busy = records[0]["busy"]
     if busy:

@@ -19,7 +19,6 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from service.rules.changes import ChangeOp, EntityChange
 from service.rules.enums import ErrorCode, OrgLevel, UpsertStatus
 from service.rules.file_records import FileRecord, RowProblem, csv_records, jsonl_records
 from service.rules.validation import (
@@ -185,27 +184,6 @@ class StoredContact:
 
 
 @dataclass(frozen=True, slots=True)
-class WrittenContact:
-    """A stakeholder the write created or updated, for the change log."""
-
-    index: int
-    id: str
-    before: Mapping[str, Any] | None
-    """An updated one's contact fields as they were (None for a new one)."""
-    manager: str | None
-    """The manager a new one was linked to as it was created (later links are `ManagerMove`s)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ManagerMove:
-    """A reporting line the write moved: the person now reports to `new` instead of `old` (ids; None: nobody)."""
-
-    stakeholder_id: str
-    old: str | None
-    new: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class ContactsWrite:
     account_id: str | None
     """None when the source does not know the account: then nothing was written."""
@@ -213,40 +191,16 @@ class ContactsWrite:
     """By the contact's index in the call."""
     writes: int = 0
     """How many stakeholders and reporting lines the call changed (0 in a dry run and a replay)."""
-    written: list[WrittenContact] = field(default_factory=list)
-    managers: list[ManagerMove] = field(default_factory=list)
+    logged: list[str] = field(default_factory=list)
+    """The stakeholders whose changes the write logged, in the order of the log."""
 
 
 NEW_STAKEHOLDER = {"stance": "UNKNOWN", "buyingRoles": [], "buyerTypes": []}
 """What a stakeholder new from a sync holds besides its contact fields (as `stakeholderCreate` logs it)."""
-
-
-def contact_changes(account_id: str, rows: Sequence[Mapping[str, Any]], write: ContactsWrite) -> list[EntityChange]:
-    """The change log of a write: one change per stakeholder it created or whose contact fields or reporting
-    line it changed, values as stored (a field given as null is removed: None)."""
-    props = {row["index"]: row["props"] for row in rows}
-    changes: dict[str, tuple[ChangeOp, dict[str, tuple[Any, Any]]]] = {}
-    for done in write.written:
-        given = props[done.index]
-        fields: dict[str, tuple[Any, Any]]
-        if done.before is None:
-            fields = {name: (None, value) for name, value in given.items() if value is not None}
-            fields.update((name, (None, value)) for name, value in NEW_STAKEHOLDER.items())
-            if done.manager is not None:
-                fields["reportsTo"] = (None, done.manager)
-            changes[done.id] = (ChangeOp.CREATED, fields)
-        else:
-            before = done.before
-            fields = {name: (before.get(name), value) for name, value in given.items() if before.get(name) != value}
-            changes[done.id] = (ChangeOp.UPDATED, fields)
-    for move in write.managers:
-        op, moved = changes.setdefault(move.stakeholder_id, (ChangeOp.UPDATED, {}))
-        moved["reportsTo"] = (moved.get("reportsTo", (move.old, None))[0], move.new)
-    return [
-        EntityChange("Stakeholder", person, op, fields, account_id, (person,))
-        for person, (op, fields) in changes.items()
-        if fields
-    ]
+CHANGE_LOG_FIELDS = sorted({"name", *OPTIONAL_FIELDS, "reportsTo", *NEW_STAKEHOLDER})
+"""Every field a sync's change of a stakeholder may name, in the log's (name) order: a change logs a new one
+with every value given (from null), `NEW_STAKEHOLDER` and its manager; an updated one with the contact fields
+that changed; either with `reportsTo` when its reporting line moved (see `service.graph.writes.contacts`)."""
 
 
 @dataclass(slots=True)

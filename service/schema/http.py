@@ -59,19 +59,20 @@ def is_request_error(result: ExecutionResult) -> bool:
 
 
 def _depth_exceeds(value: Any, limit: int) -> bool:
-    """Whether `value` nests arrays and objects deeper than `limit` (iterative: no recursion limit)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            children: Any = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
+    """Whether `value` nests arrays and objects deeper than `limit` (level by level: no recursion limit, and
+    one list per level rather than an entry per container, as a sync's body holds thousands of them)."""
+    level: list[Any] = [value] if isinstance(value, dict | list) else []
+    depth = 1
+    while level:
         if depth > limit:
             return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+        children = []
+        for item in level:
+            for child in item.values() if isinstance(item, dict) else item:
+                if isinstance(child, dict | list):
+                    children.append(child)
+        level = children
+        depth += 1
     return False
 
 

@@ -24,7 +24,6 @@ from service.rules.contacts import (
     Contact,
     ContactsWrite,
     UpsertSummary,
-    contact_changes,
     summarize,
     upsert_rows,
     validate_contacts,
@@ -100,11 +99,9 @@ async def commit_batch(
 
 
 async def _upsert(w: Write, source: str, account: str, rows: list[dict[str, Any]], full: bool) -> ContactsWrite:
-    written = await upsert_contacts(w.tx, w.ws, source, account, rows, w.now, full)
+    written = await upsert_contacts(w, source, account, rows, full)
     if written.writes:
-        assert written.account_id is not None
         w.touch(written.account_id)
-        w.record(contact_changes(written.account_id, rows, written))
     if written.account_id is None and w.audit is not None:
         w.audit = replace(w.audit, outcome=ErrorCode.NOT_FOUND.value)
     return written

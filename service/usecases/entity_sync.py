@@ -3,7 +3,8 @@
 The semantics of contact sync (`service.usecases.contacts`) for the rest of what a CRM holds: integration
 jobs (and admins) send up to 1,000 items a call, each gets its own outcome in input order, and the batch
 is one write transaction and one Cypher round trip (plus the closing query of `Database.write`, which
-logs the changes, ticks the clocks of the accounts they touch and writes the audit entry). The batch is
+logs the changes, ticks the clocks of the accounts they touch and writes the audit entry; the interaction
+upsert logs its changes in its own query). The batch is
 idempotent, so the driver may retry it and a client may replay it: a replay reports UNCHANGED and writes
 nothing (no change, no clock). When the database does not confirm the batch, the call raises
 `OutcomeUnknown` and the client replays it.
@@ -166,22 +167,19 @@ def _not_found(w: Write) -> None:
 
 
 async def _upsert_interactions(w: Write, source: str, account: str, rows: list[Row]) -> ItemsWrite:
-    account_id, done = await graph.upsert_interactions(w.tx, w.ws, source, account, rows, w.now)
+    """The query logs its changes itself (see `graph.UPSERT_INTERACTIONS`)."""
+    account_id, done = await graph.upsert_interactions(w, source, account, rows)
     if account_id is None:
         _not_found(w)
         return ItemsWrite(False, {})
     by_index = {row["index"]: row for row in rows}
     stored: dict[int, StoredItem] = {}
-    changes: list[EntityChange] = []
     for d in done:
         status = d["status"]
         if status == "REFUSED":
             stored[d["index"]] = StoredItem("FAILED", None, _interaction_refusal(d, by_index[d["index"]], source))
-            continue
-        stored[d["index"]] = StoredItem(status, d["id"])
-        if status in ("CREATED", "UPDATED"):
-            changes.append(_interaction_change(d, account_id))
-    w.record(changes)
+        else:
+            stored[d["index"]] = StoredItem(status, d["id"])
     return ItemsWrite(True, stored)
 
 
@@ -203,22 +201,6 @@ def _interaction_values(props: Mapping[str, Any] | None) -> dict[str, Any]:
     if values.get("at") is not None:
         values["at"] = native_datetime(values["at"])
     return values
-
-
-def _interaction_change(d: Mapping[str, Any], account_id: str) -> EntityChange:
-    after = _interaction_values(d["after"])
-    met = sorted(d["met"])
-    if d["status"] == "CREATED":
-        values = {**after, "teamMemberId": d["member"], "stakeholderIds": met}
-        return creation("Interaction", d["id"], values, account_id, met)
-    changed = _diff(_interaction_values(d["before"]), after)
-    if d["oldMember"] != d["member"]:
-        changed["teamMemberId"] = (d["oldMember"], d["member"])
-    old_met = sorted(d["oldMet"])
-    if old_met != met:
-        changed["stakeholderIds"] = (old_met, met)
-    about = sorted(set(old_met) | set(met))
-    return change("Interaction", d["id"], ChangeOp.UPDATED, changed, account_id, about)
 
 
 async def _remove_interactions(w: Write, source: str, account: str, rows: list[Row]) -> ItemsWrite:

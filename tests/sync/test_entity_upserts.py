@@ -3,7 +3,10 @@ statuses, per-item errors with their paths, what is (never) written, the change 
 
 from __future__ import annotations
 
-from service.graph.database import Database
+from datetime import UTC, datetime
+from typing import Any
+
+from service.graph.database import Database, json_value
 from tests.conftest import GraphQLClient, QueryCounterView
 from tests.sync.entity_helpers import (
     call,
@@ -350,3 +353,61 @@ async def test_every_change_is_logged_with_every_stored_value(
         "DELETED",
         {"name": ("Member m1", None), "role": ("SALES", None)},
     )
+
+
+async def test_the_logged_interaction_values_are_the_json_python_writes(
+    client: GraphQLClient, db: Database, workspace: str
+) -> None:
+    """The upsert logs its changes in Cypher: its values are what `json_value` makes of the values as Python
+    reads them, byte for byte (times with milliseconds, several people met, texts that need escaping)."""
+    await setup_account(client, people=3)
+    odd = 'say "hi" \\ café 😀'
+    first = visit("v1", "p3", "p1", at="2026-11-02T10:00:00.120+02:00", teamMember="m1", summary=odd)
+    await call(client, "interactionsUpsert", account="acc-1", interactions=[first, visit("v2", "p2")])
+    await call(
+        client,
+        "interactionsUpsert",
+        account="acc-1",
+        interactions=[visit("v1", "p2", at="1969-12-31T23:59:59.001Z", teamMember=None, summary="plain", nextStep=odd)],
+    )
+    found = await rows(
+        db,
+        workspace,
+        """
+        MATCH (c:Change {workspaceId: $ws, entity: 'Interaction'})
+        RETURN c.op AS op, c.fields AS fields, c.old AS old, c.new AS new, c.seq AS seq
+        ORDER BY c.at, c.seq
+        """,
+    )
+    people = await rows(
+        db,
+        workspace,
+        "MATCH (r:StakeholderRef {workspaceId: $ws})-[:IDENTIFIES]->(s) RETURN r.externalId AS k, s.id AS id",
+    )
+    p = {row["k"]: row["id"] for row in people}
+    members = await rows(
+        db,
+        workspace,
+        "MATCH (r:TeamMemberRef {workspaceId: $ws})-[:IDENTIFIES]->(t) RETURN r.externalId AS k, t.id AS id",
+    )
+    m1 = next(row["id"] for row in members if row["k"] == "m1")
+    at = datetime(2026, 11, 2, 8, 0, 0, 120_000, UTC)
+    later = datetime(1969, 12, 31, 23, 59, 59, 1000, UTC)
+
+    def encoded(values: dict[str, Any]) -> tuple[list[str], list[str]]:
+        return sorted(values), [json_value(values[name]) for name in sorted(values)]
+
+    created = {"at": at, "externalId": "v1", "source": "crm", "summary": odd, "type": "VISIT"}
+    created |= {"teamMemberId": m1, "stakeholderIds": sorted([p["p1"], p["p3"]])}
+    second = {"at": datetime(2026, 11, 2, 10, 0, tzinfo=UTC), "externalId": "v2", "source": "crm", "type": "VISIT"}
+    second["stakeholderIds"] = [p["p2"]]
+    old = {"at": at, "nextStep": None, "stakeholderIds": sorted([p["p1"], p["p3"]]), "summary": odd, "teamMemberId": m1}
+    new = {"at": later, "nextStep": odd, "stakeholderIds": [p["p2"]], "summary": "plain", "teamMemberId": None}
+    fields, new_json = encoded(created)
+    second_fields, second_json = encoded(second)
+    update_fields, old_json = encoded(old)
+    assert [(r["op"], r["fields"], r["old"], r["new"], r["seq"]) for r in found] == [
+        ("CREATED", fields, ["null"] * len(fields), new_json, 0),
+        ("CREATED", second_fields, ["null"] * len(second_fields), second_json, 1),
+        ("UPDATED", update_fields, old_json, encoded(new)[1], 0),
+    ]

@@ -97,3 +97,46 @@ async def test_the_log_alone_rebuilds_the_synced_people(client: GraphQLClient, d
         for key, p in stored.items()
     }
     assert rebuilt(await log(db, workspace)) == expected
+
+
+RAW_LOG = """
+MATCH (c:Change {workspaceId: $ws, entity: 'Stakeholder'})
+RETURN c.op AS op, c.fields AS fields, c.old AS old, c.new AS new, c.seq AS seq, c.txId AS tx
+ORDER BY c.at, c.txId, c.seq
+"""
+
+
+async def test_logged_values_are_the_json_python_writes_for_every_text(
+    client: GraphQLClient, db: Database, workspace: str
+) -> None:
+    """The write logs its changes in Cypher: texts come out as `json.dumps` writes them, byte for byte, also
+    those that need escaping (a control character can only be stored some other way: set here directly)."""
+    await create_account(client)
+    odd = 'say "hi" \\ café 中文 😀'
+    await upsert(client, [contact("a", odd, title="x")])
+    await rows(
+        db,
+        workspace,
+        "MATCH (s:Stakeholder {workspaceId: $ws}) SET s.title = $title RETURN s.id AS id",
+        title='tab\there\nand \x01 "q" \\',
+    )
+    await upsert(client, [contact("a", odd, title=odd, department="d")])
+
+    found = await rows(db, workspace, RAW_LOG)
+    python = [
+        (
+            "CREATED",
+            ["buyerTypes", "buyingRoles", "name", "stance", "title"],
+            ["null"] * 5,
+            ["[]", "[]", json.dumps(odd, ensure_ascii=False), '"UNKNOWN"', '"x"'],
+        ),
+        (
+            "UPDATED",
+            ["department", "title"],
+            ["null", json.dumps('tab\there\nand \x01 "q" \\', ensure_ascii=False)],
+            ['"d"', json.dumps(odd, ensure_ascii=False)],
+        ),
+    ]
+    assert [(r["op"], r["fields"], r["old"], r["new"]) for r in found] == python
+    assert [r["seq"] for r in found] == [0, 0]
+    assert found[0]["tx"] != found[1]["tx"]

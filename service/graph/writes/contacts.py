@@ -32,13 +32,13 @@ uncommitted), is linked the next time it is synced itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from service.graph.database import Write, json_value
 from service.graph.driver import fetch
-from service.rules.contacts import ContactsWrite, ManagerMove, StoredContact, WrittenContact
+from service.rules.contacts import CHANGE_LOG_FIELDS, NEW_STAKEHOLDER, ContactsWrite, StoredContact
 
 Tx = AsyncManagedTransaction
 
@@ -87,6 +87,63 @@ DIFF: LiteralString = """
 Out: `status`, `old` (the stored stakeholder), `pending` (it awaits a manager of this source),
 `managerKey` (the manager it should report to) and `managerChanged`."""
 
+LOG_CHANGES: LiteralString = """
+CALL (acct, done, managers) {
+  WITH acct, [d IN done WHERE d.status IN ['CREATED', 'UPDATED']] AS written, managers
+  UNWIND [i IN range(0, size(written) - 1) | {at: i, id: written[i].s.id, node: written[i].s, base: written[i]}]
+       + [i IN range(0, size(managers) - 1) | {at: size(written) + i, id: managers[i][0], node: managers[i][3],
+                                                move: managers[i]}] AS e
+  WITH acct, e ORDER BY e.at
+  WITH acct, e.id AS id, collect(e) AS es
+  WITH acct, es ORDER BY es[0].at
+  WITH acct, es[0].node AS s, es[0].base AS base, [x IN es WHERE x.move IS NOT NULL | x.move] AS moves
+  WITH acct, s, base, moves, coalesce(base.status = 'CREATED', false) AS created, coalesce(base.props, {}) AS props,
+       base.manager IS NOT NULL OR size(moves) > 0 AS reportsToChanged,
+       CASE WHEN base.manager IS NOT NULL THEN NULL ELSE moves[0][1] END AS managerBefore,
+       CASE WHEN size(moves) > 0 THEN moves[-1][2] ELSE base.manager END AS managerAfter
+  WITH acct, s, CASE WHEN created THEN 'CREATED' ELSE 'UPDATED' END AS op,
+       [k IN $logNames WHERE
+          CASE
+            WHEN k = 'reportsTo' THEN reportsToChanged
+            WHEN k IN keys($newStakeholder) THEN created
+            WHEN created THEN props[k] IS NOT NULL
+            ELSE k IN keys(props) AND NOT coalesce(base.before[k] = props[k], base.before[k] IS NULL AND props[k] IS NULL)
+          END
+        | CASE
+            WHEN k = 'reportsTo' THEN [k, managerBefore, managerAfter, false]
+            WHEN k IN keys($newStakeholder) THEN [k, 'null', $newStakeholder[k], true]
+            ELSE [k, CASE WHEN created THEN NULL ELSE base.before[k] END, props[k], false]
+          END] AS log
+  WITH acct, s, op, log WHERE size(log) > 0
+  WITH acct, s, op, [e IN log | e[0]] AS fields, size(log) AS n,
+       [x IN [e IN log | [e[1], e[3]]] + [e IN log | [e[2], e[3]]] |
+         CASE
+           WHEN x[1] THEN x[0]
+           WHEN x[0] IS NULL THEN 'null'
+           WHEN x[0] =~ $plainText THEN '"' + x[0] + '"'
+           ELSE '"' + reduce(t = x[0], c IN $jsonEscapes | replace(t, c[0], c[1])) + '"'
+         END] AS json
+  WITH collect({s: s, accountId: acct.id, op: op, fields: fields, old: json[0..n], new: json[n..]}) AS changes
+  CALL (changes) {
+    UNWIND range(0, size(changes) - 1) AS i
+    WITH i, changes[i] AS c, changes[i].s AS s
+    CREATE (n:Change {workspaceId: $ws, id: replace(randomUUID(), '-', ''), txId: $txId, seq: $firstSeq + i, at: $now,
+                      by: $by, accountId: c.accountId, entity: 'Stakeholder', entityId: s.id, op: c.op,
+                      fields: c.fields, old: c.old, new: c.new})
+    CREATE (n)-[:ABOUT {workspaceId: $ws}]->(s)
+  }
+  RETURN [c IN changes | c.s.id] AS logged
+}
+"""
+"""The change log of the write, created by the write itself (as `FINISH_WRITE` would create it from
+`service.rules.changes.EntityChange`s): one `Change` per stakeholder it created or whose contact fields or
+reporting line it changed, in the order of the rows, then those whose reporting line alone moved (in the
+order of their first move), each with the fields changed in name order and their old and new values as JSON
+(`$plainText`, `$jsonEscapes`: the escaping of Python's `json.dumps`). A new stakeholder logs every value
+given, from null, with the values it starts with (`$newStakeholder`) and the manager it was linked to; an
+updated one the contact fields that changed; a reporting line moved in several steps logs its first old and
+its last new manager. Returns the ids of the stakeholders logged, in their order (`logged`)."""
+
 UPSERT_CONTACTS: LiteralString = (
     "CYPHER replan=skip"
     + ACCOUNT
@@ -132,6 +189,7 @@ CALL (acct) {
                     ELSE false
                   END,
                   managerChanged: managerChanged, before: before,
+                  props: CASE WHEN status IN ['CREATED', 'UPDATED'] THEN row.props END,
                   manager: CASE WHEN status = 'CREATED' THEN wanted.id END}) AS done
 }
 CALL (acct, done) {
@@ -150,7 +208,7 @@ CALL (acct, done) {
     SET s.reportsToKey = key, s.reportsToSource = $source
   )
   RETURN count(*) AS relinked,
-         collect(CASE WHEN coalesce(old[0].id, '') <> coalesce(m.id, '') THEN [s.id, old[0].id, m.id] END) AS relinks
+         collect(CASE WHEN coalesce(old[0].id, '') <> coalesce(m.id, '') THEN [s.id, old[0].id, m.id, s] END) AS relinks
 }
 CALL (acct, done) {
   UNWIND done AS d
@@ -162,12 +220,14 @@ CALL (acct, done) {
   WITH d.s AS m, w, [(w)-[old:REPORTS_TO]->(x) | {rel: old, id: x.id}] AS old
   FOREACH (o IN old | DELETE o.rel)
   CREATE (w)-[:REPORTS_TO {workspaceId: $ws}]->(m)
-  RETURN count(*) AS linked, collect([w.id, old[0].id, m.id]) AS links
+  RETURN count(*) AS linked, collect([w.id, old[0].id, m.id, w]) AS links
 }
 WITH acct, done, relinks + links AS managers,
      relinked + linked + size([d IN done WHERE d.status IN ['CREATED', 'UPDATED']]) AS writes
-RETURN acct.id AS accountId, writes, managers,
-       [d IN done WHERE d.status IN ['CREATED', 'UPDATED'] | [d.index, d.s.id, d.before, d.manager]] AS changed,
+"""
+    + LOG_CHANGES
+    + """
+RETURN acct.id AS accountId, writes, logged,
        CASE WHEN $withStakeholders
          THEN [d IN done | {index: d.index, status: d.status, id: d.s.id, stakeholder: properties(d.s)}]
          ELSE [d IN done | {index: d.index, status: d.status}]
@@ -181,10 +241,8 @@ managers, the hinted `stakeholder_pending_manager` index, so the plan does not d
 
 Writes before reads on every node it changes (the first SET, CREATE or REMOVE takes the node's lock), so
 what it reads next is what the last writer committed. It returns how many writes it made (`writes`), so
-that the caller ticks the account's clock only when something changed: a replay leaves it alone; and, for
-the change log, what it changed: each stakeholder created or updated (`changed`: with the immediate manager
-of a new one and the contact fields of an updated one as they were before) and each reporting line moved
-(`managers`: person, old manager, new manager)."""
+that the caller ticks the account's clock only when something changed: a replay leaves it alone; and it
+logs what it changed itself (`LOG_CHANGES`): no diff goes through Python and back."""
 
 PREVIEW_CONTACTS: LiteralString = (
     ACCOUNT
@@ -215,37 +273,40 @@ def _write(records: Sequence[Any]) -> ContactsWrite:
             row["index"]: StoredContact(status=row["status"], id=row.get("id"), stakeholder=row.get("stakeholder"))
             for row in record["results"]
         },
-        written=[
-            WrittenContact(index, id_, before, manager) for index, id_, before, manager in record.get("changed", [])
-        ],
-        managers=[ManagerMove(id_, old, new) for id_, old, new in record.get("managers", [])],
+        logged=record.get("logged", []),
     )
 
 
+NEW_STAKEHOLDER_JSON = {name: json_value(value) for name, value in NEW_STAKEHOLDER.items()}
+
+
 async def upsert_contacts(
-    tx: Tx,
-    ws: str,
+    w: Write,
     source: str,
     account: str,
     rows: Sequence[dict[str, Any]],
-    now: datetime,
     with_stakeholders: bool = False,
 ) -> ContactsWrite:
-    """Write a batch of contact rows (see the module docstring); idempotent, so safe to retry.
+    """Write a batch of contact rows (see the module docstring) and log its changes (`LOG_CHANGES`, noted in
+    `w`); idempotent, so safe to retry.
 
     With `with_stakeholders`, each row also carries its stakeholder's stored properties (costly for
     large batches: only when the caller asked for them)."""
     records = await fetch(
-        tx,
+        w.tx,
         UPSERT_CONTACTS,
-        ws=ws,
+        ws=w.ws,
         source=source,
         account=account,
         rows=list(rows),
-        now=now,
         withStakeholders=with_stakeholders,
+        logNames=CHANGE_LOG_FIELDS,
+        newStakeholder=NEW_STAKEHOLDER_JSON,
+        **w.log_params(),
     )
-    return _write(records)
+    written = _write(records)
+    w.note_logged(written.logged, written.account_id)
+    return written
 
 
 async def preview_contacts(

@@ -9,8 +9,8 @@ it CREATED it. A row whose values equal what is stored is UNCHANGED and writes n
 batch writes nothing at all.
 
 Each row comes back with its status and, for what it changed, the stored values before and after (as
-property maps), so that the use case logs every change through `Write.record` without reading again.
-"""
+property maps), so that the use case logs every change through `Write.record` without reading again; the
+interaction upsert, the bulkiest, logs its changes itself (see `UPSERT_INTERACTIONS`)."""
 
 from __future__ import annotations
 
@@ -20,9 +20,15 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
+from service.graph.database import Write
 from service.graph.driver import fetch
 
 Tx = AsyncManagedTransaction
+
+INTERACTION_LOG_FIELDS = sorted(
+    ["at", "externalId", "nextStep", "source", "summary", "type", "teamMemberId", "stakeholderIds"]
+)
+"""Every field an interaction's change may name, in the log's (name) order."""
 
 CHANGED: LiteralString = (
     "any(k IN keys(row.props) WHERE NOT coalesce(n[k] = row.props[k], n[k] IS NULL AND row.props[k] IS NULL))"
@@ -90,18 +96,74 @@ CALL (acct) {
     CREATE (n)-[:MET {workspaceId: $ws}]->(s)
   }
   RETURN collect({index: row.index, status: status, id: n.id, unknownMember: unknownMember, unknownMet: unknownMet,
+                  n: CASE WHEN status IN ['CREATED', 'UPDATED'] THEN n END,
                   before: CASE WHEN status = 'UPDATED' THEN before END,
-                  after: CASE WHEN status IN ['CREATED', 'UPDATED'] THEN n {.id, .type, .summary, .nextStep, .source, .externalId, at: n.at.epochMillis} END,
+                  after: CASE WHEN status IN ['CREATED', 'UPDATED'] THEN n {.type, .summary, .nextStep, .source, .externalId, at: n.at.epochMillis} END,
                   oldMember: oldMember, oldMet: oldMet,
                   member: CASE WHEN row.setTeamMember THEN member.id ELSE oldMember END, met: metIds}) AS done
 }
-RETURN acct.id AS accountId, done
+CALL (acct, done) {
+  UNWIND [d IN done WHERE d.status IN ['CREATED', 'UPDATED']] AS d
+  WITH acct, d, d.status = 'CREATED' AS created,
+       {teamMemberId: d.oldMember, stakeholderIds: COLLECT { UNWIND d.oldMet AS x RETURN x ORDER BY x }} AS oldLinks,
+       {teamMemberId: d.member, stakeholderIds: COLLECT { UNWIND d.met AS x RETURN x ORDER BY x }} AS newLinks
+  WITH acct, d, created,
+       [k IN $logNames WHERE
+          CASE
+            WHEN created THEN coalesce(d.after[k], newLinks[k]) IS NOT NULL
+            WHEN k IN keys(newLinks) THEN oldLinks[k] <> newLinks[k] OR (oldLinks[k] IS NULL) <> (newLinks[k] IS NULL)
+            ELSE NOT coalesce(d.before[k] = d.after[k], d.before[k] IS NULL AND d.after[k] IS NULL)
+          END
+        | CASE
+            WHEN k IN keys(newLinks) THEN [k, CASE WHEN created THEN NULL ELSE oldLinks[k] END, newLinks[k]]
+            ELSE [k, CASE WHEN created THEN NULL ELSE d.before[k] END, d.after[k]]
+          END] AS log
+  WITH acct, d, created, log WHERE size(log) > 0
+  WITH acct, d, created, log, size(log) AS count,
+       [v IN [e IN log | [e[0], e[1]]] + [e IN log | [e[0], e[2]]] |
+         CASE
+           WHEN v[1] IS NULL THEN 'null'
+           WHEN v[0] = 'at' THEN [t IN [datetime({epochMillis: v[1]})] |
+             '"' + toString(date(t)) + ' ' + right('0' + toString(t.hour), 2) + ':' + right('0' + toString(t.minute), 2)
+             + ':' + right('0' + toString(t.second), 2)
+             + CASE WHEN t.millisecond = 0 THEN '' ELSE '.' + right('00' + toString(t.millisecond), 3) + '000' END
+             + '+00:00"'][0]
+           WHEN v[0] = 'stakeholderIds' THEN
+             '[' + reduce(text = '', i IN range(0, size(v[1]) - 1) |
+                          text + CASE WHEN i = 0 THEN '' ELSE ', ' END + '"' + v[1][i] + '"') + ']'
+           WHEN v[1] =~ $plainText THEN '"' + v[1] + '"'
+           ELSE '"' + reduce(t = v[1], c IN $jsonEscapes | replace(t, c[0], c[1])) + '"'
+         END] AS json
+  WITH collect({n: d.n, accountId: acct.id, op: d.status, fields: [e IN log | e[0]], old: json[0..count],
+                new: json[count..],
+                about: CASE WHEN created THEN d.met ELSE COLLECT { UNWIND d.oldMet + d.met AS x RETURN DISTINCT x } END})
+       AS changes
+  CALL (changes) {
+    UNWIND range(0, size(changes) - 1) AS i
+    WITH i, changes[i] AS c, changes[i].n AS n
+    CREATE (change:Change {workspaceId: $ws, id: replace(randomUUID(), '-', ''), txId: $txId, seq: $firstSeq + i,
+                           at: $now, by: $by, accountId: c.accountId, entity: 'Interaction', entityId: n.id,
+                           op: c.op, fields: c.fields, old: c.old, new: c.new})
+    WITH change, c
+    UNWIND c.about AS stakeholderId
+    MATCH (s:Stakeholder {workspaceId: $ws, id: stakeholderId})
+    CREATE (change)-[:ABOUT {workspaceId: $ws}]->(s)
+  }
+  RETURN [c IN changes | c.n.id] AS logged
+}
+RETURN acct.id AS accountId, [d IN done | d {.index, .status, .id, .unknownMember, .unknownMet}] AS done, logged
 """
 )
 """Interactions of one account: see the module docstring. `at` comes as epoch milliseconds. A row naming a team member or a stakeholder
 (of the account) that the source does not know is REFUSED, with which (`unknownMember`, `unknownMet`:
 positions in its stakeholders), and writes nothing. `replan=skip`: every lookup is a seek on a
-uniqueness constraint, so the plan does not depend on the statistics that a growing log moves."""
+uniqueness constraint, so the plan does not depend on the statistics that a growing log moves.
+
+It logs its changes itself, as `service.usecases.entity_sync` logged them from Python (`Write.log_params`):
+one `Change` per interaction created (every value given, its team member and everyone met, from null) or
+updated (what changed), in the order of the rows, about everyone met (before or after); fields in name
+order (`$logNames`), values as JSON: `at` as Python writes an aware UTC datetime, ids as they are (hex,
+nothing to escape), texts escaped as `json.dumps` escapes them (`$plainText`, `$jsonEscapes`)."""
 
 UPSERT_TEAM_MEMBERS: LiteralString = (
     """CYPHER replan=skip
@@ -243,11 +305,23 @@ RETURN collect({index: row.index, status: CASE WHEN before IS NULL THEN 'UNCHANG
 
 
 async def upsert_interactions(
-    tx: Tx, ws: str, source: str, account: str, rows: Sequence[dict[str, Any]], now: datetime
+    w: Write, source: str, account: str, rows: Sequence[dict[str, Any]]
 ) -> tuple[str | None, list[dict[str, Any]]]:
-    """The account's internal id (None when the source does not know it: nothing written) and each row's result."""
-    records = await fetch(tx, UPSERT_INTERACTIONS, ws=ws, source=source, account=account, rows=list(rows), now=now)
-    return records[0]["accountId"], records[0]["done"]
+    """The account's internal id (None when the source does not know it: nothing written) and each row's result;
+    the changes are logged (noted in `w`)."""
+    records = await fetch(
+        w.tx,
+        UPSERT_INTERACTIONS,
+        ws=w.ws,
+        source=source,
+        account=account,
+        rows=list(rows),
+        logNames=INTERACTION_LOG_FIELDS,
+        **w.log_params(),
+    )
+    account_id: str | None = records[0]["accountId"]
+    w.note_logged(records[0]["logged"], account_id)
+    return account_id, records[0]["done"]
 
 
 async def remove_interactions(
