@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import strawberry
+from strawberry.scalars import JSON
 
 from service.rules.change_feed import FeedEntry, FeedPage, FieldChange, cursor_encoder
 from service.rules.changes import ChangeOp
@@ -63,6 +65,17 @@ class ChangeFeedEntry:
         description="The fields it changed, by their stored names; a creation lists every value, a deletion too."
     )
     cursor: str = strawberry.field(description="Pass as `after` to read the changes after this one.")
+    changed: strawberry.Private[tuple[FieldChange, ...]] = ()
+
+    @strawberry.field(
+        description="The fields it changed as one JSON object by stored name, each `{old, new}` with the values "
+        "themselves (null: absent): what `fields` lists, in one value (a bulk reader resolves one value an entry "
+        "instead of an object a field)."
+    )
+    def field_values(self) -> JSON:
+        return JSON(
+            {field.name: {"old": json.loads(field.old), "new": json.loads(field.new)} for field in self.changed}
+        )
 
 
 class _EntryMaker:
@@ -83,6 +96,7 @@ class _EntryMaker:
             at=entry.at,
             fields=[ChangedField.from_domain(field) for field in entry.fields],
             cursor=self.cursor(entry.position),
+            changed=entry.fields,
         )
 
     def _account(self, raw_id: str) -> strawberry.ID:
