@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 MAX_FEED_PAGE = 1_000
@@ -178,5 +178,12 @@ def readable(page: FeedPage, intelligence: bool) -> FeedPage:
             if fields:
                 shown.append(entry)
         elif fields:
-            shown.append(replace(entry, fields=fields))
+            shown.append(_with_fields(entry, fields))
     return FeedPage(tuple(shown), page.end, page.has_more)
+
+
+def _with_fields(entry: FeedEntry, fields: tuple[FieldChange, ...]) -> FeedEntry:
+    """`entry` with only `fields` (what `dataclasses.replace` does, at less than half its cost)."""
+    return FeedEntry(
+        entry.position, entry.entity, entry.entity_id, entry.op, entry.account_id, entry.at, fields, entry.external_ids
+    )
