@@ -17,14 +17,14 @@ else the page stops before it (`settled`), and the next poll reads it whole.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
 from service.graph.driver import fetch
-from service.rules.change_feed import FeedEntry, FeedPosition, FieldChange, Window
+from service.rules.change_feed import NOTHING, FeedEntry, FeedPosition, FieldChange, Window
 
 Tx = AsyncManagedTransaction
 
@@ -100,6 +100,7 @@ async def feed_entries(
     limit: int,
     entities: Sequence[str] | None,
     account_id: str | None,
+    shown: Mapping[str, frozenset[str]] | None = None,
 ) -> list[FeedEntry]:
     records = await fetch(
         tx,
@@ -115,17 +116,28 @@ async def feed_entries(
     rows: list[list[Any]] = records[0]["rows"]
     rows.sort(key=_position)  # the query orders them; `collect` keeps that order, but no manual promises it
     times: dict[int, datetime] = {}
-    return [_entry(row, times) for row in rows]
+    return [_entry(row, times, shown) for row in rows]
 
 
 def _position(row: list[Any]) -> tuple[int, int]:
     return row[0], row[1]
 
 
-def _entry(row: list[Any], times: dict[int, datetime]) -> FeedEntry:
-    """`row` as an entry; `times` keeps the instants already made (a write's changes share theirs)."""
+def _entry(row: list[Any], times: dict[int, datetime], shown: Mapping[str, frozenset[str]] | None) -> FeedEntry:
+    """`row` as an entry, with the fields `shown` lists for its kind (None: all); `times` keeps the instants
+    already made (a write's changes share theirs)."""
     number, seq, entity, entity_id, op, account_id, at_millis, count = row[:8]
     old_at, new_at, refs_at = 8 + count, 8 + 2 * count, 8 + 3 * count
+    if shown is None:
+        fields = tuple(map(FieldChange, row[8:old_at], row[old_at:new_at], row[new_at:refs_at]))
+    else:
+        kept = shown.get(entity, NOTHING)
+        names = row[8:old_at]
+        fields = tuple(
+            FieldChange(name, row[old_at + index], row[new_at + index])
+            for index, name in enumerate(names)
+            if name in kept
+        )
     at = times.get(at_millis)
     if at is None:  # from epoch millis: hydrating a zoned DateTime costs more
         at = times[at_millis] = datetime.fromtimestamp(at_millis / 1000, UTC)
@@ -136,7 +148,7 @@ def _entry(row: list[Any], times: dict[int, datetime]) -> FeedEntry:
         op=op,
         account_id=account_id,
         at=at,
-        fields=tuple(map(FieldChange, row[8:old_at], row[old_at:new_at], row[new_at:refs_at])),
+        fields=fields,
         external_ids=tuple(zip(row[refs_at::2], row[refs_at + 1 :: 2], strict=True)),
     )
 
@@ -148,14 +160,18 @@ async def feed_read(
     limit: int,
     entities: Sequence[str] | None,
     account_id: str | None,
+    shown: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[list[FeedEntry], Window]:
     """Up to `limit` entries after `after` among the settled commits (see the module), looking at most at
     the `limit` commits from `after`'s on (every commit has a change, so that is enough for `limit` of them
-    unless the filters leave some out; the bound keeps each page's work bounded whatever the filters)."""
+    unless the filters leave some out; the bound keeps each page's work bounded whatever the filters).
+    With `shown`, the entries hold only the fields it lists for their kind: the reader's allow-list
+    (`rules.change_feed.readable`), applied as the rows are read so that the fields the reader may not see
+    are never made into objects."""
     settled = await settled_commit(tx, ws)
     if settled is None or settled < after.number:
         return [], Window(settled, settled)
     last = min(settled, after.number + limit)
     if entities == []:
         return [], Window(last, settled)
-    return await feed_entries(tx, ws, after, last, limit, entities, account_id), Window(last, settled)
+    return await feed_entries(tx, ws, after, last, limit, entities, account_id, shown), Window(last, settled)
