@@ -13,7 +13,8 @@ from tests.schema.factories import USER_ERRORS, import_account, mutate
 
 FEED = """query($after: String, $first: Int! = 100, $types: [String!], $account: ID) {
   changes(after: $after, first: $first, entityTypes: $types, accountId: $account) {
-    entries { entityType entityId externalIds { source id } accountId operation fields { name old new } cursor }
+    entries { entityType entityId externalIds { source id } accountId operation fields { name old new } fieldValues
+      cursor }
     endCursor hasMore } }"""
 
 
@@ -65,6 +66,10 @@ async def test_entries_come_in_commit_order_with_external_ids_and_values(client:
             ],
         ),
         ("UPDATED", [{"name": "title", "old": '"CFO"', "new": '"CEO"'}]),
+    ]
+    assert [e["fieldValues"] for e in later["entries"]] == [
+        {"stance": {"old": "UNKNOWN", "new": "SUPPORTER"}, "title": {"old": None, "new": "CFO"}},
+        {"title": {"old": "CFO", "new": "CEO"}},
     ]
     assert (await feed(client, after=later["endCursor"]))["entries"] == []
 
@@ -139,6 +144,7 @@ async def test_an_integration_key_sees_no_intelligence(clients: ClientFactory) -
         ("Stakeholder", "CREATED", ["name"]),
         ("Stakeholder", "UPDATED", ["title"]),  # the stance is left out, and the stance-only change
     ]
+    assert [list(e["fieldValues"]) for e in integration] == [[f["name"] for f in e["fields"]] for e in integration]
     assert "SUPPORTER" not in str(integration)
     assert "MENTOR" not in str(integration)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 MAX_FEED_PAGE = 1_000
@@ -49,9 +49,18 @@ class Cursor:
 
 
 def encode_cursor(cursor: Cursor) -> str:
-    seconds = int(cursor.issued.timestamp())
-    text = f"{CURSOR_VERSION}:{cursor.position.number}:{cursor.position.seq}:{seconds}"
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    return cursor_encoder(cursor.issued)(cursor.position)
+
+
+def cursor_encoder(issued: datetime) -> Callable[[FeedPosition], str]:
+    """Encodes positions as cursors handed out at `issued` (a page's cursors share it: worked out once)."""
+    suffix = f":{int(issued.timestamp())}"
+
+    def encode(position: FeedPosition) -> str:
+        text = f"{CURSOR_VERSION}:{position.number}:{position.seq}{suffix}"
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    return encode
 
 
 def decode_cursor(text: str) -> Cursor | None:
@@ -88,6 +97,8 @@ contacts, team members); every other kind (links, ties, circles, coverage, inter
 every other field (stance, influence, roles, notes, an account's strategic classification...) is
 intelligence. An allow-list: a kind or field added later stays hidden until it is classified here."""
 
+NOTHING: frozenset[str] = frozenset()
+
 
 def feed_entities(requested: Sequence[str] | None, intelligence: bool) -> list[str] | None:
     """The kinds of entity a page may show: those requested (None: any), and without the permission to
@@ -96,14 +107,6 @@ def feed_entities(requested: Sequence[str] | None, intelligence: bool) -> list[s
         return None if requested is None else sorted(set(requested))
     basic = set(BASIC_FIELDS)
     return sorted(basic if requested is None else basic & set(requested))
-
-
-def visible_fields(entity: str, names: Sequence[str], intelligence: bool) -> list[int]:
-    """The indexes of the changed fields the reader may see."""
-    if intelligence:
-        return list(range(len(names)))
-    basic = BASIC_FIELDS.get(entity, frozenset())
-    return [index for index, name in enumerate(names) if name in basic]
 
 
 # --- pages ---------------------------------------------------------------------------------------------
@@ -169,8 +172,18 @@ def readable(page: FeedPage, intelligence: bool) -> FeedPage:
         return page
     shown = []
     for entry in page.entries:
-        keep = visible_fields(entry.entity, [f.name for f in entry.fields], intelligence)
-        if keep:
-            fields = tuple(entry.fields[index] for index in keep)
-            shown.append(replace(entry, fields=fields))
+        basic = BASIC_FIELDS.get(entry.entity, NOTHING)
+        fields = tuple(field for field in entry.fields if field.name in basic)
+        if len(fields) == len(entry.fields):
+            if fields:
+                shown.append(entry)
+        elif fields:
+            shown.append(_with_fields(entry, fields))
     return FeedPage(tuple(shown), page.end, page.has_more)
+
+
+def _with_fields(entry: FeedEntry, fields: tuple[FieldChange, ...]) -> FeedEntry:
+    """`entry` with only `fields` (what `dataclasses.replace` does, at less than half its cost)."""
+    return FeedEntry(
+        entry.position, entry.entity, entry.entity_id, entry.op, entry.account_id, entry.at, fields, entry.external_ids
+    )

@@ -207,6 +207,7 @@ FIELDS: Mapping[str, Mapping[str, Reading]] = {
         "operation": BASICS,
         "at": BASICS,
         "fields": BASICS,
+        "fieldValues": BASICS,
         "cursor": BASICS,
     },
     "ChangedField": {"name": BASICS, "old": BASICS, "new": BASICS},

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from service.graph import change_feed
 from service.rules.access import Permission, Principal
-from service.rules.change_feed import START, Cursor, FeedPage, expired, feed_entities, page_of, readable
+from service.rules.change_feed import BASIC_FIELDS, START, Cursor, FeedPage, expired, feed_entities, page_of, readable
 from service.usecases.authorization import require
 from service.usecases.services import Services
 
@@ -46,7 +46,8 @@ async def read_changes(services: Services, principal: Principal, request: FeedRe
     after = START if request.after is None else request.after.position
     intelligence = principal.can(Permission.READ_INTELLIGENCE)
     entities = feed_entities(request.entity_types, intelligence)
+    shown = None if intelligence else BASIC_FIELDS
     found, window = await services.db.read(
-        change_feed.feed_read, principal.workspace_id, after, request.first + 1, entities, request.account_id
+        change_feed.feed_read, principal.workspace_id, after, request.first + 1, entities, request.account_id, shown
     )
     return readable(page_of(found, after, request.first, window), intelligence), now
