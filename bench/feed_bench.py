@@ -34,6 +34,7 @@ from neo4j import AsyncDriver
 from powermap_devtools.local_neo4j import env_or_local_neo4j
 
 from service.entrypoints.app import create_app
+from service.entrypoints.serving import settle_heap
 from service.graph.database import Database
 from service.rules.access import Role
 from service.settings import Settings
@@ -155,7 +156,7 @@ async def measure_reads(uri: str, user: str, password: str, count: int, rounds: 
         load_demo=False,
         rate_limit="1000000/minute",
     )
-    app = create_app(settings)
+    app = create_app(settings, started=lambda: settle_heap(settings))  # as `powermap serve` builds it
     rates: dict[str, list[float]] = {shape: [] for shape in SHAPES}
     async with app.router.lifespan_context(app):
         db: Database = app.state.services.db

@@ -41,6 +41,7 @@ from neo4j import AsyncManagedTransaction
 from powermap_devtools.local_neo4j import env_or_local_neo4j
 
 from service.entrypoints.app import create_app
+from service.entrypoints.serving import settle_heap
 from service.graph.database import Database
 from service.rules.access import Role
 from service.settings import Settings
@@ -234,7 +235,7 @@ async def run(uri: str, user: str, password: str, count: int, rounds: int) -> bo
         load_demo=False,
         rate_limit="1000000/minute",
     )
-    app = create_app(settings)
+    app = create_app(settings, started=lambda: settle_heap(settings))  # as `powermap serve` builds it
     work = batches(contacts(count))
     ok = True
     async with app.router.lifespan_context(app):

@@ -29,9 +29,9 @@ from service.rules.change_feed import NOTHING, FeedEntry, FeedPosition, FieldCha
 Tx = AsyncManagedTransaction
 
 SETTLED: LiteralString = """
-MATCH (k:ChangeCommit {workspaceId: $ws})
+MATCH (k:ChangeCommit {workspaceId: $ws}) WHERE k.number IS NOT NULL
 WITH k ORDER BY k.number DESC LIMIT 1
-RETURN k.number AS number, COUNT { (c:Change {workspaceId: $ws, txId: k.txId}) } = k.changes AS complete
+RETURN k.number AS number, COUNT { (c:Change {workspaceId: $ws, txId: k.txId}) WHERE c.seq IS NOT NULL } = k.changes AS complete
 """
 """The newest commit, and whether all of its changes are seen."""
 
@@ -41,7 +41,7 @@ WHERE k.number >= $number AND k.number <= $last
 WITH k ORDER BY k.number
 CALL (k) {
   MATCH (c:Change {workspaceId: $ws, txId: k.txId})
-  WHERE (k.number > $number OR c.seq > $seq)
+  WHERE c.seq IS NOT NULL AND (k.number > $number OR c.seq > $seq)
     AND ($entities IS NULL OR c.entity IN $entities)
     AND ($accountId IS NULL OR c.accountId = $accountId)
   RETURN c ORDER BY c.seq

@@ -143,7 +143,7 @@ CALL () {
 }
 CALL () {
   WITH $publish AS publish WHERE publish
-  WITH CASE WHEN $published IS NULL THEN COUNT { (c:Change {workspaceId: $ws, txId: $txId}) }
+  WITH CASE WHEN $published IS NULL THEN COUNT { (c:Change {workspaceId: $ws, txId: $txId}) WHERE c.seq IS NOT NULL }
             ELSE $published END AS changes
   WHERE changes > 0
   MERGE (q:ChangeSequence {workspaceId: $ws})

@@ -108,7 +108,6 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX opportunity_by_account IF NOT EXISTS FOR (n:Opportunity) ON (n.workspaceId, n.accountId, n.name)",
     "CREATE INDEX competitor_by_name IF NOT EXISTS FOR (n:Competitor) ON (n.workspaceId, n.name)",
     "CREATE INDEX criterion_by_account IF NOT EXISTS FOR (n:Criterion) ON (n.workspaceId, n.accountId)",
-    "CREATE INDEX change_by_tx IF NOT EXISTS FOR (n:Change) ON (n.workspaceId, n.txId)",
     "CREATE INDEX change_by_tx_seq IF NOT EXISTS FOR (n:Change) ON (n.workspaceId, n.txId, n.seq)",
     "CREATE INDEX import_undo_by_job IF NOT EXISTS FOR (n:ImportUndo) ON (n.workspaceId, n.jobId, n.seq)",
 )
@@ -120,6 +119,9 @@ DATA_MIGRATIONS: tuple[LiteralString, ...] = (
     "DROP CONSTRAINT graph_clock IF EXISTS",
     "MATCH (c:GraphClock) DELETE c",
     "MATCH (a:Account) WHERE a.clock IS NULL SET a.clock = randomUUID()",
+    # A change's transaction is found through `change_by_tx_seq` (every change has a seq; a composite index
+    # serves only queries that constrain all of its properties): one index fewer to update per change.
+    "DROP INDEX change_by_tx IF EXISTS",
     # Change nodes of earlier versions held one value each: now one entity each, values in lists.
     """
     MATCH (c:Change) WHERE c.fields IS NULL

@@ -111,7 +111,7 @@ RETURN count(u) AS batches
 """
 
 DROP_CHANGES: LiteralString = """
-MATCH (c:Change {workspaceId: $ws, txId: $job})
+MATCH (c:Change {workspaceId: $ws, txId: $job}) WHERE c.seq IS NOT NULL
 WITH c LIMIT $limit
 DETACH DELETE c
 RETURN count(*) AS dropped
