@@ -13,6 +13,7 @@ from service.graph.as_of import account_states
 from service.graph.clock import read_account_clock
 from service.observability.metrics import SNAPSHOT_ENTRIES, SNAPSHOT_LOOKUPS, SNAPSHOT_PEOPLE
 from service.rules.account_graph import AccountGraph
+from service.rules.analytics.memo import forget_kept
 
 
 class SnapshotCache:
@@ -72,21 +73,36 @@ class SnapshotCache:
                 SNAPSHOT_LOOKUPS.labels("hit").inc()
                 return cached[1]
             del self._entries[key]
-            self._trim()
+            dropped = [cached[1], *self._trim()]
+        _forget(dropped)
         return None
 
     def _keep(self, key: tuple[str, str, str], version: str | None, graph: AccountGraph) -> None:
-        if version is not None:
-            with self._lock:
-                self._entries[key] = (version, graph)
-                self._entries.move_to_end(key)
-                self._trim()
+        if version is None:
+            return
+        with self._lock:
+            replaced = self._entries.get(key)
+            self._entries[key] = (version, graph)
+            self._entries.move_to_end(key)
+            dropped = self._trim()
+        if replaced is not None and replaced[1] is not graph:
+            dropped.append(replaced[1])
+        _forget(dropped)
 
-    def _trim(self) -> None:
-        """Drop the least recently used until within both bounds; the newest always stays."""
+    def _trim(self) -> list[AccountGraph]:
+        """Drop the least recently used until within both bounds; the newest always stays. Returns them."""
         held = sum(len(graph.people) for _, graph in self._entries.values())
+        dropped = []
         while len(self._entries) > 1 and (len(self._entries) > self.size or held > self.people):
-            _, (_, dropped) = self._entries.popitem(last=False)
-            held -= len(dropped.people)
+            _, (_, graph) = self._entries.popitem(last=False)
+            held -= len(graph.people)
+            dropped.append(graph)
         SNAPSHOT_ENTRIES.set(len(self._entries))
         SNAPSHOT_PEOPLE.set(held)
+        return dropped
+
+
+def _forget(dropped: list[AccountGraph]) -> None:
+    """What the dropped snapshots keep goes piece by piece (`forget_kept`), outside the cache's lock."""
+    for graph in dropped:
+        forget_kept(graph)

@@ -30,7 +30,8 @@ from service.rules.analytics import (
     support_score,
     supporter_consolidation,
 )
-from service.rules.analytics.memo import ANSWERS_PER_SNAPSHOT, per_snapshot
+from service.rules.analytics.active_view import active_view
+from service.rules.analytics.memo import ANSWERS_PER_SNAPSHOT, forget_kept, per_snapshot
 from service.rules.enums import Stance
 
 from .strategies import AS_OF, account_graphs
@@ -95,6 +96,23 @@ def test_answers_asked_in_any_order_equal_fresh_ones(data: st.DataObject) -> Non
     asked = data.draw(st.lists(questions(graph), min_size=1, max_size=12))
     for question in asked + asked:
         assert answer(question, graph) == answer(question, replace(graph))  # `replace`: a new, empty memo
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_forgetting_what_a_snapshot_keeps_changes_no_answer(data: st.DataObject) -> None:
+    """A snapshot dropped by the cache may still be in use: after `forget_kept` it answers as before."""
+    graph = data.draw(account_graphs())
+    asked = data.draw(st.lists(questions(graph), min_size=1, max_size=8))
+    forget_after = data.draw(st.sets(st.integers(0, len(asked) - 1)))
+    for number, question in enumerate(asked):
+        assert answer(question, graph) == answer(question, replace(graph))
+        if number in forget_after:
+            view = active_view(graph)
+            view.influences_out  # noqa: B018 (built, to be forgotten)
+            forget_kept(graph)
+            assert graph.memo == {}
+            assert (view.memo, "influences_out" in vars(view)) == ({}, False)
 
 
 def test_the_same_arguments_are_computed_once() -> None:

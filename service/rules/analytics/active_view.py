@@ -73,6 +73,14 @@ class ActiveView:
     def person(self, person_id: str) -> Person:
         return self.people[person_id]
 
+    def forget_kept(self) -> None:
+        """Drop what the view keeps (shared structures, the adjacency built on first use), one piece at a
+        time (see `memo.forget_kept`); whoever uses the view next builds again what it needs."""
+        while self.memo:
+            self.memo.popitem()
+        for name in ("influences_out", "influences_in", "rank_of"):
+            self.__dict__.pop(name, None)
+
     def name(self, person_id: str) -> str:
         return self.people[person_id].name
 
