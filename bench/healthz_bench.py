@@ -10,11 +10,13 @@ answered meanwhile, and their median, p95 and slowest latency in milliseconds, a
 
 `--asyncio-debug` runs the service with asyncio's debug mode, which logs every step that held the
 service's event loop longer than 100 ms (into the service log, whose path is printed): a diagnostic, its
-figures are slower than production's. What it showed (December 2026, shared machine): no step of the
-loop's own is slow; the slow health checks coincide with full collections of the cyclic garbage
-collector in the analytics thread (several per cold round, 0.2-0.6 s each, with the GIL held), and with
-the collector off in the service the slowest check fell from about 0.6-1 s to 0.13-0.25 s, the rest
-being a loaded machine's scheduling of a GIL-holding thread.
+figures are slower than production's. `--no-gc-freeze` runs the service without `POWERMAP_GC_FREEZE`.
+
+What it showed (December 2026): no step of the loop's own is slow; the slow health checks came from the
+cyclic garbage collector's full passes and from freeing a dropped snapshot's answers in one cascade, both
+holding the GIL in the analytics thread. With the lighter snapshot, the piecewise forgetting and the frozen
+start-up heap, a quiet machine's slowest check was 56 ms and 97 ms in two runs of 5 rounds (none over
+100 ms); with `--no-gc-freeze`, 244 ms (21 of 289 checks over 100 ms).
 
     .venv/bin/python bench/healthz_bench.py                         # 10,000 people, 5 rounds
     .venv/bin/python bench/healthz_bench.py --people 2000 --rounds 2  # a smoke run
