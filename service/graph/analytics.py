@@ -39,7 +39,7 @@ CALL (a) {
 CALL (a) {
   MATCH (i:Interaction {workspaceId: $ws, accountId: a.id})-[:MET]->(s:Stakeholder)
   WITH s, max(i.at) AS lastContactAt
-  RETURN collect([s.id, lastContactAt.epochMillis]) AS contacts
+  RETURN collect([s.id, lastContactAt]) AS contacts
 }
 CALL (a) {
   MATCH (c:Circle {workspaceId: $ws, accountId: a.id})
