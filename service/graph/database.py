@@ -174,6 +174,15 @@ PLAIN_TEXT = r'[^"\\\x00-\x1f]*'
 """A text with nothing to escape (`$plainText`, a Java regular expression): JSON is the text in quotes."""
 
 
+def cypher_json_text(text: LiteralString) -> LiteralString:
+    """Cypher for the text `text` (an expression, not null) as JSON, as `json.dumps` writes it: for the queries
+    that log their changes themselves (with `Write.log_params`, which carries `$plainText` and `$jsonEscapes`)."""
+    return (
+        f"CASE WHEN {text} =~ $plainText THEN '\"' + {text} + '\"' "
+        f"ELSE '\"' + reduce(t = {text}, c IN $jsonEscapes | replace(t, c[0], c[1])) + '\"' END"
+    )
+
+
 def json_value(value: Any) -> str:
     """`value` as JSON (non-ASCII kept); a sync logs thousands of texts a call, so those take the short way."""
     if type(value) is str:

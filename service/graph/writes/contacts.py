@@ -36,7 +36,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from service.graph.database import Write, json_value
+from service.graph.database import Write, cypher_json_text, json_value
 from service.graph.driver import fetch
 from service.rules.contacts import CHANGE_LOG_FIELDS, NEW_STAKEHOLDER, ContactsWrite, StoredContact
 
@@ -87,7 +87,8 @@ DIFF: LiteralString = """
 Out: `status`, `old` (the stored stakeholder), `pending` (it awaits a manager of this source),
 `managerKey` (the manager it should report to) and `managerChanged`."""
 
-LOG_CHANGES: LiteralString = """
+LOG_CHANGES: LiteralString = (
+    """
 CALL (acct, done, managers) {
   WITH acct, [d IN done WHERE d.status IN ['CREATED', 'UPDATED']] AS written, managers
   UNWIND [i IN range(0, size(written) - 1) | {at: i, id: written[i].s.id, node: written[i].s, base: written[i]}]
@@ -120,8 +121,9 @@ CALL (acct, done, managers) {
          CASE
            WHEN x[1] THEN x[0]
            WHEN x[0] IS NULL THEN 'null'
-           WHEN x[0] =~ $plainText THEN '"' + x[0] + '"'
-           ELSE '"' + reduce(t = x[0], c IN $jsonEscapes | replace(t, c[0], c[1])) + '"'
+           ELSE """
+    + cypher_json_text("x[0]")
+    + """
          END] AS json
   WITH collect({s: s, accountId: acct.id, op: op, fields: fields, old: json[0..n], new: json[n..]}) AS changes
   CALL (changes) {
@@ -135,6 +137,7 @@ CALL (acct, done, managers) {
   RETURN [c IN changes | c.s.id] AS logged
 }
 """
+)
 """The change log of the write, created by the write itself (as `FINISH_WRITE` would create it from
 `service.rules.changes.EntityChange`s): one `Change` per stakeholder it created or whose contact fields or
 reporting line it changed, in the order of the rows, then those whose reporting line alone moved (in the

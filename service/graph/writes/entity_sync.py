@@ -20,7 +20,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from service.graph.database import Write
+from service.graph.database import Write, cypher_json_text
 from service.graph.driver import fetch
 
 Tx = AsyncManagedTransaction
@@ -131,8 +131,9 @@ CALL (acct, done) {
            WHEN v[0] = 'stakeholderIds' THEN
              '[' + reduce(text = '', i IN range(0, size(v[1]) - 1) |
                           text + CASE WHEN i = 0 THEN '' ELSE ', ' END + '"' + v[1][i] + '"') + ']'
-           WHEN v[1] =~ $plainText THEN '"' + v[1] + '"'
-           ELSE '"' + reduce(t = v[1], c IN $jsonEscapes | replace(t, c[0], c[1])) + '"'
+           ELSE """
+    + cypher_json_text("v[1]")
+    + """
          END] AS json
   WITH collect({n: d.n, accountId: acct.id, op: d.status, fields: [e IN log | e[0]], old: json[0..count],
                 new: json[count..],
