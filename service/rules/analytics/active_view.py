@@ -78,8 +78,9 @@ class ActiveView:
         time (see `memo.forget_kept`); whoever uses the view next builds again what it needs."""
         while self.memo:
             self.memo.popitem()
-        for name in ("influences_out", "influences_in", "rank_of"):
-            self.__dict__.pop(name, None)
+        for name, attribute in vars(ActiveView).items():
+            if isinstance(attribute, cached_property):
+                self.__dict__.pop(name, None)
 
     def name(self, person_id: str) -> str:
         return self.people[person_id].name
