@@ -3,7 +3,7 @@
 Read: `--changes` change-log entries (commits of one to five changes about stakeholders that have external
 ids, as the service writes them) are seeded with raw Cypher, then read back from the start through the
 GraphQL API, pages of 1,000 (`changes(first: 1000, after: ...)` with every entry field), posted to the
-real app (`create_app`) in-process through httpx's ASGI transport, as an integration key: JSON in and
+real app (`served_app`, as `powermap serve` builds it) in-process through httpx's ASGI transport, as an integration key: JSON in and
 out, parsing, validation, the read policy, the settled-commit check, the external ids, the role's filter.
 Prints changes/s (median of rounds) against the target of 10,000, for two shapes of entry: every field with
 the changed fields as `fields { name old new }` (an object a changed field), and every field with them as
@@ -33,8 +33,7 @@ import httpx
 from neo4j import AsyncDriver
 from powermap_devtools.local_neo4j import env_or_local_neo4j
 
-from service.entrypoints.app import create_app
-from service.entrypoints.serving import settle_heap
+from service.entrypoints.app import served_app
 from service.graph.database import Database
 from service.rules.access import Role
 from service.settings import Settings
@@ -156,7 +155,7 @@ async def measure_reads(uri: str, user: str, password: str, count: int, rounds: 
         load_demo=False,
         rate_limit="1000000/minute",
     )
-    app = create_app(settings, started=lambda: settle_heap(settings))  # as `powermap serve` builds it
+    app = served_app(settings)
     rates: dict[str, list[float]] = {shape: [] for shape in SHAPES}
     async with app.router.lifespan_context(app):
         db: Database = app.state.services.db

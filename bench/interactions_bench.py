@@ -1,7 +1,7 @@
 """Interactions benchmark: interactions/s through `interactionsUpsert` against the floor of raw Cypher.
 
 API: `--interactions` visit-log entries (each with a team member, two stakeholders met, a summary and a
-next step) as `interactionsUpsert` calls of 1,000, posted over HTTP to the real app (`create_app`)
+next step) as `interactionsUpsert` calls of 1,000, posted over HTTP to the real app (`served_app`)
 in-process through httpx's ASGI transport: JSON in and out, GraphQL parsing, validation and execution,
 per-item results, one managed write transaction per call with its change log, clock and audit entry.
 
@@ -42,8 +42,7 @@ import httpx
 from neo4j import AsyncManagedTransaction
 from powermap_devtools.local_neo4j import env_or_local_neo4j
 
-from service.entrypoints.app import create_app
-from service.entrypoints.serving import settle_heap
+from service.entrypoints.app import served_app
 from service.graph.database import Database
 from service.rules.access import Role
 from service.settings import Settings
@@ -331,7 +330,7 @@ async def run(uri: str, user: str, password: str, count: int, rounds: int, warm_
         load_demo=False,
         rate_limit="1000000/minute",
     )
-    app = create_app(settings, started=lambda: settle_heap(settings))  # as `powermap serve` builds it
+    app = served_app(settings)
     work = batches(interactions(count))
     async with app.router.lifespan_context(app):
         db: Database = app.state.services.db

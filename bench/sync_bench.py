@@ -1,7 +1,7 @@
 """Sync benchmark: contacts/s through the GraphQL API against the floor of raw Cypher, fresh and replayed.
 
 API: 10,000 contacts as `stakeholdersUpsert` calls of 1,000, posted over HTTP to the real app
-(`create_app`) in-process through httpx's ASGI transport: JSON in and out, GraphQL parsing,
+(`served_app`, as `powermap serve` builds it) in-process through httpx's ASGI transport: JSON in and out, GraphQL parsing,
 validation and execution, the per-contact results, one managed write transaction per call.
 
 Floor: the same rows written through the driver with one raw `UNWIND ... MERGE` per batch in a
@@ -40,8 +40,7 @@ import httpx
 from neo4j import AsyncManagedTransaction
 from powermap_devtools.local_neo4j import env_or_local_neo4j
 
-from service.entrypoints.app import create_app
-from service.entrypoints.serving import settle_heap
+from service.entrypoints.app import served_app
 from service.graph.database import Database
 from service.rules.access import Role
 from service.settings import Settings
@@ -235,7 +234,7 @@ async def run(uri: str, user: str, password: str, count: int, rounds: int) -> bo
         load_demo=False,
         rate_limit="1000000/minute",
     )
-    app = create_app(settings, started=lambda: settle_heap(settings))  # as `powermap serve` builds it
+    app = served_app(settings)
     work = batches(contacts(count))
     ok = True
     async with app.router.lifespan_context(app):

@@ -125,14 +125,21 @@ def create_app(
     return app
 
 
+def served_app(
+    settings: Settings, on_bootstrap_key: Callable[[str], None] | None = None, prepared: bool = False
+) -> FastAPI:
+    """The app as `powermap serve` runs it: `create_app`'s, with the serving process's own set-up once started
+    (`serving.settle_heap`). Benchmarks that build the app in-process build it with this."""
+    return create_app(settings, on_bootstrap_key, prepared, started=lambda: settle_heap(settings))
+
+
 def worker_app() -> FastAPI:
     """The app of one of several worker processes (`POWERMAP_WORKERS`): its settings from the environment,
     the database prepared by the process that started the workers. The snapshot cache is checked against
     the account's clock on each read, so a write through one worker shows in the next read through any
     other; a revoked API key is refused by the other workers once their key cache lapses
     (`POWERMAP_API_KEY_CACHE_SECONDS`)."""
-    settings = Settings()
-    return create_app(settings, prepared=True, started=lambda: settle_heap(settings))
+    return served_app(Settings(), prepared=True)
 
 
 async def prepare(settings: Settings, on_bootstrap_key: Callable[[str], None] | None = None) -> str | None:

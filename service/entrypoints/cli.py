@@ -107,8 +107,7 @@ def serve(settings: Settings) -> None:
     prepares the database once and starts uvicorn's workers, each building its app from the environment."""
     import uvicorn
 
-    from service.entrypoints.app import create_app, prepare
-    from service.entrypoints.serving import settle_heap
+    from service.entrypoints.app import prepare, served_app
 
     configure_logging(settings.log_level, settings.log_format)
     configure_tracing(settings.otlp_endpoint)
@@ -119,7 +118,7 @@ def serve(settings: Settings) -> None:
         host, port, log_level = ready.host, ready.port, ready.log_level
         grace = ready.shutdown_timeout_seconds
         if ready.workers == 1:
-            app = create_app(ready, on_bootstrap_key=keep_bootstrap_key, started=lambda: settle_heap(ready))
+            app = served_app(ready, on_bootstrap_key=keep_bootstrap_key)
             uvicorn.run(
                 app,
                 host=host,
