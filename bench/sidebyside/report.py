@@ -60,7 +60,10 @@ def cell_rows(results: Results, screen: str, workspace: str, has_database_cpu: b
 
 
 def _get(results: Results, screen: str, system: str, workspace: str, concurrency: int) -> Samples | None:
-    return results.get(Key(screen, system, workspace, concurrency))
+    """The cell's samples for a ratio; None (the ratio reads n/a) when any of its requests failed: a cell
+    whose requests were refused measures the refusals."""
+    found = results.get(Key(screen, system, workspace, concurrency))
+    return None if found is None or found.failures else found
 
 
 def ratio_rows(

@@ -36,6 +36,7 @@ class _Builder:
         self.hood = hood
         self.circles: dict[str, PoliticalCircle | Later[PoliticalCircle]] = {}
         self.team: dict[str, TeamMember | Later[TeamMember]] = {}
+        self.references: dict[str, StakeholderReference] = {}
 
     def read(self, stakeholders: Sequence[models.Stakeholder]) -> list[Stakeholder]:
         built = self.ctx.built_stakeholders
@@ -54,8 +55,16 @@ class _Builder:
         if found is None:
             record = self.hood.people.get(raw_id)
             if record is None:
-                return StakeholderReference(raw_id)
+                return self.reference(raw_id)
             found = built[raw_id] = Stakeholder.from_domain(record)
+        return found
+
+    def reference(self, raw_id: str) -> StakeholderReference:
+        """One reference per person however many links lead to them (a page's links name a few people many
+        times)."""
+        found = self.references.get(raw_id)
+        if found is None:
+            found = self.references[raw_id] = StakeholderReference(raw_id)
         return found
 
     def circle(self, raw_id: str) -> PoliticalCircle | Later[PoliticalCircle]:
