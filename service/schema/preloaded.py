@@ -4,10 +4,11 @@ A resolver that reads a list of people for a selection that also asks for their 
 coverage loads those with the people (`service.graph.neighbourhood`) and hands each object its values.
 The field then answers synchronously from its object.
 
-A stakeholder's relationship fields are resolvers that answer from `Preloaded`, or load through the
-request's DataLoaders where it says `NOT_LOADED`. The far ends of a link, membership or coverage are
-plain attributes, the cheapest field GraphQL completes (there are hundreds on a page): the object itself,
-or a `Later` that loads it through the DataLoaders if (and only if) the query asks for it.
+A stakeholder's relationship fields are resolvers that answer from `Preloaded`, or, where it says
+`NOT_LOADED`, with a `Later` that loads through the request's DataLoaders. The far ends of a link,
+membership or coverage are plain attributes, the cheapest field GraphQL completes (there are hundreds on
+a page): the object itself, or a `Later` that loads it through the DataLoaders if (and only if) the query
+asks for it.
 """
 
 from __future__ import annotations
@@ -51,7 +52,11 @@ T = TypeVar("T")
 
 
 class Later(Generic[T]):
-    """A field value that is loaded only if the query asks for it: GraphQL awaits it then."""
+    """A field value that is loaded only if the query asks for it: GraphQL awaits it then.
+
+    Unlike a coroutine, it starts nothing until awaited, so GraphQL may drop it unawaited without a
+    "coroutine was never awaited" warning: graphql-core does so when a sibling's non-null error nulls
+    the parent and it cancels the parent's field tasks before they ran."""
 
     __slots__ = ("_load",)
 

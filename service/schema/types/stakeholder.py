@@ -25,7 +25,7 @@ from service.schema.enums import (
 )
 from service.schema.ids import encode_id
 from service.schema.pagination import bounded_first, decode_history_cursor, encode_cursor, encode_history_cursor
-from service.schema.preloaded import NOT_LOADED, NOTHING_PRELOADED, Preloaded
+from service.schema.preloaded import NOT_LOADED, NOTHING_PRELOADED, Later, Preloaded
 from service.schema.types.common import ExternalId, Node, PageInfo
 
 if TYPE_CHECKING:
@@ -137,37 +137,37 @@ class Stakeholder(Node):
     @strawberry.field(graphql_type="Stakeholder | None")
     def reports_to(self, info: strawberry.Info[Context]) -> Stakeholder | None | Awaitable[Stakeholder | None]:
         found = self.preloaded.reports_to
-        return _manager(info, self.raw_id) if found is NOT_LOADED else found
+        return Later(lambda: _manager(info, self.raw_id)) if found is NOT_LOADED else found
 
     @strawberry.field(graphql_type="list[Stakeholder]")
     def direct_reports(self, info: strawberry.Info[Context]) -> list[Stakeholder] | Awaitable[list[Stakeholder]]:
         found = self.preloaded.direct_reports
-        return _direct_reports(info, self.raw_id) if found is NOT_LOADED else found
+        return Later(lambda: _direct_reports(info, self.raw_id)) if found is NOT_LOADED else found
 
     @strawberry.field(graphql_type=list[CircleMembershipRef])
     def circles(self, info: strawberry.Info[Context]) -> list[CircleMembership] | Awaitable[list[CircleMembership]]:
         found = self.preloaded.circles
-        return _circles(info, self.raw_id) if found is NOT_LOADED else found
+        return Later(lambda: _circles(info, self.raw_id)) if found is NOT_LOADED else found
 
     @strawberry.field(graphql_type=list[InfluenceLinkRef])
     def influences(self, info: strawberry.Info[Context]) -> list[InfluenceLink] | Awaitable[list[InfluenceLink]]:
         found = self.preloaded.influences
-        return _influences_from(info, self.raw_id) if found is NOT_LOADED else found
+        return Later(lambda: _influences_from(info, self.raw_id)) if found is NOT_LOADED else found
 
     @strawberry.field(graphql_type=list[InfluenceLinkRef])
     def influenced_by(self, info: strawberry.Info[Context]) -> list[InfluenceLink] | Awaitable[list[InfluenceLink]]:
         found = self.preloaded.influenced_by
-        return _influences_to(info, self.raw_id) if found is NOT_LOADED else found
+        return Later(lambda: _influences_to(info, self.raw_id)) if found is NOT_LOADED else found
 
     @strawberry.field(graphql_type=list[TieRef])
     def ties(self, info: strawberry.Info[Context]) -> list[Tie] | Awaitable[list[Tie]]:
         found = self.preloaded.ties
-        return _ties(info, self.raw_id) if found is NOT_LOADED else found
+        return Later(lambda: _ties(info, self.raw_id)) if found is NOT_LOADED else found
 
     @strawberry.field(graphql_type=list[CoverageRef])
     def covered_by(self, info: strawberry.Info[Context]) -> list[Coverage] | Awaitable[list[Coverage]]:
         found = self.preloaded.covered_by
-        return _coverage(info, self.raw_id) if found is NOT_LOADED else found
+        return Later(lambda: _coverage(info, self.raw_id)) if found is NOT_LOADED else found
 
     @strawberry.field
     async def last_contact_at(self, info: strawberry.Info[Context]) -> datetime | None:
