@@ -68,7 +68,8 @@ WITH s, version, finishes, coalesce(logged, []) AS logged, coalesce(touched, [])
 """
     + FINISH_IN_QUERY
     + """
-RETURN s IS NOT NULL AS found, version, coalesce(finished, false) AS finished, busy, s {.*} AS item, logged, touched
+RETURN s IS NOT NULL AS found, version, coalesce(finished, false) AS finished, busy, s {.*, createdAt: null} AS item,
+       logged, touched
 """
 )
 """A person's own fields set, and the write closed, in one round trip: locks the person, then, when found at the
@@ -77,7 +78,8 @@ kind}`, in name order: the value as stored, None to remove, and its JSON and kin
 name them) and counts one more version, logs the change itself as `stakeholder_change` logs it (op ARCHIVED or
 RESTORED when `archived` changed, UPDATED otherwise; the fields that changed, in name order, old and new values as
 JSON), and closes the write (`FINISH_IN_QUERY`). Nothing changed: nothing is set or logged, and the write is
-closed with its audit entry alone.
+closed with its audit entry alone. The person comes back without `createdAt`, which `stakeholder_from` leaves out
+(decoding a date and time is a good part of reading the answer).
 
 It writes nothing and leaves the write open when the person is not there, at another version, or a given
 field holds a value of another kind than `cypher_json_kind` knows or than the value given (which Python might
