@@ -219,7 +219,8 @@ FINISH_IN_QUERY: LiteralString = (
     """
 OPTIONAL CALL (finishes, touched, logged) {
   WITH touched, logged WHERE finishes
-  WITH logged, COLLECT { UNWIND $accounts + touched AS id RETURN DISTINCT id ORDER BY id } AS accounts
+  WITH logged, COLLECT { UNWIND $accounts + touched AS id WITH id WHERE id IS NOT NULL RETURN DISTINCT id ORDER BY id }
+       AS accounts
   CALL (accounts) {
     UNWIND accounts AS accountId"""
     + _TICK_CLOCKS
