@@ -66,6 +66,8 @@ class Write:
     """The `txId` of its changes (the job's, under a lease)."""
     logged: list[str] = field(default_factory=list)
     """Entity ids of the changes that queries of this write logged themselves (see `log_params`), in order."""
+    closed: bool = False
+    """A query closed this write itself (see `finish_params`): nothing more is written in it."""
 
     def under_lease(self, job: str, now: datetime, first_seq: int) -> None:
         """Make this write one batch of the import `job`: it may write the accounts leased to the job,
@@ -83,6 +85,7 @@ class Write:
 
     def touch(self, *account_ids: str | None) -> None:
         """Mark accounts whose data this write changes: their clocks tick when it commits."""
+        self._still_open()
         self.accounts.update(a for a in account_ids if a is not None)
 
     def log_params(self) -> dict[str, Any]:
@@ -91,6 +94,7 @@ class Write:
         `plainText`). A query that logs its changes saves the round trip of its diff through Python; it runs
         before any `record` of the same write (those take the seqs after), and passes what it logged to
         `note_logged`."""
+        self._still_open()
         if self.changes:
             raise RuntimeError("a query logs its changes before any are recorded")
         return {
@@ -108,23 +112,75 @@ class Write:
             self.logged.extend(entity_ids)
             self.touch(account_id)
 
+    def finish_params(self) -> dict[str, Any]:
+        """What the last query of this write needs to close it itself, ending with `FINISH_IN_QUERY` (one round
+        trip less): `log_params` (it logs its own changes), and what `FINISH_WRITE` would take of what the write
+        declared before it: the accounts touched, how many changes were logged, the audit entry (the ids it
+        names so far apart), the import it is a batch of. The query passes what it returns to `note_finished`."""
+        return {
+            **self.log_params(),
+            "accounts": sorted(self.accounts),
+            "loggedBefore": len(self.logged),
+            "audit": None if self.audit is None else _audit_fields(self.audit),
+            "auditIds": [*self.mentioned, *self.logged],
+            "auditIdLimit": AUDIT_ENTITY_IDS,
+            "lease": self.lease,
+            "commitsJob": self.commits_job,
+        }
+
+    def note_finished(self, logged: Sequence[str], touched: Sequence[str], busy: Sequence[str]) -> None:
+        """The query ending with `FINISH_IN_QUERY` closed this write, having logged the changes of `logged` and
+        touched `touched`; `Rejected` (CONFLICT, the transaction rolls back) when `busy` names an account that an
+        import holds."""
+        self.logged.extend(logged)
+        self.touch(*touched)
+        self.closed = True
+        if busy:
+            raise Rejected([account_busy()])
+
+    def _still_open(self) -> None:
+        if self.closed:
+            raise RuntimeError("a query closed this write already: it is the last")
+
     def record(self, changes: Iterable[EntityChange]) -> None:
         """Add to the change log; the accounts of the changes are touched too. A change without fields
         (nothing changed) is left out."""
+        self._still_open()
         for change in changes:
             if change.fields:
                 self.touch(change.account_id)
                 self.changes.append(change)
 
 
-FINISH_WRITE: LiteralString = """
-CALL () {
-  UNWIND $accounts AS accountId
+_TICK_CLOCKS: LiteralString = """
   MATCH (a:Account {workspaceId: $ws, id: accountId})
   SET a.clock = CASE WHEN a.importJob IS NULL THEN randomUUID() END
   WITH a WHERE a.importJob IS NOT NULL AND a.importJob <> coalesce($lease, '')
   RETURN collect(a.id) AS busy
-}
+"""
+
+_CREATE_AUDIT_ENTRY: LiteralString = """
+  CREATE (:AuditEntry {workspaceId: $ws, id: audit.id, at: $now, by: $by, role: audit.role,
+                       operation: audit.operation, outcome: audit.outcome, entityIds: audit.entityIds,
+                       entityCount: audit.entityCount, requestId: audit.requestId})
+"""
+
+_COMMIT_CHANGES: LiteralString = """
+  WITH CASE WHEN published IS NULL THEN COUNT { (c:Change {workspaceId: $ws, txId: $txId}) WHERE c.seq IS NOT NULL }
+            ELSE published END AS changes
+  WHERE changes > 0
+  MERGE (q:ChangeSequence {workspaceId: $ws})
+    ON CREATE SET q.number = 0
+  SET q.number = q.number + 1
+  CREATE (:ChangeCommit {workspaceId: $ws, number: q.number, txId: $txId, at: $now, changes: changes})
+"""
+
+FINISH_WRITE: LiteralString = (
+    """
+CALL () {
+  UNWIND $accounts AS accountId"""
+    + _TICK_CLOCKS
+    + """}
 CALL () {
   UNWIND $rows AS row
   CREATE (c:Change {workspaceId: $ws, id: row.id, txId: $txId, seq: row.seq, at: $now, by: $by,
@@ -136,23 +192,16 @@ CALL () {
   CREATE (c)-[:ABOUT {workspaceId: $ws}]->(s)
 }
 CALL () {
-  WITH $audit AS audit WHERE audit IS NOT NULL
-  CREATE (:AuditEntry {workspaceId: $ws, id: audit.id, at: $now, by: $by, role: audit.role,
-                       operation: audit.operation, outcome: audit.outcome, entityIds: audit.entityIds,
-                       entityCount: audit.entityCount, requestId: audit.requestId})
-}
+  WITH $audit AS audit WHERE audit IS NOT NULL"""
+    + _CREATE_AUDIT_ENTRY
+    + """}
 CALL () {
-  WITH $publish AS publish WHERE publish
-  WITH CASE WHEN $published IS NULL THEN COUNT { (c:Change {workspaceId: $ws, txId: $txId}) WHERE c.seq IS NOT NULL }
-            ELSE $published END AS changes
-  WHERE changes > 0
-  MERGE (q:ChangeSequence {workspaceId: $ws})
-    ON CREATE SET q.number = 0
-  SET q.number = q.number + 1
-  CREATE (:ChangeCommit {workspaceId: $ws, number: q.number, txId: $txId, at: $now, changes: changes})
-}
+  WITH $publish AS publish, $published AS published WHERE publish"""
+    + _COMMIT_CHANGES
+    + """}
 RETURN busy
 """
+)
 """Closes a write: ticks the touched accounts' clocks (in id order, so concurrent writes lock them in
 the same order), records its changes and its audit entry. An account being imported in batches
 (`importJob` set) has no clock until the import ends, and refuses every other write: `busy` names those
@@ -165,6 +214,40 @@ Last, a write that recorded changes (or an import's last transaction, `$publish`
 its workspace's change sequence and files a `ChangeCommit` under it (its changes are those with its txId):
 the change feed's order. The sequence node stays locked until the transaction ends, so numbers are taken
 in commit order, and one that rolls back takes none (see `service.graph.change_feed`)."""
+
+FINISH_IN_QUERY: LiteralString = (
+    """
+OPTIONAL CALL (finishes, touched, logged) {
+  WITH touched, logged WHERE finishes
+  WITH logged, COLLECT { UNWIND $accounts + touched AS id WITH id WHERE id IS NOT NULL RETURN DISTINCT id ORDER BY id }
+       AS accounts
+  CALL (accounts) {
+    UNWIND accounts AS accountId"""
+    + _TICK_CLOCKS
+    + """  }
+  CALL (logged, accounts) {
+    WITH $audit AS audit WHERE audit IS NOT NULL
+    WITH audit, reduce(ids = [], id IN $auditIds + logged + accounts | CASE WHEN id IN ids THEN ids ELSE ids + id END)
+         AS ids
+    WITH audit {.*, entityIds: ids[0..$auditIdLimit], entityCount: size(ids)} AS audit"""
+    + _CREATE_AUDIT_ENTRY
+    + """  }
+  CALL (logged) {
+    WITH CASE WHEN $lease IS NULL THEN $loggedBefore + size(logged) > 0 ELSE $commitsJob END AS publish,
+         CASE WHEN $lease IS NULL THEN $loggedBefore + size(logged) END AS published
+    WITH published WHERE publish"""
+    + _COMMIT_CHANGES
+    + """  }
+  RETURN true AS finished, busy
+}
+"""
+)
+"""`FINISH_WRITE` as the tail of the write's last query, which saves its round trip: a query that ends with it
+(and runs with `Write.finish_params`) closes the write itself, when its `finishes` is true, with what it did
+itself (`touched`: the ids of the accounts it changed; `logged`: the entities whose changes it logged, in
+order) and what the write declared before it (touched accounts, logged changes, its audit entry). Returns
+`finished` (true, or null when `finishes` was not) and `busy`, as `FINISH_WRITE`; the query passes both to
+`Write.note_finished`. When it does not finish, `Database.write` closes the write as usual."""
 
 
 JSON_ESCAPES = [["\\", "\\\\"], ['"', '\\"'], *([chr(code), json.dumps(chr(code))[1:-1]] for code in range(32))]
@@ -183,6 +266,27 @@ def cypher_json_text(text: LiteralString) -> LiteralString:
     )
 
 
+def cypher_json_kind(value: LiteralString) -> LiteralString:
+    """Cypher for the kind of the stored value `value` (a variable) as `json_kind` names it, null for any other
+    kind: of those alone `cypher_json_value` writes what `json_value` writes."""
+    return (
+        f"CASE WHEN {value} IS NULL THEN 'NULL' WHEN {value} IS :: STRING THEN 'STRING' "
+        f"WHEN {value} IS :: BOOLEAN THEN 'BOOLEAN' WHEN {value} IS :: INTEGER THEN 'INTEGER' "
+        f"WHEN {value} IS :: LIST<STRING NOT NULL> THEN 'LIST' END"
+    )
+
+
+def cypher_json_value(value: LiteralString, kind: LiteralString) -> LiteralString:
+    """Cypher for the stored value `value` (a variable) as JSON, as `json_value` writes it, given its `kind` (an
+    expression, see `cypher_json_kind`): a query that logs changes of these kinds itself (`Write.log_params`)."""
+    return (
+        f"CASE {kind} WHEN 'NULL' THEN 'null' WHEN 'STRING' THEN {cypher_json_text(value)} "
+        f"WHEN 'LIST' THEN '[' + reduce(json = '', item IN [item IN {value} | {cypher_json_text('item')}] | "
+        f"json + CASE WHEN json = '' THEN '' ELSE ', ' END + item) + ']' "
+        f"ELSE toString({value}) END"
+    )
+
+
 def json_value(value: Any) -> str:
     """`value` as JSON (non-ASCII kept); a sync logs thousands of texts a call, so those take the short way."""
     if type(value) is str:
@@ -190,6 +294,22 @@ def json_value(value: Any) -> str:
     if value is None:
         return "null"
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def json_kind(value: Any) -> str | None:
+    """The kind of `value` for `cypher_json_kind` (NULL, STRING, BOOLEAN, INTEGER, LIST of texts), None for another:
+    two values of one kind are equal in Cypher exactly when they are in Python."""
+    if value is None:
+        return "NULL"
+    if type(value) is str:
+        return "STRING"
+    if type(value) is bool:
+        return "BOOLEAN"
+    if type(value) is int:
+        return "INTEGER"
+    if type(value) is list and all(type(item) is str for item in value):
+        return "LIST"
+    return None
 
 
 def _change_rows(changes: Sequence[EntityChange], first_seq: int = 0) -> list[dict[str, Any]]:
@@ -214,6 +334,17 @@ def _change_rows(changes: Sequence[EntityChange], first_seq: int = 0) -> list[di
     return rows
 
 
+def _audit_fields(note: AuditNote) -> dict[str, Any]:
+    """The audit entry's fields but the entities it names."""
+    return {
+        "id": uuid.uuid4().hex,
+        "role": None if note.role is None else note.role.value,
+        "operation": note.operation,
+        "outcome": note.outcome,
+        "requestId": note.request_id,
+    }
+
+
 def _audit_row(write: Write) -> dict[str, Any] | None:
     """The audit entry's fields: the entities changed, then the accounts touched, each once."""
     note = write.audit
@@ -221,20 +352,15 @@ def _audit_row(write: Write) -> dict[str, Any] | None:
         return None
     changed = [*write.logged, *(c.entity_id for c in write.changes)]
     ids = list(dict.fromkeys([*write.mentioned, *changed, *sorted(write.accounts)]))
-    return {
-        "id": uuid.uuid4().hex,
-        "role": None if note.role is None else note.role.value,
-        "operation": note.operation,
-        "outcome": note.outcome,
-        "entityIds": ids[:AUDIT_ENTITY_IDS],
-        "entityCount": len(ids),
-        "requestId": note.request_id,
-    }
+    return {**_audit_fields(note), "entityIds": ids[:AUDIT_ENTITY_IDS], "entityCount": len(ids)}
 
 
 async def finish(write: Write) -> None:
-    """Run the closing query of `write`, unless it touched nothing and has no audit entry; `Rejected`
-    (CONFLICT, so the whole transaction rolls back) when it touched an account that an import holds."""
+    """Run the closing query of `write`, unless it touched nothing and has no audit entry, or a query closed it
+    already (`FINISH_IN_QUERY`); `Rejected` (CONFLICT, so the whole transaction rolls back) when it touched an
+    account that an import holds."""
+    if write.closed:
+        return
     if not (write.accounts or write.changes or write.logged or write.audit is not None or write.commits_job):
         return
     changes = len(write.logged) + len(write.changes)

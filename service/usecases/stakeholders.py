@@ -11,14 +11,22 @@ from service.graph.database import Write
 from service.graph.writes import merge as merging
 from service.graph.writes.lookup import lock_and_read
 from service.graph.writes.stakeholders import create_stakeholder as store_stakeholder
-from service.graph.writes.stakeholders import reporting, set_manager
+from service.graph.writes.stakeholders import edit_stakeholder, reporting, set_manager
 from service.graph.writes.stakeholders import update_stakeholder as store_update
 from service.rules import models
 from service.rules.access import Permission, Principal
 from service.rules.changes import ChangeOp
-from service.rules.entity_changes.diff import change, created, new_values, stakeholder_change, stale, updated
+from service.rules.entity_changes.diff import (
+    assigned,
+    change,
+    created,
+    new_values,
+    stakeholder_change,
+    stale,
+    updated,
+)
 from service.rules.entity_changes.fields import reporting_problems, stakeholder_problems
-from service.rules.entity_changes.refs import IdArg, outside, unknown
+from service.rules.entity_changes.refs import IdArg, Refs, outside, unknown
 from service.rules.entity_changes.rejected import reject_if
 from service.rules.enums import ErrorCode
 from service.rules.merge import MergePlan, check_merge, merge_changes, plan_merge
@@ -101,6 +109,36 @@ async def _create(w: Write, account: IdArg, manager: IdArg | None, values: dict[
 
 
 async def _update(w: Write, edit: StakeholderEdit) -> models.Stakeholder:
+    if edit.reports_to is None and not stakeholder_problems(edit.values):
+        edited = await _edit_at_once(w, edit.person, edit.values, edit.version)
+        if edited is not None:
+            return edited
+    return await _update_in_steps(w, edit)
+
+
+async def _edit_at_once(
+    w: Write, person: IdArg, values: dict[str, Any], version: int | None
+) -> models.Stakeholder | None:
+    """The common edit of a person's own fields (valid values, the reporting line left alone) in one round trip
+    that also closes the write (`edit_stakeholder`): the same checks, changes and log as `_update_in_steps`.
+    None when it takes that longer way instead (nothing written then)."""
+    if person.raw is None:
+        return None
+    edited = await edit_stakeholder(w, person.raw, assigned(values), version)
+    if edited is None:
+        return None
+    if not edited.found:
+        reject_if(unknown([person], Refs()))
+    assert edited.version is not None
+    reject_if(stale(version, edited.version))
+    if not edited.finished:
+        return None
+    assert edited.stakeholder is not None
+    return edited.stakeholder
+
+
+async def _update_in_steps(w: Write, edit: StakeholderEdit) -> models.Stakeholder:
+    """Any edit: lock and read, check, set the reporting line and the fields, each its own round trip."""
     new_manager = None if edit.reports_to is None else edit.reports_to.manager
     refs = await lock_and_read(w.tx, w.ws, [edit.person, new_manager])
     found = refs.get(edit.person)
@@ -135,6 +173,9 @@ async def _update(w: Write, edit: StakeholderEdit) -> models.Stakeholder:
 
 
 async def _set_archived(w: Write, person: IdArg, archived: bool) -> models.Stakeholder:
+    edited = await _edit_at_once(w, person, {"archived": archived}, None)
+    if edited is not None:
+        return edited
     refs = await lock_and_read(w.tx, w.ws, [person])
     reject_if(unknown([person], refs))
     found = refs.get(person)

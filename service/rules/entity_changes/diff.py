@@ -29,6 +29,11 @@ def updated(stored: Mapping[str, Any], given: Mapping[str, Any]) -> Changed:
     return merged(dict(stored), dict(given), ImportMode.REPLACE)[1]
 
 
+def assigned(given: Mapping[str, Any]) -> Props:
+    """The value each field of `given` is set to, as stored and as `updated` compares it (None: absent)."""
+    return merged({}, dict(given), ImportMode.REPLACE)[0]
+
+
 def new_values(changed: Changed) -> Props:
     """The properties to SET for `changed` (None removes a property)."""
     return {name: new for name, (_, new) in changed.items()}
