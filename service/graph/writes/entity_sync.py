@@ -39,12 +39,21 @@ UPSERT_INTERACTIONS: LiteralString = (
 OPTIONAL MATCH (:AccountRef {workspaceId: $ws, source: $source, externalId: $account})-[:IDENTIFIES]->(acct:Account)
 CALL (acct) {
   UNWIND CASE WHEN acct IS NULL THEN [] ELSE $rows END AS row
-  WITH acct, row,
-       [(:TeamMemberRef {workspaceId: $ws, source: $source, externalId: row.teamMember})-[:IDENTIFIES]->(t:TeamMember)
-        | t][0] AS member,
-       [key IN row.stakeholders |
-        [(:StakeholderRef {workspaceId: $ws, source: $source, externalId: key})-[:IDENTIFIES]->(s:Stakeholder)
-         WHERE s.accountId = acct.id | s][0]] AS met
+  CALL (row) {
+    OPTIONAL MATCH (r:TeamMemberRef {workspaceId: $ws, source: $source, externalId: row.teamMember})
+    USING INDEX r:TeamMemberRef(workspaceId, source, externalId)
+    OPTIONAL MATCH (r)-[:IDENTIFIES]->(t:TeamMember)
+    RETURN t AS member
+  }
+  CALL (row, acct) {
+    UNWIND range(0, size(row.stakeholders) - 1) AS p
+    OPTIONAL MATCH (r:StakeholderRef {workspaceId: $ws, source: $source, externalId: row.stakeholders[p]})
+    USING INDEX r:StakeholderRef(workspaceId, source, externalId)
+    OPTIONAL MATCH (r)-[:IDENTIFIES]->(s:Stakeholder)
+    WITH p, CASE WHEN s.accountId = acct.id THEN s END AS s ORDER BY p
+    RETURN collect([s]) AS found
+  }
+  WITH acct, row, member, [cell IN found | cell[0]] AS met
   WITH acct, row, member, met,
        row.teamMember IS NOT NULL AND member IS NULL AS unknownMember,
        [p IN range(0, size(met) - 1) WHERE met[p] IS NULL] AS unknownMet
@@ -55,12 +64,14 @@ CALL (acct) {
     RETURN n
   }
   WITH row, member, met, unknownMember, unknownMet, n, n {.id, .type, .summary, .nextStep, .source, .externalId, at: n.at.epochMillis} AS before,
-       [(n)-[:BY]->(t:TeamMember) | t.id][0] AS oldMember, [(n)-[:MET]->(s:Stakeholder) | s.id] AS oldMet,
+       [(n)-[:BY]->(t:TeamMember) | t.id][0] AS oldMember, [(n)-[:MET]->(s:Stakeholder) | s] AS oldMetNodes,
        [s IN met | s.id] AS metIds
-  WITH row, member, met, unknownMember, unknownMet, n, before, oldMember, oldMet, metIds,
+  WITH row, member, met, unknownMember, unknownMet, n, before, oldMember, oldMetNodes,
+       [s IN oldMetNodes | s.id] AS oldMet, metIds
+  WITH row, member, met, unknownMember, unknownMet, n, before, oldMember, oldMetNodes, oldMet, metIds,
        row.setTeamMember AND coalesce(oldMember, '') <> coalesce(member.id, '') AS memberChanged,
        NOT (all(x IN metIds WHERE x IN oldMet) AND all(x IN oldMet WHERE x IN metIds)) AS metChanged
-  WITH row, member, met, unknownMember, unknownMet, n, before, oldMember, oldMet, metIds, memberChanged,
+  WITH row, member, met, unknownMember, unknownMet, n, before, oldMember, oldMetNodes, oldMet, metIds, memberChanged,
        metChanged,
        CASE
          WHEN n IS NULL THEN 'REFUSED'
@@ -77,7 +88,7 @@ CALL (acct) {
     SET n += row.props, n.updatedAt = $now,
         n.at = CASE WHEN n.at.epochMillis = row.at THEN n.at ELSE datetime({epochMillis: row.at}) END
   )
-  WITH row, member, met, unknownMember, unknownMet, n, before, oldMember, oldMet, metIds, memberChanged,
+  WITH row, member, met, unknownMember, unknownMet, n, before, oldMember, oldMetNodes, oldMet, metIds, memberChanged,
        metChanged, status
   CALL (n, member, status, memberChanged) {
     WITH * WHERE status IN ['CREATED', 'UPDATED'] AND memberChanged
@@ -100,7 +111,9 @@ CALL (acct) {
                   before: CASE WHEN status = 'UPDATED' THEN before END,
                   after: CASE WHEN status IN ['CREATED', 'UPDATED'] THEN n {.type, .summary, .nextStep, .source, .externalId, at: n.at.epochMillis} END,
                   oldMember: oldMember, oldMet: oldMet,
-                  member: CASE WHEN row.setTeamMember THEN member.id ELSE oldMember END, met: metIds}) AS done
+                  member: CASE WHEN row.setTeamMember THEN member.id ELSE oldMember END, met: metIds,
+                  about: CASE WHEN status = 'CREATED' THEN met WHEN status = 'UPDATED' THEN oldMetNodes + met END})
+         AS done
 }
 CALL (acct, done) {
   UNWIND [d IN done WHERE d.status IN ['CREATED', 'UPDATED']] AS d
@@ -137,7 +150,7 @@ CALL (acct, done) {
          END] AS json
   WITH collect({n: d.n, accountId: acct.id, op: d.status, fields: [e IN log | e[0]], old: json[0..count],
                 new: json[count..],
-                about: CASE WHEN created THEN d.met ELSE COLLECT { UNWIND d.oldMet + d.met AS x RETURN DISTINCT x } END})
+                about: COLLECT { UNWIND d.about AS x RETURN DISTINCT x }})
        AS changes
   CALL (changes) {
     UNWIND range(0, size(changes) - 1) AS i
@@ -146,8 +159,7 @@ CALL (acct, done) {
                            at: $now, by: $by, accountId: c.accountId, entity: 'Interaction', entityId: n.id,
                            op: c.op, fields: c.fields, old: c.old, new: c.new})
     WITH change, c
-    UNWIND c.about AS stakeholderId
-    MATCH (s:Stakeholder {workspaceId: $ws, id: stakeholderId})
+    UNWIND c.about AS s
     CREATE (change)-[:ABOUT {workspaceId: $ws}]->(s)
   }
   RETURN [c IN changes | c.n.id] AS logged
@@ -158,7 +170,11 @@ RETURN acct.id AS accountId, [d IN done | d {.index, .status, .id, .unknownMembe
 """Interactions of one account: see the module docstring. `at` comes as epoch milliseconds. A row naming a team member or a stakeholder
 (of the account) that the source does not know is REFUSED, with which (`unknownMember`, `unknownMet`:
 positions in its stakeholders), and writes nothing. `replan=skip`: every lookup is a seek on a
-uniqueness constraint, so the plan does not depend on the statistics that a growing log moves.
+uniqueness constraint, so the plan does not depend on the statistics that a growing log moves. The keys are
+looked up in `CALL` subqueries with index hints, not in pattern comprehensions: one with a `WHERE` on the
+stakeholder found (its account) was not planned as one seek per key (a profile of Neo4j showed it comparing
+index entries and properties), and a batch that wrote nothing took three times as long as with the hinted
+seeks (`bench/interactions_bench.py`). The log links each change to the stakeholders already at hand (`about`), without looking them up again.
 
 It logs its changes itself, as `service.usecases.entity_sync` logged them from Python (`Write.log_params`):
 one `Change` per interaction created (every value given, its team member and everyone met, from null) or
