@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -17,10 +18,12 @@ from service.rules.access import Principal, Role
 from service.rules.contacts import Contact
 from service.rules.entity_changes.refs import IdArg
 from service.rules.entity_changes.rejected import Rejected
+from service.rules.entity_sync import InteractionItem
 from service.rules.imports import ImportProgress
 from service.schema.operations import IMPORT_MUTATION, OperationError, execute_operation
 from service.usecases import imports
 from service.usecases.contacts import upsert_contacts_batch
+from service.usecases.entity_sync import upsert_interactions
 from service.usecases.imports import recover_abandoned_imports
 from service.usecases.services import Services
 from service.usecases.stakeholders import StakeholderEdit, update_stakeholder
@@ -241,6 +244,9 @@ async def test_other_writes_get_conflict_and_readers_cache_nothing_while_an_impo
                 seen.extend((p.code.value, p.message) for p in rejected.problems)
             synced = await upsert_contacts_batch(services, principal, "crm", "BIG-1", [Contact("BIG-1-P00001", "N")])
             seen.extend((p.path, p.code.value) for p in synced.problems)
+            visit = InteractionItem("visit-1", datetime(2026, 11, 2, tzinfo=UTC), "VISIT", ("BIG-1-P00001",))
+            logged = await upsert_interactions(services, principal, "crm", "BIG-1", [visit])
+            seen.extend((p.path, p.code.value) for p in logged.problems)
             second = await execute_operation(services, principal, IMPORT_MUTATION, document)
             seen.extend(error["code"] for error in second["accountGraphImport"]["userErrors"])
         return await real(tx, ws, job, owner, now, done, total)
@@ -248,7 +254,7 @@ async def test_other_writes_get_conflict_and_readers_cache_nothing_while_an_impo
     monkeypatch.setattr(import_jobs, "claim_job", claim_job)
     await run(services, principal, changed_document(document))
     busy = "this account is being imported; try again when the import has finished."
-    assert seen == [None, ("CONFLICT", busy), (("account",), "CONFLICT"), "CONFLICT"]
+    assert seen == [None, ("CONFLICT", busy), (("account",), "CONFLICT"), (("account",), "CONFLICT"), "CONFLICT"]
     assert await leftovers(db, workspace) == (0, 0, 0)
 
 

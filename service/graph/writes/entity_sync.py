@@ -20,7 +20,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from service.graph.database import Write, cypher_json_text
+from service.graph.database import FINISH_IN_QUERY, Write, cypher_json_text
 from service.graph.driver import fetch
 
 Tx = AsyncManagedTransaction
@@ -164,7 +164,12 @@ CALL (acct, done) {
   }
   RETURN [c IN changes | c.n.id] AS logged
 }
-RETURN acct.id AS accountId, [d IN done | d {.index, .status, .id, .unknownMember, .unknownMet}] AS done, logged
+WITH acct, done, logged, acct IS NOT NULL AS finishes, CASE WHEN size(logged) > 0 THEN [acct.id] ELSE [] END AS touched
+"""
+    + FINISH_IN_QUERY
+    + """
+RETURN acct.id AS accountId, [d IN done | d {.index, .status, .id, .unknownMember, .unknownMet}] AS done, logged,
+       touched, coalesce(finished, false) AS finished, busy
 """
 )
 """Interactions of one account: see the module docstring. `at` comes as epoch milliseconds. A row naming a team member or a stakeholder
@@ -180,7 +185,10 @@ It logs its changes itself, as `service.usecases.entity_sync` logged them from P
 one `Change` per interaction created (every value given, its team member and everyone met, from null) or
 updated (what changed), in the order of the rows, about everyone met (before or after); fields in name
 order (`$logNames`), values as JSON: `at` as Python writes an aware UTC datetime, ids as they are (hex,
-nothing to escape), texts escaped as `json.dumps` escapes them (`$plainText`, `$jsonEscapes`)."""
+nothing to escape), texts escaped as `json.dumps` escapes them (`$plainText`, `$jsonEscapes`). Then it closes
+the write itself (`FINISH_IN_QUERY`, with `Write.finish_params`): the account's clock when it logged a change, the
+audit entry, the change sequence; the whole call is one round trip. When the source does not know the account, it
+leaves the write open, and the use case closes it with its audit entry's outcome NOT_FOUND."""
 
 UPSERT_TEAM_MEMBERS: LiteralString = (
     """CYPHER replan=skip
@@ -324,8 +332,9 @@ RETURN collect({index: row.index, status: CASE WHEN before IS NULL THEN 'UNCHANG
 async def upsert_interactions(
     w: Write, source: str, account: str, rows: Sequence[dict[str, Any]]
 ) -> tuple[str | None, list[dict[str, Any]]]:
-    """The account's internal id (None when the source does not know it: nothing written) and each row's result;
-    the changes are logged (noted in `w`)."""
+    """The account's internal id (None when the source does not know it: nothing written, and `w` is left open
+    for the caller to note that in its audit entry) and each row's result; the changes are logged and, when the
+    account is known, the write is closed (`FINISH_IN_QUERY`)."""
     records = await fetch(
         w.tx,
         UPSERT_INTERACTIONS,
@@ -334,11 +343,12 @@ async def upsert_interactions(
         account=account,
         rows=list(rows),
         logNames=INTERACTION_LOG_FIELDS,
-        **w.log_params(),
+        **w.finish_params(),
     )
-    account_id: str | None = records[0]["accountId"]
-    w.note_logged(records[0]["logged"], account_id)
-    return account_id, records[0]["done"]
+    row = records[0]
+    if row["finished"]:
+        w.note_finished(row["logged"], row["touched"], row["busy"])
+    return row["accountId"], row["done"]
 
 
 async def remove_interactions(
