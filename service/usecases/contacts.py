@@ -99,9 +99,8 @@ async def commit_batch(
 
 
 async def _upsert(w: Write, source: str, account: str, rows: list[dict[str, Any]], full: bool) -> ContactsWrite:
+    """The batch's query closes the write itself, but for an unknown account: then its audit entry says so."""
     written = await upsert_contacts(w, source, account, rows, full)
-    if written.writes:
-        w.touch(written.account_id)
     if written.account_id is None and w.audit is not None:
         w.audit = replace(w.audit, outcome=ErrorCode.NOT_FOUND.value)
     return written

@@ -36,7 +36,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from service.graph.database import Write, cypher_json_text, json_value
+from service.graph.database import FINISH_IN_QUERY, Write, cypher_json_text, json_value
 from service.graph.driver import fetch
 from service.rules.contacts import CHANGE_LOG_FIELDS, NEW_STAKEHOLDER, ContactsWrite, StoredContact
 
@@ -230,7 +230,11 @@ WITH acct, done, relinks + links AS managers,
 """
     + LOG_CHANGES
     + """
-RETURN acct.id AS accountId, writes, logged,
+WITH acct, done, writes, logged, acct IS NOT NULL AS finishes, CASE WHEN writes > 0 THEN [acct.id] ELSE [] END AS touched
+"""
+    + FINISH_IN_QUERY
+    + """
+RETURN acct.id AS accountId, writes, logged, touched, coalesce(finished, false) AS finished, busy,
        CASE WHEN $withStakeholders
          THEN [d IN done | {index: d.index, status: d.status, id: d.s.id, stakeholder: properties(d.s)}]
          ELSE [d IN done | {index: d.index, status: d.status}]
@@ -245,7 +249,8 @@ managers, the hinted `stakeholder_pending_manager` index, so the plan does not d
 Writes before reads on every node it changes (the first SET, CREATE or REMOVE takes the node's lock), so
 what it reads next is what the last writer committed. It returns how many writes it made (`writes`), so
 that the caller ticks the account's clock only when something changed: a replay leaves it alone; and it
-logs what it changed itself (`LOG_CHANGES`): no diff goes through Python and back."""
+logs what it changed itself (`LOG_CHANGES`): no diff goes through Python and back. Last, it closes the write
+(`FINISH_IN_QUERY`) unless the account is unknown."""
 
 PREVIEW_CONTACTS: LiteralString = (
     ACCOUNT
@@ -290,8 +295,10 @@ async def upsert_contacts(
     rows: Sequence[dict[str, Any]],
     with_stakeholders: bool = False,
 ) -> ContactsWrite:
-    """Write a batch of contact rows (see the module docstring) and log its changes (`LOG_CHANGES`, noted in
-    `w`); idempotent, so safe to retry.
+    """Write a batch of contact rows (see the module docstring), log its changes (`LOG_CHANGES`) and close `w`
+    (`FINISH_IN_QUERY`: the account's clock when anything changed, the audit entry, the change sequence), all in
+    one round trip; idempotent, so safe to retry. When the source does not know the account, nothing is written
+    and `w` stays open, for the caller to note that in its audit entry.
 
     With `with_stakeholders`, each row also carries its stakeholder's stored properties (costly for
     large batches: only when the caller asked for them)."""
@@ -305,10 +312,12 @@ async def upsert_contacts(
         withStakeholders=with_stakeholders,
         logNames=CHANGE_LOG_FIELDS,
         newStakeholder=NEW_STAKEHOLDER_JSON,
-        **w.log_params(),
+        **w.finish_params(),
     )
     written = _write(records)
-    w.note_logged(written.logged, written.account_id)
+    record = records[0]
+    if record["finished"]:
+        w.note_finished(written.logged, record["touched"], record["busy"])
     return written
 
 
