@@ -247,10 +247,10 @@ half a second each time); every lookup in it is a seek on a uniqueness constrain
 managers, the hinted `stakeholder_pending_manager` index, so the plan does not depend on the statistics.
 
 Writes before reads on every node it changes (the first SET, CREATE or REMOVE takes the node's lock), so
-what it reads next is what the last writer committed. It returns how many writes it made (`writes`), so
-that the caller ticks the account's clock only when something changed: a replay leaves it alone; and it
-logs what it changed itself (`LOG_CHANGES`): no diff goes through Python and back. Last, it closes the write
-(`FINISH_IN_QUERY`) unless the account is unknown."""
+what it reads next is what the last writer committed. It counts the writes it made (`writes`) and ticks the
+account's clock only when something changed: a replay leaves it alone. It logs what it changed itself
+(`LOG_CHANGES`): no diff goes through Python and back. Last, it closes the write (`FINISH_IN_QUERY`: the clock,
+the audit entry, the change sequence) unless the account is unknown."""
 
 PREVIEW_CONTACTS: LiteralString = (
     ACCOUNT
