@@ -22,7 +22,7 @@ from tests.sync.entity_helpers import (
     team,
     visit,
 )
-from tests.sync.helpers import graph_snapshot, rows
+from tests.sync.helpers import contact, graph_snapshot, rows, upsert
 
 
 async def test_interactions_are_created_updated_and_replays_are_unchanged(
@@ -411,4 +411,28 @@ async def test_the_logged_interaction_values_are_the_json_python_writes(
         ("CREATED", fields, ["null"] * len(fields), new_json, 0),
         ("CREATED", second_fields, ["null"] * len(second_fields), second_json, 1),
         ("UPDATED", update_fields, old_json, encoded(new)[1], 0),
+    ]
+
+
+AUDIT = "{ auditLog(first: 10) { nodes { operation outcome entityIds entityCount } } }"
+
+
+async def test_a_bulk_upsert_writes_its_audit_entry_in_its_one_query_and_an_unknown_account_as_not_found(
+    client: GraphQLClient, db: Database, query_count: QueryCounterView, workspace: str
+) -> None:
+    await setup_account(client)
+    [account] = await rows(db, workspace, "MATCH (a:Account {workspaceId: $ws}) RETURN a.id AS id")
+
+    query_count.reset()
+    await call(client, "interactionsUpsert", account="acc-1", interactions=[visit("v1", "p1")])
+    assert query_count.value == 1
+    await call(client, "interactionsUpsert", account="acc-9", interactions=[visit("v2", "p1")])
+    await upsert(client, [contact("p9")], account="acc-9")
+
+    [made] = await rows(db, workspace, "MATCH (i:Interaction {workspaceId: $ws}) RETURN i.id AS id")
+    entries = (await client.data(AUDIT))["auditLog"]["nodes"]
+    assert [(e["operation"], e["outcome"], e["entityIds"], e["entityCount"]) for e in entries[:3]] == [
+        ("stakeholdersUpsert", "NOT_FOUND", [], 0),
+        ("interactionsUpsert", "NOT_FOUND", [], 0),
+        ("interactionsUpsert", "OK", [made["id"], account["id"]], 2),
     ]
