@@ -179,7 +179,8 @@ uniqueness constraint, so the plan does not depend on the statistics that a grow
 looked up in `CALL` subqueries with index hints, not in pattern comprehensions: one with a `WHERE` on the
 stakeholder found (its account) was not planned as one seek per key (a profile of Neo4j showed it comparing
 index entries and properties), and a batch that wrote nothing took three times as long as with the hinted
-seeks (`bench/interactions_bench.py`). The log links each change to the stakeholders already at hand (`about`), without looking them up again.
+seeks (`bench/interactions_bench.py`). The log links each change to the stakeholders already at hand
+(`about`), without looking them up again.
 
 It logs its changes itself, as `service.usecases.entity_sync` logged them from Python (`Write.log_params`):
 one `Change` per interaction created (every value given, its team member and everyone met, from null) or
