@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from json.encoder import encode_basestring
 from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Bookmarks, unit_of_work
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Bookmarks, Record, unit_of_work
 from neo4j.exceptions import ConnectionAcquisitionTimeoutError, Neo4jError
 
 from service.graph.availability import Availability, DatabaseNotAnswering
@@ -92,8 +92,7 @@ class Write:
         """What a query needs to create its `Change` nodes itself, as `FINISH_WRITE` creates them: `txId`, `by`,
         `now`, `firstSeq` (the seq of its first change), and how to encode texts as JSON (`jsonEscapes`,
         `plainText`). A query that logs its changes saves the round trip of its diff through Python; it runs
-        before any `record` of the same write (those take the seqs after), and passes what it logged to
-        `note_logged`."""
+        before any `record` of the same write (those take the seqs after), as part of `finish_params`."""
         self._still_open()
         if self.changes:
             raise RuntimeError("a query logs its changes before any are recorded")
@@ -105,12 +104,6 @@ class Write:
             "jsonEscapes": JSON_ESCAPES,
             "plainText": PLAIN_TEXT,
         }
-
-    def note_logged(self, entity_ids: Sequence[str], account_id: str | None) -> None:
-        """A query logged the changes of these entities (in this order), all of `account_id`, which is touched."""
-        if entity_ids:
-            self.logged.extend(entity_ids)
-            self.touch(account_id)
 
     def finish_params(self) -> dict[str, Any]:
         """What the last query of this write needs to close it itself, ending with `FINISH_IN_QUERY` (one round
@@ -248,6 +241,17 @@ itself (`touched`: the ids of the accounts it changed; `logged`: the entities wh
 order) and what the write declared before it (touched accounts, logged changes, its audit entry). Returns
 `finished` (true, or null when `finishes` was not) and `busy`, as `FINISH_WRITE`; the query passes both to
 `Write.note_finished`. When it does not finish, `Database.write` closes the write as usual."""
+
+
+async def fetch_finishing(w: Write, query: LiteralString, **params: Any) -> Record:
+    """Run `query`, which ends with `FINISH_IN_QUERY` and returns one record, in `w` with `w.finish_params()`,
+    and note in `w` whether it closed it (`Write.note_finished`: `Rejected` when an import holds a touched
+    account). Returns the record."""
+    rows = await fetch(w.tx, query, **params, **w.finish_params())
+    row = rows[0]
+    if row["finished"]:
+        w.note_finished(row["logged"], row["touched"], row["busy"])
+    return row
 
 
 JSON_ESCAPES = [["\\", "\\\\"], ['"', '\\"'], *([chr(code), json.dumps(chr(code))[1:-1]] for code in range(32))]

@@ -36,7 +36,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from service.graph.database import FINISH_IN_QUERY, Write, cypher_json_text, json_value
+from service.graph.database import FINISH_IN_QUERY, Write, cypher_json_text, fetch_finishing, json_value
 from service.graph.driver import fetch
 from service.rules.contacts import CHANGE_LOG_FIELDS, NEW_STAKEHOLDER, ContactsWrite, StoredContact
 
@@ -272,8 +272,7 @@ RETURN acct.id AS accountId, results
 """The dry run: the same rows through the same `DIFF`, reading only."""
 
 
-def _write(records: Sequence[Any]) -> ContactsWrite:
-    record = records[0]
+def _write(record: Any) -> ContactsWrite:
     return ContactsWrite(
         account_id=record["accountId"],
         writes=record.get("writes", 0),
@@ -302,8 +301,8 @@ async def upsert_contacts(
 
     With `with_stakeholders`, each row also carries its stakeholder's stored properties (costly for
     large batches: only when the caller asked for them)."""
-    records = await fetch(
-        w.tx,
+    record = await fetch_finishing(
+        w,
         UPSERT_CONTACTS,
         ws=w.ws,
         source=source,
@@ -312,13 +311,8 @@ async def upsert_contacts(
         withStakeholders=with_stakeholders,
         logNames=CHANGE_LOG_FIELDS,
         newStakeholder=NEW_STAKEHOLDER_JSON,
-        **w.finish_params(),
     )
-    written = _write(records)
-    record = records[0]
-    if record["finished"]:
-        w.note_finished(written.logged, record["touched"], record["busy"])
-    return written
+    return _write(record)
 
 
 async def preview_contacts(
@@ -343,4 +337,4 @@ async def preview_contacts(
         rows=list(rows),
         withStakeholders=with_stakeholders,
     )
-    return _write(records)
+    return _write(records[0])

@@ -20,7 +20,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from service.graph.database import FINISH_IN_QUERY, Write, cypher_json_text
+from service.graph.database import FINISH_IN_QUERY, Write, cypher_json_text, fetch_finishing
 from service.graph.driver import fetch
 
 Tx = AsyncManagedTransaction
@@ -336,19 +336,15 @@ async def upsert_interactions(
     """The account's internal id (None when the source does not know it: nothing written, and `w` is left open
     for the caller to note that in its audit entry) and each row's result; the changes are logged and, when the
     account is known, the write is closed (`FINISH_IN_QUERY`)."""
-    records = await fetch(
-        w.tx,
+    row = await fetch_finishing(
+        w,
         UPSERT_INTERACTIONS,
         ws=w.ws,
         source=source,
         account=account,
         rows=list(rows),
         logNames=INTERACTION_LOG_FIELDS,
-        **w.finish_params(),
     )
-    row = records[0]
-    if row["finished"]:
-        w.note_finished(row["logged"], row["touched"], row["busy"])
     return row["accountId"], row["done"]
 
 

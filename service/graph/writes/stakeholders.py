@@ -10,7 +10,15 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from service.graph import records
-from service.graph.database import FINISH_IN_QUERY, Write, cypher_json_kind, cypher_json_value, json_kind, json_value
+from service.graph.database import (
+    FINISH_IN_QUERY,
+    Write,
+    cypher_json_kind,
+    cypher_json_value,
+    fetch_finishing,
+    json_kind,
+    json_value,
+)
 from service.graph.driver import fetch
 from service.rules.entity_changes.diff import BOOKKEEPING
 from service.rules.models import Stakeholder
@@ -166,12 +174,7 @@ async def edit_stakeholder(
     ]
     if any(g["kind"] is None or g["name"] in BOOKKEEPING for g in given):
         return None
-    rows = await fetch(
-        w.tx, EDIT_STAKEHOLDER, ws=w.ws, id=stakeholder_id, given=given, version=version, **w.finish_params()
-    )
-    row = rows[0]
-    if row["finished"]:
-        w.note_finished(row["logged"], row["touched"], row["busy"])
+    row = await fetch_finishing(w, EDIT_STAKEHOLDER, ws=w.ws, id=stakeholder_id, given=given, version=version)
     item = row["item"]
     return Edited(
         found=row["found"],
