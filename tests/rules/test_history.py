@@ -61,4 +61,6 @@ def test_undoing_the_changes_after_each_instant_gives_the_state_then(script: Any
         after = [c for c in log if c.at >= instant]  # type: ignore[operator]
         assert undo(copy.deepcopy(present), reversed(after)) == then
         rows = [(c.entity, c.entity_id, c.op, c.fields, [json.dumps(v) for v in c.old]) for c in after]
-        assert restore(copy.deepcopy(present), first_changes(rows, json.loads)) == then
+        assert (
+            restore(copy.deepcopy(present), first_changes(rows, lambda values: [json.loads(v) for v in values])) == then
+        )

@@ -1,6 +1,7 @@
 """The map as of a date (DOMAIN.md rule 18): the change log undone onto the current state, the
 account snapshot rebuilt from it, and the summary of what changed between two instants."""
 
+from service.rules.history.checkpoints import changes_between_checkpoints
 from service.rules.history.diff import DiffLink, MapDiff, StanceMove, map_diff
 from service.rules.history.rebuild import RecordParser, rebuild_graph
 from service.rules.history.state import (
@@ -9,6 +10,8 @@ from service.rules.history.state import (
     LoggedChange,
     LogRow,
     MapState,
+    decode_state,
+    encode_state,
     first_changes,
     restore,
     undo,
@@ -24,6 +27,9 @@ __all__ = [
     "MapState",
     "RecordParser",
     "StanceMove",
+    "changes_between_checkpoints",
+    "decode_state",
+    "encode_state",
     "first_changes",
     "map_diff",
     "rebuild_graph",
