@@ -5,7 +5,7 @@ that an as-of read undoes only the changes up to the nearest checkpoint after it
 
 A checkpoint at instant `at` answers for every instant before it only while the log after `at` grows in
 order of instant. So every write retires, when it commits, the checkpoints of each account it touches that
-its changes could make wrong (`RETIRE_CHECKPOINTS`, run with the clocks): those at or after the write's
+its changes could make wrong (`service.graph.database`, with the clocks): those at or after the write's
 instant, and all of them when the account already logged a change after that instant (a backfill,
 `effectiveAt`, or a writer whose clock is behind). Undoing from the present and from a checkpoint then give
 the same answer on any log, backfilled or not.

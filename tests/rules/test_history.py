@@ -11,7 +11,7 @@ from typing import Any
 import hypothesis.strategies as st
 from hypothesis import given
 
-from service.rules.history import LoggedChange, MapState, first_changes, restore, undo
+from service.rules.history import LoggedChange, MapState, decode_state, encode_state, first_changes, restore, undo
 
 ENTITIES = [("Stakeholder", "a"), ("Stakeholder", "b"), ("Coverage", "t:a")]
 FIELDS = ["stance", "influence", "title"]
@@ -64,3 +64,22 @@ def test_undoing_the_changes_after_each_instant_gives_the_state_then(script: Any
         assert (
             restore(copy.deepcopy(present), first_changes(rows, lambda values: [json.loads(v) for v in values])) == then
         )
+
+
+@given(steps, st.data())
+def test_undoing_from_a_later_state_only_the_changes_between_gives_the_same(script: Any, data: st.DataObject) -> None:
+    """What a checkpoint does on a log in order: the state at `checkpoint` with the changes between undone."""
+    states, log = play(script)
+    checkpoint = data.draw(st.integers(0, len(states) - 1))
+    instant = data.draw(st.integers(0, checkpoint))
+    between = [c for c in log if instant <= c.at < checkpoint]  # type: ignore[operator]
+    rows = [(c.entity, c.entity_id, c.op, c.fields, [json.dumps(v) for v in c.old]) for c in between]
+    started = decode_state(encode_state(states[checkpoint]))
+    assert restore(started, first_changes(rows, lambda values: [json.loads(v) for v in values])) == states[instant]
+
+
+@given(st.dictionaries(st.sampled_from(ENTITIES), st.dictionaries(st.sampled_from(FIELDS), values | st.text())))
+def test_a_stored_state_reads_back_equal_and_in_the_same_order(state: MapState) -> None:
+    read_back = decode_state(encode_state(state))
+    assert read_back == state
+    assert list(read_back) == list(state)
