@@ -10,8 +10,8 @@ service stores them (in the background, once due; the bench waits for them). The
   request pays when the snapshot is not cached) and the support score computed on it;
 - as of: the snapshot as of an instant, rebuilt from the nearest checkpoint after it (or the current
   state) and the changes recorded in between (`account_states`: three round trips), and the support score
-  on it; once just after the first import (the longest stretch of changes undone: the first import's
-  checkpoint is at its very instant, so the read starts from the next one) and once midway.
+  on it; once just after the first import, once midway, and once just after the first checkpoint (the most
+  changes undone: a whole stretch between two checkpoints).
 
 Both are cold (no snapshot cache). Prints the median of each and the ratio (target: at most 2x); then the
 same with the checkpoints dropped (informative).
@@ -108,6 +108,8 @@ async def run(uri: str, user: str, password: str, people: int, rounds: int) -> b
         days = [str((r["at"].to_native() - START).days) for r in checkpoints]
         print(f"checkpoints stored after the imports of days: {', '.join(days) or 'none'}")
         instants = {"after the first import": START + timedelta(hours=1), "midway": START + timedelta(days=5, hours=1)}
+        if checkpoints:  # just after a checkpoint, the read starts from the next one or the present: the most undone
+            instants["just after the first checkpoint"] = checkpoints[0]["at"].to_native() + timedelta(hours=1)
 
         async def current() -> None:
             support_score(await db.read(load_account_graph, ws, account))

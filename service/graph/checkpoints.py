@@ -23,7 +23,7 @@ from typing import LiteralString
 from service.graph.database import Write
 from service.graph.driver import fetch
 from service.graph.map_state import ACCOUNT_STATE, current_state
-from service.rules.history import encode_state
+from service.rules.history import LogSince, encode_state
 
 CHECKPOINT_PROGRESS: LiteralString = """
 MATCH (a:Account {workspaceId: $ws, id: $accountId})
@@ -37,12 +37,24 @@ CALL (a) {
   LIMIT 1
   RETURN k.at AS since, k.entities AS entities
 }
-RETURN entities,
-       CASE WHEN since IS NULL THEN COUNT { (c:Change {workspaceId: $ws, accountId: a.id}) WHERE c.at IS NOT NULL }
-            ELSE COUNT { (c:Change {workspaceId: $ws, accountId: a.id}) WHERE c.at > since } END AS changes
+CALL (a, since) {
+  CALL (a, since) {
+    MATCH (c:Change {workspaceId: $ws, accountId: a.id})
+    WHERE since IS NULL AND c.at IS NOT NULL
+    RETURN c.op AS op
+    UNION ALL
+    MATCH (c:Change {workspaceId: $ws, accountId: a.id})
+    WHERE c.at > since
+    RETURN c.op AS op
+  }
+  RETURN count(op) AS changes, count(CASE op WHEN 'CREATED' THEN 1 END) AS created,
+         count(CASE op WHEN 'DELETED' THEN 1 END) AS deleted
+}
+RETURN entities, changes, created, deleted
 """
 """Takes the account's lock (held until the write ends), then: the size of its latest checkpoint and how many
-changes it logged after it (all of them without one). No row: no such account, or an import holds it."""
+changes it logged after it (all of them without one), creations and deletions apart. No row: no such account,
+or an import holds it."""
 
 SAVE_CHECKPOINT: LiteralString = """
 MATCH (a:Account {workspaceId: $ws, id: $accountId})
@@ -60,21 +72,14 @@ RETURN k.at AS at
 zone and the same one written with an offset do not compare as equal)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """How far an account's log went since its latest checkpoint."""
-
-    changes: int
-    """Changes logged after the latest checkpoint (all of them without one)."""
-    entities: int | None
-    """How many entities the latest checkpoint holds; None: there is none."""
-
-
-async def checkpoint_progress(w: Write, account_id: str) -> Progress | None:
-    """Lock the account for the rest of `w` and tell its `Progress`; None for an unknown account or one that an
-    import holds."""
+async def log_since_checkpoint(w: Write, account_id: str) -> LogSince | None:
+    """Lock the account for the rest of `w` and tell what it logged since its latest checkpoint; None for an
+    unknown account or one that an import holds."""
     rows = await fetch(w.tx, CHECKPOINT_PROGRESS, ws=w.ws, accountId=account_id)
-    return None if not rows else Progress(rows[0]["changes"], rows[0]["entities"])
+    if not rows:
+        return None
+    row = rows[0]
+    return LogSince(row["changes"], row["created"], row["deleted"], row["entities"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +92,7 @@ class Saved:
 
 async def save_checkpoint(w: Write, account_id: str) -> Saved | None:
     """Store the account's present state as a checkpoint at its latest change, in `w`, which holds the account's
-    lock (`checkpoint_progress`); None when the account logged no change."""
+    lock (`log_since_checkpoint`); None when the account logged no change."""
     rows = await fetch(w.tx, ACCOUNT_STATE, ws=w.ws, accountId=account_id)
     if not rows:
         return None

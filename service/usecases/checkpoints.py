@@ -1,6 +1,6 @@
 """Checkpoints of the accounts' maps (DOMAIN.md rule 18, `service.graph.checkpoints`), stored in the background
 after the writes that make them due, so that a read of the map as of a date undoes at most the changes
-between two checkpoints (`service.rules.history.changes_between_checkpoints`), however long the history.
+between two checkpoints (`service.rules.history.checkpoint_due`), however long the history.
 A checkpoint changes no map: its write ticks no clock and has no audit entry."""
 
 from __future__ import annotations
@@ -11,9 +11,14 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from service.graph.checkpoints import checkpoint_progress, save_checkpoint
+from service.graph.checkpoints import log_since_checkpoint, save_checkpoint
 from service.graph.database import Committed, Database, Scope, Write
-from service.rules.history import changes_between_checkpoints
+from service.rules.history import (
+    MIN_CHANGES_BETWEEN_CHECKPOINTS,
+    LogSince,
+    changes_before_looking_again,
+    checkpoint_due,
+)
 from service.usecases.services import Services
 
 logger = logging.getLogger("powermap.checkpoints")
@@ -29,20 +34,19 @@ class Checkpointed:
     saved: datetime | None
     """The instant of the checkpoint stored (the account's latest change); None: none was."""
     changes_to_go: int | None
-    """How many more changes make the next one due; None: unknown (no such account, or an import holds it)."""
+    """How many more changes may make the next one due; None: unknown (no such account, or an import holds it)."""
 
 
 async def _checkpoint(w: Write, account_id: str, force: bool) -> Checkpointed:
-    progress = await checkpoint_progress(w, account_id)
-    if progress is None:
+    log = await log_since_checkpoint(w, account_id)
+    if log is None:
         return Checkpointed(None, None)
-    to_go = changes_between_checkpoints(progress.entities) - progress.changes
-    if progress.changes == 0 or (to_go > 0 and not force):
-        return Checkpointed(None, max(to_go, 1))
+    if log.changes == 0 or not (force or checkpoint_due(log)):
+        return Checkpointed(None, changes_before_looking_again(log))
     saved = await save_checkpoint(w, account_id)
     if saved is None:
-        return Checkpointed(None, changes_between_checkpoints(None))
-    return Checkpointed(saved.at, changes_between_checkpoints(saved.entities))
+        return Checkpointed(None, MIN_CHANGES_BETWEEN_CHECKPOINTS)
+    return Checkpointed(saved.at, changes_before_looking_again(LogSince(0, 0, 0, saved.entities)))
 
 
 async def checkpoint_account(db: Database, ws: str, account_id: str, *, force: bool = False) -> Checkpointed:
@@ -77,7 +81,7 @@ class Checkpointer:
             key = (committed.ws, account)
             self._writes[key] = self._writes.get(key, 0) + 1
             counted = self._counted[key] = self._counted.get(key, 0) + committed.changes
-            if counted >= self._needed.get(key, changes_between_checkpoints(None)):
+            if counted >= self._needed.get(key, MIN_CHANGES_BETWEEN_CHECKPOINTS):
                 self._due[key] = None
         if self._due and (self._worker is None or self._worker.done()):
             self._worker = asyncio.get_running_loop().create_task(self._work())
@@ -95,7 +99,7 @@ class Checkpointer:
             done = await checkpoint_account(self.db, *key)
         except Exception:  # a checkpoint only saves reads time: try again after more changes
             logger.warning("storing a checkpoint of account %s failed", key[1], exc_info=True)
-            self._needed[key] = changes_between_checkpoints(None)
+            self._needed[key] = MIN_CHANGES_BETWEEN_CHECKPOINTS
             return
         if done.changes_to_go is not None:
             self._needed[key] = done.changes_to_go

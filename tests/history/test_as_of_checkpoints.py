@@ -18,7 +18,7 @@ from service.rules.account_graph import AccountGraph
 from service.rules.account_import.document import AccountDoc, AccountDocument, InfluenceDoc, StakeholderDoc
 from service.rules.entity_changes.rejected import Rejected
 from service.rules.enums import Stance
-from service.rules.history import changes_between_checkpoints
+from service.rules.history import MIN_CHANGES_BETWEEN_CHECKPOINTS
 from service.usecases import accounts
 from service.usecases.checkpoints import checkpoint_account, start_checkpoints
 from service.usecases.imports import import_account_graph
@@ -138,10 +138,10 @@ async def test_a_checkpoint_waits_for_enough_changes_unless_forced(db: Database,
     edited, clock, (first, second, third) = await _stance_edits(db, workspace)
     unforced = await checkpoint_account(db, workspace, edited.account)
     assert unforced.saved is None
-    assert unforced.changes_to_go == changes_between_checkpoints(None)  # none logged since the last
+    assert unforced.changes_to_go == MIN_CHANGES_BETWEEN_CHECKPOINTS + 1  # none logged since the last
     clock.now += timedelta(minutes=1)
     await edited.apply(("stance", 1, Stance.ENEMY))
-    assert (await checkpoint_account(db, workspace, edited.account)).changes_to_go == 1_000 - 1
+    assert (await checkpoint_account(db, workspace, edited.account)).changes_to_go == MIN_CHANGES_BETWEEN_CHECKPOINTS
     assert await stored(db, workspace) == [first, second, third]
 
 
