@@ -19,6 +19,7 @@ from service.observability.metrics import DB_POOL_SIZE
 from service.rules.imports import LEASE_SECONDS
 from service.settings import Settings
 from service.usecases.analytics import AnalyticsWorkers
+from service.usecases.checkpoints import start_checkpoints
 from service.usecases.imports import recover_abandoned_imports
 from service.usecases.services import Services
 
@@ -91,6 +92,7 @@ async def open_database(
             timeout_seconds=settings.analytics_timeout_seconds,
         )
         await services.analytics.start()
+        start_checkpoints(services)
         if availability is not None:
             await availability.start()
         await recover_abandoned_imports(services)

@@ -1,8 +1,12 @@
-"""The map as of a date (DOMAIN.md rule 18): an account's current state read in the change log's own
-shape, the changes recorded after an instant reduced to what undoing them needs (each entity's earliest
-operation, each field's value before its earliest change: `service.rules.history.first_changes`), undone
-onto the state (`restore`), and the snapshot rebuilt from what is left. Three bounded queries however far
-back."""
+"""The map as of a date (DOMAIN.md rule 18): an account's state read in the change log's own shape, the
+changes recorded after an instant reduced to what undoing them needs (each entity's earliest operation,
+each field's value before its earliest change: `service.rules.history.first_changes`), undone onto the
+state (`restore`), and the snapshot rebuilt from what is left.
+
+The state undone is the nearest checkpoint at or after the instant (`service.graph.checkpoints`), so only
+the changes up to it are read; without one, the present and every change since the instant. Team members
+belong to the workspace: they are read as they are now, with their own changes since undone. A few
+bounded queries however far back."""
 
 from __future__ import annotations
 
@@ -15,11 +19,18 @@ from typing import Any, LiteralString
 from neo4j import AsyncManagedTransaction
 
 from service.graph.driver import fetch
+from service.graph.map_state import (
+    ACCOUNT_STATE,
+    ACCOUNT_VERSIONS,
+    Versions,
+    current_state,
+    present_values,
+)
 from service.graph.pages import StakeholderFilter
 from service.graph.records import circle_from, coverage_from, influence_from, stakeholder_from, tie_from
 from service.rules.account_graph import AccountGraph
 from service.rules.enums import RelationshipType
-from service.rules.history import FirstChange, MapState, first_changes, rebuild_graph, restore
+from service.rules.history import FirstChange, LogRow, MapState, decode_state, first_changes, rebuild_graph, restore
 from service.rules.history.rebuild import instant
 from service.rules.models import Circle, Coverage, InfluenceLink, Stakeholder, Tie
 
@@ -31,70 +42,46 @@ class HistoryTooLong(Exception):
     """More changes were recorded after the instant asked for than one read undoes."""
 
 
-PERSON_FIELDS = (
-    "name",
-    "title",
-    "department",
-    "email",
-    "phone",
-    "level",
-    "stance",
-    "influence",
-    "buyingRoles",
-    "buyerTypes",
-    "adaptability",
-    "personality",
-    "contactTier",
-    "notes",
-    "archived",
-)
-"""The stored fields of a stakeholder in `ACCOUNT_STATE`, in the order it lists them."""
+_CHANGE_ROW: LiteralString = "[c.entity, c.entityId, c.op, c.fields, c.old]"
 
-CIRCLE_FIELDS = ("name", "color", "businessValue", "trackRecord", "partisansAndAllies", "philosophyAndPolicy")
-
-ACCOUNT_STATE: LiteralString = """
-MATCH (a:Account {workspaceId: $ws, id: $accountId})
-CALL (a) {
-  MATCH (s:Stakeholder {workspaceId: $ws, accountId: a.id})
-  RETURN collect([s.id, [s.name, s.title, s.department, s.email, s.phone, s.level, s.stance, s.influence,
-                         s.buyingRoles, s.buyerTypes, s.adaptability, s.personality, s.contactTier, s.notes,
-                         s.archived],
-                  s.version, s.updatedAt.epochMillis,
-                  [(s)-[:REPORTS_TO]->(m) | m.id],
-                  [(s)-[r:INFLUENCES]->(y) | [r.id, y.id, r.strength, r.kind, r.topic, r.confidence]],
-                  [(s)-[r:TIE]->(y) | [r.id, r.kind, y.id, r.strength, r.note]],
-                  [(s)-[m:MEMBER_OF]->(c:Circle) | [c.id, m.core]],
-                  [(t:TeamMember)-[c:COVERS]->(s) | [t.id, c.relationshipStep, c.relationshipType]]]) AS people
-}
-CALL (a) {
-  MATCH (c:Circle {workspaceId: $ws, accountId: a.id})
-  RETURN collect([c.id, [c.name, c.color, c.businessValue, c.trackRecord, c.partisansAndAllies,
-                         c.philosophyAndPolicy]]) AS circles
-}
-CALL (a) {
-  MATCH (i:Interaction {workspaceId: $ws, accountId: a.id})
-  RETURN collect([i.id, toString(i.at), [(i)-[:MET]->(s) | s.id], [(i)-[:BY]->(t) | t.id][0]]) AS interactions
-}
-CALL (a) {
-  MATCH (t:TeamMember)-[:ASSIGNED_TO]->(a)
-  RETURN collect(t.id) AS assigned
-}
-RETURN [a.name, a.tier, a.portfolioClass] AS account, people, circles, interactions, assigned
-"""
-"""Everything of the account that its snapshot is built from, archived people included, keyed and
-named as the change log keys and names it (`service.rules.changes`); lists, not maps, which the
-driver decodes markedly faster."""
-
-CHANGES_AFTER: LiteralString = """
+CHANGES_AFTER: LiteralString = (
+    """
 MATCH (c:Change {workspaceId: $ws, accountId: $accountId})
 WHERE c.at > $after
 WITH c ORDER BY c.at, c.txId, c.seq
 LIMIT $limit
-RETURN collect([c.entity, c.entityId, c.op, c.fields, c.old]) AS changes
+RETURN collect("""
+    + _CHANGE_ROW
+    + """) AS changes
 """
+)
 """The account's changes recorded after `after`, in commit order (at, transaction, sequence). Reducing
 them per entity in Cypher (list operations over every change) took longer than sending them: the
 reduction (`first_changes`) runs here, decoding only the values it keeps."""
+
+CHECKPOINT_AND_CHANGES: LiteralString = (
+    """
+OPTIONAL CALL () {
+  MATCH (k:Checkpoint {workspaceId: $ws, accountId: $accountId})
+  WHERE k.at >= $after
+  RETURN k ORDER BY k.at
+  LIMIT 1
+}
+CALL (k) {
+  MATCH (c:Change {workspaceId: $ws, accountId: $accountId})
+  WHERE c.at > $after AND c.at <= k.at
+  WITH c ORDER BY c.at, c.txId, c.seq
+  LIMIT $limit
+  RETURN collect("""
+    + _CHANGE_ROW
+    + """) AS changes
+}
+RETURN k.state AS state, changes
+"""
+)
+"""The account's earliest checkpoint at or after `after` (its state null when there is none) and the changes
+recorded after `after` up to it, as `CHANGES_AFTER` lists them. The bound is the checkpoint's instant as
+stored, which compares with the changes' own as their order does."""
 
 TEAM_MEMBERS_AFTER: LiteralString = """
 UNWIND $ids AS id
@@ -114,48 +101,6 @@ and their changes after `after` (reduced like `CHANGES_AFTER`), for the members 
 names now or named since."""
 
 
-def _present(names: Sequence[str], values: Sequence[Any]) -> dict[str, Any]:
-    return {name: value for name, value in zip(names, values, strict=True) if value is not None}
-
-
-def _person_state(state: MapState, row: list[Any], versions: dict[str, tuple[int, Any]]) -> None:
-    person, values, version, updated, manager, influences, ties, memberships, coverage = row
-    person_values = _present(PERSON_FIELDS, values)
-    if manager:
-        person_values["reportsTo"] = manager[0]
-    state[("Stakeholder", person)] = person_values
-    versions[person] = (version, updated)
-    for link, target, strength, kind, topic, confidence in influences:
-        state[("InfluenceLink", link)] = _present(
-            ("from", "to", "strength", "kind", "topic", "confidence"),
-            (person, target, strength, kind, topic, confidence),
-        )
-    for tie, kind, other, strength, note in ties:
-        state[("Tie", tie)] = _present(("kind", "a", "b", "strength", "note"), (kind, person, other, strength, note))
-    for circle, core in memberships:
-        state[("Membership", f"{circle}:{person}")] = {"circleId": circle, "stakeholderId": person, "core": core}
-    for member, step, relationship in coverage:
-        state[("Coverage", f"{member}:{person}")] = _present(
-            ("teamMemberId", "stakeholderId", "relationshipStep", "relationshipType"),
-            (member, person, step, relationship),
-        )
-
-
-def _current_state(row: Mapping[str, Any], account_id: str) -> tuple[MapState, dict[str, tuple[int, Any]]]:
-    state: MapState = {("Account", account_id): _present(("name", "tier", "portfolioClass"), row["account"])}
-    versions: dict[str, tuple[int, Any]] = {}
-    for person in row["people"]:
-        _person_state(state, person, versions)
-    for circle, values in row["circles"]:
-        state[("Circle", circle)] = _present(CIRCLE_FIELDS, values)
-    for interaction, at, met, member in row["interactions"]:
-        values = {"at": at, "stakeholderIds": sorted(met), "teamMemberId": member}
-        state[("Interaction", interaction)] = {k: v for k, v in values.items() if v is not None}
-    for member in row["assigned"]:
-        state[("TeamAssignment", f"{member}:{account_id}")] = {"teamMemberId": member, "accountId": account_id}
-    return state, versions
-
-
 def _members_named(state: MapState, changed: Sequence[FirstChange]) -> set[str]:
     """Every team member the map names now or named at the instant (coverage and assignments as then)."""
     found = {
@@ -171,13 +116,14 @@ def _members_named(state: MapState, changed: Sequence[FirstChange]) -> set[str]:
     return found
 
 
-def _decoded(value: str | None) -> Any:
-    return None if value is None else json.loads(value)
+def _decoded(values: list[str | None]) -> list[Any]:
+    """Logged values (JSON texts, None: absent) decoded in one go: one parse of them all as a list is several
+    times faster than one parse each."""
+    decoded: list[Any] = json.loads("[" + ",".join("null" if value is None else value for value in values) + "]")
+    return decoded
 
 
-async def _changed_after(tx: AsyncManagedTransaction, ws: str, account_id: str, after: datetime) -> list[FirstChange]:
-    rows = await fetch(tx, CHANGES_AFTER, ws=ws, accountId=account_id, after=after, limit=MAX_REPLAYED_CHANGES + 1)
-    changes = rows[0]["changes"]
+def _reduced(changes: list[LogRow], after: datetime) -> list[FirstChange]:
     if len(changes) > MAX_REPLAYED_CHANGES:
         raise HistoryTooLong(
             f"more than {MAX_REPLAYED_CHANGES} changes were recorded since {after.isoformat()}, the most a read undoes"
@@ -185,33 +131,63 @@ async def _changed_after(tx: AsyncManagedTransaction, ws: str, account_id: str, 
     return first_changes(changes, _decoded)
 
 
-async def _state_as_of(
-    tx: AsyncManagedTransaction, ws: str, account_id: str, present: MapState, after: datetime
+async def _changed_after(tx: AsyncManagedTransaction, ws: str, account_id: str, after: datetime) -> list[FirstChange]:
+    rows = await fetch(tx, CHANGES_AFTER, ws=ws, accountId=account_id, after=after, limit=MAX_REPLAYED_CHANGES + 1)
+    return _reduced(rows[0]["changes"], after)
+
+
+Start = tuple[MapState, list[FirstChange]]
+"""A state and the changes to undo on it."""
+
+
+async def _checkpointed(tx: AsyncManagedTransaction, ws: str, account_id: str, after: datetime) -> Start | None:
+    """The earliest checkpoint at or after `after` and the changes between, reduced; None without one."""
+    rows = await fetch(
+        tx, CHECKPOINT_AND_CHANGES, ws=ws, accountId=account_id, after=after, limit=MAX_REPLAYED_CHANGES + 1
+    )
+    state = rows[0]["state"]
+    return None if state is None else (decode_state(state), _reduced(rows[0]["changes"], after))
+
+
+async def _with_team(
+    tx: AsyncManagedTransaction, ws: str, state: MapState, changed: Sequence[FirstChange], after: datetime
 ) -> MapState:
-    changed = await _changed_after(tx, ws, account_id, after)
-    state = restore(dict(present), changed)
+    """`state` with the team members it names as they were at `after`."""
     members = await fetch(
         tx, TEAM_MEMBERS_AFTER, ws=ws, ids=sorted(_members_named(state, changed)), after=after, limit=10_000
     )
     for row in members:
         if row["present"]:
-            state[("TeamMember", row["id"])] = _present(("name", "role", "email"), row["member"])
+            state[("TeamMember", row["id"])] = present_values(("name", "role", "email"), row["member"])
     logged = [change for row in members for change in row["changes"] if change[0] is not None]
-    restore(state, first_changes(logged, _decoded))
-    return state
+    return restore(state, first_changes(logged, _decoded))
+
+
+async def _present_and_versions(
+    tx: AsyncManagedTransaction, ws: str, account_id: str, starts: Sequence[Start | None]
+) -> tuple[MapState, Versions] | None:
+    """The present state, read only when an instant has no checkpoint to start from, and the people's
+    versions; None when the account does not exist."""
+    if all(start is not None for start in starts):
+        rows = await fetch(tx, ACCOUNT_VERSIONS, ws=ws, accountId=account_id)
+        return None if not rows else ({}, {person: (v, at) for person, v, at in rows[0]["versions"]})
+    rows = await fetch(tx, ACCOUNT_STATE, ws=ws, accountId=account_id)
+    return None if not rows else current_state(rows[0], account_id)
 
 
 async def account_states(
     tx: AsyncManagedTransaction, ws: str, account_id: str, instants: Sequence[datetime]
 ) -> list[AccountGraph] | None:
-    """The account's snapshot as of each of `instants` (aligned), from its current state and the change
-    log; None when the account does not exist. `HistoryTooLong` past `MAX_REPLAYED_CHANGES`.
+    """The account's snapshot as of each of `instants` (aligned), from its nearest checkpoint after the
+    instant or its current state, and the change log; None when the account does not exist.
+    `HistoryTooLong` past `MAX_REPLAYED_CHANGES`.
 
     A past record keeps the person's current `version` and `updatedAt` (the log does not hold them)."""
-    rows = await fetch(tx, ACCOUNT_STATE, ws=ws, accountId=account_id)
-    if not rows:
+    starts = [await _checkpointed(tx, ws, account_id, moment) for moment in instants]
+    found = await _present_and_versions(tx, ws, account_id, starts)
+    if found is None:
         return None
-    present, versions = _current_state(rows[0], account_id)
+    present, versions = found
 
     def record(person: str, values: Mapping[str, Any]) -> Stakeholder:
         version, updated = versions.get(person, (1, None))
@@ -220,8 +196,9 @@ async def account_states(
         )
 
     graphs = []
-    for moment in instants:
-        state = await _state_as_of(tx, ws, account_id, present, moment)
+    for moment, start in zip(instants, starts, strict=True):
+        base, changed = start or (present, await _changed_after(tx, ws, account_id, moment))
+        state = await _with_team(tx, ws, restore(dict(base), changed), changed, moment)
         graph = rebuild_graph(state, account_id, record)
         graph.memo[_STATE] = state
         graphs.append(graph)

@@ -68,6 +68,9 @@ class Write:
     """Entity ids of the changes that queries of this write logged themselves (see `log_params`), in order."""
     closed: bool = False
     """A query closed this write itself (see `finish_params`): nothing more is written in it."""
+    released: set[str] = field(default_factory=set)
+    """Accounts an import let go of in this write (their clocks tick in its own query): `Database.committed`
+    listeners hear of them as of the touched ones."""
 
     def under_lease(self, job: str, now: datetime, first_seq: int) -> None:
         """Make this write one batch of the import `job`: it may write the accounts leased to the job,
@@ -145,12 +148,30 @@ class Write:
                 self.changes.append(change)
 
 
-_TICK_CLOCKS: LiteralString = """
+_RETIRE_CHECKPOINTS: LiteralString = """
+  CALL (a) {
+    MATCH (k:Checkpoint {workspaceId: $ws, accountId: a.id})
+    WITH collect(k) AS checkpoints
+    WHERE checkpoints <> []
+    WITH checkpoints, EXISTS { (c:Change {workspaceId: $ws, accountId: a.id}) WHERE c.at > $now } AS backfilled
+    UNWIND checkpoints AS k
+    WITH k WHERE backfilled OR k.at >= $now
+    DETACH DELETE k
+  }
+"""
+"""Retires the checkpoints of account `a` that a write at `$now` could make wrong (see `service.graph.checkpoints`):
+those at or after it, and all of them when the account logged a change after it before."""
+
+_TICK_CLOCKS: LiteralString = (
+    """
   MATCH (a:Account {workspaceId: $ws, id: accountId})
   SET a.clock = CASE WHEN a.importJob IS NULL THEN randomUUID() END
-  WITH a WHERE a.importJob IS NOT NULL AND a.importJob <> coalesce($lease, '')
+  WITH a"""
+    + _RETIRE_CHECKPOINTS
+    + """  WITH a WHERE a.importJob IS NOT NULL AND a.importJob <> coalesce($lease, '')
   RETURN collect(a.id) AS busy
 """
+)
 
 _CREATE_AUDIT_ENTRY: LiteralString = """
   CREATE (:AuditEntry {workspaceId: $ws, id: audit.id, at: $now, by: $by, role: audit.role,
@@ -388,6 +409,15 @@ async def finish(write: Write) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class Committed:
+    """What a committed write did to the change log: the accounts it touched and how many changes it logged."""
+
+    ws: str
+    accounts: frozenset[str]
+    changes: int
+
+
+@dataclass(frozen=True, slots=True)
 class Scope:
     """Where a write goes and who makes it; `retry_seconds` bounds the driver's retries (None: its default);
     `audit`, when given, is recorded in the audit log with the write; `timeout_seconds` replaces the
@@ -446,6 +476,8 @@ class Database:
         self.progress = progress or (availability.note_progress if availability is not None else None)
         self.pool = pool
         self.clock = clock or _wall_clock
+        self.committed: list[Callable[[Committed], None]] = []
+        """Told of every write that committed and touched accounts (in the writer's task, right after the commit)."""
 
     @asynccontextmanager
     async def _deadline(self, kind: str, seconds: float) -> AsyncIterator[None]:
@@ -520,11 +552,13 @@ class Database:
         """Run `work` in one managed write transaction (retried on transient errors, each attempt with a
         fresh `Write`), then close it with `finish`. An exception from `work` rolls everything back."""
         now = self.clock()
+        finished: list[Write] = []
 
         async def attempt(tx: AsyncManagedTransaction) -> T:
             write = Write(tx, scope.ws, scope.by, now, audit=scope.audit)
             result = await work(write, *args, **kwargs)
             await finish(write)
+            finished[:] = [write]
             return result
 
         config: dict[str, Any] = {"database": self.database, "bookmark_manager": self.bookmarks}
@@ -532,7 +566,17 @@ class Database:
             config["max_transaction_retry_time"] = scope.retry_seconds
         seconds = scope.timeout_seconds or self.limits.transaction_seconds
         async with self._deadline("write", seconds), self.driver.session(**config) as session:
-            return await session.execute_write(_with_timeout(attempt, seconds))
+            result = await session.execute_write(_with_timeout(attempt, seconds))
+        self._tell_committed(finished[0])
+        return result
+
+    def _tell_committed(self, write: Write) -> None:
+        accounts = write.accounts | write.released
+        if not (self.committed and accounts):
+            return
+        committed = Committed(write.ws, frozenset(accounts), len(write.logged) + len(write.changes))
+        for listener in self.committed:
+            listener(committed)
 
     async def ping(self) -> None:
         """One trivial auto-commit query, never retried: raises at once when the database is unreachable."""

@@ -12,6 +12,8 @@ The stored model (every node and relationship carries `workspaceId`):
         -- the change log: one node per entity changed by a write; fields/old/new are parallel lists
     (:ChangeSequence {number}) (:ChangeCommit {number, txId, at, changes})
         -- the change feed's order: one commit per write that recorded changes (graph/change_feed.py)
+    (:Checkpoint {accountId, at, entities, state})
+        -- an account's map as of its latest change then, as JSON; retired by writes it could mislead (graph/checkpoints.py)
     (:ImportJob {...}) (:ImportUndo {...}) and Account.importJob: batched imports (graph/writes/import_jobs.py)
     (:AccountRef|StakeholderRef|TeamMemberRef {source, externalId})-[:IDENTIFIES]->(node)
     (:Workspace {id, name, createdAt})                         -- workspaceId = id
@@ -109,6 +111,7 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX criterion_by_account IF NOT EXISTS FOR (n:Criterion) ON (n.workspaceId, n.accountId)",
     "CREATE INDEX change_by_tx_seq IF NOT EXISTS FOR (n:Change) ON (n.workspaceId, n.txId, n.seq)",
     "CREATE INDEX import_undo_by_job IF NOT EXISTS FOR (n:ImportUndo) ON (n.workspaceId, n.jobId, n.seq)",
+    "CREATE INDEX checkpoint_by_account IF NOT EXISTS FOR (n:Checkpoint) ON (n.workspaceId, n.accountId, n.at)",
 )
 
 AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes(300)"

@@ -245,6 +245,7 @@ async def _end_with_deals(
     w.commit_job()
     counts, deals_changed = await import_deals(w, deals.document, deals.stored, deals.plan)
     await jobs.end_job(w.tx, w.ws, job, changed or deals_changed)
+    w.released.add(into.account_id)
     return counts
 
 

@@ -17,6 +17,7 @@ from service.rules.imports import ImportProgress, Owner
 
 if TYPE_CHECKING:
     from service.usecases.analytics import AnalyticsWorkers
+    from service.usecases.checkpoints import Checkpointer
 
 
 def this_process() -> Owner:
@@ -37,8 +38,12 @@ class Services:
     """Where snapshots are read and analytics computed; None: inline, on the caller's loop (tools, benchmarks)."""
     change_retention: timedelta = DEFAULT_RETENTION
     """How long a change feed cursor stays good after it was handed out."""
+    checkpoints: Checkpointer | None = None
+    """Stores checkpoints of the accounts' maps after writes (`usecases.checkpoints.start_checkpoints`); None: none."""
 
     async def close(self) -> None:
+        if self.checkpoints is not None:
+            await self.checkpoints.close()
         if self.analytics is not None:
             await self.analytics.close()
         await self.db.close()

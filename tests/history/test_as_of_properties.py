@@ -1,6 +1,6 @@
-"""DOMAIN.md rule 18: for random edit sequences made through the use cases at known instants, the map
-rebuilt from the history as of each instant equals the map that was current then (snapshotted during
-the test), and so does every analytic computed on it."""
+"""DOMAIN.md rule 18: for random edit sequences made through the use cases at known instants (checkpoints
+stored among them, `service.graph.checkpoints`), the map rebuilt from the history as of each instant equals
+the map that was current then (snapshotted during the test), and so does every analytic computed on it."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from service.rules.entity_changes.rejected import Rejected
 from service.rules.enums import BuyingRole, Stance, TieKind
 from service.usecases import accounts, circles, interactions, links, stakeholders, team
 from service.usecases.analytics import account_snapshot
+from service.usecases.checkpoints import checkpoint_account
 from service.usecases.services import Services
 from service.usecases.stakeholders import ManagerChange, StakeholderEdit
 
@@ -73,6 +74,7 @@ edits = st.one_of(
     st.tuples(st.just("rename"), st.integers(0, 1), st.text("xyz", min_size=1, max_size=3)),
     st.tuples(st.just("visit"), st.lists(person, min_size=1, max_size=2, unique=True), st.integers(0, 400)),
     st.tuples(st.just("tier"), st.sampled_from(["A", "B", "C", None])),
+    st.tuples(st.just("checkpoint")),
 )
 steps = st.lists(st.tuples(edits, st.integers(0, 3)), min_size=1, max_size=14)
 """Each edit with the minutes that pass before it (0: the same minute as the one before, a second later)."""
@@ -110,6 +112,9 @@ class Map:
             return
         if kind == "tier":
             await accounts.update_account(s, p, ref("Account", self.account), {"tier": args[0]})
+            return
+        if kind == "checkpoint":  # the map as it is now, stored: later reads of earlier instants start there
+            await checkpoint_account(s.db, p.workspace_id, self.account, force=True)
             return
         action = self._action(kind, args)
         if action is not None:

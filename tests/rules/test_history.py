@@ -11,7 +11,19 @@ from typing import Any
 import hypothesis.strategies as st
 from hypothesis import given
 
-from service.rules.history import LoggedChange, MapState, first_changes, restore, undo
+from service.rules.history import (
+    MIN_CHANGES_BETWEEN_CHECKPOINTS,
+    LoggedChange,
+    LogSince,
+    MapState,
+    changes_before_looking_again,
+    checkpoint_due,
+    decode_state,
+    encode_state,
+    first_changes,
+    restore,
+    undo,
+)
 
 ENTITIES = [("Stakeholder", "a"), ("Stakeholder", "b"), ("Coverage", "t:a")]
 FIELDS = ["stance", "influence", "title"]
@@ -61,4 +73,43 @@ def test_undoing_the_changes_after_each_instant_gives_the_state_then(script: Any
         after = [c for c in log if c.at >= instant]  # type: ignore[operator]
         assert undo(copy.deepcopy(present), reversed(after)) == then
         rows = [(c.entity, c.entity_id, c.op, c.fields, [json.dumps(v) for v in c.old]) for c in after]
-        assert restore(copy.deepcopy(present), first_changes(rows, json.loads)) == then
+        assert (
+            restore(copy.deepcopy(present), first_changes(rows, lambda values: [json.loads(v) for v in values])) == then
+        )
+
+
+@given(steps, st.data())
+def test_undoing_from_a_later_state_only_the_changes_between_gives_the_same(script: Any, data: st.DataObject) -> None:
+    """What a checkpoint does on a log in order: the state at `checkpoint` with the changes between undone."""
+    states, log = play(script)
+    checkpoint = data.draw(st.integers(0, len(states) - 1))
+    instant = data.draw(st.integers(0, checkpoint))
+    between = [c for c in log if instant <= c.at < checkpoint]  # type: ignore[operator]
+    rows = [(c.entity, c.entity_id, c.op, c.fields, [json.dumps(v) for v in c.old]) for c in between]
+    started = decode_state(encode_state(states[checkpoint]))
+    assert restore(started, first_changes(rows, lambda values: [json.loads(v) for v in values])) == states[instant]
+
+
+@given(st.dictionaries(st.sampled_from(ENTITIES), st.dictionaries(st.sampled_from(FIELDS), values | st.text())))
+def test_a_stored_state_reads_back_equal_and_in_the_same_order(state: MapState) -> None:
+    read_back = decode_state(encode_state(state))
+    assert read_back == state
+    assert list(read_back) == list(state)
+
+
+@given(st.integers(0, 10**6), st.none() | st.integers(0, 10**5))
+def test_a_map_that_only_grows_never_needs_a_checkpoint(created: int, entities_then: int | None) -> None:
+    assert not checkpoint_due(LogSince(created, created, 0, entities_then))
+
+
+@given(st.integers(0, 10**6), st.integers(0, 10**5), st.integers(0, 10**4))
+def test_a_checkpoint_is_due_once_the_changes_outnumber_the_map(updates: int, entities: int, created: int) -> None:
+    log = LogSince(updates + created, created, 0, entities)
+    assert checkpoint_due(log) == (updates + created > max(MIN_CHANGES_BETWEEN_CHECKPOINTS, entities + created))
+    to_go = changes_before_looking_again(log)
+    exactly = max(MIN_CHANGES_BETWEEN_CHECKPOINTS, entities + created) - log.changes + 1
+    if to_go == exactly:  # updates from now on: due after `to_go` more, not before
+        assert not checkpoint_due(LogSince(log.changes + to_go - 1, created, 0, entities))
+        assert checkpoint_due(LogSince(log.changes + to_go, created, 0, entities))
+    else:  # looked at again after a quarter more, however the count goes
+        assert to_go == log.changes // 4 > exactly

@@ -69,6 +69,10 @@ CALL (a) {
   DETACH DELETE n
 }
 CALL (a) {
+  MATCH (n:Checkpoint {workspaceId: $ws, accountId: a.id})
+  DETACH DELETE n
+}
+CALL (a) {
   MATCH (r:AccountRef)-[:IDENTIFIES]->(a)
   DETACH DELETE r
 }

@@ -9,6 +9,7 @@ absent). Undoing every change recorded after an instant, newest first, leaves th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,8 +37,11 @@ LogRow = tuple[str, str, str, Sequence[str], Sequence[Any]]
 """One change as the log holds it: entity, entity id, operation, field names, old values (encoded)."""
 
 
-def first_changes(in_commit_order: Iterable[LogRow], decode: Callable[[Any], Any]) -> list[FirstChange]:
-    """Each entity's changes reduced to its `FirstChange`; only the values kept are decoded."""
+def first_changes(
+    in_commit_order: Iterable[LogRow], decode_all: Callable[[list[Any]], Sequence[Any]]
+) -> list[FirstChange]:
+    """Each entity's changes reduced to its `FirstChange`; only the values kept are decoded, all in one call of
+    `decode_all` (aligned)."""
     firsts: dict[EntityKey, tuple[str, dict[str, Any]]] = {}
     for entity, entity_id, op, fields, old in in_commit_order:
         found = firsts.get((entity, entity_id))
@@ -47,8 +51,9 @@ def first_changes(in_commit_order: Iterable[LogRow], decode: Callable[[Any], Any
         for name, value in zip(fields, old, strict=True):
             if name not in before:
                 before[name] = value
+    decoded = iter(decode_all([value for _, before in firsts.values() for value in before.values()]))
     return [
-        FirstChange(entity, entity_id, op, {name: decode(value) for name, value in before.items()})
+        FirstChange(entity, entity_id, op, {name: next(decoded) for name in before})
         for (entity, entity_id), (op, before) in firsts.items()
     ]
 
@@ -105,3 +110,14 @@ def undo(state: MapState, newest_first: Iterable[LoggedChange]) -> MapState:
                 else:
                     values[name] = old
     return state
+
+
+def encode_state(state: MapState) -> str:
+    """`state` as JSON text, entities in the state's order (so `decode_state` gives back an equal state that
+    iterates alike): what a stored checkpoint of the map holds."""
+    return json.dumps([[kind, key, values] for (kind, key), values in state.items()], ensure_ascii=False)
+
+
+def decode_state(text: str) -> MapState:
+    """The state that `encode_state` wrote."""
+    return {(kind, key): values for kind, key, values in json.loads(text)}

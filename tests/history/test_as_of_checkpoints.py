@@ -1,0 +1,193 @@
+"""Checkpoints of the map (DOMAIN.md rule 18, `service.graph.checkpoints`): a read of the past that starts
+from one gives what undoing every change since gives, on any log, backfilled ones too; writes retire those
+they could make wrong; the process stores them in the background once enough changes accrued."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, timedelta
+from typing import Any
+
+import hypothesis.strategies as st
+from hypothesis import HealthCheck, example, given, settings
+
+from service.graph.as_of import account_states, map_reads
+from service.graph.database import Database
+from service.rules.access import Principal, Role
+from service.rules.account_graph import AccountGraph
+from service.rules.account_import.document import AccountDoc, AccountDocument, InfluenceDoc, StakeholderDoc
+from service.rules.entity_changes.rejected import Rejected
+from service.rules.enums import Stance
+from service.rules.history import MIN_CHANGES_BETWEEN_CHECKPOINTS
+from service.usecases import accounts
+from service.usecases.checkpoints import checkpoint_account, start_checkpoints
+from service.usecases.imports import import_account_graph
+from service.usecases.services import Services
+from tests.history.test_as_of_properties import START, Clock, _setup, canonical, edits, ref
+
+CHECKPOINTS = """
+MATCH (k:Checkpoint {workspaceId: $ws})
+RETURN k.at AS at, k.entities AS entities
+ORDER BY k.at
+"""
+
+DROP_CHECKPOINTS = "MATCH (k:Checkpoint {workspaceId: $ws}) DETACH DELETE k"
+
+
+async def stored(db: Database, ws: str) -> list[datetime]:
+    records, _, _ = await db.driver.execute_query(CHECKPOINTS, ws=ws)
+    return [r["at"].to_native() for r in records]
+
+
+async def read(db: Database, ws: str, account: str, instants: list[datetime]) -> list[AccountGraph]:
+    found = await db.read(account_states, ws, account, instants)
+    assert found is not None
+    return found
+
+
+def same(a: AccountGraph, b: AccountGraph) -> None:
+    """The same snapshot, the same records and the same reads (which the state behind it gives)."""
+    assert canonical(a) == canonical(b)
+    assert dict(a.records) == dict(b.records)
+    assert map_reads(a) == map_reads(b)
+
+
+back_dated = st.none() | st.integers(1, 300)
+"""How many seconds before now an edit is recorded at (a backfill), or None: now."""
+
+crowded = st.one_of(
+    st.tuples(st.just("stance"), st.integers(0, 1), st.sampled_from(list(Stance))),
+    st.tuples(st.just("influence"), st.integers(0, 1), st.none() | st.integers(1, 5)),
+    st.tuples(st.just("checkpoint")),
+)
+"""Edits of few fields, so that backfills land before changes of the same field, around checkpoints."""
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(script=st.lists(st.tuples(st.one_of(edits, crowded, crowded), st.integers(0, 3), back_dated), max_size=14))
+@example(  # a backfill before a later change of the same value, after the checkpoint: it has to go
+    script=[(("stance", 0, Stance.MENTOR), 1, None), (("stance", 0, Stance.ENEMY), 0, 30)]
+)
+async def test_reading_from_checkpoints_equals_undoing_every_change_on_any_log(
+    db: Database, workspace: str, script: list[tuple[tuple[Any, ...], int, int | None]]
+) -> None:
+    clock = Clock()
+    edited = await _setup(db, workspace, clock)
+    await checkpoint_account(db, workspace, edited.account, force=True)
+    instants = [START, clock.now]
+    for edit, minutes, back in script:
+        clock.now += timedelta(minutes=minutes, seconds=1)
+        now = clock.now
+        if back is not None:
+            clock.now = max(START, now - timedelta(seconds=back))
+        with contextlib.suppress(Rejected):
+            await edited.apply(edit)
+        instants += [clock.now, clock.now + timedelta(milliseconds=1)]
+        clock.now = now
+    instants.append(clock.now)
+    from_checkpoints = await read(db, workspace, edited.account, instants)
+    await db.driver.execute_query(DROP_CHECKPOINTS, ws=workspace)
+    undoing_all = await read(db, workspace, edited.account, instants)
+    for checkpointed, undone in zip(from_checkpoints, undoing_all, strict=True):
+        same(checkpointed, undone)
+
+
+async def _stance_edits(db: Database, workspace: str) -> tuple[Any, Clock, list[datetime]]:
+    """The test map with three stance changes, one a minute, checkpointed after each: their instants."""
+    clock = Clock()
+    edited = await _setup(db, workspace, clock)
+    instants = []
+    for stance in (Stance.MENTOR, Stance.ENEMY, Stance.NEUTRAL):
+        clock.now += timedelta(minutes=1)
+        await edited.apply(("stance", 0, stance))
+        instants.append(clock.now)
+        done = await checkpoint_account(db, workspace, edited.account, force=True)
+        assert done.saved == clock.now
+    return edited, clock, instants
+
+
+def stance_of(graph: AccountGraph, person: str) -> Stance:
+    return {p.id: p.stance for p in graph.people}[person]
+
+
+async def test_a_write_keeps_the_checkpoints_before_it_and_a_backfill_retires_all(db: Database, workspace: str) -> None:
+    edited, clock, (first, second, third) = await _stance_edits(db, workspace)
+    assert await stored(db, workspace) == [first, second, third]
+    person = edited.people[0]
+    before = [stance_of(g, person) for g in await read(db, workspace, edited.account, [first, second, third])]
+    assert before == [Stance.MENTOR, Stance.ENEMY, Stance.NEUTRAL]
+
+    clock.now = third  # at the instant of the latest checkpoint: that one would miss it
+    await edited.apply(("stance", 2, Stance.MENTOR))
+    assert await stored(db, workspace) == [first, second]
+
+    clock.now += timedelta(minutes=1)
+    await edited.apply(("stance", 1, Stance.ENEMY))  # later than every change: the checkpoints still hold
+    assert await stored(db, workspace) == [first, second]
+
+    clock.now = first + timedelta(seconds=10)  # before changes already logged: any checkpoint may mislead
+    await edited.apply(("influence", 0, 5))
+    assert await stored(db, workspace) == []
+    after = [stance_of(g, person) for g in await read(db, workspace, edited.account, [first, second, third])]
+    assert after == before
+
+
+async def test_a_checkpoint_waits_for_enough_changes_unless_forced(db: Database, workspace: str) -> None:
+    edited, clock, (first, second, third) = await _stance_edits(db, workspace)
+    unforced = await checkpoint_account(db, workspace, edited.account)
+    assert unforced.saved is None
+    assert unforced.changes_to_go == MIN_CHANGES_BETWEEN_CHECKPOINTS + 1  # none logged since the last
+    clock.now += timedelta(minutes=1)
+    await edited.apply(("stance", 1, Stance.ENEMY))
+    assert (await checkpoint_account(db, workspace, edited.account)).changes_to_go == MIN_CHANGES_BETWEEN_CHECKPOINTS
+    assert await stored(db, workspace) == [first, second, third]
+
+
+async def test_no_checkpoint_while_an_import_holds_the_account(db: Database, workspace: str) -> None:
+    edited, _, _ = await _stance_edits(db, workspace)
+    await db.driver.execute_query(
+        "MATCH (a:Account {workspaceId: $ws, id: $id}) SET a.importJob = 'elsewhere'", ws=workspace, id=edited.account
+    )
+    held = await checkpoint_account(db, workspace, edited.account, force=True)
+    assert (held.saved, held.changes_to_go) == (None, None)
+
+
+async def test_deleting_an_account_deletes_its_checkpoints(db: Database, workspace: str) -> None:
+    edited, clock, _ = await _stance_edits(db, workspace)
+    for index in range(len(edited.people)):
+        clock.now += timedelta(minutes=1)
+        await edited.apply(("archive", index, True))
+    await accounts.delete_account(edited.services, edited.principal, ref("Account", edited.account))
+    assert await stored(db, workspace) == []
+
+
+def _document(people: int, version: int) -> AccountDocument:
+    return AccountDocument(
+        source="test",
+        account=AccountDoc("acc", "Checkpointed"),
+        stakeholders=tuple(
+            StakeholderDoc(external_id=f"p{i}", name=f"Person {i}", stance=list(Stance)[(i + version) % len(Stance)])
+            for i in range(people)
+        ),
+        influences=tuple(InfluenceDoc(f"p{i}", f"p{(i + 1) % people}", 3) for i in range(people)),
+        effective_at=START + timedelta(days=version),
+    )
+
+
+async def test_the_service_stores_checkpoints_in_the_background_once_due(db: Database, workspace: str) -> None:
+    services = Services(Database(db.driver, db.database))
+    checkpointer = start_checkpoints(services)
+    principal = Principal(workspace, Role.ADMIN, "tester")
+    await import_account_graph(services, principal, _document(400, 0))  # 800 changes: not due yet
+    await checkpointer.settle()
+    assert await stored(db, workspace) == []
+    plan = await import_account_graph(services, principal, _document(400, 1))  # 400 more: due
+    await checkpointer.settle()
+    assert await stored(db, workspace) == [START + timedelta(days=1)]
+    past = await read(db, workspace, plan.account_id, [START + timedelta(hours=1)])
+    assert sorted(p.stance.value for p in past[0].people) == sorted(
+        list(Stance)[i % len(Stance)].value for i in range(400)
+    )
+    await checkpointer.close()
