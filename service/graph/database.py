@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
@@ -39,6 +40,8 @@ from service.rules.changes import EntityChange
 from service.rules.entity_changes.rejected import Rejected
 from service.rules.identity import AUDIT_ENTITY_IDS, AuditNote
 from service.rules.imports import account_busy
+
+logger = logging.getLogger("powermap.database")
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -576,7 +579,10 @@ class Database:
             return
         committed = Committed(write.ws, frozenset(accounts), len(write.logged) + len(write.changes))
         for listener in self.committed:
-            listener(committed)
+            try:
+                listener(committed)
+            except Exception:  # the write is committed: a listener's failure must not make it look failed
+                logger.exception("a listener of committed writes failed")
 
     async def ping(self) -> None:
         """One trivial auto-commit query, never retried: raises at once when the database is unreachable."""

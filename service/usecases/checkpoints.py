@@ -67,14 +67,14 @@ class Checkpointer:
     its own share."""
 
     db: Database
-    _counted: dict[Key, int] = field(default_factory=dict)
+    _counted: dict[Key, int] = field(default_factory=dict, init=False)
     """Changes committed to each account since its log was last looked at."""
-    _needed: dict[Key, int] = field(default_factory=dict)
+    _needed: dict[Key, int] = field(default_factory=dict, init=False)
     """How many make it worth looking again (0: the next write; absent: the least a checkpoint needs)."""
-    _writes: dict[Key, int] = field(default_factory=dict)
+    _writes: dict[Key, int] = field(default_factory=dict, init=False)
     """Writes committed to each account so far."""
-    _due: dict[Key, None] = field(default_factory=dict)
-    _worker: asyncio.Task[None] | None = None
+    _due: dict[Key, None] = field(default_factory=dict, init=False)
+    _worker: asyncio.Task[None] | None = field(default=None, init=False)
 
     def note(self, committed: Committed) -> None:
         for account in committed.accounts:
@@ -113,12 +113,9 @@ class Checkpointer:
         while self._worker is not None and not self._worker.done():
             await asyncio.shield(self._worker)
 
-    async def close(self, grace_seconds: float = 5.0) -> None:
-        """Finish the checkpoints under way for at most `grace_seconds`, then drop the rest (later writes make
-        them due again)."""
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(grace_seconds):
-                await self.settle()
+    async def close(self) -> None:
+        """Drop the checkpoint under way, if any: shutting down never waits for one (the account's later writes make
+        it due again)."""
         if self._worker is not None:
             self._worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):

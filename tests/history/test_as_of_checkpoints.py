@@ -12,7 +12,7 @@ import hypothesis.strategies as st
 from hypothesis import HealthCheck, example, given, settings
 
 from service.graph.as_of import account_states, map_reads
-from service.graph.database import Database
+from service.graph.database import Committed, Database
 from service.rules.access import Principal, Role
 from service.rules.account_graph import AccountGraph
 from service.rules.account_import.document import AccountDoc, AccountDocument, InfluenceDoc, StakeholderDoc
@@ -191,3 +191,17 @@ async def test_the_service_stores_checkpoints_in_the_background_once_due(db: Dat
         list(Stance)[i % len(Stance)].value for i in range(400)
     )
     await checkpointer.close()
+
+
+async def test_a_failing_listener_of_committed_writes_does_not_fail_the_write(db: Database, workspace: str) -> None:
+    services = Services(Database(db.driver, db.database))
+    heard: list[Committed] = []
+
+    def failing(committed: Committed) -> None:
+        heard.append(committed)
+        raise RuntimeError("listener down")
+
+    services.db.committed.append(failing)
+    principal = Principal(workspace, Role.ADMIN, "tester")
+    made = await accounts.create_account(services, principal, {"name": "Heard"}, None)
+    assert [(c.ws, c.accounts) for c in heard] == [(workspace, frozenset({made.id}))]
