@@ -4,8 +4,9 @@ they could make wrong; the process stores them in the background once enough cha
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import hypothesis.strategies as st
@@ -19,10 +20,11 @@ from service.rules.account_import.document import AccountDoc, AccountDocument, I
 from service.rules.entity_changes.rejected import Rejected
 from service.rules.enums import Stance
 from service.rules.history import MIN_CHANGES_BETWEEN_CHECKPOINTS
-from service.usecases import accounts
+from service.usecases import accounts, stakeholders
 from service.usecases.checkpoints import checkpoint_account, start_checkpoints
 from service.usecases.imports import import_account_graph
 from service.usecases.services import Services
+from service.usecases.stakeholders import StakeholderEdit
 from tests.history.test_as_of_properties import START, Clock, _setup, canonical, edits, ref
 
 CHECKPOINTS = """
@@ -205,3 +207,36 @@ async def test_a_failing_listener_of_committed_writes_does_not_fail_the_write(db
     principal = Principal(workspace, Role.ADMIN, "tester")
     made = await accounts.create_account(services, principal, {"name": "Heard"}, None)
     assert [(c.ws, c.accounts) for c in heard] == [(workspace, frozenset({made.id}))]
+
+
+async def test_checkpoints_stored_among_concurrent_writes_give_exact_answers(db: Database, workspace: str) -> None:
+    """Writers on the wall clock commit in an order of their own, not always their instants' (a backfill for the
+    log), while checkpoints are stored between their writes: every answer still equals undoing every change."""
+    clock = Clock()
+    edited = await _setup(db, workspace, clock)
+    services = Services(Database(db.driver, db.database))  # the wall clock, after the test clock's start
+    instants: list[datetime] = []
+
+    async def writer(person: int) -> None:
+        for step in range(8):
+            stance = list(Stance)[(person + step) % len(Stance)]
+            edit = StakeholderEdit(ref("Stakeholder", edited.people[person]), {"stance": stance.value})
+            await stakeholders.update_stakeholder(services, edited.principal, edit)
+            instants.append(datetime.now(UTC))
+
+    saved: list[datetime] = []
+
+    async def checkpointer() -> None:
+        for _ in range(8):
+            done = await checkpoint_account(db, workspace, edited.account, force=True)
+            saved.extend([done.saved] if done.saved else [])
+            await asyncio.sleep(0)
+
+    await asyncio.gather(*(writer(person) for person in range(len(edited.people))), checkpointer())
+    assert saved  # the first at least: the setup's changes had none
+    instants.sort()
+    from_checkpoints = await read(db, workspace, edited.account, instants)
+    await db.driver.execute_query(DROP_CHECKPOINTS, ws=workspace)
+    undoing_all = await read(db, workspace, edited.account, instants)
+    for checkpointed, undone in zip(from_checkpoints, undoing_all, strict=True):
+        same(checkpointed, undone)
