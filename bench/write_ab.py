@@ -24,6 +24,7 @@ import sys
 import time
 import types
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,14 +45,16 @@ WARM_UP_ROUNDS = 2
 WORKSPACE = "bench-api"
 
 
+@dataclass(frozen=True)
 class Kind:
-    """One bulk write: its benchmark module (data, client, workspace setup), its graph module and how to swap it."""
+    """One bulk write: its benchmark module (client, batches, workspace setup) and items, its graph module and how
+    to swap the function behind it."""
 
-    def __init__(self, bench: Any, path: str, current: Callable[[], Any], install: Callable[[Any], None]) -> None:
-        self.bench = bench
-        self.path = path
-        self.current = current
-        self.install = install
+    bench: Any
+    items: Callable[[int], list[dict[str, Any]]]
+    path: str
+    current: Callable[[], Any]
+    install: Callable[[Any], None]
 
 
 def _install_contacts(function: Any) -> None:
@@ -64,10 +67,15 @@ def _install_interactions(function: Any) -> None:
 
 KINDS = {
     "contacts": Kind(
-        sync_bench, "service/graph/writes/contacts.py", lambda: contact_cases.upsert_contacts, _install_contacts
+        sync_bench,
+        sync_bench.contacts,
+        "service/graph/writes/contacts.py",
+        lambda: contact_cases.upsert_contacts,
+        _install_contacts,
     ),
     "interactions": Kind(
         interactions_bench,
+        interactions_bench.interactions,
         "service/graph/writes/entity_sync.py",
         lambda: interaction_writes.upsert_interactions,
         _install_interactions,
@@ -103,8 +111,7 @@ async def run(uri: str, user: str, password: str, kind: Kind, base: Any, rounds:
         headers = {"authorization": f"Bearer {key.secret}"}
         async with httpx.AsyncClient(transport=transport, base_url="http://ab", timeout=120, headers=headers) as http:
             api = kind.bench.Api(http)
-            items = kind.bench.interactions(10_000) if kind is KINDS["interactions"] else kind.bench.contacts(10_000)
-            work = kind.bench.batches(items)
+            work = kind.bench.batches(kind.items(10_000))
             times: dict[tuple[str, str], list[float]] = {
                 (v, load): [] for v in versions for load in ("fresh", "replay")
             }
