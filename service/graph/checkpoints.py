@@ -33,6 +33,8 @@ REMOVE a._checkpointLock
 WITH a
 CALL (a) {
   OPTIONAL MATCH (k:Checkpoint {workspaceId: $ws, accountId: a.id})
+  USING INDEX k:Checkpoint(workspaceId, accountId, at)
+  WHERE k.at IS NOT NULL
   WITH k ORDER BY k.at DESC
   LIMIT 1
   RETURN k.at AS since, k.entities AS entities

@@ -56,7 +56,8 @@ async def history_pages(
 
 ACCOUNT_CHANGES: LiteralString = """
 MATCH (c:Change {workspaceId: $ws, accountId: $accountId})
-WHERE ($from IS NULL OR c.at > $from) AND ($to IS NULL OR c.at <= $to)
+USING INDEX c:Change(workspaceId, accountId, at)
+WHERE c.at IS NOT NULL AND ($from IS NULL OR c.at > $from) AND ($to IS NULL OR c.at <= $to)
   AND ($afterAt IS NULL OR c.at <= $afterAt)
 UNWIND range(0, size(c.fields) - 1) AS i
 WITH c, i

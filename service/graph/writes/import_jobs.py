@@ -96,6 +96,8 @@ leases it in the same transaction."""
 
 LAST_UNDO: LiteralString = """
 MATCH (u:ImportUndo {workspaceId: $ws, jobId: $job})
+USING INDEX u:ImportUndo(workspaceId, jobId, seq)
+WHERE u.seq IS NOT NULL
 WITH u ORDER BY u.seq DESC LIMIT 1
 RETURN u.seq AS seq, u.ops AS ops
 """
@@ -107,6 +109,8 @@ DELETE u
 
 COUNT_UNDO: LiteralString = """
 MATCH (u:ImportUndo {workspaceId: $ws, jobId: $job})
+USING INDEX u:ImportUndo(workspaceId, jobId, seq)
+WHERE u.seq IS NOT NULL
 RETURN count(u) AS batches
 """
 
@@ -128,6 +132,8 @@ CALL (j) {
 }
 CALL (j) {
   MATCH (u:ImportUndo {workspaceId: $ws, jobId: j.id})
+  USING INDEX u:ImportUndo(workspaceId, jobId, seq)
+  WHERE u.seq IS NOT NULL
   DELETE u
 }
 DELETE j
