@@ -143,7 +143,7 @@ changed nothing (then it shows its value from before the lease again), the lease
 
 ABANDONED_CANDIDATES: LiteralString = (
     """
-MATCH (j:ImportJob)
+MATCH (j:ImportJob) WHERE j.heartbeat IS NOT NULL
 WITH j ORDER BY j.heartbeat LIMIT 100
 RETURN j.workspaceId AS ws, """
     + JOB_FIELDS
@@ -319,8 +319,11 @@ async def drop_changes(tx: Tx, ws: str, job: str, limit: int) -> int:
 
 
 async def abandoned_candidates(tx: Tx) -> list[tuple[str, ImportJob]]:
-    """Jobs of every workspace, the longest silent first: the caller decides which are abandoned."""
-    return [(record["ws"], job_from(record)) for record in await fetch(tx, ABANDONED_CANDIDATES)]
+    """Jobs of every workspace, the longest silent first: the caller decides which are abandoned. A job that
+    ended while this read ran may come back without its properties (reads see other transactions' commits as
+    they happen, deletions included): it is left out."""
+    records = await fetch(tx, ABANDONED_CANDIDATES)
+    return [(record["ws"], job_from(record)) for record in records if record["job"]["heartbeat"] is not None]
 
 
 # --- the inverse operations: one query per operation and label or relationship type ------------------
