@@ -65,7 +65,7 @@ WHERE $afterAt IS NULL
    OR c.at < $afterAt
    OR (c.at = $afterAt AND (c.id < $afterId OR (c.id = $afterId AND i > $afterIndex)))
 RETURN c {.id, .at, .by, .entity, .entityId, .op, field: c.fields[i], old: c.old[i], new: c.new[i], index: i} AS row
-ORDER BY c.at DESC, c.id DESC, i ASC
+ORDER BY c.workspaceId DESC, c.accountId DESC, c.at DESC, c.id DESC, i ASC
 LIMIT $first
 """
 """An account's changes recorded after `from` and up to `to` (either open), one changed value a row,
