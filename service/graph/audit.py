@@ -16,13 +16,16 @@ Tx = AsyncManagedTransaction
 
 AUDIT_PAGE: LiteralString = """
 MATCH (e:AuditEntry {workspaceId: $ws})
-WHERE $afterAt IS NULL OR e.at < $afterAt OR (e.at = $afterAt AND e.id > $afterId)
-WITH e ORDER BY e.at DESC, e.id LIMIT $limit
+USING INDEX e:AuditEntry(workspaceId, at)
+WHERE e.at IS NOT NULL AND ($afterAt IS NULL OR e.at < $afterAt OR (e.at = $afterAt AND e.id > $afterId))
+WITH e ORDER BY e.workspaceId DESC, e.at DESC, e.id LIMIT $limit
 RETURN collect(e {.*}) AS items
 """
 
 AUDIT_COUNT: LiteralString = """
 MATCH (e:AuditEntry {workspaceId: $ws})
+USING INDEX e:AuditEntry(workspaceId, at)
+WHERE e.at IS NOT NULL
 RETURN count(e) AS total
 """
 

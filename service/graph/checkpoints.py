@@ -33,7 +33,9 @@ REMOVE a._checkpointLock
 WITH a
 CALL (a) {
   OPTIONAL MATCH (k:Checkpoint {workspaceId: $ws, accountId: a.id})
-  WITH k ORDER BY k.at DESC
+  USING INDEX k:Checkpoint(workspaceId, accountId, at)
+  WHERE k.at IS NOT NULL
+  WITH k ORDER BY k.workspaceId DESC, k.accountId DESC, k.at DESC
   LIMIT 1
   RETURN k.at AS since, k.entities AS entities
 }
@@ -62,7 +64,7 @@ CALL (a) {
   MATCH (c:Change {workspaceId: $ws, accountId: a.id})
   WHERE c.at IS NOT NULL
   RETURN c.at AS at
-  ORDER BY c.at DESC
+  ORDER BY c.workspaceId DESC, c.accountId DESC, c.at DESC
   LIMIT 1
 }
 CREATE (k:Checkpoint {workspaceId: $ws, accountId: a.id, at: at, entities: $entities, state: $state})

@@ -154,6 +154,8 @@ class Write:
 _RETIRE_CHECKPOINTS: LiteralString = """
   CALL (a) {
     MATCH (k:Checkpoint {workspaceId: $ws, accountId: a.id})
+    USING INDEX k:Checkpoint(workspaceId, accountId, at)
+    WHERE k.at IS NOT NULL
     WITH collect(k) AS checkpoints
     WHERE checkpoints <> []
     WITH checkpoints, EXISTS { (c:Change {workspaceId: $ws, accountId: a.id}) WHERE c.at > $now } AS backfilled

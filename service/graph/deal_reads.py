@@ -47,7 +47,8 @@ OPPORTUNITY_PAGES_FORWARD: LiteralString = """
 UNWIND $keys AS key
 CALL (key) {
   MATCH (o:Opportunity {workspaceId: $ws, accountId: key.accountId})
-  WHERE key.name IS NULL OR o.name > key.name OR (o.name = key.name AND o.id > key.id)
+  USING INDEX o:Opportunity(workspaceId, accountId, name)
+  WHERE o.name IS NOT NULL AND (key.name IS NULL OR o.name > key.name OR (o.name = key.name AND o.id > key.id))
   RETURN o ORDER BY o.name, o.id LIMIT $limit
 }
 RETURN key.index AS index, collect(o {.*}) AS items
@@ -57,7 +58,8 @@ OPPORTUNITY_PAGES_BACKWARD: LiteralString = """
 UNWIND $keys AS key
 CALL (key) {
   MATCH (o:Opportunity {workspaceId: $ws, accountId: key.accountId})
-  WHERE key.name IS NULL OR o.name < key.name OR (o.name = key.name AND o.id < key.id)
+  USING INDEX o:Opportunity(workspaceId, accountId, name)
+  WHERE o.name IS NOT NULL AND (key.name IS NULL OR o.name < key.name OR (o.name = key.name AND o.id < key.id))
   RETURN o ORDER BY o.name DESC, o.id DESC LIMIT $limit
 }
 RETURN key.index AS index, collect(o {.*}) AS items
@@ -67,6 +69,8 @@ OPPORTUNITY_COUNTS: LiteralString = """
 UNWIND $ids AS id
 CALL (id) {
   MATCH (o:Opportunity {workspaceId: $ws, accountId: id})
+  USING INDEX o:Opportunity(workspaceId, accountId, name)
+  WHERE o.name IS NOT NULL
   RETURN count(o) AS total
 }
 RETURN id AS key, total
@@ -83,7 +87,8 @@ COMPETITOR_FILTER: LiteralString = "($search IS NULL OR toLower(c.name) CONTAINS
 COMPETITOR_PAGE_FORWARD: LiteralString = (
     """
 MATCH (c:Competitor {workspaceId: $ws})
-WHERE ($name IS NULL OR c.name > $name OR (c.name = $name AND c.id > $id)) AND """
+USING INDEX c:Competitor(workspaceId, name)
+WHERE c.name IS NOT NULL AND ($name IS NULL OR c.name > $name OR (c.name = $name AND c.id > $id)) AND """
     + COMPETITOR_FILTER
     + """
 WITH c ORDER BY c.name, c.id LIMIT $limit
@@ -94,7 +99,8 @@ RETURN collect(c {.id, .name, .origin}) AS items
 COMPETITOR_PAGE_BACKWARD: LiteralString = (
     """
 MATCH (c:Competitor {workspaceId: $ws})
-WHERE ($name IS NULL OR c.name < $name OR (c.name = $name AND c.id < $id)) AND """
+USING INDEX c:Competitor(workspaceId, name)
+WHERE c.name IS NOT NULL AND ($name IS NULL OR c.name < $name OR (c.name = $name AND c.id < $id)) AND """
     + COMPETITOR_FILTER
     + """
 WITH c ORDER BY c.name DESC, c.id DESC LIMIT $limit
@@ -103,7 +109,8 @@ RETURN collect(c {.id, .name, .origin}) AS items
 )
 
 COMPETITOR_COUNT: LiteralString = (
-    "MATCH (c:Competitor {workspaceId: $ws}) WHERE " + COMPETITOR_FILTER + " RETURN count(c) AS total"
+    "MATCH (c:Competitor {workspaceId: $ws}) USING INDEX c:Competitor(workspaceId, name) "
+    "WHERE c.name IS NOT NULL AND " + COMPETITOR_FILTER + " RETURN count(c) AS total"
 )
 
 REPS_BY_IDS: LiteralString = """

@@ -31,12 +31,12 @@ WITH o.accountId AS accountId, collect(o) AS opportunities
 MATCH (a:Account {workspaceId: $ws, id: accountId})
 CALL (a) {
   MATCH (s:Stakeholder {workspaceId: $ws, accountId: a.id})-[f:FAVOURS]->(c:Competitor)
-  WHERE NOT s.archived
+  WHERE s.name IS NOT NULL AND NOT s.archived
   RETURN collect([s.id, f.note, c.id, c.name, c.origin]) AS favours
 }
 CALL (a) {
   MATCH (r:CompetitorRep)-[x:CONTACTS]->(s:Stakeholder {workspaceId: $ws, accountId: a.id})
-  WHERE NOT s.archived
+  WHERE s.name IS NOT NULL AND NOT s.archived
   MATCH (r)-[:WORKS_FOR]->(c:Competitor)
   RETURN collect([r.id, s.id, x {.visitsPerMonth, .typicalMinutes, .form, .topics, .strength},
                   r.name, c.id, c.name, c.origin]) AS contacts

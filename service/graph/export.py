@@ -60,7 +60,7 @@ MATCH (ref:AccountRef {workspaceId: $ws, source: $source})-[:IDENTIFIES]->(a:Acc
 WITH a, min(ref.externalId) AS externalId
 CALL (a) {
   MATCH (r:StakeholderRef {workspaceId: $ws, source: $source})-[:IDENTIFIES]->(s:Stakeholder {workspaceId: $ws, accountId: a.id})
-  WHERE NOT s.archived
+  WHERE s.name IS NOT NULL AND NOT s.archived
   WITH s, min(r.externalId) AS externalId
   RETURN collect([s {.*}, externalId, [(s)-[:REPORTS_TO]->(m:Stakeholder) | m.id][0]]) AS people
 }
@@ -72,10 +72,12 @@ CALL (a) {
 }
 CALL (a) {
   MATCH (x:Stakeholder {workspaceId: $ws, accountId: a.id})-[r:INFLUENCES]->(y:Stakeholder)
+  WHERE x.name IS NOT NULL
   RETURN collect([x.id, y.id, r {.strength, .kind, .topic, .confidence}]) AS influences
 }
 CALL (a) {
   MATCH (x:Stakeholder {workspaceId: $ws, accountId: a.id})-[r:TIE]->(y:Stakeholder)
+  WHERE x.name IS NOT NULL
   RETURN collect([x.id, y.id, r {.kind, .strength, .note}]) AS ties
 }
 CALL (a) {
@@ -85,6 +87,7 @@ CALL (a) {
 }
 CALL (a) {
   MATCH (t:TeamMember)-[c:COVERS]->(s:Stakeholder {workspaceId: $ws, accountId: a.id})
+  WHERE s.name IS NOT NULL
   RETURN collect([t.id, s.id, c {.relationshipStep, .relationshipType}]) AS coverage
 }
 CALL (a) {
@@ -97,6 +100,8 @@ RETURN a {.*} AS account, externalId, people, circles, influences, ties, team, c
 EXPORT_OPPORTUNITIES: LiteralString = (
     """
 MATCH (o:Opportunity {workspaceId: $ws, accountId: $accountId, source: $source})
+USING INDEX o:Opportunity(workspaceId, accountId, name)
+WHERE o.name IS NOT NULL
 WITH o ORDER BY o.externalId
 """
     + OPPORTUNITY_STATE
@@ -106,12 +111,12 @@ WITH o ORDER BY o.externalId
 EXPORT_COMPETITION: LiteralString = """
 CALL () {
   MATCH (s:Stakeholder {workspaceId: $ws, accountId: $accountId})-[f:FAVOURS]->(c:Competitor)
-  WHERE NOT s.archived
+  WHERE s.name IS NOT NULL AND NOT s.archived
   RETURN collect([s.id, c.id, f.note]) AS favours
 }
 CALL () {
   MATCH (rep:CompetitorRep)-[x:CONTACTS]->(s:Stakeholder {workspaceId: $ws, accountId: $accountId})
-  WHERE NOT s.archived
+  WHERE s.name IS NOT NULL AND NOT s.archived
   RETURN collect([rep.id, s.id, x {.visitsPerMonth, .typicalMinutes, .form, .topics, .strength}]) AS contacts
 }
 RETURN favours, contacts

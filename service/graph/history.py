@@ -56,7 +56,8 @@ async def history_pages(
 
 ACCOUNT_CHANGES: LiteralString = """
 MATCH (c:Change {workspaceId: $ws, accountId: $accountId})
-WHERE ($from IS NULL OR c.at > $from) AND ($to IS NULL OR c.at <= $to)
+USING INDEX c:Change(workspaceId, accountId, at)
+WHERE c.at IS NOT NULL AND ($from IS NULL OR c.at > $from) AND ($to IS NULL OR c.at <= $to)
   AND ($afterAt IS NULL OR c.at <= $afterAt)
 UNWIND range(0, size(c.fields) - 1) AS i
 WITH c, i
@@ -64,7 +65,7 @@ WHERE $afterAt IS NULL
    OR c.at < $afterAt
    OR (c.at = $afterAt AND (c.id < $afterId OR (c.id = $afterId AND i > $afterIndex)))
 RETURN c {.id, .at, .by, .entity, .entityId, .op, field: c.fields[i], old: c.old[i], new: c.new[i], index: i} AS row
-ORDER BY c.at DESC, c.id DESC, i ASC
+ORDER BY c.workspaceId DESC, c.accountId DESC, c.at DESC, c.id DESC, i ASC
 LIMIT $first
 """
 """An account's changes recorded after `from` and up to `to` (either open), one changed value a row,

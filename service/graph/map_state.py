@@ -33,6 +33,8 @@ ACCOUNT_STATE: LiteralString = """
 MATCH (a:Account {workspaceId: $ws, id: $accountId})
 CALL (a) {
   MATCH (s:Stakeholder {workspaceId: $ws, accountId: a.id})
+  USING INDEX s:Stakeholder(workspaceId, accountId, name)
+  WHERE s.name IS NOT NULL
   RETURN collect([s.id, [s.name, s.title, s.department, s.email, s.phone, s.level, s.stance, s.influence,
                          s.buyingRoles, s.buyerTypes, s.adaptability, s.personality, s.contactTier, s.notes,
                          s.archived],
@@ -69,6 +71,8 @@ ACCOUNT_VERSIONS: LiteralString = """
 MATCH (a:Account {workspaceId: $ws, id: $accountId})
 CALL (a) {
   MATCH (s:Stakeholder {workspaceId: $ws, accountId: a.id})
+  USING INDEX s:Stakeholder(workspaceId, accountId, name)
+  WHERE s.name IS NOT NULL
   RETURN collect([s.id, s.version, s.updatedAt.epochMillis]) AS versions
 }
 RETURN versions

@@ -62,6 +62,8 @@ CALL (a) {
 }
 CALL (a) {
   MATCH (n:Opportunity {workspaceId: $ws, accountId: a.id})
+  USING INDEX n:Opportunity(workspaceId, accountId, name)
+  WHERE n.name IS NOT NULL
   DETACH DELETE n
 }
 CALL (a) {
@@ -70,6 +72,8 @@ CALL (a) {
 }
 CALL (a) {
   MATCH (n:Checkpoint {workspaceId: $ws, accountId: a.id})
+  USING INDEX n:Checkpoint(workspaceId, accountId, at)
+  WHERE n.at IS NOT NULL
   DETACH DELETE n
 }
 CALL (a) {

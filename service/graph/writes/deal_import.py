@@ -42,6 +42,8 @@ RETURN externalId, rep.id AS id, rep {.name} AS props, c.id AS competitor,
 STORED_OPPORTUNITIES: LiteralString = (
     """
 MATCH (o:Opportunity {workspaceId: $ws, accountId: $accountId, source: $source})
+USING INDEX o:Opportunity(workspaceId, accountId, name)
+WHERE o.name IS NOT NULL
 WITH o ORDER BY o.externalId
 """
     + OPPORTUNITY_STATE
@@ -50,12 +52,14 @@ WITH o ORDER BY o.externalId
 
 STORED_CONTACTS: LiteralString = """
 MATCH (rep:CompetitorRep)-[x:CONTACTS]->(s:Stakeholder {workspaceId: $ws, accountId: $accountId})
+WHERE s.name IS NOT NULL
 RETURN rep.id AS rep, s.id AS stakeholder, x.source AS source,
        x {.visitsPerMonth, .typicalMinutes, .form, .topics, .strength} AS props
 """
 
 STORED_FAVOURS: LiteralString = """
 MATCH (s:Stakeholder {workspaceId: $ws, accountId: $accountId})-[f:FAVOURS]->(c:Competitor)
+WHERE s.name IS NOT NULL
 RETURN s.id AS stakeholder, c.id AS competitor, f.source AS source, f {.note} AS props
 """
 

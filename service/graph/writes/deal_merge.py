@@ -25,7 +25,9 @@ RETURN id,
     AS contacts,
   [(s)-[f:FAVOURS]->(c:Competitor) | [c.id, f {.note}]] AS favours,
   COLLECT {
-    MATCH (o:Opportunity {workspaceId: $ws, accountId: s.accountId}) WHERE o.burningIssueOwnerId = s.id
+    MATCH (o:Opportunity {workspaceId: $ws, accountId: s.accountId})
+    USING INDEX o:Opportunity(workspaceId, accountId, name)
+    WHERE o.name IS NOT NULL AND o.burningIssueOwnerId = s.id
     RETURN o.id
   } AS owned,
   COLLECT { MATCH (s)-[:CARES_ABOUT]->(:Criterion)<-[:HAS_CRITERION]-(o:Opportunity) RETURN DISTINCT o.id } AS cared

@@ -96,6 +96,8 @@ leases it in the same transaction."""
 
 LAST_UNDO: LiteralString = """
 MATCH (u:ImportUndo {workspaceId: $ws, jobId: $job})
+USING INDEX u:ImportUndo(workspaceId, jobId, seq)
+WHERE u.seq IS NOT NULL
 WITH u ORDER BY u.seq DESC LIMIT 1
 RETURN u.seq AS seq, u.ops AS ops
 """
@@ -107,6 +109,8 @@ DELETE u
 
 COUNT_UNDO: LiteralString = """
 MATCH (u:ImportUndo {workspaceId: $ws, jobId: $job})
+USING INDEX u:ImportUndo(workspaceId, jobId, seq)
+WHERE u.seq IS NOT NULL
 RETURN count(u) AS batches
 """
 
@@ -128,6 +132,8 @@ CALL (j) {
 }
 CALL (j) {
   MATCH (u:ImportUndo {workspaceId: $ws, jobId: j.id})
+  USING INDEX u:ImportUndo(workspaceId, jobId, seq)
+  WHERE u.seq IS NOT NULL
   DELETE u
 }
 DELETE j
@@ -137,7 +143,7 @@ changed nothing (then it shows its value from before the lease again), the lease
 
 ABANDONED_CANDIDATES: LiteralString = (
     """
-MATCH (j:ImportJob)
+MATCH (j:ImportJob) WHERE j.heartbeat IS NOT NULL
 WITH j ORDER BY j.heartbeat LIMIT 100
 RETURN j.workspaceId AS ws, """
     + JOB_FIELDS
@@ -313,8 +319,11 @@ async def drop_changes(tx: Tx, ws: str, job: str, limit: int) -> int:
 
 
 async def abandoned_candidates(tx: Tx) -> list[tuple[str, ImportJob]]:
-    """Jobs of every workspace, the longest silent first: the caller decides which are abandoned."""
-    return [(record["ws"], job_from(record)) for record in await fetch(tx, ABANDONED_CANDIDATES)]
+    """Jobs of every workspace, the longest silent first: the caller decides which are abandoned. A job that
+    ended while this read ran may come back without its properties (reads see other transactions' commits as
+    they happen, deletions included): it is left out."""
+    records = await fetch(tx, ABANDONED_CANDIDATES)
+    return [(record["ws"], job_from(record)) for record in records if record["job"]["heartbeat"] is not None]
 
 
 # --- the inverse operations: one query per operation and label or relationship type ------------------
