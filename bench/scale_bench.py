@@ -28,27 +28,15 @@ from typing import Any, LiteralString
 import httpx
 from neo4j import AsyncDriver
 from powermap_devtools.local_neo4j import env_or_local_neo4j
+from write_bench import IMPORT, PEOPLE, UPDATE  # beside this script, like every benchmark's helpers
 
 from service.entrypoints.app import served_app
 from service.rules.access import Role
 from service.settings import Settings
 from service.usecases.identity import provision_key
 
-PEOPLE = 20
 TARGET_RATIO = 1.2
 SEED_BATCH = 50_000
-
-IMPORT = """
-mutation Import($input: AccountGraphInput!) {
-  accountGraphImport(input: $input) { account { id stakeholders(first: 100) { nodes { id } } } userErrors { code } }
-}
-"""
-
-UPDATE = """
-mutation StakeholderUpdate($input: StakeholderUpdateInput!) {
-  stakeholderUpdate(input: $input) { stakeholder { id version notes } userErrors { field code message } }
-}
-"""
 
 HISTORY = "query($id: ID!) { account(id: $id) { changes(first: 50) { at entity field oldValue newValue } } }"
 
