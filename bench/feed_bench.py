@@ -30,14 +30,12 @@ from datetime import UTC, datetime
 from typing import Any, LiteralString
 
 import httpx
+from in_process import served_in_process  # beside this script, like every benchmark's helpers
 from neo4j import AsyncDriver
 from powermap_devtools.local_neo4j import env_or_local_neo4j
 
-from service.entrypoints.app import served_app
 from service.graph.database import Database
 from service.rules.access import Role
-from service.settings import Settings
-from service.usecases.identity import provision_key
 
 READ_WORKSPACE = "bench-feed-read"
 PAGE = 1_000
@@ -147,25 +145,11 @@ async def read_everything(http: httpx.AsyncClient, query: str) -> tuple[int, flo
 
 async def measure_reads(uri: str, user: str, password: str, count: int, rounds: int) -> dict[str, float]:
     """The median rate of each shape (`SHAPES`)."""
-    settings = Settings(
-        neo4j_uri=uri,
-        neo4j_user=user,
-        neo4j_password=password,
-        workspace_id=READ_WORKSPACE,
-        load_demo=False,
-        rate_limit="1000000/minute",
-    )
-    app = served_app(settings)
     rates: dict[str, list[float]] = {shape: [] for shape in SHAPES}
-    async with app.router.lifespan_context(app):
-        db: Database = app.state.services.db
-        await seed_feed(db.driver, count)
-        key = await provision_key(app.state.services, READ_WORKSPACE, Role.INTEGRATION, "feed bench")
-        headers = {"authorization": f"Bearer {key.secret}"}
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://bench", timeout=120, headers=headers
-        ) as http:
+    async with served_in_process(uri, user, password, READ_WORKSPACE) as served:
+        db: Database = served.services.db
+        await seed_feed(db.driver, count)  # clears the workspace first: the key comes after
+        async with served.client(Role.INTEGRATION, "feed bench") as http:
             for query in SHAPES.values():
                 await read_everything(http, query)  # warm-up: plans, the JVM's hot paths
             for _ in range(rounds):

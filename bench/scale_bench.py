@@ -26,14 +26,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, LiteralString
 
 import httpx
+from in_process import served_in_process  # beside this script, like every benchmark's helpers
 from neo4j import AsyncDriver
 from powermap_devtools.local_neo4j import env_or_local_neo4j
 from write_bench import IMPORT, PEOPLE, UPDATE  # beside this script, like every benchmark's helpers
 
-from service.entrypoints.app import served_app
 from service.rules.access import Role
-from service.settings import Settings
-from service.usecases.identity import provision_key
 
 TARGET_RATIO = 1.2
 SEED_BATCH = 50_000
@@ -113,18 +111,10 @@ async def seed_others(driver: AsyncDriver, count: int) -> None:
 
 async def run(uri: str, user: str, password: str, others: int, requests: int) -> bool:
     ws = f"bench-scale-{uuid.uuid4().hex[:8]}"
-    settings = Settings(
-        neo4j_uri=uri, neo4j_user=user, neo4j_password=password, workspace_id=ws, load_demo=False,
-        rate_limit="100000000/minute",
-    )  # fmt: skip
-    app = served_app(settings)
-    async with app.router.lifespan_context(app):
-        driver: AsyncDriver = app.state.services.db.driver
+    async with served_in_process(uri, user, password, ws) as served:
+        driver: AsyncDriver = served.services.db.driver
         await clear_others(driver)
-        key = await provision_key(app.state.services, ws, Role.ADMIN, "scale bench")
-        transport = httpx.ASGITransport(app=app)
-        headers = {"Authorization": f"Bearer {key.secret}"}
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench", headers=headers) as http:
+        async with served.client(Role.ADMIN, "scale bench") as http:
             client = Client(http)
             document = {
                 "source": "bench",

@@ -37,14 +37,12 @@ from datetime import UTC, datetime
 from typing import Any, LiteralString
 
 import httpx
+from in_process import served_in_process  # beside this script, like every benchmark's helpers
 from neo4j import AsyncManagedTransaction
 from powermap_devtools.local_neo4j import env_or_local_neo4j
 
-from service.entrypoints.app import served_app
 from service.graph.database import Database
 from service.rules.access import Role
-from service.settings import Settings
-from service.usecases.identity import provision_key
 
 SOURCE = "hr"
 ACCOUNT = "bench-account"
@@ -226,25 +224,11 @@ def rate(count: int, seconds: float) -> float:
 
 
 async def run(uri: str, user: str, password: str, count: int, rounds: int) -> bool:
-    settings = Settings(
-        neo4j_uri=uri,
-        neo4j_user=user,
-        neo4j_password=password,
-        workspace_id="bench-api",
-        load_demo=False,
-        rate_limit="1000000/minute",
-    )
-    app = served_app(settings)
     work = batches(contacts(count))
     ok = True
-    async with app.router.lifespan_context(app):
-        db: Database = app.state.services.db
-        key = await provision_key(app.state.services, "bench-api", Role.INTEGRATION, "sync bench")
-        transport = httpx.ASGITransport(app=app)
-        headers = {"authorization": f"Bearer {key.secret}"}  # a client like any other
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://bench", timeout=120, headers=headers
-        ) as http:
+    async with served_in_process(uri, user, password, "bench-api") as served:
+        db: Database = served.services.db
+        async with served.client(Role.INTEGRATION, "sync bench") as http:
             api = Api(http)
             # warm-up on the measured workspaces (see the docstring): plan every query, and let the JVM compile
             # the hot paths (a fresh server runs the upsert's many operators slowly for its first few thousand

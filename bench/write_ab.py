@@ -28,17 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import interactions_bench  # beside this script, like every benchmark's helpers
 import sync_bench
+from in_process import served_in_process  # beside this script, like every benchmark's helpers
 from powermap_devtools.local_neo4j import env_or_local_neo4j
 
 import service.graph.writes.entity_sync as interaction_writes
 import service.usecases.contacts as contact_cases
-from service.entrypoints.app import served_app
 from service.rules.access import Role
-from service.settings import Settings
-from service.usecases.identity import provision_key
 
 ROOT = Path(__file__).resolve().parent.parent
 WARM_UP_ROUNDS = 2
@@ -94,22 +91,10 @@ def module_at(revision: str, path: str) -> types.ModuleType:
 
 
 async def run(uri: str, user: str, password: str, kind: Kind, base: Any, rounds: int) -> None:
-    settings = Settings(
-        neo4j_uri=uri,
-        neo4j_user=user,
-        neo4j_password=password,
-        workspace_id=WORKSPACE,
-        load_demo=False,
-        rate_limit="1000000/minute",
-    )
     versions = {"A": base, "B": kind.current()}
-    app = served_app(settings)
-    async with app.router.lifespan_context(app):
-        services = app.state.services
-        key = await provision_key(services, WORKSPACE, Role.INTEGRATION, "write A/B")
-        transport = httpx.ASGITransport(app=app)
-        headers = {"authorization": f"Bearer {key.secret}"}
-        async with httpx.AsyncClient(transport=transport, base_url="http://ab", timeout=120, headers=headers) as http:
+    async with served_in_process(uri, user, password, WORKSPACE) as served:
+        services = served.services
+        async with served.client(Role.INTEGRATION, "write A/B") as http:
             api = kind.bench.Api(http)
             work = kind.bench.batches(kind.items(10_000))
             times: dict[tuple[str, str], list[float]] = {

@@ -24,15 +24,12 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-import httpx
+from in_process import served_in_process  # beside this script, like every benchmark's helpers
 from powermap_devtools.local_neo4j import env_or_local_neo4j
 
-from service.entrypoints.app import served_app
 from service.graph.driver import QUERIES
 from service.rules.access import Role
 from service.schema.ids import raw_id_of
-from service.settings import Settings
-from service.usecases.identity import provision_key
 
 PEOPLE = 20
 WARM_UP = 50
@@ -78,39 +75,30 @@ async def measure(writes: int, write: Callable[[int], Awaitable[None]]) -> Figur
 
 async def run(uri: str, user: str, password: str, writes: int) -> None:
     ws = f"bench-write-{uuid.uuid4().hex[:8]}"
-    settings = Settings(
-        neo4j_uri=uri, neo4j_user=user, neo4j_password=password, workspace_id=ws, load_demo=False,
-        rate_limit="100000000/minute",
-    )  # fmt: skip
-    app = served_app(settings)
-    async with app.router.lifespan_context(app):
-        key = await provision_key(app.state.services, ws, Role.ADMIN, "write bench")
-        transport = httpx.ASGITransport(app=app)
-        headers = {"Authorization": f"Bearer {key.secret}"}
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench", headers=headers) as http:
-            document = {
-                "source": "bench",
-                "account": {"externalId": "acc", "name": "Write bench"},
-                "stakeholders": [{"externalId": f"p{i}", "name": f"Person {i}"} for i in range(PEOPLE)],
-            }
-            answer = (await http.post("/graphql", json={"query": IMPORT, "variables": {"input": document}})).json()
-            people = [p["id"] for p in answer["data"]["accountGraphImport"]["account"]["stakeholders"]["nodes"]]
+    async with served_in_process(uri, user, password, ws) as served, served.client(Role.ADMIN, "write bench") as http:
+        document = {
+            "source": "bench",
+            "account": {"externalId": "acc", "name": "Write bench"},
+            "stakeholders": [{"externalId": f"p{i}", "name": f"Person {i}"} for i in range(PEOPLE)],
+        }
+        answer = (await http.post("/graphql", json={"query": IMPORT, "variables": {"input": document}})).json()
+        people = [p["id"] for p in answer["data"]["accountGraphImport"]["account"]["stakeholders"]["nodes"]]
 
-            async def api(n: int) -> None:
-                variables = {"input": {"id": people[n % PEOPLE], "notes": f"note {n} of {ws}"}}
-                body = (await http.post("/graphql", json={"query": UPDATE, "variables": variables})).json()
-                assert body["data"]["stakeholderUpdate"]["userErrors"] == [], body
+        async def api(n: int) -> None:
+            variables = {"input": {"id": people[n % PEOPLE], "notes": f"note {n} of {ws}"}}
+            body = (await http.post("/graphql", json={"query": UPDATE, "variables": variables})).json()
+            assert body["data"]["stakeholderUpdate"]["userErrors"] == [], body
 
-            driver = app.state.services.db.driver
-            internal = [raw_id_of(person, "Stakeholder") for person in people]
+        driver = served.services.db.driver
+        internal = [raw_id_of(person, "Stakeholder") for person in people]
 
-            async def floor(n: int) -> None:
-                await driver.execute_query(FLOOR, ws=ws, id=internal[n % PEOPLE], notes=f"floor {n}")
+        async def floor(n: int) -> None:
+            await driver.execute_query(FLOOR, ws=ws, id=internal[n % PEOPLE], notes=f"floor {n}")
 
-            await measure(WARM_UP, api)
-            await measure(WARM_UP, floor)
-            api_figures = await measure(writes, api)
-            floor_figures = await measure(writes, floor)
+        await measure(WARM_UP, api)
+        await measure(WARM_UP, floor)
+        api_figures = await measure(writes, api)
+        floor_figures = await measure(writes, floor)
     print(api_figures.line("stakeholderUpdate"))
     print(floor_figures.line("floor (raw SET)"))
     print(f"API/floor requests/s: {floor_figures.wall / api_figures.wall:.2f}")
