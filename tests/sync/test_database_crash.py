@@ -71,11 +71,19 @@ async def load_until_failure(
 
 async def replay(client: GraphQLClient, contacts_batch: list[dict[str, Any]], attempts: int = 5) -> dict[str, Any]:
     """Send the batch until the database acknowledges it: what a sync job does after OUTCOME_UNKNOWN (a
-    server just restarted on a loaded machine may not answer the first connection in time)."""
+    server just restarted on a loaded machine may not answer the first connection in time). A request
+    refused before it runs, because the key cannot be checked yet (503 SERVICE_UNAVAILABLE, "try again"), is
+    sent again after a second, as a sync job would."""
     for _ in range(attempts):
-        body = await client.execute(
-            UPSERT, {"input": {"source": "crm", "account": "acc-1", "contacts": contacts_batch}}
-        )
+        variables = {"input": {"source": "crm", "account": "acc-1", "contacts": contacts_batch}}
+        response = await client.http.post("/graphql", json={"query": UPSERT, "variables": variables})
+        if response.status_code == 503:
+            codes = [e["extensions"]["code"] for e in response.json()["errors"]]
+            assert codes == ["SERVICE_UNAVAILABLE"], response.text
+            await asyncio.sleep(1)
+            continue
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
         if not body.get("errors"):
             payload: dict[str, Any] = body["data"]["stakeholdersUpsert"]
             return payload
