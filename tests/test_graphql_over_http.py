@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from service.schema.http import encode_json_answer
 from service.settings import Settings
 from tests.conftest import GraphQLClient
 from tests.live import serving
@@ -93,6 +94,18 @@ async def test_json_nested_just_past_the_limit_is_a_400_and_at_the_limit_is_serv
     assert deep.status_code == 400
     fine = await client.http.post("/graphql", content=body(64), headers=headers)
     assert (fine.status_code, fine.json()["data"]) == (200, {"__typename": "Query"})
+
+
+async def test_a_body_that_is_not_json_is_a_400(client: GraphQLClient) -> None:
+    for body in ('{"query": "{ __typename }"', '{"query": "{ __typename }", "variables": {"x": NaN}}', '"\\ud800"'):
+        response = await client.http.post("/graphql", content=body, headers={"content-type": "application/json"})
+        assert (response.status_code, response.text) == (400, "Unable to parse request body as JSON"), body
+
+
+async def test_answers_are_compact_utf8_json_even_past_64_bit_integers() -> None:
+    answer = {"data": {"name": '采购部 "总监"\n', "n": [1, 2.5, None, True]}}
+    assert encode_json_answer(answer) == json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
+    assert encode_json_answer({"data": {"value": 2**70}}) == b'{"data":{"value":1180591620717411303424}}'
 
 
 async def test_bodies_over_the_limit_get_413_whether_declared_or_streamed(db: object, settings: Settings) -> None:

@@ -34,6 +34,7 @@ from service.observability.context import current_request
 from service.schema.http import (
     GRAPHQL_RESPONSE_JSON,
     decode_json_body,
+    encode_json_answer,
     is_request_error,
     operation_type_refusal,
     response_media_type,
@@ -107,7 +108,7 @@ class PowermapGraphQLRouter(GraphQLRouter[ContextT, RootValueT]):
         self.max_json_depth = max_json_depth
 
     def encode_json(self, data: object) -> bytes:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        return encode_json_answer(data)
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_json_body(data, self.max_json_depth)
