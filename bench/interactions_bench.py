@@ -17,7 +17,8 @@ part of the work, not overhead).
 Both workspaces hold the same account, people and team (written by plain Cypher). Each side is measured
 on a fresh load (nothing stored) and on a replay of the same batches (everything UNCHANGED; the floor's
 replay still sets every property). Queries are warmed up first on the very workspaces measured (see
-`bench/sync_bench.py` for why). Prints interactions/s and the API/floor ratio. The machine is often
+`bench/sync_bench.py` for why). Prints interactions/s, the batches' wall and CPU time (as
+`bench/sync_bench.py` does) and the API/floor ratio. The machine is often
 shared: smoke-run it small (`--interactions 2000 --rounds 1`); measure on a quiet machine.
 
     .venv/bin/python bench/interactions_bench.py                    # starts its own local Neo4j
@@ -39,6 +40,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, LiteralString
 
 import httpx
+from batch_times import Batch, p50_wall, table  # beside this script
 from in_process import served_in_process  # beside this script, like every benchmark's helpers
 from neo4j import AsyncManagedTransaction
 from powermap_devtools.local_neo4j import env_or_local_neo4j
@@ -237,13 +239,13 @@ async def prepare(db: Database, ws: str) -> str:
     return account_id
 
 
-async def timed_api(api: Api, work: list[list[dict[str, Any]]], expect: str | None) -> tuple[float, list[float]]:
+async def timed_api(api: Api, work: list[list[dict[str, Any]]], expect: str | None) -> tuple[float, list[Batch]]:
     times = []
     began = time.perf_counter()
     for batch in work:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         payload = await api.upsert(batch)
-        times.append(time.perf_counter() - start)
+        times.append(Batch(time.perf_counter() - start, time.process_time() - cpu))
         if expect is not None and payload[expect] != len(batch):
             raise RuntimeError(f"expected every interaction {expect}, got {payload}")
     return time.perf_counter() - began, times
@@ -251,16 +253,16 @@ async def timed_api(api: Api, work: list[list[dict[str, Any]]], expect: str | No
 
 async def timed_floor(
     db: Database, ws: str, account_id: str, work: list[list[dict[str, Any]]], log: bool = False
-) -> tuple[float, list[float]]:
+) -> tuple[float, list[Batch]]:
     rows = [floor_rows(batch) for batch in work]
     logs = [log_rows(batch_rows) if log else None for batch_rows in rows]
     times = []
     began = time.perf_counter()
     for batch_rows, batch_log in zip(rows, logs, strict=True):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         async with db.driver.session(database=db.database) as session:  # raw: no clock
             await session.execute_write(floor_batch, ws, account_id, batch_rows, batch_log)
-        times.append(time.perf_counter() - start)
+        times.append(Batch(time.perf_counter() - start, time.process_time() - cpu))
     return time.perf_counter() - began, times
 
 
@@ -270,10 +272,10 @@ def rate(count: int, seconds: float) -> float:
 
 async def measure(
     api: Api, db: Database, work: list[list[dict[str, Any]]], count: int, rounds: int
-) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+) -> tuple[dict[str, list[float]], dict[str, list[Batch]]]:
     keys = ("api fresh", "api replay", "floor fresh", "floor replay", "floor+log fresh")
     figures: dict[str, list[float]] = {key: [] for key in keys}
-    per_batch: dict[str, list[float]] = {key: [] for key in figures}
+    per_batch: dict[str, list[Batch]] = {key: [] for key in figures}
     for round_ in range(rounds):
         for side in ("api", "floor") if round_ % 2 == 0 else ("floor", "api"):  # neither always goes first
             account_id = await prepare(db, f"bench-{side}")
@@ -294,20 +296,15 @@ async def measure(
     return figures, per_batch
 
 
-def report(figures: dict[str, list[float]], per_batch: dict[str, list[float]], count: int, rounds: int) -> bool:
+def report(figures: dict[str, list[float]], per_batch: dict[str, list[Batch]], count: int, rounds: int) -> bool:
     print(f"{count:,} interactions in batches of {BATCH:,}; {rounds} round(s); median of rounds")
-    print(f"{'':14}{'interactions/s':>16}{'p50 batch ms':>14}{'max batch ms':>14}")
-    for key, rates in figures.items():
-        times = per_batch[key]
-        print(
-            f"{key:14}{statistics.median(rates):>16,.0f}{1000 * statistics.median(times):>14.0f}{1000 * max(times):>14.0f}"
-        )
+    print("\n".join(table("interactions", figures, per_batch)))
     print(f"targets: API >= {TARGET_RATE:,} interactions/s and API/floor >= {TARGET_RATIO:.1f}")
     ok = True
     for load in ("fresh", "replay"):
         api_rate = statistics.median(figures[f"api {load}"])
         ratio = api_rate / statistics.median(figures[f"floor {load}"])
-        typical = statistics.median(per_batch[f"floor {load}"]) / statistics.median(per_batch[f"api {load}"])
+        typical = p50_wall(per_batch[f"floor {load}"]) / p50_wall(per_batch[f"api {load}"])
         passed = api_rate >= TARGET_RATE and ratio >= TARGET_RATIO
         ok &= passed
         print(

@@ -15,8 +15,9 @@ Each is measured on a fresh load (nothing stored) and on a replay of the same ba
 UNCHANGED; the floor's replay still sets every property). Queries are warmed up first on the very
 workspaces measured, then those are emptied, so no figure includes Cypher planning: Neo4j plans a query
 again for string parameters of another length class, so a scratch workspace named differently left
-the upsert's first measured batch to be planned anew (about a second). Prints contacts/s and the
-API/floor ratio.
+the upsert's first measured batch to be planned anew (about a second). Prints contacts/s, the batches'
+wall time and the CPU time of this process per batch (the app, its driver and the client: the rest of a
+batch's wall time is mostly spent waiting for Neo4j), and the API/floor ratio.
 
     .venv/bin/python bench/sync_bench.py                    # starts its own local Neo4j
     .venv/bin/python bench/sync_bench.py --contacts 20000 --rounds 3
@@ -37,6 +38,7 @@ from datetime import UTC, datetime
 from typing import Any, LiteralString
 
 import httpx
+from batch_times import Batch, p50_wall, table  # beside this script
 from in_process import served_in_process  # beside this script, like every benchmark's helpers
 from neo4j import AsyncManagedTransaction
 from powermap_devtools.local_neo4j import env_or_local_neo4j
@@ -192,13 +194,13 @@ async def clear(db: Database, ws: str) -> None:
         await result.consume()
 
 
-async def timed_api(api: Api, work: list[list[dict[str, Any]]], expect: str | None) -> tuple[float, list[float]]:
+async def timed_api(api: Api, work: list[list[dict[str, Any]]], expect: str | None) -> tuple[float, list[Batch]]:
     times = []
     began = time.perf_counter()
     for batch in work:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         payload = await api.upsert(batch)
-        times.append(time.perf_counter() - start)
+        times.append(Batch(time.perf_counter() - start, time.process_time() - cpu))
         if expect is not None and payload[expect] != len(batch):
             raise RuntimeError(f"expected every contact {expect}, got {payload}")
     return time.perf_counter() - began, times
@@ -206,16 +208,16 @@ async def timed_api(api: Api, work: list[list[dict[str, Any]]], expect: str | No
 
 async def timed_floor(
     db: Database, ws: str, account_id: str, work: list[list[dict[str, Any]]], log: bool = False
-) -> tuple[float, list[float]]:
+) -> tuple[float, list[Batch]]:
     rows = [floor_rows(batch) for batch in work]
     logs = [log_rows(batch_rows) if log else None for batch_rows in rows]
     times = []
     began = time.perf_counter()
     for batch_rows, batch_log in zip(rows, logs, strict=True):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         async with db.driver.session(database=db.database) as session:  # raw: no clock
             await session.execute_write(floor_batch, ws, account_id, batch_rows, batch_log)
-        times.append(time.perf_counter() - start)
+        times.append(Batch(time.perf_counter() - start, time.process_time() - cpu))
     return time.perf_counter() - began, times
 
 
@@ -246,7 +248,7 @@ async def run(uri: str, user: str, password: str, count: int, rounds: int) -> bo
             figures: dict[str, list[float]] = {
                 key: [] for key in ("api fresh", "api replay", "floor fresh", "floor replay", "floor+log fresh")
             }
-            per_batch: dict[str, list[float]] = {key: [] for key in figures}
+            per_batch: dict[str, list[Batch]] = {key: [] for key in figures}
             for round_ in range(rounds):
                 for side in ("api", "floor") if round_ % 2 == 0 else ("floor", "api"):  # neither always goes first
                     await clear(db, f"bench-{'floor' if side == 'api' else 'api'}")
@@ -270,17 +272,12 @@ async def run(uri: str, user: str, password: str, count: int, rounds: int) -> bo
             await clear(db, "bench-floor")
 
     print(f"{count:,} contacts in batches of {BATCH:,}; {rounds} round(s); median of rounds")
-    print(f"{'':14}{'contacts/s':>12}{'p50 batch ms':>14}{'max batch ms':>14}")
-    for key, rates in figures.items():
-        times = per_batch[key]
-        print(
-            f"{key:14}{statistics.median(rates):>12,.0f}{1000 * statistics.median(times):>14.0f}{1000 * max(times):>14.0f}"
-        )
+    print("\n".join(table("contacts", figures, per_batch)))
     print(f"targets: API >= {TARGET_RATE:,} contacts/s and API/floor >= {TARGET_RATIO:.1f}")
     for load in ("fresh", "replay"):
         api_rate = statistics.median(figures[f"api {load}"])
         ratio = api_rate / statistics.median(figures[f"floor {load}"])
-        typical = statistics.median(per_batch[f"floor {load}"]) / statistics.median(per_batch[f"api {load}"])
+        typical = p50_wall(per_batch[f"floor {load}"]) / p50_wall(per_batch[f"api {load}"])
         passed = api_rate >= TARGET_RATE and ratio >= TARGET_RATIO
         ok &= passed
         print(
@@ -289,7 +286,7 @@ async def run(uri: str, user: str, password: str, count: int, rounds: int) -> bo
         )
     api_rate = statistics.median(figures["api fresh"])
     ratio = api_rate / statistics.median(figures["floor+log fresh"])
-    typical = statistics.median(per_batch["floor+log fresh"]) / statistics.median(per_batch["api fresh"])
+    typical = p50_wall(per_batch["floor+log fresh"]) / p50_wall(per_batch["api fresh"])
     print(
         f"fresh   API/(floor + log) = {ratio:.2f} over whole runs, {typical:.2f} batch for batch (p50)  (informative)"
     )
