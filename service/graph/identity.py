@@ -50,15 +50,18 @@ RETURN k {.*} AS item
 
 KEY_PAGE: LiteralString = """
 MATCH (k:ApiKey {workspaceId: $ws})
-WHERE ($includeRevoked OR k.revokedAt IS NULL)
+WHERE k.createdAt IS NOT NULL AND ($includeRevoked OR k.revokedAt IS NULL)
   AND ($afterAt IS NULL OR k.createdAt < $afterAt OR (k.createdAt = $afterAt AND k.id > $afterId))
-WITH k ORDER BY k.createdAt DESC, k.id LIMIT $limit
+WITH k ORDER BY k.workspaceId DESC, k.createdAt DESC, k.id LIMIT $limit
 RETURN collect(k {.*}) AS items
 """
+"""A workspace's keys, newest first. Every key has `createdAt` (`CREATE_KEY`): saying so lets the query seek the
+(workspaceId, createdAt) index, and starting the order with the constant workspaceId lets it read the index in
+order and stop at the end of the page."""
 
 KEY_COUNT: LiteralString = """
 MATCH (k:ApiKey {workspaceId: $ws})
-WHERE $includeRevoked OR k.revokedAt IS NULL
+WHERE k.createdAt IS NOT NULL AND ($includeRevoked OR k.revokedAt IS NULL)
 RETURN count(k) AS total
 """
 
