@@ -119,22 +119,22 @@ def planned_queries() -> Iterator[tuple[str, str]]:
         yield name, body
 
 
-def labels_named() -> set[str]:
+def names_in_queries(pattern: re.Pattern[str], group: int) -> set[str]:
+    """Every name that `pattern`'s `group` finds in the queries (`A|B` counts as both)."""
     return {
-        label
+        name
         for _, query in cypher_constants()
-        for match in NODE_LOOKUP.finditer(query)
-        for label in match.group(2).split("|")
+        for match in pattern.finditer(query)
+        for name in match.group(group).split("|")
     }
+
+
+def labels_named() -> set[str]:
+    return names_in_queries(NODE_LOOKUP, 2)
 
 
 def relationship_types_named() -> set[str]:
-    return {
-        kind
-        for _, query in cypher_constants()
-        for match in RELATIONSHIP_TYPE.finditer(query)
-        for kind in match.group(1).split("|")
-    }
+    return names_in_queries(RELATIONSHIP_TYPE, 1)
 
 
 def operators(plan: dict[str, Any]) -> Iterator[tuple[str, str]]:
