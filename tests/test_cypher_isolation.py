@@ -22,6 +22,11 @@ CYPHER = re.compile(r"\b(MATCH|MERGE|CREATE)\b")
 
 ACROSS_WORKSPACES = {
     "service.graph.identity.KEY_BY_HASH": "a key is what tells which workspace a request works in",
+    "service.graph.migrations.GRAPH_CLOCKS": "a migration: the one clock of earlier versions, in no workspace",
+    "service.graph.migrations.ACCOUNT_CLOCKS": "a migration: every workspace's accounts, each kept in it",
+    "service.graph.migrations.CHANGE_VALUE_LISTS": "a migration: every workspace's changes, each kept in it",
+    "service.graph.migrations.APPLIED_DATA_MIGRATIONS": "the database's record of data migrations run",
+    "service.graph.migrations.RECORD_DATA_MIGRATION": "the database's record of data migrations run",
     "service.graph.migrations.DUPLICATE_TEAM_MEMBERS": "a migration: every workspace's duplicates, each kept in it",
     "service.graph.writes.import_jobs.ABANDONED_CANDIDATES": "start-up recovery looks at every workspace's jobs",
 }

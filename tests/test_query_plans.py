@@ -63,9 +63,9 @@ SEEDED_PER_LABEL = 300
 ONE_PER_WORKSPACE = {"ChangeSequence", "Workspace"}
 """Labels unique by workspace."""
 
-NOT_SEEDED = {"ImportJob", "GraphClock"}
+NOT_SEEDED = {"ImportJob", "DataMigration"}
 """Labels read across workspaces at every start-up, which other tests running beside this one meet: recovery reads
-every import job, and the data migrations delete every `GraphClock` (the one global clock of earlier versions)."""
+every import job, and the migrations read which data migrations the database has run."""
 
 RELATIONSHIP_TYPE = re.compile(r"\[\w*:(\w[\w|]*)")
 
@@ -78,9 +78,9 @@ CALL (n) {
   SET x:$($label)
 }
 """
-"""Nodes of `$label` with every property the indexes name, and those the start-up data migrations look for
-(`clock`, `fields`, `old`, `new`): an app starting in another test meanwhile runs the migrations over every
-workspace, and must find nothing of this test's to migrate (a `Change` without `fields` made it fail)."""
+"""Nodes of `$label` with every property the indexes name, and those the data migrations look for (`clock`,
+`fields`, `old`, `new`): were one to run meanwhile (each runs once per database, before the tests), it would find
+nothing of this test's to migrate (a `Change` without `fields` made it fail when they ran at every start)."""
 
 SEED_RELATIONSHIPS = """
 UNWIND range(1, $count) AS n

@@ -1,4 +1,5 @@
-"""Idempotent schema migrations: constraints and indexes, applied at start-up.
+"""Schema migrations (constraints and indexes, idempotent, applied at every start) and data migrations (each run
+once per database, then recorded as a `DataMigration` node).
 
 The stored model (every node and relationship carries `workspaceId`):
 
@@ -19,6 +20,7 @@ The stored model (every node and relationship carries `workspaceId`):
     (:Workspace {id, name, createdAt})                         -- workspaceId = id
     (:ApiKey {id, hash, name, role, createdAt, createdBy, lastUsedAt, revokedAt})   -- hash: SHA-256 of the key
     (:AuditEntry {id, at, by, role, operation, outcome, entityIds, entityCount, requestId})
+    (:DataMigration {name, appliedAt})                         -- the database's, not a workspace's: migrations run
 
     (s)-[:REPORTS_TO]->(manager)         (s)-[:MEMBER_OF {core}]->(circle)
     (s)-[:INFLUENCES {id, strength, kind, topic, confidence}]->(s2)
@@ -47,6 +49,8 @@ Deals (DOMAIN.md "Deals"; field maps in `service/rules/deals/stored.py`):
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import LiteralString
 
@@ -94,6 +98,7 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT change_sequence IF NOT EXISTS FOR (n:ChangeSequence) REQUIRE n.workspaceId IS UNIQUE",
     "CREATE CONSTRAINT change_commit_number IF NOT EXISTS "
     "FOR (n:ChangeCommit) REQUIRE (n.workspaceId, n.number) IS UNIQUE",
+    "CREATE CONSTRAINT data_migration_name IF NOT EXISTS FOR (n:DataMigration) REQUIRE n.name IS UNIQUE",
 )
 
 INDEXES: tuple[LiteralString, ...] = (
@@ -116,34 +121,32 @@ INDEXES: tuple[LiteralString, ...] = (
 
 AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes(300)"
 
-DATA_MIGRATIONS: tuple[LiteralString, ...] = (
-    # The one global clock of earlier versions: every account now has its own.
-    "DROP CONSTRAINT graph_clock IF EXISTS",
-    "MATCH (c:GraphClock) DELETE c",
-    "MATCH (a:Account) WHERE a.clock IS NULL SET a.clock = randomUUID()",
-    # A change's transaction is found through `change_by_tx_seq` (every change has a seq; a composite index
-    # serves only queries that constrain all of its properties): one index fewer to update per change.
-    "DROP INDEX change_by_tx IF EXISTS",
-    # Nothing looks a change up by its id (a random UUID, only a tie-break in history cursors): its uniqueness
-    # constraint cost every change an index entry at commit.
-    "DROP CONSTRAINT change_id IF EXISTS",
-    # Change nodes of earlier versions held one value each: now one entity each, values in lists.
-    """
-    MATCH (c:Change) WHERE c.fields IS NULL
-    SET c.fields = [c.field], c.old = [c.old], c.new = [c.new], c.op = 'UPDATED',
-        c.accountId = [(c)-[:ABOUT]->(s:Stakeholder) | s.accountId][0]
-    REMOVE c.field
-    """,
-)
-"""Idempotent data changes, each a no-op once done."""
+GRAPH_CLOCK_CONSTRAINT: LiteralString = "DROP CONSTRAINT graph_clock IF EXISTS"
+GRAPH_CLOCKS: LiteralString = "MATCH (c:GraphClock) DELETE c"
+ACCOUNT_CLOCKS: LiteralString = "MATCH (a:Account) WHERE a.clock IS NULL SET a.clock = randomUUID()"
+# A change's transaction is found through `change_by_tx_seq` (every change has a seq; a composite index serves only
+# queries that constrain all of its properties): one index fewer to update per change.
+CHANGE_BY_TX_INDEX: LiteralString = "DROP INDEX change_by_tx IF EXISTS"
+# Nothing looks a change up by its id (a random UUID, only a tie-break in history cursors): its uniqueness
+# constraint cost every change an index entry at commit.
+CHANGE_ID_CONSTRAINT: LiteralString = "DROP CONSTRAINT change_id IF EXISTS"
+CHANGE_VALUE_LISTS: LiteralString = """
+MATCH (c:Change) WHERE c.fields IS NULL
+SET c.fields = [c.field], c.old = [c.old], c.new = [c.new], c.op = 'UPDATED',
+    c.accountId = [(c)-[:ABOUT]->(s:Stakeholder) | s.accountId][0]
+REMOVE c.field
+"""
+"""Change nodes of earlier versions held one value each: now one entity each, values in lists."""
 
+APPLIED_DATA_MIGRATIONS: LiteralString = """
+MATCH (m:DataMigration) WHERE m.name IN $names
+RETURN m.name AS name
+"""
 
-async def apply_migrations(driver: AsyncDriver, database: str) -> None:
-    """Create every constraint and index that is missing and bring stored data to the current model;
-    safe to run at every start."""
-    for statement in (*CONSTRAINTS, *INDEXES, AWAIT_INDEXES, *DATA_MIGRATIONS):
-        await driver.execute_query(statement, database_=database)
-    await merge_duplicate_team_members(driver, database)
+RECORD_DATA_MIGRATION: LiteralString = """
+MERGE (m:DataMigration {name: $name})
+  ON CREATE SET m.appliedAt = datetime()
+"""
 
 
 DUPLICATE_TEAM_MEMBERS: LiteralString = """
@@ -238,3 +241,58 @@ async def merge_duplicate_team_members(driver: AsyncDriver, database: str) -> in
         for record in records:
             await session.execute_write(_merge_team_member, record["ws"], record["survivor"], record["duplicate"])
     return len(records)
+
+
+@dataclass(frozen=True, slots=True)
+class DataMigration:
+    """A change to stored data that brings what earlier versions stored to the current model. `name` is what
+    the database records once it has run: never rename one, or it runs again."""
+
+    name: str
+    run: Callable[[AsyncDriver, str], Awaitable[object]]
+
+
+def statement(cypher: LiteralString) -> Callable[[AsyncDriver, str], Awaitable[object]]:
+    """A data migration that is one query."""
+
+    async def run(driver: AsyncDriver, database: str) -> None:
+        await driver.execute_query(cypher, database_=database)
+
+    return run
+
+
+DATA_MIGRATIONS: tuple[DataMigration, ...] = (
+    DataMigration("drop-graph-clock-constraint", statement(GRAPH_CLOCK_CONSTRAINT)),
+    DataMigration("delete-graph-clocks", statement(GRAPH_CLOCKS)),
+    DataMigration("account-clocks", statement(ACCOUNT_CLOCKS)),
+    DataMigration("drop-change-by-tx-index", statement(CHANGE_BY_TX_INDEX)),
+    DataMigration("drop-change-id-constraint", statement(CHANGE_ID_CONSTRAINT)),
+    DataMigration("change-value-lists", statement(CHANGE_VALUE_LISTS)),
+    DataMigration("merge-duplicate-team-members", merge_duplicate_team_members),
+)
+"""In the order they run. Each runs once per database: a start finds the names already recorded and skips them,
+so a start costs the same however much history the database holds."""
+
+
+async def apply_migrations(driver: AsyncDriver, database: str) -> None:
+    """Create every constraint and index that is missing, then run the data migrations not yet applied;
+    safe to run at every start, also by several processes at once (every step is idempotent)."""
+    for schema_statement in (*CONSTRAINTS, *INDEXES, AWAIT_INDEXES):
+        await driver.execute_query(schema_statement, database_=database)
+    await apply_data_migrations(driver, database, DATA_MIGRATIONS)
+
+
+async def apply_data_migrations(driver: AsyncDriver, database: str, migrations: Sequence[DataMigration]) -> list[str]:
+    """Each of `migrations` that the database has not recorded, in order, recorded as soon as it has run (one
+    that fails is not, and runs again at the next start); the names of those that ran."""
+    names = [migration.name for migration in migrations]
+    found = await driver.execute_query(APPLIED_DATA_MIGRATIONS, names=names, database_=database)
+    applied = {record["name"] for record in found.records}
+    ran = []
+    for migration in migrations:
+        if migration.name in applied:
+            continue
+        await migration.run(driver, database)
+        await driver.execute_query(RECORD_DATA_MIGRATION, name=migration.name, database_=database)
+        ran.append(migration.name)
+    return ran

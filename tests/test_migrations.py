@@ -1,0 +1,103 @@
+"""Data migrations run once per database: a start skips those the database has recorded, so it neither pays
+for a scan of all stored history again nor touches the data of workspaces in use."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from neo4j import AsyncDriver
+
+from service.graph.database import Database
+from service.graph.migrations import DATA_MIGRATIONS, DataMigration, apply_data_migrations, apply_migrations
+
+RUNS = "MATCH (r:MigrationRun {workspaceId: $ws}) RETURN r.name AS name ORDER BY r.seq"
+FORGET = "MATCH (m:DataMigration) WHERE m.name STARTS WITH $prefix DELETE m"
+OLD_CHANGE = "CREATE (:Change {workspaceId: $ws, id: 'old', seq: 1, field: 'stance', old: 'NEUTRAL', new: 'MENTOR'})"
+CHANGE_FIELDS = "MATCH (c:Change {workspaceId: $ws, id: 'old'}) RETURN c.field AS field, c.fields AS fields"
+DELETE_CHANGE = "MATCH (c:Change {workspaceId: $ws, id: 'old'}) DELETE c"
+
+
+class Failing(Exception):
+    pass
+
+
+def noted(ws: str, name: str, *, fails: bool = False) -> DataMigration:
+    """A migration that leaves a node in `ws` each time it runs (or fails before it does)."""
+
+    async def run(driver: AsyncDriver, database: str) -> None:
+        if fails:
+            raise Failing(name)
+        await driver.execute_query(
+            "MATCH (r:MigrationRun {workspaceId: $ws}) WITH count(r) AS seq "
+            "CREATE (:MigrationRun {workspaceId: $ws, name: $name, seq: seq})",
+            ws=ws,
+            name=name,
+            database_=database,
+        )
+
+    return DataMigration(f"{ws}-{name}", run)
+
+
+@pytest_asyncio.fixture
+async def names(db: Database, workspace: str) -> AsyncIterator[str]:
+    """The prefix of this test's migration names, whose records are deleted afterwards (they belong to no
+    workspace)."""
+    yield workspace
+    await db.driver.execute_query(FORGET, prefix=workspace, database_=db.database)
+
+
+async def runs(db: Database, ws: str) -> list[str]:
+    found = await db.driver.execute_query(RUNS, ws=ws, database_=db.database)
+    return [record["name"] for record in found.records]
+
+
+async def test_a_data_migration_runs_once(db: Database, names: str) -> None:
+    migrations = [noted(names, "a"), noted(names, "b")]
+
+    assert await apply_data_migrations(db.driver, db.database, migrations) == [f"{names}-a", f"{names}-b"]
+    assert await apply_data_migrations(db.driver, db.database, migrations) == []
+    assert await runs(db, names) == ["a", "b"]
+
+
+async def test_a_migration_added_later_runs_alone(db: Database, names: str) -> None:
+    await apply_data_migrations(db.driver, db.database, [noted(names, "a")])
+
+    assert await apply_data_migrations(db.driver, db.database, [noted(names, "a"), noted(names, "b")]) == [f"{names}-b"]
+    assert await runs(db, names) == ["a", "b"]
+
+
+async def test_a_failed_migration_stops_the_start_and_runs_again_at_the_next(db: Database, names: str) -> None:
+    with pytest.raises(Failing):
+        await apply_data_migrations(
+            db.driver, db.database, [noted(names, "a"), noted(names, "b", fails=True), noted(names, "c")]
+        )
+    assert await runs(db, names) == ["a"]
+
+    ran = await apply_data_migrations(db.driver, db.database, [noted(names, "a"), noted(names, "b"), noted(names, "c")])
+
+    assert ran == [f"{names}-b", f"{names}-c"]
+    assert await runs(db, names) == ["a", "b", "c"]
+
+
+async def test_a_start_leaves_stored_data_alone_once_its_migrations_ran(db: Database, workspace: str) -> None:
+    """A change stored the way earlier versions did: the session's start has already run the migration that
+    upgrades such changes, so a later start does not look at it (it used to scan every change at every start)."""
+    await db.driver.execute_query(OLD_CHANGE, ws=workspace, database_=db.database)
+    try:
+        await apply_migrations(db.driver, db.database)
+        found = await db.driver.execute_query(CHANGE_FIELDS, ws=workspace, database_=db.database)
+    finally:
+        await db.driver.execute_query(DELETE_CHANGE, ws=workspace, database_=db.database)
+
+    assert [dict(record) for record in found.records] == [{"field": "stance", "fields": None}]
+
+
+async def test_every_data_migration_of_this_version_is_recorded_after_a_start(db: Database) -> None:
+    assert await apply_data_migrations(db.driver, db.database, DATA_MIGRATIONS) == []
+
+
+def test_data_migration_names_are_unique() -> None:
+    names = [migration.name for migration in DATA_MIGRATIONS]
+    assert len(set(names)) == len(names)
