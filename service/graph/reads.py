@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, LiteralString, TypeVar
 
 from neo4j import AsyncManagedTransaction
@@ -397,7 +398,7 @@ async def coverage_by_team_member(tx: Tx, ws: str, ids: Sequence[str]) -> list[l
     return await _many_each(tx, COVERAGE_BY_TEAM_MEMBER, ws, ids, records.coverage_from)
 
 
-async def last_contact_by_stakeholder(tx: Tx, ws: str, ids: Sequence[str]) -> list[Any]:
+async def last_contact_by_stakeholder(tx: Tx, ws: str, ids: Sequence[str]) -> list[datetime | None]:
     return await _one_each(tx, LAST_CONTACT_BY_STAKEHOLDER, ws, ids, records.native_datetime)
 
 

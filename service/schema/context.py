@@ -8,7 +8,7 @@ from strawberry.fastapi import BaseContext
 
 from service.graph.database import Database
 from service.rules.access import Principal
-from service.schema.loaders import Loaders, build_loaders
+from service.schema.loaders import Loaders
 from service.usecases.services import Services
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ class Context(BaseContext):
         self.principal = principal
         self.authenticator = authenticator
         """The process's authenticator, when the request came over HTTP (a revoked key is forgotten there)."""
-        self.loaders: Loaders = build_loaders(services, principal.workspace_id)
+        self.loaders = Loaders(services, principal.workspace_id)
         self.built_stakeholders: dict[str, Stakeholder] = {}
         """Stakeholder objects already built in this request, by internal id."""
 
@@ -38,5 +38,5 @@ class Context(BaseContext):
     def forget(self) -> None:
         """Drop everything this request cached: called after each of its writes, so that what the request
         reads next shows the write."""
-        self.loaders = build_loaders(self.services, self.principal.workspace_id)
+        self.loaders = Loaders(self.services, self.principal.workspace_id)
         self.built_stakeholders.clear()
