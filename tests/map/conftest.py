@@ -20,7 +20,7 @@ import httpx
 import pytest
 import pytest_asyncio
 import uvicorn
-from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, Request, async_playwright
+from playwright.async_api import Browser, BrowserContext, BrowserType, ConsoleMessage, Page, Request, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
 from service.demo import demo_documents
@@ -53,7 +53,7 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1280, "height": 800}
 CANON = "日本佳能公司(广东珠海)"
 
-RENDERER_RETRIES = 2
+RENDERER_RETRIES = 3
 CRASHES: list[dict[str, str]] = []
 """Renderer crashes that a retry got past (reported at the end)."""
 TIMINGS: dict[str, Any] = {}
@@ -152,9 +152,13 @@ async def map_server(served_app: str, db: Database, workspace: str) -> MapServer
 @pytest_asyncio.fixture(scope="module")
 async def browser(built_page: Path) -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        launched = await launch_chromium(playwright.chromium)
         yield launched
         await launched.close()
+
+
+async def launch_chromium(browser_type: BrowserType) -> Browser:
+    return await browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 @dataclass
@@ -200,27 +204,36 @@ async def open_watched(browser: Browser, name: str) -> Watched:
     return result
 
 
-async def retry_once_if_the_renderer_crashes(
+async def retry_if_the_renderer_crashes(
     browser: Browser, first: Watched, scenario: Callable[[Watched], Awaitable[None]]
 ) -> None:
     """Run `scenario`; if chromium's renderer process crashes (seen now and then in the what-if flow on
-    a loaded machine, cause not found), record it in crashes.json and run it again on a fresh page, at
-    most `RENDERER_RETRIES` times. Any other failure, or one crash more, fails the test."""
+    a loaded machine, cause not found), record it in crashes.json and run it again, at most `RENDERER_RETRIES`
+    times, each time on a page of a browser launched afresh: once a renderer had crashed, the new pages of the
+    same browser crashed too (three times in a row in one CI run). Any other failure, or one crash more, fails
+    the test."""
     page = first
-    for attempt in range(RENDERER_RETRIES + 1):
-        try:
-            await scenario(page)
-            return
-        except PlaywrightError as error:
-            if "Target crashed" not in str(error) or attempt == RENDERER_RETRIES:
-                raise
-            CRASHES.append({"test": first.test_name, "error": str(error).splitlines()[0]})
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            (ARTIFACTS / "crashes.json").write_text(json.dumps(CRASHES, indent=1) + "\n", encoding="utf-8")
-        finally:
-            if page is not first:
-                await page.context.close()
-        page = await open_watched(browser, f"{first.test_name}-retry{attempt + 1}")
+    relaunched: list[Browser] = []
+    try:
+        for attempt in range(RENDERER_RETRIES + 1):
+            try:
+                await scenario(page)
+                return
+            except PlaywrightError as error:
+                if "Target crashed" not in str(error) or attempt == RENDERER_RETRIES:
+                    raise
+                note_crash(first.test_name, error)
+            relaunched.append(await launch_chromium(browser.browser_type))
+            page = await open_watched(relaunched[-1], f"{first.test_name}-retry{attempt + 1}")
+    finally:
+        for fresh in relaunched:
+            await fresh.close()
+
+
+def note_crash(test_name: str, error: PlaywrightError) -> None:
+    CRASHES.append({"test": test_name, "error": str(error).splitlines()[0]})
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "crashes.json").write_text(json.dumps(CRASHES, indent=1) + "\n", encoding="utf-8")
 
 
 def record_timing(name: str, value: Any) -> None:

@@ -16,7 +16,7 @@ from playwright.async_api import Browser
 
 from service.rules.access import Role
 from service.schema.operations import IMPORT_MUTATION
-from tests.map.conftest import CANON, MapServer, Watched, record_timing, retry_once_if_the_renderer_crashes
+from tests.map.conftest import CANON, MapServer, Watched, record_timing, retry_if_the_renderer_crashes
 from tests.map.pages import READY, click_person, cy, node_id, open_account, sign_in
 
 LENS_IDS = ["influencers", "neutrals", "opponents", "gaps", "coaches", "power", "access"]
@@ -236,7 +236,7 @@ async def test_a_what_if_is_simulated_and_cancelled_without_writing(
     async def scenario(w: Watched) -> None:
         await what_if_then_cancel(map_server, w)
 
-    await retry_once_if_the_renderer_crashes(browser, watched, scenario)
+    await retry_if_the_renderer_crashes(browser, watched, scenario)
 
 
 async def what_if_then_cancel(map_server: MapServer, w: Watched) -> None:
@@ -323,7 +323,7 @@ async def test_a_viewer_sees_no_edit_control(map_server: MapServer, browser: Bro
     async def scenario(w: Watched) -> None:
         await viewer_sees_no_edit_control(map_server, w)
 
-    await retry_once_if_the_renderer_crashes(browser, watched, scenario)
+    await retry_if_the_renderer_crashes(browser, watched, scenario)
 
 
 async def viewer_sees_no_edit_control(map_server: MapServer, w: Watched) -> None:
