@@ -213,7 +213,7 @@ async def retry_if_the_renderer_crashes(
     same browser crashed too (three times in a row in one CI run). Any other failure, or one crash more, fails
     the test."""
     page = first
-    relaunched: list[Browser] = []
+    fresh: Browser | None = None
     try:
         for attempt in range(RENDERER_RETRIES + 1):
             try:
@@ -223,10 +223,12 @@ async def retry_if_the_renderer_crashes(
                 if "Target crashed" not in str(error) or attempt == RENDERER_RETRIES:
                     raise
                 note_crash(first.test_name, error)
-            relaunched.append(await launch_chromium(browser.browser_type))
-            page = await open_watched(relaunched[-1], f"{first.test_name}-retry{attempt + 1}")
+            if fresh is not None:
+                await fresh.close()
+            fresh = await launch_chromium(browser.browser_type)
+            page = await open_watched(fresh, f"{first.test_name}-retry{attempt + 1}")
     finally:
-        for fresh in relaunched:
+        if fresh is not None:
             await fresh.close()
 
 
