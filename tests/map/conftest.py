@@ -54,8 +54,10 @@ VIEWPORT = {"width": 1280, "height": 800}
 CANON = "日本佳能公司(广东珠海)"
 
 RENDERER_RETRIES = 3
-CRASHES: list[dict[str, str]] = []
-"""Renderer crashes that a retry got past (reported at the end)."""
+CRASHES: list[dict[str, Any]] = []
+"""Renderer crashes, with what chromium said last (reported at the end)."""
+CHROMIUM_LOG: list[Path | None] = [None]
+"""Where the driver of the browser in use logs chromium's stderr."""
 TIMINGS: dict[str, Any] = {}
 """Figures measured during the run (reported at the end, never asserted)."""
 
@@ -150,11 +152,23 @@ async def map_server(served_app: str, db: Database, workspace: str) -> MapServer
 
 
 @pytest_asyncio.fixture(scope="module")
-async def browser(built_page: Path) -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
+async def browser(built_page: Path, request: pytest.FixtureRequest) -> AsyncIterator[Browser]:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    log = ARTIFACTS / f"chromium-{worker}-{request.module.__name__.rsplit('.', 1)[-1]}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with pytest.MonkeyPatch.context() as env:
+        # Playwright's driver reads these as it starts: it writes what chromium says on stderr to `log`, where
+        # a renderer crash's report finds chromium's own reason (`chromium_said`).
+        env.setenv("DEBUG", "pw:browser")
+        env.setenv("DEBUG_FILE", str(log))
+        playwright = await async_playwright().start()
+    CHROMIUM_LOG[0] = log
+    try:
         launched = await launch_chromium(playwright.chromium)
         yield launched
         await launched.close()
+    finally:
+        await playwright.stop()
 
 
 async def launch_chromium(browser_type: BrowserType) -> Browser:
@@ -220,9 +234,12 @@ async def retry_if_the_renderer_crashes(
                 await scenario(page)
                 return
             except PlaywrightError as error:
-                if "Target crashed" not in str(error) or attempt == RENDERER_RETRIES:
+                if "Target crashed" not in str(error):
                     raise
                 note_crash(first.test_name, error)
+                if attempt == RENDERER_RETRIES:
+                    error.add_note("\n".join(["chromium said, last:", *CRASHES[-1]["chromium"]]))
+                    raise
             if fresh is not None:
                 await fresh.close()
             fresh = await launch_chromium(browser.browser_type)
@@ -233,9 +250,19 @@ async def retry_if_the_renderer_crashes(
 
 
 def note_crash(test_name: str, error: PlaywrightError) -> None:
-    CRASHES.append({"test": test_name, "error": str(error).splitlines()[0]})
+    CRASHES.append({"test": test_name, "error": str(error).splitlines()[0], "chromium": chromium_said()})
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "crashes.json").write_text(json.dumps(CRASHES, indent=1) + "\n", encoding="utf-8")
+
+
+def chromium_said(lines: int = 20) -> list[str]:
+    """The last `lines` that chromium wrote on stderr, as the driver logged them (a crash's reason is among them)."""
+    log = CHROMIUM_LOG[0]
+    if log is None or not log.exists():
+        return []
+    text = log.read_text(encoding="utf-8", errors="replace")
+    said = [line for line in text.splitlines() if "][err]" in line and "dbus/" not in line]  # no D-Bus here
+    return said[-lines:]
 
 
 def record_timing(name: str, value: Any) -> None:

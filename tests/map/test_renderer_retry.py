@@ -8,7 +8,7 @@ import contextlib
 from playwright.async_api import Browser
 from playwright.async_api import Error as PlaywrightError
 
-from tests.map.conftest import Watched, retry_if_the_renderer_crashes
+from tests.map.conftest import CRASHES, Watched, retry_if_the_renderer_crashes
 
 
 async def test_a_crashed_renderer_is_tried_again_in_a_fresh_browser(browser: Browser, watched: Watched) -> None:
@@ -28,3 +28,6 @@ async def test_a_crashed_renderer_is_tried_again_in_a_fresh_browser(browser: Bro
     assert browsers[1] is not None
     assert browsers[1] is not browser
     assert not browsers[1].is_connected()  # closed once the scenario passed
+    crash = CRASHES[-1]
+    assert crash["test"] == watched.test_name
+    assert any("Intentionally crashing" in line for line in crash["chromium"])  # chromium's own reason
