@@ -74,13 +74,12 @@ UNWIND range(1, $count) AS n
 CALL (n) {
   CREATE (x {workspaceId: $ws + '-' + (n % $workspaces), id: $label + n, accountId: 'a' + (n % 30), name: 'n' + n, at: datetime(),
              createdAt: datetime(), seq: n, jobId: 'j' + (n % 30), txId: 't' + (n % 30), entityId: 'e' + n,
-             source: 's', externalId: 'x' + n, key: 'k' + n, number: n, clock: 'c', fields: [], old: [], new: []})
+             source: 's', externalId: 'x' + n, key: 'k' + n, number: n})
   SET x:$($label)
 }
 """
-"""Nodes of `$label` with every property the indexes name, and those the data migrations look for (`clock`,
-`fields`, `old`, `new`): were one to run meanwhile (each runs once per database, before the tests), it would find
-nothing of this test's to migrate (a `Change` without `fields` made it fail when they ran at every start)."""
+"""Nodes of `$label` with every property the indexes name. The data migrations never meet them: each runs once per
+database, before the tests (`tests/conftest.py`)."""
 
 SEED_RELATIONSHIPS = """
 UNWIND range(1, $count) AS n

@@ -243,16 +243,20 @@ async def merge_duplicate_team_members(driver: AsyncDriver, database: str) -> in
     return len(records)
 
 
+MigrationRun = Callable[[AsyncDriver, str], Awaitable[object]]
+"""What a data migration does, given the driver and the database's name."""
+
+
 @dataclass(frozen=True, slots=True)
 class DataMigration:
     """A change to stored data that brings what earlier versions stored to the current model. `name` is what
     the database records once it has run: never rename one, or it runs again."""
 
     name: str
-    run: Callable[[AsyncDriver, str], Awaitable[object]]
+    run: MigrationRun
 
 
-def statement(cypher: LiteralString) -> Callable[[AsyncDriver, str], Awaitable[object]]:
+def statement(cypher: LiteralString) -> MigrationRun:
     """A data migration that is one query."""
 
     async def run(driver: AsyncDriver, database: str) -> None:
