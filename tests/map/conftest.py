@@ -10,7 +10,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +20,7 @@ import httpx
 import pytest
 import pytest_asyncio
 import uvicorn
-from playwright.async_api import Browser, BrowserContext, BrowserType, ConsoleMessage, Page, Request, async_playwright
-from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, Request, async_playwright
 
 from service.demo import demo_documents
 from service.entrypoints.app import create_app
@@ -53,9 +52,6 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1280, "height": 800}
 CANON = "日本佳能公司(广东珠海)"
 
-RENDERER_RETRIES = 3
-CRASHES: list[dict[str, Any]] = []
-"""Renderer crashes, with what chromium said last (reported at the end)."""
 CHROMIUM_LOG: list[Path | None] = [None]
 """Where the driver of the browser in use logs chromium's stderr."""
 TIMINGS: dict[str, Any] = {}
@@ -164,15 +160,11 @@ async def browser(built_page: Path, request: pytest.FixtureRequest) -> AsyncIter
         playwright = await async_playwright().start()
     CHROMIUM_LOG[0] = log
     try:
-        launched = await launch_chromium(playwright.chromium)
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         await launched.close()
     finally:
         await playwright.stop()
-
-
-async def launch_chromium(browser_type: BrowserType) -> Browser:
-    return await browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 @dataclass
@@ -218,43 +210,6 @@ async def open_watched(browser: Browser, name: str) -> Watched:
     return result
 
 
-async def retry_if_the_renderer_crashes(
-    browser: Browser, first: Watched, scenario: Callable[[Watched], Awaitable[None]]
-) -> None:
-    """Run `scenario`; if chromium's renderer process crashes (seen now and then in the what-if flow on
-    a loaded machine, cause not found), record it in crashes.json and run it again, at most `RENDERER_RETRIES`
-    times, each time on a page of a browser launched afresh: once a renderer had crashed, the new pages of the
-    same browser crashed too (three times in a row in one CI run). Any other failure, or one crash more, fails
-    the test."""
-    page = first
-    fresh: Browser | None = None
-    try:
-        for attempt in range(RENDERER_RETRIES + 1):
-            try:
-                await scenario(page)
-                return
-            except PlaywrightError as error:
-                if "Target crashed" not in str(error):
-                    raise
-                note_crash(first.test_name, error)
-                if attempt == RENDERER_RETRIES:
-                    error.add_note("\n".join(["chromium said, last:", *CRASHES[-1]["chromium"]]))
-                    raise
-            if fresh is not None:
-                await fresh.close()
-            fresh = await launch_chromium(browser.browser_type)
-            page = await open_watched(fresh, f"{first.test_name}-retry{attempt + 1}")
-    finally:
-        if fresh is not None:
-            await fresh.close()
-
-
-def note_crash(test_name: str, error: PlaywrightError) -> None:
-    CRASHES.append({"test": test_name, "error": str(error).splitlines()[0], "chromium": chromium_said()})
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "crashes.json").write_text(json.dumps(CRASHES, indent=1) + "\n", encoding="utf-8")
-
-
 def chromium_said(lines: int = 20) -> list[str]:
     """The last `lines` that chromium wrote on stderr, as the driver logged them (a crash's reason is among them)."""
     log = CHROMIUM_LOG[0]
@@ -263,6 +218,15 @@ def chromium_said(lines: int = 20) -> list[str]:
     text = log.read_text(encoding="utf-8", errors="replace")
     said = [line for line in text.splitlines() if "][err]" in line and "dbus/" not in line]  # no D-Bus here
     return said[-lines:]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    """A test that failed because chromium's renderer died carries chromium's own last words in its report."""
+    report: pytest.TestReport = yield
+    if call.excinfo is not None and "Target crashed" in str(call.excinfo.value):
+        report.sections.append(("chromium said, last", "\n".join(chromium_said())))
+    return report
 
 
 def record_timing(name: str, value: Any) -> None:
@@ -276,5 +240,3 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_sep("-", "map page timings (reported, not asserted)")
         for name, value in TIMINGS.items():
             terminalreporter.write_line(f"{name}: {value}")
-    for crash in CRASHES:
-        terminalreporter.write_line(f"map page: chromium's renderer crashed in {crash['test']}; passed on a retry")

@@ -36,9 +36,27 @@ async def open_account(w: Watched, name: str, search: str) -> float:
     return time.perf_counter() - started
 
 
+# Playwright copies whatever `evaluate` returns out of the page. A cytoscape object reaches its renderer,
+# caches and canvases: copying `cy.center(...)`'s return value (`cy` itself) took 2.7 GB of the page's
+# heap, and on a loaded machine the renderer ran out of memory ("Target crashed").
+CY_EXPRESSION = """(() => {{
+  const cy = window.powermap.cy;
+  const value = {expression};
+  if (value === cy || (value !== null && typeof value === "object" && typeof value.cy === "function")) {{
+    throw new Error("the expression returns a cytoscape object: return plain data, or use cy_do");
+  }}
+  return value;
+}})()"""
+
+
 async def cy(page: Page, expression: str) -> Any:
-    """Evaluate `expression` with `cy` bound to the page's cytoscape instance."""
-    return await page.evaluate(f"(() => {{ const cy = window.powermap.cy; return {expression}; }})()")
+    """Evaluate `expression` with `cy` bound to the page's cytoscape instance; its value must be plain data."""
+    return await page.evaluate(CY_EXPRESSION.format(expression=expression))
+
+
+async def cy_do(page: Page, statement: str) -> None:
+    """Run `statement` with `cy` bound to the page's cytoscape instance, for its effect only."""
+    await page.evaluate(f"(() => {{ const cy = window.powermap.cy; {statement}; }})()")
 
 
 async def node_id(page: Page, name: str) -> str:
@@ -52,7 +70,7 @@ async def node_id(page: Page, name: str) -> str:
 async def click_person(page: Page, name: str, shift: bool = False) -> None:
     """Click the person's node on the canvas, where it is drawn."""
     person = await node_id(page, name)
-    await cy(page, f"cy.center(cy.getElementById({json.dumps(person)}))")
+    await cy_do(page, f"cy.center(cy.getElementById({json.dumps(person)}))")
     position = await cy(page, f"cy.getElementById({json.dumps(person)}).renderedPosition()")
     box = await page.locator("#cy").bounding_box()
     assert box is not None

@@ -12,11 +12,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.async_api import Browser
 
 from service.rules.access import Role
 from service.schema.operations import IMPORT_MUTATION
-from tests.map.conftest import CANON, MapServer, Watched, record_timing, retry_if_the_renderer_crashes
+from tests.map.conftest import CANON, MapServer, Watched, record_timing
 from tests.map.pages import READY, click_person, cy, node_id, open_account, sign_in
 
 LENS_IDS = ["influencers", "neutrals", "opponents", "gaps", "coaches", "power", "access"]
@@ -230,17 +229,8 @@ def stored_people(server: MapServer) -> dict[str, tuple[str, int]]:
     return {n["name"]: (n["stance"], n["version"]) for n in nodes}
 
 
-async def test_a_what_if_is_simulated_and_cancelled_without_writing(
-    map_server: MapServer, browser: Browser, watched: Watched
-) -> None:
-    async def scenario(w: Watched) -> None:
-        await what_if_then_cancel(map_server, w)
-
-    await retry_if_the_renderer_crashes(browser, watched, scenario)
-
-
-async def what_if_then_cancel(map_server: MapServer, w: Watched) -> None:
-    page = w.page
+async def test_a_what_if_is_simulated_and_cancelled_without_writing(map_server: MapServer, watched: Watched) -> None:
+    w, page = watched, watched.page
     account = map_server.account_ids[CANON]
     before = stored_people(map_server)
     await sign_in(w, map_server)
@@ -319,15 +309,8 @@ async def test_a_strategist_edits_a_stance_and_it_persists(map_server: MapServer
     assert_clean(w, map_server.base_url)
 
 
-async def test_a_viewer_sees_no_edit_control(map_server: MapServer, browser: Browser, watched: Watched) -> None:
-    async def scenario(w: Watched) -> None:
-        await viewer_sees_no_edit_control(map_server, w)
-
-    await retry_if_the_renderer_crashes(browser, watched, scenario)
-
-
-async def viewer_sees_no_edit_control(map_server: MapServer, w: Watched) -> None:
-    page = w.page
+async def test_a_viewer_sees_no_edit_control(map_server: MapServer, watched: Watched) -> None:
+    w, page = watched, watched.page
     await sign_in(w, map_server, Role.VIEWER)
     assert await page.get_attribute("body", "data-role") == "VIEWER"
     assert await page.get_attribute("body", "data-can-edit") == "false"
