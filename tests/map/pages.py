@@ -38,7 +38,7 @@ async def open_account(w: Watched, name: str, search: str) -> float:
 
 # Playwright copies whatever `evaluate` returns out of the page. A cytoscape object reaches its renderer,
 # caches and canvases: copying `cy.center(...)`'s return value (`cy` itself) took 2.7 GB of the page's
-# heap, and on a loaded machine the renderer ran out of memory ("Target crashed").
+# heap each time, near the renderer's limit, and now and then it ran out of memory ("Target crashed").
 CY_EXPRESSION = """(() => {{
   const cy = window.powermap.cy;
   const value = {expression};
