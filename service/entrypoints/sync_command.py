@@ -15,9 +15,11 @@ A column left out keeps the stored values, an empty cell (null) clears that fiel
 calls of 1,000. `--dry-run` (contacts only) reports what would change without writing anything;
 `--report FILE` writes every rejected row with its reasons as CSV (line, externalId, field, message).
 
-Exit status: 0 when every row was written (or would be), 1 when some rows were rejected or the
-outcome of a call is unknown (run the same command again: it is idempotent), 2 when nothing could
-be sent (unreadable file, unknown account).
+A call the database did not confirm (it was away, or busy past a deadline: the outcome is unknown) is
+sent again after the wait the API asks for, up to five times: the upserts are idempotent, so a resent
+call converges. Exit status: 0 when every row was written (or would be), 1 when some rows were rejected
+or the outcome of a call stayed unknown (run the same command again: it is idempotent), 2 when nothing
+could be sent (unreadable file, unknown account).
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +106,10 @@ TARGETS = {
 
 STATUSES = ("created", "updated", "unchanged", "failed")
 SHOWN_REJECTIONS = 10
+PASSING_RETRIES = 5
+"""How many times a call that failed for a passing reason (SERVICE_UNAVAILABLE) is sent again."""
+RETRY_WAIT_SECONDS = 2.0
+"""The wait before sending it again: the `Retry-After` the API gives such a failure."""
 
 
 def add_sync_parser(subparsers: Any) -> None:
@@ -201,14 +208,19 @@ async def _sync(settings: Settings, args: argparse.Namespace, rows: list[ItemRow
             outcome.exit_code = 2
             return outcome
         with Progress(*columns, console=console, transient=True) as progress:
-            task = progress.add_task("checking (dry run)" if args.dry_run else "syncing", total=len(rows))
+            label = "checking (dry run)" if args.dry_run else "syncing"
+            task = progress.add_task(label, total=len(rows))
             progress.advance(task, len(rows) - len(sendable))
             for start in range(0, len(sendable), MAX_CONTACTS):
                 batch = sendable[start : start + MAX_CONTACTS]
                 try:
-                    data = await execute_operation(
-                        services, principal, target.document, _variables(args, target, batch)
+                    data = await _execute_until_confirmed(
+                        partial(
+                            execute_operation, services, principal, target.document, _variables(args, target, batch)
+                        ),
+                        lambda attempt: progress.update(task, description=f"waiting for the database ({attempt})"),
                     )
+                    progress.update(task, description=label)
                 except OperationError as error:
                     outcome.refused = f"rows from line {batch[0].line} on: {error}"
                     outcome.exit_code = 1
@@ -226,6 +238,24 @@ async def _sync(settings: Settings, args: argparse.Namespace, rows: list[ItemRow
     if outcome.rejections and outcome.exit_code == 0:
         outcome.exit_code = 1
     return outcome
+
+
+async def _execute_until_confirmed(
+    send: Callable[[], Awaitable[dict[str, Any]]], waiting: Callable[[int], object]
+) -> dict[str, Any]:
+    """`send()`'s data; sent again after `RETRY_WAIT_SECONDS` while it fails for a passing reason, at most
+    `PASSING_RETRIES` times (then its error is raised)."""
+    from service.schema.operations import OperationError
+
+    for attempt in range(1, PASSING_RETRIES + 1):
+        try:
+            return await send()
+        except OperationError as error:
+            if not error.passing:
+                raise
+            waiting(attempt)
+            await asyncio.sleep(RETRY_WAIT_SECONDS)
+    return await send()
 
 
 def _count(outcome: SyncOutcome, batch: list[ItemRow], results: list[dict[str, Any]]) -> None:

@@ -1,4 +1,4 @@
-"""`powermap sync`: a file of contacts through the mutation, with dry run, summary, report and exit status."""
+"""`powermap sync`: a file of contacts through the mutation, with dry run, summary, report, exit status and resent calls."""
 
 from __future__ import annotations
 
@@ -6,16 +6,19 @@ import csv
 import json
 import signal
 from argparse import Namespace
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from neo4j import Driver, GraphDatabase
 
+import service.schema.operations as operations
+from service.entrypoints import sync_command
 from service.entrypoints.cli import database_for, main
 from service.entrypoints.sync_command import run_sync
 from service.graph.database import Database
+from service.schema.operations import OperationError
 from service.settings import Settings
 
 HEADER = "externalId,name,title,department,email,phone,level,reportsTo"
@@ -159,4 +162,86 @@ def test_unknown_account_or_unreadable_file_exit_two(
     assert (unknown, header, missing) == (2, 2, 2)
     assert "has no account with this id" in unknown_output
     assert "unknown column 'id'" in header_output
+    assert stored(graph, workspace) == {}
+
+
+# A call that failed for a passing reason (the database did not confirm it) is sent again, and only such a call.
+
+RETRY_ROWS = ["a,Ann,,,,,,", "b,Bo,,,,,,a", "c,Cy,,,,,,a"]
+Execute = Callable[..., Awaitable[dict[str, Any]]]
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What each call of the sync mutation did; no wait between tries."""
+    monkeypatch.setattr(sync_command, "RETRY_WAIT_SECONDS", 0.0)
+    return []
+
+
+def failing(calls: list[str], execute: Execute, failures: list[tuple[str, str]]) -> Execute:
+    """`execute`, but the first calls fail as `failures` say: ("after", code) runs the call first (it commits,
+    its answer is lost), ("before", code) fails without running it."""
+
+    async def run(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        if len(calls) < len(failures):
+            when, code = failures[len(calls)]
+            calls.append(f"{when} {code}")
+            if when == "after":
+                await execute(*args, **kwargs)
+            raise OperationError("The database is not answering.", frozenset({code}))
+        calls.append("ok")
+        return await execute(*args, **kwargs)
+
+    return run
+
+
+@pytest.mark.usefixtures("environment")
+def test_a_call_the_database_did_not_confirm_is_sent_again_and_converges(
+    graph: Driver, tmp_path: Path, workspace: str, calls: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failures = [("after", "SERVICE_UNAVAILABLE"), ("before", "SERVICE_UNAVAILABLE")]
+    monkeypatch.setattr(operations, "execute_operation", failing(calls, operations.execute_operation, failures))
+
+    status = main(["sync", "--source", "hr", "--account", "ACME", str(write_csv(tmp_path / "c.csv", RETRY_ROWS))])
+
+    assert status == 0
+    assert calls == ["after SERVICE_UNAVAILABLE", "before SERVICE_UNAVAILABLE", "ok"]
+    assert stored(graph, workspace) == {
+        "a": ("Ann", None, []),
+        "b": ("Bo", None, ["Ann"]),
+        "c": ("Cy", None, ["Ann"]),
+    }
+
+
+@pytest.mark.usefixtures("environment")
+def test_a_call_that_stays_unconfirmed_exits_one_and_says_to_run_again(
+    graph: Driver,
+    tmp_path: Path,
+    workspace: str,
+    calls: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    failures = [("before", "SERVICE_UNAVAILABLE")] * (sync_command.PASSING_RETRIES + 1)
+    monkeypatch.setattr(operations, "execute_operation", failing(calls, operations.execute_operation, failures))
+
+    status = main(["sync", "--source", "hr", "--account", "ACME", str(write_csv(tmp_path / "c.csv", RETRY_ROWS))])
+
+    assert status == 1
+    assert len(calls) == sync_command.PASSING_RETRIES + 1
+    assert "run the same command again" in " ".join(capsys.readouterr().err.split())
+    assert stored(graph, workspace) == {}
+
+
+@pytest.mark.usefixtures("environment")
+def test_a_call_that_crashed_is_not_sent_again(
+    graph: Driver, tmp_path: Path, workspace: str, calls: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failures = [("before", "INTERNAL_SERVER_ERROR")]
+    monkeypatch.setattr(operations, "execute_operation", failing(calls, operations.execute_operation, failures))
+
+    status = main(["sync", "--source", "hr", "--account", "ACME", str(write_csv(tmp_path / "c.csv", RETRY_ROWS))])
+
+    assert status == 1
+    assert calls == ["before INTERNAL_SERVER_ERROR"]
     assert stored(graph, workspace) == {}
