@@ -54,6 +54,8 @@ def environment(settings: Settings, workspace: str, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("POWERMAP_NEO4J_USER", settings.neo4j_user)
     monkeypatch.setenv("POWERMAP_NEO4J_PASSWORD", settings.neo4j_password.get_secret_value())
     monkeypatch.setenv("POWERMAP_WORKSPACE_ID", workspace)
+    # As patient with a slow ping as the suite's other apps (`settings`): a loaded machine is no outage.
+    monkeypatch.setenv("POWERMAP_READINESS_TIMEOUT_SECONDS", str(settings.readiness_timeout_seconds))
     assert settings.api_key is not None
     monkeypatch.setenv("POWERMAP_API_KEY", settings.api_key.get_secret_value())
     previous = signal.getsignal(signal.SIGTERM)
