@@ -197,14 +197,21 @@ def failing(calls: list[str], execute: Execute, failures: list[tuple[str, str]])
     return run
 
 
+def sync_failing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, calls: list[str], failures: list[tuple[str, str]]
+) -> int:
+    """`powermap sync` of `RETRY_ROWS`, its calls failing first as `failures` say; its exit status."""
+    monkeypatch.setattr(operations, "execute_operation", failing(calls, operations.execute_operation, failures))
+    return main(["sync", "--source", "hr", "--account", "ACME", str(write_csv(tmp_path / "c.csv", RETRY_ROWS))])
+
+
 @pytest.mark.usefixtures("environment")
 def test_a_call_the_database_did_not_confirm_is_sent_again_and_converges(
     graph: Driver, tmp_path: Path, workspace: str, calls: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     failures = [("after", "SERVICE_UNAVAILABLE"), ("before", "SERVICE_UNAVAILABLE")]
-    monkeypatch.setattr(operations, "execute_operation", failing(calls, operations.execute_operation, failures))
 
-    status = main(["sync", "--source", "hr", "--account", "ACME", str(write_csv(tmp_path / "c.csv", RETRY_ROWS))])
+    status = sync_failing(tmp_path, monkeypatch, calls, failures)
 
     assert status == 0
     assert calls == ["after SERVICE_UNAVAILABLE", "before SERVICE_UNAVAILABLE", "ok"]
@@ -225,9 +232,8 @@ def test_a_call_that_stays_unconfirmed_exits_one_and_says_to_run_again(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     failures = [("before", "SERVICE_UNAVAILABLE")] * (sync_command.PASSING_RETRIES + 1)
-    monkeypatch.setattr(operations, "execute_operation", failing(calls, operations.execute_operation, failures))
 
-    status = main(["sync", "--source", "hr", "--account", "ACME", str(write_csv(tmp_path / "c.csv", RETRY_ROWS))])
+    status = sync_failing(tmp_path, monkeypatch, calls, failures)
 
     assert status == 1
     assert len(calls) == sync_command.PASSING_RETRIES + 1
@@ -240,9 +246,8 @@ def test_a_call_that_crashed_is_not_sent_again(
     graph: Driver, tmp_path: Path, workspace: str, calls: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     failures = [("before", "INTERNAL_SERVER_ERROR")]
-    monkeypatch.setattr(operations, "execute_operation", failing(calls, operations.execute_operation, failures))
 
-    status = main(["sync", "--source", "hr", "--account", "ACME", str(write_csv(tmp_path / "c.csv", RETRY_ROWS))])
+    status = sync_failing(tmp_path, monkeypatch, calls, failures)
 
     assert status == 1
     assert calls == ["before INTERNAL_SERVER_ERROR"]
