@@ -15,6 +15,7 @@ from service.graph.availability import Availability
 from service.graph.database import Database, Limits
 from service.graph.driver import create_driver
 from service.graph.migrations import apply_migrations
+from service.graph.page_cache import AccountPageCache, StakeholderDetailCache
 from service.observability.metrics import DB_POOL_SIZE
 from service.rules.imports import LEASE_SECONDS
 from service.settings import Settings
@@ -68,6 +69,8 @@ async def open_database(
     DB_POOL_SIZE.labels("main").set(settings.db_pool_size)
     services = Services(
         Database(driver, settings.neo4j_database, limits=_limits(settings), availability=availability),
+        pages=AccountPageCache(people=settings.screen_cache_people),
+        details=StakeholderDetailCache(people=settings.screen_cache_people),
         change_retention=timedelta(days=settings.change_feed_retention_days),
     )
 

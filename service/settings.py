@@ -83,6 +83,12 @@ class Settings(BaseSettings):
     analytics_workers: int = Field(
         default=1, ge=1, le=16, description="Threads that load snapshots and compute analytics off the event loop."
     )
+    screen_cache_people: int = Field(
+        default=20_000,
+        ge=0,
+        le=1_000_000,
+        description="Stakeholders the account page and the stakeholder detail caches hold, each; 0: no caching.",
+    )
     analytics_timeout_seconds: float = Field(
         default=20.0, gt=0, le=3600, description="The longest one analytic may take, waiting included."
     )

@@ -52,6 +52,12 @@ SNAPSHOT_LOOKUPS = Counter(
 )
 SNAPSHOT_ENTRIES = Gauge("powermap_snapshot_cache_entries", "Analytics snapshots held.")
 SNAPSHOT_PEOPLE = Gauge("powermap_snapshot_cache_people", "Stakeholders in the analytics snapshots held.")
+PAGE_LOOKUPS = Counter(
+    "powermap_page_cache_lookups_total",
+    "Lookups of account pages and stakeholder details in their caches, by result (hit, miss, uncached).",
+    ["result"],
+)
+PAGE_ENTRIES = Gauge("powermap_page_cache_entries", "Account pages or stakeholder details held, by cache.", ["cache"])
 ANALYTICS_SECONDS = Histogram(
     "powermap_analytics_duration_seconds",
     "Time of one analytic or snapshot load in the analytics workers, by name.",

@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from service.graph.database import Database
+from service.graph.page_cache import AccountPageCache, StakeholderDetailCache
 from service.graph.snapshots import SnapshotCache
 from service.rules.change_feed import DEFAULT_RETENTION
 from service.rules.imports import ImportProgress, Owner
@@ -28,6 +29,8 @@ def this_process() -> Owner:
 class Services:
     db: Database
     snapshots: SnapshotCache = field(default_factory=SnapshotCache)
+    pages: AccountPageCache = field(default_factory=AccountPageCache)
+    details: StakeholderDetailCache = field(default_factory=StakeholderDetailCache)
     owner: Owner = field(default_factory=this_process)
     """Who runs this process's import jobs."""
     running_imports: set[str] = field(default_factory=set)

@@ -14,7 +14,7 @@ from service.graph.as_of import HistoryTooLong, MapReads, account_coverage, map_
 from service.graph.export import account_document
 from service.graph.history import account_changes
 from service.graph.neighbourhood import Around
-from service.graph.pages import StakeholderFilter, account_and_stakeholder_page, account_count
+from service.graph.pages import StakeholderFilter, account_count
 from service.rules import models
 from service.rules.analytics import cadence_days
 from service.rules.paging import Page, PageRequest, SortKey, page_in_memory
@@ -277,15 +277,16 @@ def stakeholder_page_of(
 
 async def account_with_people(info: strawberry.Info[Context], raw_id: str) -> Account | None:
     """The account. When the query selects one page of its stakeholders, that page (with what is selected
-    around its people) is read in the same round trip and handed to `Account.stakeholders` through its
-    DataLoader; otherwise the account comes from its own DataLoader."""
+    around its people) is read in the same round trip, or taken from the page cache while the account's
+    clock stands, and handed to `Account.stakeholders` through its DataLoader; otherwise the account comes
+    from its own DataLoader."""
     ctx = info.context
     planned = _planned_page(info)
     if planned is None:
         found = await ctx.loaders.account.load(raw_id)
         return None if found is None else Account.from_domain(found)
     filter_, request, around = planned
-    read = await ctx.db.read(account_and_stakeholder_page, ctx.workspace_id, raw_id, filter_, around, request)
+    read = await ctx.db.read(ctx.services.pages.load, ctx.workspace_id, raw_id, filter_, around, request)
     account, page, hood = read
     if account is None:
         return None
