@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 
+import service.schema.operations as operations
 from service.entrypoints.changes_command import run_changes
 from service.entrypoints.cli import database_for
 from service.settings import Settings
 from tests.conftest import GraphQLClient
+from tests.failing_calls import failing, without_waits
 from tests.schema.factories import import_account
 
 
@@ -51,3 +53,31 @@ async def test_a_bad_cursor_exits_two_with_the_reason(
     status, lines = await changes(cli_settings, after="nonsense")
     assert (status, lines) == (2, [])
     assert capsys.readouterr().err == "error: `after` is not a change feed cursor.\n"
+
+
+async def test_a_read_the_database_did_not_answer_is_sent_again(
+    client: GraphQLClient, cli_settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await import_account(client, people=["p1"])
+    calls = without_waits(monkeypatch)
+    failures = [("before", "SERVICE_UNAVAILABLE"), ("before", "ANALYTICS_TIMEOUT")]
+    monkeypatch.setattr(operations, "execute_operation", failing(calls, operations.execute_operation, failures))
+
+    status, lines = await changes(cli_settings)
+
+    assert (status, calls) == (0, ["before SERVICE_UNAVAILABLE", "before ANALYTICS_TIMEOUT", "ok"])
+    assert [line.get("entityType") for line in lines] == ["Account", "Stakeholder", None]
+    assert capsys.readouterr().err == "waiting for the database (1)\nwaiting for the database (2)\n"
+
+
+async def test_a_read_that_failed_for_good_is_not_sent_again(
+    cli_settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls = without_waits(monkeypatch)
+    failures = [("before", "INTERNAL_SERVER_ERROR")]
+    monkeypatch.setattr(operations, "execute_operation", failing(calls, operations.execute_operation, failures))
+
+    status, lines = await changes(cli_settings)
+
+    assert (status, lines, calls) == (2, [], ["before INTERNAL_SERVER_ERROR"])
+    assert capsys.readouterr().err == "error: The database is not answering.\n"

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from service.entrypoints import import_command
 from service.entrypoints.import_command import import_files
 from service.graph.database import Database
 from service.settings import Settings
+from tests.failing_calls import failing, without_waits
 from tests.test_account_import import canon
 
 
@@ -59,3 +61,21 @@ async def test_import_command_needs_a_key(
         "MATCH (s:Stakeholder {workspaceId: $ws}) RETURN count(s) AS n", ws=workspace
     )
     assert records[0]["n"] == 0
+
+
+async def test_an_import_the_database_did_not_confirm_is_sent_again_and_loads_once(
+    db: Database, cli_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workspace: str
+) -> None:
+    document = tmp_path / "canon.json"
+    document.write_text(json.dumps(canon()["input"], ensure_ascii=False), encoding="utf-8")
+    calls = without_waits(monkeypatch)
+    failures = [("after", "SERVICE_UNAVAILABLE"), ("before", "OUTCOME_UNKNOWN")]
+    execute = failing(calls, import_command.execute_operation, failures)
+    monkeypatch.setattr(import_command, "execute_operation", execute)
+
+    status = await asyncio.to_thread(import_files, cli_settings, [document], same_database)
+
+    records, _, _ = await db.driver.execute_query(
+        "MATCH (s:Stakeholder {workspaceId: $ws}) RETURN count(s) AS n", ws=workspace
+    )
+    assert (status, calls, records[0]["n"]) == (0, ["after SERVICE_UNAVAILABLE", "before OUTCOME_UNKNOWN", "ok"], 16)

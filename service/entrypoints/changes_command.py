@@ -17,6 +17,7 @@ import json
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from functools import partial
 from typing import Any, TextIO
 
 from service.rules.change_feed import DEFAULT_FEED_PAGE, MAX_FEED_PAGE
@@ -76,15 +77,21 @@ def run_changes(
     return 0
 
 
+def _say_waiting(attempt: int) -> None:
+    print(f"waiting for the database ({attempt})", file=sys.stderr)
+
+
 async def _read(settings: Settings, variables: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
     from service.entrypoints.credentials import CredentialError, command_line_principal
     from service.runtime import open_database
-    from service.schema.operations import OperationError, execute_operation
+    from service.schema.operations import OperationError, execute_operation, execute_until_confirmed
 
     async with open_database(settings) as services:
         try:
             principal = await command_line_principal(services, settings)
-            data = await execute_operation(services, principal, CHANGES_QUERY, variables)
+            data = await execute_until_confirmed(
+                partial(execute_operation, services, principal, CHANGES_QUERY, variables), _say_waiting
+            )
         except (CredentialError, OperationError) as error:
             return None, str(error)
     page: dict[str, Any] = data["changes"]

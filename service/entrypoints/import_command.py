@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from service.entrypoints.credentials import CredentialError, command_line_princi
 from service.rules.access import Principal
 from service.rules.imports import ImportProgress
 from service.runtime import open_database
-from service.schema.operations import IMPORT_MUTATION, OperationError, execute_operation
+from service.schema.operations import IMPORT_MUTATION, OperationError, execute_operation, execute_until_confirmed
 from service.settings import Settings
 from service.usecases.services import Services
 
@@ -31,6 +32,10 @@ def read_document(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a JSON object")
     return data if "input" in data else {"input": data}
+
+
+def _say_waiting(progress: Progress, task: TaskID, path: Path, attempt: int) -> None:
+    progress.update(task, description=f"importing {path.name}: waiting for the database ({attempt})")
 
 
 async def _import_all(settings: Settings, files: Sequence[Path], console: Console) -> int:
@@ -47,7 +52,8 @@ async def _import_all(settings: Settings, files: Sequence[Path], console: Consol
             services.import_listeners.append(_show_batches(progress, console))
             for path in files:
                 progress.update(task, description=f"importing {path.name}")
-                payload = await _import_one(services, principal, path)
+                waiting = partial(_say_waiting, progress, task, path)
+                payload = await _import_one(services, principal, path, waiting)
                 errors = payload.get("userErrors") or []
                 failures += bool(errors)
                 account = (payload.get("account") or {}).get("name", "-")
@@ -79,10 +85,16 @@ def _show_batches(progress: Progress, console: Console) -> Callable[[ImportProgr
     return show
 
 
-async def _import_one(services: Services, principal: Principal, path: Path) -> dict[str, Any]:
+async def _import_one(
+    services: Services, principal: Principal, path: Path, waiting: Callable[[int], object]
+) -> dict[str, Any]:
+    """The import's payload; a call the database did not confirm is sent again (importing the same document
+    twice changes nothing)."""
     try:
         variables = read_document(path)
-        result = await execute_operation(services, principal, IMPORT_MUTATION, variables)
+        result = await execute_until_confirmed(
+            partial(execute_operation, services, principal, IMPORT_MUTATION, variables), waiting
+        )
     except (OSError, ValueError, OperationError) as error:
         return {"userErrors": [{"field": None, "message": str(error), "code": "INVALID"}]}
     payload: dict[str, Any] = result["accountGraphImport"]

@@ -27,7 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import partial
@@ -106,10 +106,6 @@ TARGETS = {
 
 STATUSES = ("created", "updated", "unchanged", "failed")
 SHOWN_REJECTIONS = 10
-PASSING_RETRIES = 5
-"""How many times a call that failed for a passing reason (SERVICE_UNAVAILABLE) is sent again."""
-RETRY_WAIT_SECONDS = 2.0
-"""The wait before sending it again: the `Retry-After` the API gives such a failure."""
 
 
 def add_sync_parser(subparsers: Any) -> None:
@@ -192,7 +188,7 @@ def _variables(args: argparse.Namespace, target: Target, batch: list[ItemRow]) -
 async def _sync(settings: Settings, args: argparse.Namespace, rows: list[ItemRow], console: Console) -> SyncOutcome:
     from service.entrypoints.credentials import CredentialError, command_line_principal
     from service.runtime import open_database
-    from service.schema.operations import OperationError, execute_operation
+    from service.schema.operations import OperationError, execute_operation, execute_until_confirmed
 
     entity = _entity(args)
     target = TARGETS[entity]
@@ -214,7 +210,7 @@ async def _sync(settings: Settings, args: argparse.Namespace, rows: list[ItemRow
             for start in range(0, len(sendable), MAX_CONTACTS):
                 batch = sendable[start : start + MAX_CONTACTS]
                 try:
-                    data = await _execute_until_confirmed(
+                    data = await execute_until_confirmed(
                         partial(
                             execute_operation, services, principal, target.document, _variables(args, target, batch)
                         ),
@@ -238,24 +234,6 @@ async def _sync(settings: Settings, args: argparse.Namespace, rows: list[ItemRow
     if outcome.rejections and outcome.exit_code == 0:
         outcome.exit_code = 1
     return outcome
-
-
-async def _execute_until_confirmed(
-    send: Callable[[], Awaitable[dict[str, Any]]], waiting: Callable[[int], object]
-) -> dict[str, Any]:
-    """`send()`'s data; sent again after `RETRY_WAIT_SECONDS` while it fails for a passing reason, at most
-    `PASSING_RETRIES` times (then its error is raised)."""
-    from service.schema.operations import OperationError
-
-    for attempt in range(1, PASSING_RETRIES + 1):
-        try:
-            return await send()
-        except OperationError as error:
-            if not error.passing:
-                raise
-            waiting(attempt)
-            await asyncio.sleep(RETRY_WAIT_SECONDS)
-    return await send()
 
 
 def _count(outcome: SyncOutcome, batch: list[ItemRow], results: list[dict[str, Any]]) -> None:

@@ -3,6 +3,7 @@ account's clock stands."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, LiteralString, TypeVar
@@ -25,7 +26,8 @@ AccountPage = tuple[Account | None, Page[Stakeholder], Neighbourhood]
 StakeholderDetail = tuple[list[Stakeholder | None], Neighbourhood]
 
 SCREEN_CACHE_PEOPLE = 20_000
-"""What each cache holds by default: stakeholders read, those around them included (a few MB)."""
+"""What each cache holds by default: stakeholders read, those around them included (a few MB); the default of
+`POWERMAP_SCREEN_CACHE_PEOPLE` too."""
 
 READ_STAKEHOLDER_CLOCK: LiteralString = """
 OPTIONAL MATCH (s:Stakeholder {workspaceId: $ws, id: $id})
@@ -34,7 +36,7 @@ RETURN a.clock AS clock
 """
 
 
-class ClockedCache(Generic[K, V]):
+class ClockedCache(ABC, Generic[K, V]):
     """Reads of one account's data, each filed under the account's clock when it was read.
 
     People open the same few accounts' screens far more often than anyone writes to them: a hit costs one
@@ -77,8 +79,9 @@ class ClockedCache(Generic[K, V]):
             held -= people
         PAGE_ENTRIES.labels(type(self).__name__).set(len(self._entries))
 
+    @abstractmethod
     def _weigh(self, value: V) -> int:
-        raise NotImplementedError
+        """How many people `value` holds."""
 
 
 class AccountPageCache(ClockedCache[tuple[str, str, StakeholderFilter, Around, PageRequest], AccountPage]):

@@ -3,12 +3,20 @@ exact code path (validation, use cases, user errors) without HTTP."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from service.graph.availability import RETRY_AFTER_SECONDS
 from service.rules.access import Principal
 from service.schema.context import Context
 from service.schema.errors import PASSING
 from service.usecases.services import Services
+
+PASSING_RETRIES = 5
+"""How many times a command-line job sends again a call that failed for a passing reason (SERVICE_UNAVAILABLE)."""
+RETRY_WAIT_SECONDS: float = RETRY_AFTER_SECONDS
+"""The wait before sending it again: the `Retry-After` the API gives such a failure."""
 
 IMPORT_MUTATION = """
 mutation Import($input: AccountGraphInput!) {
@@ -45,3 +53,20 @@ async def execute_operation(
         raise OperationError("; ".join(error.message for error in result.errors), codes)
     assert result.data is not None
     return result.data
+
+
+async def execute_until_confirmed(
+    send: Callable[[], Awaitable[dict[str, Any]]], waiting: Callable[[int], object] = lambda attempt: None
+) -> dict[str, Any]:
+    """`send()`'s data; sent again after `RETRY_WAIT_SECONDS` while it fails for a passing reason, at most
+    `PASSING_RETRIES` times (then its error is raised). For calls that may be sent twice: reads, and writes
+    whose replay changes nothing (a sync batch, an account document). `waiting(attempt)` hears of each wait."""
+    for attempt in range(1, PASSING_RETRIES + 1):
+        try:
+            return await send()
+        except OperationError as error:
+            if not error.passing:
+                raise
+            waiting(attempt)
+            await asyncio.sleep(RETRY_WAIT_SECONDS)
+    return await send()

@@ -6,7 +6,7 @@ import csv
 import json
 import signal
 from argparse import Namespace
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +14,11 @@ import pytest
 from neo4j import Driver, GraphDatabase
 
 import service.schema.operations as operations
-from service.entrypoints import sync_command
 from service.entrypoints.cli import database_for, main
 from service.entrypoints.sync_command import run_sync
 from service.graph.database import Database
-from service.schema.operations import OperationError
 from service.settings import Settings
+from tests.failing_calls import failing, without_waits
 
 HEADER = "externalId,name,title,department,email,phone,level,reportsTo"
 
@@ -170,31 +169,12 @@ def test_unknown_account_or_unreadable_file_exit_two(
 # A call that failed for a passing reason (the database did not confirm it) is sent again, and only such a call.
 
 RETRY_ROWS = ["a,Ann,,,,,,", "b,Bo,,,,,,a", "c,Cy,,,,,,a"]
-Execute = Callable[..., Awaitable[dict[str, Any]]]
 
 
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """What each call of the sync mutation did; no wait between tries."""
-    monkeypatch.setattr(sync_command, "RETRY_WAIT_SECONDS", 0.0)
-    return []
-
-
-def failing(calls: list[str], execute: Execute, failures: list[tuple[str, str]]) -> Execute:
-    """`execute`, but the first calls fail as `failures` say: ("after", code) runs the call first (it commits,
-    its answer is lost), ("before", code) fails without running it."""
-
-    async def run(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        if len(calls) < len(failures):
-            when, code = failures[len(calls)]
-            calls.append(f"{when} {code}")
-            if when == "after":
-                await execute(*args, **kwargs)
-            raise OperationError("The database is not answering.", frozenset({code}))
-        calls.append("ok")
-        return await execute(*args, **kwargs)
-
-    return run
+    return without_waits(monkeypatch)
 
 
 def sync_failing(
@@ -231,12 +211,12 @@ def test_a_call_that_stays_unconfirmed_exits_one_and_says_to_run_again(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    failures = [("before", "SERVICE_UNAVAILABLE")] * (sync_command.PASSING_RETRIES + 1)
+    failures = [("before", "SERVICE_UNAVAILABLE")] * (operations.PASSING_RETRIES + 1)
 
     status = sync_failing(tmp_path, monkeypatch, calls, failures)
 
     assert status == 1
-    assert len(calls) == sync_command.PASSING_RETRIES + 1
+    assert len(calls) == operations.PASSING_RETRIES + 1
     assert "run the same command again" in " ".join(capsys.readouterr().err.split())
     assert stored(graph, workspace) == {}
 
