@@ -344,6 +344,18 @@ class GraphQLClient:
 ClientFactory = Callable[..., Awaitable[GraphQLClient]]
 
 
+@contextlib.asynccontextmanager
+async def admin_of_own_app(settings: Settings, workspace: str, name: str) -> AsyncIterator[GraphQLClient]:
+    """An admin of `workspace` (a key called `name`) on an app of its own for `settings`, started: another
+    process as far as the caches go."""
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        created = await provision_key(application.state.services, workspace, Role.ADMIN, name)
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://powermap.test") as http:
+            yield GraphQLClient(http, created.secret)
+
+
 @pytest_asyncio.fixture
 async def app(db: Database, settings: Settings) -> AsyncIterator[FastAPI]:
     """The app, started (its lifespan entered) against the test's database."""

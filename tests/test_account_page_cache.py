@@ -6,10 +6,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-import httpx
 import pytest_asyncio
 
-from service.entrypoints.app import create_app
 from service.graph.database import Database
 from service.graph.neighbourhood import NOTHING
 from service.graph.page_cache import AccountPageCache
@@ -19,12 +17,12 @@ from service.rules.paging import PageRequest
 from service.schema.ids import require_raw_id
 from service.schema.operations import execute_operation
 from service.settings import Settings
-from service.usecases.identity import provision_key
 from service.usecases.services import Services
-from tests.conftest import GraphQLClient, QueryCounterView
+from tests.conftest import GraphQLClient, QueryCounterView, admin_of_own_app
 from tests.schema.factories import USER_ERRORS, import_account, mutate
 from tests.sync.helpers import contact, upsert
 from tests.test_account_import import canon, run_import
+from tests.test_neighbourhood import DETAIL
 
 PAGE = """
 query Page($id: ID!) {
@@ -45,33 +43,14 @@ query Page($id: ID!) {
 }
 """
 
-DETAIL = """
-query Detail($id: ID!) {
-  stakeholder(id: $id) {
-    id name stance
-    reportsTo { id name }
-    directReports { id name }
-    circles { core circle { id name } }
-    influences { strength kind to { id name } }
-    influencedBy { strength kind from { id name } }
-    ties { kind strength a { id name } b { id name } }
-    coveredBy { relationshipStep relationshipType lastContactAt teamMember { id name } }
-  }
-}
-"""
-
 Read = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 @pytest_asyncio.fixture
 async def other_process(settings: Settings, workspace: str) -> AsyncIterator[GraphQLClient]:
     """An admin of the test's workspace on a second app: another worker process, with caches of its own."""
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
-        created = await provision_key(application.state.services, workspace, Role.ADMIN, "other process")
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://powermap.test") as http:
-            yield GraphQLClient(http, created.secret)
+    async with admin_of_own_app(settings, workspace, "other process") as client:
+        yield client
 
 
 async def imported_account(client: GraphQLClient) -> str:

@@ -20,7 +20,7 @@ from service.graph.database import Database
 from service.rules.access import Role
 from service.settings import Settings
 from service.usecases.identity import provision_key
-from tests.conftest import ClientFactory, GraphQLClient
+from tests.conftest import ClientFactory, GraphQLClient, admin_of_own_app
 
 DOS_SHAPES: dict[str, str] = {
     # graphql-cop: dos_alias_overloading (101 aliases)
@@ -182,12 +182,8 @@ async def test_no_trace_and_no_stack_in_errors(client: GraphQLClient) -> None:
 
 @pytest_asyncio.fixture
 async def production(settings: Settings, db: Database, workspace: str) -> AsyncIterator[GraphQLClient]:
-    app = create_app(settings.model_copy(update={"env": "production"}))
-    async with app.router.lifespan_context(app):
-        created = await provision_key(app.state.services, workspace, Role.ADMIN, "production test")
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://powermap.test") as http:
-            yield GraphQLClient(http, created.secret)
+    async with admin_of_own_app(settings.model_copy(update={"env": "production"}), workspace, "production") as client:
+        yield client
 
 
 async def test_production_turns_off_introspection_suggestions_and_the_ide(production: GraphQLClient) -> None:
