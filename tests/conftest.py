@@ -161,12 +161,25 @@ class BackgroundNeo4j:
 
     def stop(self) -> None:
         """Also while it is still starting (a run of pure tests ends first): killing the process ends
-        the wait. Its data is thrown away, so no clean shutdown."""
+        the wait. Its data is thrown away, so no clean shutdown; its logs are kept (`KEPT_LOGS`)."""
         if not self.migrating.is_set():
             self.server.kill()
         self.thread.join()
+        if self.server.home is not None:
+            _keep_logs(self.server.home / "logs")
         self.server.kill()
         self.server.stop()
+
+
+KEPT_LOGS = Path(__file__).resolve().parents[1] / ".cache" / "test-neo4j-logs"
+"""The shared server's logs (`debug.log`: its pauses, slow queries, errors) of the last run. Its folder goes
+with it, and a run that failed on the database is diagnosed from them."""
+
+
+def _keep_logs(logs: Path) -> None:
+    shutil.rmtree(KEPT_LOGS, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        shutil.copytree(logs, KEPT_LOGS)
 
 
 def _server_from(file: Path) -> Neo4jServer:
