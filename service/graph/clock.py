@@ -23,8 +23,20 @@ OPTIONAL MATCH (a:Account {workspaceId: $ws, id: $accountId})
 RETURN a.clock AS clock
 """
 
+READ_STAKEHOLDER_CLOCK: LiteralString = """
+OPTIONAL MATCH (s:Stakeholder {workspaceId: $ws, id: $id})
+OPTIONAL MATCH (a:Account {workspaceId: $ws, id: s.accountId})
+RETURN a.clock AS clock
+"""
+
 
 async def read_account_clock(tx: AsyncManagedTransaction, ws: str, account_id: str) -> str | None:
     """The account's clock, or None for an unknown account or one that has never been written."""
     clock: str | None = (await fetch(tx, READ_ACCOUNT_CLOCK, ws=ws, accountId=account_id))[0]["clock"]
+    return clock
+
+
+async def read_stakeholder_clock(tx: AsyncManagedTransaction, ws: str, stakeholder_id: str) -> str | None:
+    """The clock of the stakeholder's account; None as `read_account_clock`, or for an unknown stakeholder."""
+    clock: str | None = (await fetch(tx, READ_STAKEHOLDER_CLOCK, ws=ws, id=stakeholder_id))[0]["clock"]
     return clock

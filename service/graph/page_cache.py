@@ -6,12 +6,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Generic, LiteralString, TypeVar
+from typing import Generic, TypeVar
 
 from neo4j import AsyncManagedTransaction
 
-from service.graph.clock import read_account_clock
-from service.graph.driver import fetch
+from service.graph.clock import read_account_clock, read_stakeholder_clock
 from service.graph.neighbourhood import Around, stakeholders_around
 from service.graph.pages import StakeholderFilter, account_and_stakeholder_page
 from service.observability.metrics import PAGE_ENTRIES, PAGE_LOOKUPS
@@ -28,12 +27,6 @@ StakeholderDetail = tuple[list[Stakeholder | None], Neighbourhood]
 SCREEN_CACHE_PEOPLE = 20_000
 """What each cache holds by default: stakeholders read, those around them included (a few MB); the default of
 `POWERMAP_SCREEN_CACHE_PEOPLE` too."""
-
-READ_STAKEHOLDER_CLOCK: LiteralString = """
-OPTIONAL MATCH (s:Stakeholder {workspaceId: $ws, id: $id})
-OPTIONAL MATCH (a:Account {workspaceId: $ws, id: s.accountId})
-RETURN a.clock AS clock
-"""
 
 
 class ClockedCache(ABC, Generic[K, V]):
@@ -121,9 +114,3 @@ class StakeholderDetailCache(ClockedCache[tuple[str, str, Around], StakeholderDe
 
     def _weigh(self, value: StakeholderDetail) -> int:
         return len(value[1].people)
-
-
-async def read_stakeholder_clock(tx: Tx, ws: str, stakeholder_id: str) -> str | None:
-    """The clock of the stakeholder's account; None as `read_account_clock`, or for an unknown stakeholder."""
-    clock: str | None = (await fetch(tx, READ_STAKEHOLDER_CLOCK, ws=ws, id=stakeholder_id))[0]["clock"]
-    return clock
