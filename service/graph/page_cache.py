@@ -89,7 +89,7 @@ class ClockedCache(ABC, Generic[K, V]):
 
     @abstractmethod
     def _weigh(self, value: V) -> int:
-        """How many people `value` holds."""
+        """What `value` weighs against the bound `weight` (people, values)."""
 
 
 class AccountPageCache(ClockedCache[tuple[str, str, StakeholderFilter, Around, PageRequest], AccountPage]):
