@@ -89,6 +89,13 @@ class Settings(BaseSettings):
         le=1_000_000,
         description="Stakeholders the account page and the stakeholder detail caches hold, each; 0: no caching.",
     )
+    response_cache_values: int = Field(
+        default=100_000,
+        ge=0,
+        le=100_000_000,
+        description="Values (leaves of the answers) the response cache of account pages and stakeholder details"
+        " holds; 0: no caching.",
+    )
     analytics_timeout_seconds: float = Field(
         default=20.0, gt=0, le=3600, description="The longest one analytic may take, waiting included."
     )

@@ -48,7 +48,12 @@ def schema_options(settings: Settings) -> SchemaOptions:
         max_cost=settings.max_query_cost,
         default_list_size=settings.cost_default_list_size,
     )
-    return SchemaOptions(limits=limits, max_tokens=settings.max_tokens, production=settings.production)
+    return SchemaOptions(
+        limits=limits,
+        max_tokens=settings.max_tokens,
+        production=settings.production,
+        response_cache_values=settings.response_cache_values,
+    )
 
 
 def create_app(

@@ -12,11 +12,21 @@ Writes that bypass the service (raw Cypher) tick nothing: after one, restart the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import LiteralString
 
 from neo4j import AsyncManagedTransaction
 
 from service.graph.driver import fetch
+
+
+@dataclass(frozen=True, slots=True)
+class ClockReading:
+    """A clock as read earlier in the same request (`version` None: the account was never written, or is
+    unknown). Data read after it is never older than it, so a cache may file that data under it."""
+
+    version: str | None
+
 
 READ_ACCOUNT_CLOCK: LiteralString = """
 OPTIONAL MATCH (a:Account {workspaceId: $ws, id: $accountId})

@@ -10,7 +10,7 @@ from typing import Generic, TypeVar
 
 from neo4j import AsyncManagedTransaction
 
-from service.graph.clock import read_account_clock, read_stakeholder_clock
+from service.graph.clock import ClockReading, read_account_clock, read_stakeholder_clock
 from service.graph.neighbourhood import Around, stakeholders_around
 from service.graph.pages import StakeholderFilter, account_and_stakeholder_page
 from service.observability.metrics import PAGE_ENTRIES, PAGE_LOOKUPS
@@ -39,42 +39,57 @@ class ClockedCache(ABC, Generic[K, V]):
     process checks the clock in the database, so processes never serve one another's stale reads. The
     clock is read first, then the data: a read is never older than the clock it is filed under (a write
     between the two makes the next reader miss, never serves it stale). Bounded, least recently used first
-    out, by count and by the people held (none: turned off). Used on the event loop only."""
+    out, by count and by weight (`_weigh`; none: turned off). Used on the event loop only."""
 
-    def __init__(self, size: int, people: int) -> None:
+    def __init__(self, size: int, weight: int) -> None:
         self.size = size
-        self.people = people
+        self.weight = weight
+        """The most held, summed over the entries by `_weigh` (people, values); 0 turns the cache off."""
         self._entries: OrderedDict[K, tuple[str, V, int]] = OrderedDict()
 
-    async def _through(self, clock: Callable[[], Awaitable[str | None]], key: K, read: Callable[[], Awaitable[V]]) -> V:
-        if self.people == 0:  # turned off
+    @property
+    def on(self) -> bool:
+        return self.weight > 0
+
+    def lookup(self, key: K, version: str) -> V | None:
+        """The value filed under `key` if it was read at clock `version`."""
+        cached = self._entries.get(key)
+        if cached is None or cached[0] != version:
+            return None
+        self._entries.move_to_end(key)
+        return cached[1]
+
+    def keep(self, key: K, version: str, value: V) -> None:
+        """File `value`, read at clock `version` or later, dropping the least recently used past the bounds."""
+        self._entries[key] = (version, value, self._weigh(value))
+        self._entries.move_to_end(key)
+        held = sum(weight for _, _, weight in self._entries.values())
+        while len(self._entries) > 1 and (len(self._entries) > self.size or held > self.weight):
+            _, (_, _, weight) = self._entries.popitem(last=False)
+            held -= weight
+        PAGE_ENTRIES.labels(type(self).__name__).set(len(self._entries))
+
+    async def _through(
+        self, clock: ClockReading | Callable[[], Awaitable[str | None]], key: K, read: Callable[[], Awaitable[V]]
+    ) -> V:
+        if not self.on:
             return await read()
-        version = await clock()
+        version = clock.version if isinstance(clock, ClockReading) else await clock()
         if version is None:  # an account never written, or none at all
             PAGE_LOOKUPS.labels("uncached").inc()
             return await read()
-        cached = self._entries.get(key)
-        if cached is not None and cached[0] == version:
-            self._entries.move_to_end(key)
+        cached = self.lookup(key, version)
+        if cached is not None:
             PAGE_LOOKUPS.labels("hit").inc()
-            return cached[1]
+            return cached
         PAGE_LOOKUPS.labels("miss").inc()
         value = await read()
-        self._keep(key, version, value)
+        self.keep(key, version, value)
         return value
-
-    def _keep(self, key: K, version: str, value: V) -> None:
-        self._entries[key] = (version, value, self._weigh(value))
-        self._entries.move_to_end(key)
-        held = sum(people for _, _, people in self._entries.values())
-        while len(self._entries) > 1 and (len(self._entries) > self.size or held > self.people):
-            _, (_, _, people) = self._entries.popitem(last=False)
-            held -= people
-        PAGE_ENTRIES.labels(type(self).__name__).set(len(self._entries))
 
     @abstractmethod
     def _weigh(self, value: V) -> int:
-        """How many people `value` holds."""
+        """What `value` weighs against the bound `weight` (people, values)."""
 
 
 class AccountPageCache(ClockedCache[tuple[str, str, StakeholderFilter, Around, PageRequest], AccountPage]):
@@ -84,11 +99,19 @@ class AccountPageCache(ClockedCache[tuple[str, str, StakeholderFilter, Around, P
         super().__init__(size, people)
 
     async def load(
-        self, tx: Tx, ws: str, account_id: str, filter_: StakeholderFilter, around: Around, request: PageRequest
+        self,
+        tx: Tx,
+        ws: str,
+        account_id: str,
+        filter_: StakeholderFilter,
+        around: Around,
+        request: PageRequest,
+        clock: ClockReading | None = None,
     ) -> AccountPage:
-        """As `account_and_stakeholder_page`, from the cache when current."""
+        """As `account_and_stakeholder_page`, from the cache when current; `clock`: the account's clock as
+        this request already read it."""
         return await self._through(
-            lambda: read_account_clock(tx, ws, account_id),
+            clock or (lambda: read_account_clock(tx, ws, account_id)),
             (ws, account_id, filter_, around, request),
             lambda: account_and_stakeholder_page(tx, ws, account_id, filter_, around, request),
         )
@@ -104,10 +127,13 @@ class StakeholderDetailCache(ClockedCache[tuple[str, str, Around], StakeholderDe
     def __init__(self, size: int = 512, people: int = SCREEN_CACHE_PEOPLE) -> None:
         super().__init__(size, people)
 
-    async def load(self, tx: Tx, ws: str, stakeholder_id: str, around: Around) -> StakeholderDetail:
-        """As `stakeholders_around` for one stakeholder, from the cache when current."""
+    async def load(
+        self, tx: Tx, ws: str, stakeholder_id: str, around: Around, clock: ClockReading | None = None
+    ) -> StakeholderDetail:
+        """As `stakeholders_around` for one stakeholder, from the cache when current; `clock`: the clock of
+        the stakeholder's account as this request already read it."""
         return await self._through(
-            lambda: read_stakeholder_clock(tx, ws, stakeholder_id),
+            clock or (lambda: read_stakeholder_clock(tx, ws, stakeholder_id)),
             (ws, stakeholder_id, around),
             lambda: stakeholders_around(tx, ws, around, [stakeholder_id]),
         )

@@ -57,7 +57,15 @@ PAGE_LOOKUPS = Counter(
     "Lookups of account pages and stakeholder details in their caches, by result (hit, miss, uncached).",
     ["result"],
 )
-PAGE_ENTRIES = Gauge("powermap_page_cache_entries", "Account pages or stakeholder details held, by cache.", ["cache"])
+RESPONSE_LOOKUPS = Counter(
+    "powermap_response_cache_lookups_total",
+    "Lookups of whole answers (account pages, stakeholder details) in the response cache, by result (hit, miss,"
+    " uncached).",
+    ["result"],
+)
+PAGE_ENTRIES = Gauge(
+    "powermap_page_cache_entries", "Account pages, stakeholder details or whole answers held, by cache.", ["cache"]
+)
 ANALYTICS_SECONDS = Histogram(
     "powermap_analytics_duration_seconds",
     "Time of one analytic or snapshot load in the analytics workers, by name.",

@@ -20,6 +20,7 @@ from service.schema.identity_query import IdentityQuery
 from service.schema.limits import CheckedValidationCache, EdgeLimits, QueryLimits, SchemaView
 from service.schema.mutation import Mutation
 from service.schema.observation import OperationObserver
+from service.schema.response_cache import CachedResponses, ResponseCache
 from service.schema.scalars import SCALAR_OVERRIDES
 from service.schema.types.account import Account
 from service.schema.types.circle import PoliticalCircle
@@ -45,19 +46,25 @@ class SchemaOptions:
     max_tokens: int = 5_000
     production: bool = False
     """No introspection and no field suggestions."""
+    response_cache_values: int = 0
+    """The response cache's bound in values (`service.schema.response_cache`); 0: no cache (in-process
+    operations: the command line, the demo loader)."""
 
 
 def build_schema(options: SchemaOptions | None = None) -> Schema:
     """The schema with its edge: limits checked before validation (`EdgeLimits`), then what the caller may
-    read (`ReadPolicy`), then cached validation; errors that are not the client's fault are masked."""
+    read (`ReadPolicy`), then cached validation; kept answers served without execution (`CachedResponses`);
+    errors that are not the client's fault are masked."""
     options = options or SchemaOptions()
     view = SchemaView()
+    responses = ResponseCache(values=options.response_cache_values)
     extensions: list[object] = [
         ParserCache,
         lambda: MaxTokensLimiter(max_token_count=options.max_tokens),
         lambda: EdgeLimits(view, options.limits),
         lambda: ReadPolicy(view),
         CheckedValidationCache,
+        lambda: CachedResponses(responses, view),
     ]
     if options.production:
         extensions.append(DisableIntrospection)

@@ -16,25 +16,12 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 
-from graphql import (
-    DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLError,
-    GraphQLInterfaceType,
-    GraphQLObjectType,
-    GraphQLSchema,
-    GraphQLUnionType,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-    SelectionSetNode,
-    get_named_type,
-)
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
 from service.rules.access import Principal
 from service.schema.limits import SchemaView
+from service.schema.walk import fields_below, fragments_of
 from service.usecases.reading import Reading, may_read
 
 INTELLIGENCE = Reading.INTELLIGENCE
@@ -248,7 +235,7 @@ def type_reading(type_name: str) -> Reading:
 def selected_readings(schema: GraphQLSchema, document: DocumentNode) -> dict[Reading, list[str]]:
     """Every kind of information the document's operations select, with the fields that select it
     (`Type.field`, `Type.field(argument)`), each field once."""
-    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    fragments = fragments_of(document)
     found: dict[Reading, dict[str, None]] = {}
     for definition in document.definitions:
         if not isinstance(definition, OperationDefinitionNode):
@@ -256,53 +243,14 @@ def selected_readings(schema: GraphQLSchema, document: DocumentNode) -> dict[Rea
         root = schema.get_root_type(definition.operation)
         if root is None:
             continue
-        for type_name, field, argument in _walk(schema, fragments, root, definition.selection_set, set()):
-            name = f"{type_name}.{field}" if argument is None else f"{type_name}.{field}({argument})"
-            reading = field_reading(type_name, field) if argument is None else ARGUMENTS[(type_name, field, argument)]
-            found.setdefault(reading, {})[name] = None
+        for parent, node in fields_below(schema, fragments, root, definition.selection_set):
+            type_name, field = parent.name, node.name.value
+            found.setdefault(field_reading(type_name, field), {})[f"{type_name}.{field}"] = None
+            for argument in node.arguments or ():
+                policed = (type_name, field, argument.name.value)
+                if policed in ARGUMENTS:
+                    found.setdefault(ARGUMENTS[policed], {})[f"{type_name}.{field}({argument.name.value})"] = None
     return {reading: list(names) for reading, names in found.items()}
-
-
-Parent = GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
-
-
-def _walk(
-    schema: GraphQLSchema,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    parent: Parent,
-    selections: SelectionSetNode,
-    spreading: set[str],
-) -> Iterator[tuple[str, str, str | None]]:
-    """(type, field, None) for each field selected on `parent` and below, and (type, field, argument) for
-    each policed argument; fragments are followed once per path (a cycle is the validator's to report)."""
-    for selection in selections.selections:
-        if isinstance(selection, FieldNode):
-            name = selection.name.value
-            if name.startswith("__") or isinstance(parent, GraphQLUnionType):
-                continue
-            field = parent.fields.get(name)
-            if field is None:
-                continue  # unknown: the validator reports it
-            yield parent.name, name, None
-            for argument in selection.arguments or ():
-                if (parent.name, name, argument.name.value) in ARGUMENTS:
-                    yield parent.name, name, argument.name.value
-            child = get_named_type(field.type)
-            if selection.selection_set is not None and isinstance(child, Parent):
-                yield from _walk(schema, fragments, child, selection.selection_set, spreading)
-        elif isinstance(selection, InlineFragmentNode):
-            condition = selection.type_condition
-            target = parent if condition is None else schema.get_type(condition.name.value)
-            if isinstance(target, Parent):
-                yield from _walk(schema, fragments, target, selection.selection_set, spreading)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = fragments.get(name)
-            if fragment is None or name in spreading:
-                continue
-            target = schema.get_type(fragment.type_condition.name.value)
-            if isinstance(target, Parent):
-                yield from _walk(schema, fragments, target, fragment.selection_set, spreading | {name})
 
 
 def forbidden_error(principal: Principal, readings: Mapping[Reading, list[str]]) -> GraphQLError | None:

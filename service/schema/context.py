@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from strawberry.fastapi import BaseContext
 
+from service.graph.clock import ClockReading
 from service.graph.database import Database
 from service.rules.access import Principal
 from service.schema.loaders import Loaders
@@ -26,6 +27,9 @@ class Context(BaseContext):
         self.loaders = Loaders(services, principal.workspace_id)
         self.built_stakeholders: dict[str, Stakeholder] = {}
         """Stakeholder objects already built in this request, by internal id."""
+        self.clocks: dict[tuple[str, str], ClockReading] = {}
+        """Account clocks this request has read (`service.schema.answer_cache`), by the type and internal id
+        of the object they were read for ("Account" or "Stakeholder")."""
 
     @property
     def db(self) -> Database:
@@ -40,3 +44,4 @@ class Context(BaseContext):
         reads next shows the write."""
         self.loaders = Loaders(self.services, self.principal.workspace_id)
         self.built_stakeholders.clear()
+        self.clocks.clear()

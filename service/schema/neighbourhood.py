@@ -133,7 +133,8 @@ async def stakeholder_with_surroundings(info: strawberry.Info[Context], raw_id: 
     if around == NOTHING:
         found = await ctx.loaders.stakeholder.load(raw_id)
         return None if found is None else Stakeholder.from_domain(found)
-    (record,), hood = await ctx.db.read(ctx.services.details.load, ctx.workspace_id, raw_id, around)
+    clock = ctx.clocks.get(("Stakeholder", raw_id))
+    (record,), hood = await ctx.db.read(ctx.services.details.load, ctx.workspace_id, raw_id, around, clock)
     if record is None:
         return None
     ctx.loaders.stakeholder.prime(raw_id, record)

@@ -286,7 +286,8 @@ async def account_with_people(info: strawberry.Info[Context], raw_id: str) -> Ac
         found = await ctx.loaders.account.load(raw_id)
         return None if found is None else Account.from_domain(found)
     filter_, request, around = planned
-    read = await ctx.db.read(ctx.services.pages.load, ctx.workspace_id, raw_id, filter_, around, request)
+    clock = ctx.clocks.get(("Account", raw_id))
+    read = await ctx.db.read(ctx.services.pages.load, ctx.workspace_id, raw_id, filter_, around, request, clock)
     account, page, hood = read
     if account is None:
         return None
