@@ -8,9 +8,11 @@ from typing import Any
 
 import graphql
 import pytest
+from neo4j.exceptions import ConnectionAcquisitionTimeoutError
 
+from service.graph.availability import RETRY_AFTER_SECONDS
 from service.graph.database import Database
-from service.schema import schema
+from service.schema import response_cache, schema
 from service.schema.ids import encode_id
 from service.schema.response_cache import CACHEABLE, plan_of
 from service.schema.walk import fields_below, fragments_of
@@ -228,3 +230,33 @@ async def test_every_kind_of_write_through_another_process_shows_in_the_next_ans
     after = await client.data(PAGE, {"id": account})
     assert after["account"]["stakeholders"]["totalCount"] == before["account"]["stakeholders"]["totalCount"] + 1
     assert after == await as_stored(PAGE, {"id": account})
+
+
+@pytest.mark.parametrize(
+    ("failure", "status", "code", "message"),
+    [
+        (RuntimeError("a detail the client must not see"), 200, "INTERNAL_SERVER_ERROR", "Unexpected error."),
+        (ConnectionAcquisitionTimeoutError("pool"), 503, "SERVICE_UNAVAILABLE", "The database is not answering"),
+    ],
+)
+async def test_a_clock_that_cannot_be_read_fails_the_field_as_its_own_read_would(
+    client: GraphQLClient, monkeypatch: pytest.MonkeyPatch, failure: Exception, status: int, code: str, message: str
+) -> None:
+    account = await imported_account(client)
+
+    async def failing(tx: object, ws: str, raw_id: str) -> str | None:
+        raise failure
+
+    monkeypatch.setitem(response_cache.ROOTS, "account", ("Account", failing))
+    query = "query Failing($id: ID!) { page: account(id: $id) { name } }"
+    response = await client.http.post("/graphql", json={"query": query, "variables": {"id": account}})
+    body = response.json()
+    (error,) = body["errors"]
+    assert (response.status_code, body["data"], error["path"], error["extensions"]["code"]) == (
+        status,
+        {"page": None},
+        ["page"],
+        code,
+    )
+    assert error["message"].startswith(message)
+    assert response.headers.get("retry-after") == (str(RETRY_AFTER_SECONDS) if status == 503 else None)

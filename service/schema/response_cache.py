@@ -34,6 +34,7 @@ from graphql import (
     VariableNode,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql.error import located_error
 from graphql.utilities import get_operation_ast
 from neo4j import AsyncManagedTransaction
 from strawberry.extensions import SchemaExtension
@@ -96,7 +97,15 @@ class Plan:
 
     type_name: str
     read_clock: ClockReader
-    id_argument: ValueNode | None
+    root: FieldNode
+
+    @property
+    def response_key(self) -> str:
+        return self.root.alias.value if self.root.alias else self.root.name.value
+
+    @property
+    def id_argument(self) -> ValueNode | None:
+        return next((a.value for a in self.root.arguments or () if a.name.value == "id"), None)
 
     def raw_id(self, variables: Mapping[str, Any] | None) -> str | None:
         """The internal id the root field is given, or None when it names no object of the type."""
@@ -123,8 +132,15 @@ def plan_of(schema: GraphQLSchema, document: DocumentNode, operation_name: str |
         if any(argument.name.value in TIME_ARGUMENTS for argument in node.arguments or ()):
             return None
     type_name, read_clock = ROOTS[root.name.value]
-    id_argument = next((a.value for a in root.arguments or () if a.name.value == "id"), None)
-    return Plan(type_name, read_clock, id_argument)
+    return Plan(type_name, read_clock, root)
+
+
+def failed_root(plan: Plan, failure: Exception) -> GraphQLExecutionResult:
+    """The answer when the clock could not be read: what the root field gives when its own read fails (null,
+    and the error at its path), so that it is logged, masked and coded as any field's failure is. Raised
+    from here, it would bypass the extensions that mask errors."""
+    error = located_error(failure, [plan.root], [plan.response_key])
+    return GraphQLExecutionResult(data={plan.response_key: None}, errors=[error])
 
 
 def values_in(data: object) -> int:
@@ -184,7 +200,11 @@ class CachedResponses(SchemaExtension):
         raw_id = None if plan is None else plan.raw_id(context.variables)
         if plan is None or raw_id is None:
             return None
-        version = await ctx.db.read(plan.read_clock, ctx.workspace_id, raw_id)
+        try:
+            version = await ctx.db.read(plan.read_clock, ctx.workspace_id, raw_id)
+        except Exception as failure:  # answered as the field's own failed read would be: see `failed_root`
+            context.result = failed_root(plan, failure)
+            return None
         ctx.clocks[(plan.type_name, raw_id)] = ClockReading(version)
         if version is None:
             RESPONSE_LOOKUPS.labels("uncached").inc()
