@@ -111,7 +111,7 @@ class AccountPageCache(ClockedCache[tuple[str, str, StakeholderFilter, Around, P
         """As `account_and_stakeholder_page`, from the cache when current; `clock`: the account's clock as
         this request already read it."""
         return await self._through(
-            clock or (lambda: read_account_clock(tx, ws, account_id)),
+            clock if clock is not None else (lambda: read_account_clock(tx, ws, account_id)),
             (ws, account_id, filter_, around, request),
             lambda: account_and_stakeholder_page(tx, ws, account_id, filter_, around, request),
         )
@@ -133,7 +133,7 @@ class StakeholderDetailCache(ClockedCache[tuple[str, str, Around], StakeholderDe
         """As `stakeholders_around` for one stakeholder, from the cache when current; `clock`: the clock of
         the stakeholder's account as this request already read it."""
         return await self._through(
-            clock or (lambda: read_stakeholder_clock(tx, ws, stakeholder_id)),
+            clock if clock is not None else (lambda: read_stakeholder_clock(tx, ws, stakeholder_id)),
             (ws, stakeholder_id, around),
             lambda: stakeholders_around(tx, ws, around, [stakeholder_id]),
         )

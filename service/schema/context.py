@@ -28,7 +28,7 @@ class Context(BaseContext):
         self.built_stakeholders: dict[str, Stakeholder] = {}
         """Stakeholder objects already built in this request, by internal id."""
         self.clocks: dict[tuple[str, str], ClockReading] = {}
-        """Account clocks this request has read (`service.schema.answer_cache`), by the type and internal id
+        """Account clocks this request has read (`service.schema.response_cache`), by the type and internal id
         of the object they were read for ("Account" or "Stakeholder")."""
 
     @property

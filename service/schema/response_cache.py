@@ -55,26 +55,28 @@ ROOTS: Mapping[str, tuple[str, ClockReader]] = {
 }
 """The root fields whose answers are kept: the type of their `id` and how to read its account's clock."""
 
-PERSON = {"id", "name", "title", "department", "email", "phone", "level", "stance", "influence", "buyingRoles"}
-PERSON |= {"buyerTypes", "adaptability", "personality", "contactTier", "notes", "archived", "version", "updatedAt"}
-PERSON |= {"reportsTo", "directReports", "circles", "influences", "influencedBy", "ties", "coveredBy", "lastContactAt"}
+
+def names(listed: str) -> frozenset[str]:
+    return frozenset(listed.split())
+
 
 CACHEABLE: Mapping[str, frozenset[str]] = {
     "Query": frozenset(ROOTS),
-    "Account": frozenset(
-        {"id", "name", "industry", "tier", "portfolioClass", "relationshipStage", "updatedAt", "cadenceDays"}
-        | {"stakeholders"}
+    "Account": names("id name industry tier portfolioClass relationshipStage updatedAt cadenceDays stakeholders"),
+    "StakeholderConnection": names("edges nodes pageInfo totalCount"),
+    "StakeholderEdge": names("cursor node"),
+    "PageInfo": names("hasNextPage hasPreviousPage startCursor endCursor"),
+    "Stakeholder": names(
+        """id name title department email phone level stance influence buyingRoles buyerTypes adaptability
+        personality contactTier notes archived version updatedAt lastContactAt
+        reportsTo directReports circles influences influencedBy ties coveredBy"""
     ),
-    "StakeholderConnection": frozenset({"edges", "nodes", "pageInfo", "totalCount"}),
-    "StakeholderEdge": frozenset({"cursor", "node"}),
-    "PageInfo": frozenset({"hasNextPage", "hasPreviousPage", "startCursor", "endCursor"}),
-    "Stakeholder": frozenset(PERSON),
-    "InfluenceLink": frozenset({"id", "strength", "kind", "topic", "confidence", "from", "to"}),
-    "Tie": frozenset({"id", "kind", "strength", "note", "a", "b"}),
-    "CircleMembership": frozenset({"core", "circle"}),
-    "PoliticalCircle": frozenset({"id", "name", "color"}),
-    "Coverage": frozenset({"relationshipStep", "relationshipType", "lastContactAt", "teamMember", "stakeholder"}),
-    "TeamMember": frozenset({"id", "name", "role", "email"}),
+    "InfluenceLink": names("id strength kind topic confidence from to"),
+    "Tie": names("id kind strength note a b"),
+    "CircleMembership": names("core circle"),
+    "PoliticalCircle": names("id name color"),
+    "Coverage": names("relationshipStep relationshipType lastContactAt teamMember stakeholder"),
+    "TeamMember": names("id name role email"),
 }
 """The fields an answer may select to be kept: each shows only its account's stored data (by type)."""
 
