@@ -12,7 +12,7 @@ from neo4j.exceptions import ConnectionAcquisitionTimeoutError
 
 from service.graph.availability import RETRY_AFTER_SECONDS
 from service.graph.database import Database
-from service.schema import response_cache, schema
+from service.schema import response_cache
 from service.schema.ids import encode_id
 from service.schema.response_cache import CACHEABLE, plan_of
 from service.schema.walk import fields_below, fragments_of
@@ -21,6 +21,7 @@ from tests.schema.factories import USER_ERRORS, mutate
 from tests.sync.helpers import contact, upsert
 from tests.test_account_import import canon
 from tests.test_account_page_cache import imported_account, other_process, uncached
+from tests.test_read_policy import SCHEMA as VIEW
 
 __all__ = ["other_process"]  # the fixture, used here
 
@@ -45,10 +46,15 @@ PAGE = f"""query Everything($id: ID!) {{ account(id: $id) {{
 
 DETAIL = f"query Detail($id: ID!) {{ stakeholder(id: $id) {{ {PERSON} }} }}"
 
-BULK = {"interactionsUpsert", "coverageUpsert", "teamMembersUpsert", "coveragesRemove", "interactionsRemove"}
-BULK |= {"teamMembersRemove"}
+BULK = {
+    "interactionsUpsert",
+    "interactionsRemove",
+    "coverageUpsert",
+    "coveragesRemove",
+    "teamMembersUpsert",
+    "teamMembersRemove",
+}
 
-VIEW = graphql.build_schema(schema.as_str())
 ACCOUNT_ID = encode_id("Account", "a-1")
 
 

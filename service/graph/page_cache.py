@@ -6,9 +6,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from neo4j import AsyncManagedTransaction
+from prometheus_client import Counter
 
 from service.graph.clock import ClockReading, read_account_clock, read_stakeholder_clock
 from service.graph.neighbourhood import Around, stakeholders_around
@@ -41,6 +42,9 @@ class ClockedCache(ABC, Generic[K, V]):
     between the two makes the next reader miss, never serves it stale). Bounded, least recently used first
     out, by count and by weight (`_weigh`; none: turned off). Used on the event loop only."""
 
+    lookups: ClassVar[Counter] = PAGE_LOOKUPS
+    """Where lookups are counted, by result."""
+
     def __init__(self, size: int, weight: int) -> None:
         self.size = size
         self.weight = weight
@@ -51,12 +55,18 @@ class ClockedCache(ABC, Generic[K, V]):
     def on(self) -> bool:
         return self.weight > 0
 
-    def lookup(self, key: K, version: str) -> V | None:
-        """The value filed under `key` if it was read at clock `version`."""
+    def lookup(self, key: K, version: str | None) -> V | None:
+        """The value filed under `key` if it was read at clock `version` (None: an account without a clock,
+        never cached). Counted in `lookups` by result: hit, miss or uncached."""
+        if version is None:
+            self.lookups.labels("uncached").inc()
+            return None
         cached = self._entries.get(key)
         if cached is None or cached[0] != version:
+            self.lookups.labels("miss").inc()
             return None
         self._entries.move_to_end(key)
+        self.lookups.labels("hit").inc()
         return cached[1]
 
     def keep(self, key: K, version: str, value: V) -> None:
@@ -75,16 +85,12 @@ class ClockedCache(ABC, Generic[K, V]):
         if not self.on:
             return await read()
         version = clock.version if isinstance(clock, ClockReading) else await clock()
-        if version is None:  # an account never written, or none at all
-            PAGE_LOOKUPS.labels("uncached").inc()
-            return await read()
         cached = self.lookup(key, version)
         if cached is not None:
-            PAGE_LOOKUPS.labels("hit").inc()
             return cached
-        PAGE_LOOKUPS.labels("miss").inc()
         value = await read()
-        self.keep(key, version, value)
+        if version is not None:
+            self.keep(key, version, value)
         return value
 
     @abstractmethod

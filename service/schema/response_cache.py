@@ -157,6 +157,8 @@ def values_in(data: object) -> int:
 class ResponseCache(ClockedCache[ResponseKey, dict[str, Any]]):
     """Answers by key, each filed under the clock of its account; bounded by count and by values held."""
 
+    lookups = RESPONSE_LOOKUPS
+
     def __init__(self, size: int = 256, values: int = RESPONSE_CACHE_VALUES) -> None:
         super().__init__(size, values)
         self._plans: OrderedDict[tuple[str, str | None], Plan | None] = OrderedDict()
@@ -208,15 +210,10 @@ class CachedResponses(SchemaExtension):
             context.result = failed_root(plan, failure)
             return None
         ctx.clocks[(plan.type_name, raw_id)] = ClockReading(version)
-        if version is None:
-            RESPONSE_LOOKUPS.labels("uncached").inc()
-            return None
         variables = json.dumps(context.variables, sort_keys=True, separators=(",", ":"), default=str)
         key = (ctx.workspace_id, ctx.principal.role.value, query, context.operation_name, variables)
         found = self.responses.lookup(key, version)
-        if found is None:
-            RESPONSE_LOOKUPS.labels("miss").inc()
-            return key, version
-        RESPONSE_LOOKUPS.labels("hit").inc()
-        context.result = GraphQLExecutionResult(data=found)
-        return None
+        if found is not None:
+            context.result = GraphQLExecutionResult(data=found)
+            return None
+        return None if version is None else (key, version)
