@@ -4,6 +4,8 @@ and every kind of write shows in the next answer, through any process."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import graphql
@@ -26,7 +28,7 @@ from tests.test_read_policy import SCHEMA as VIEW
 __all__ = ["other_process"]  # the fixture, used here
 
 PERSON = """id name title department email phone level stance influence buyingRoles buyerTypes adaptability
-personality contactTier notes archived version updatedAt lastContactAt
+personality contactTier notes archived version updatedAt lastContactAt externalIds { source id }
 reportsTo { id name } directReports { id name }
 circles { core circle { id name color } }
 influences { id strength kind topic confidence from { id } to { id name stance } }
@@ -75,6 +77,13 @@ def test_the_two_screens_select_every_field_the_cache_may_keep() -> None:
         selected |= {(parent.name, node.name.value) for parent, node in found}
     assert selected == {(type_name, field) for type_name, fields in CACHEABLE.items() for field in fields}
     assert (plan(PAGE), plan(DETAIL)) == ("Account", "Stakeholder")
+
+
+def test_the_map_pages_pages_of_people_are_kept() -> None:
+    source = (Path(__file__).parents[1] / "web" / "map" / "src" / "model.ts").read_text(encoding="utf-8")
+    found = re.search(r"const PEOPLE_PAGE = `(.*?)`;", source, re.DOTALL)
+    assert found is not None
+    assert plan(found.group(1)) == "Account"
 
 
 @pytest.mark.parametrize(
@@ -128,8 +137,8 @@ async def test_a_kept_answer_costs_one_round_trip_and_is_the_answer_as_executed(
     as_stored = uncached(db, workspace)
     person = (await as_stored(PAGE, {"id": account}))["account"]["stakeholders"]["nodes"][0]["id"]
     screens = [
-        (PAGE, {"id": account}, 4),  # the clock; the page of people; their count; their last contacts
-        (DETAIL, {"id": person}, 3),  # the clock; the person with what is around them; their last contact
+        (PAGE, {"id": account}, 5),  # the clock; the page of people; their count; last contacts; external ids
+        (DETAIL, {"id": person}, 4),  # the clock; the person with what is around them; last contact; external ids
     ]
     for document, variables, executed in screens:
         query_count.reset()

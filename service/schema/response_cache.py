@@ -68,9 +68,10 @@ CACHEABLE: Mapping[str, frozenset[str]] = {
     "PageInfo": names("hasNextPage hasPreviousPage startCursor endCursor"),
     "Stakeholder": names(
         """id name title department email phone level stance influence buyingRoles buyerTypes adaptability
-        personality contactTier notes archived version updatedAt lastContactAt
+        personality contactTier notes archived version updatedAt lastContactAt externalIds
         reportsTo directReports circles influences influencedBy ties coveredBy"""
     ),
+    "ExternalId": names("source id"),
     "InfluenceLink": names("id strength kind topic confidence from to"),
     "Tie": names("id kind strength note a b"),
     "CircleMembership": names("core circle"),
