@@ -4,12 +4,15 @@ API: 10,000 contacts as `stakeholdersUpsert` calls of 1,000, posted over HTTP to
 (`served_app`, as `powermap serve` builds it) in-process through httpx's ASGI transport: JSON in and out, GraphQL parsing,
 validation and execution, the per-contact results, one managed write transaction per call.
 
-Floor: the same rows written through the driver with one raw `UNWIND ... MERGE` per batch in a
-managed write transaction: MERGE the StakeholderRef, MERGE the stakeholder behind it, SET the contact
-fields, MERGE the REPORTS_TO to a manager already stored. It computes no status and remembers no
-pending manager, so it is a floor, not an equivalent. The service also logs every change (one `Change` node
-per person created or updated, linked to the person): "floor + log" is the fresh floor with that log written
-by a second raw `UNWIND ... CREATE` in the same transaction, rows prepared beforehand.
+Floor: the same rows written through the driver with raw `UNWIND` queries per batch in a managed write
+transaction: MERGE the StakeholderRef, MERGE the stakeholder behind it, SET the contact fields, MERGE the
+REPORTS_TO to a manager already stored, else remember the manager's key on the person; then link everyone
+waiting for a person the batch stored (the contacts come shuffled, so many managers arrive after their
+reports, and the service links them too). It computes no status and no diff, so it is a floor, not an
+equivalent. The service also logs every change (one `Change` node per person created or updated, and per
+reporting line linked later, linked to the person): "floor + log" is the fresh floor with that log, the
+creations written by a raw `UNWIND ... CREATE` from rows prepared beforehand and the later links logged by
+the query that makes them, in the same transaction.
 
 Each is measured on a fresh load (nothing stored) and on a replay of the same batches (everything
 UNCHANGED; the floor's replay still sets every property). Queries are warmed up first on the very
@@ -84,7 +87,24 @@ SET s += row.props, s.updatedAt = $now
 WITH s, row
 OPTIONAL MATCH (:StakeholderRef {workspaceId: $ws, source: $source, externalId: row.reportsTo})-[:IDENTIFIES]->(m:Stakeholder)
 FOREACH (_ IN CASE WHEN m IS NULL THEN [] ELSE [1] END | MERGE (s)-[:REPORTS_TO {workspaceId: $ws}]->(m))
+FOREACH (_ IN CASE WHEN m IS NULL AND row.reportsTo IS NOT NULL THEN [1] ELSE [] END |
+  SET s.reportsToKey = row.reportsTo)
 """
+
+FLOOR_LINK: LiteralString = """
+UNWIND $rows AS row
+MATCH (w:Stakeholder {workspaceId: $ws, reportsToKey: row.externalId})
+WHERE w.accountId = $accountId
+MATCH (:StakeholderRef {workspaceId: $ws, source: $source, externalId: row.externalId})-[:IDENTIFIES]->(m:Stakeholder)
+MERGE (w)-[:REPORTS_TO {workspaceId: $ws}]->(m)
+REMOVE w.reportsToKey
+WITH w, m WHERE $log
+CREATE (c:Change {workspaceId: $ws, id: replace(randomUUID(), '-', ''), txId: $txId, seq: $firstSeq, at: $now,
+                  by: 'floor', accountId: $accountId, entity: 'Stakeholder', entityId: w.id, op: 'UPDATED',
+                  fields: ['reportsTo'], old: ['null'], new: ['"' + m.id + '"']})
+CREATE (c)-[:ABOUT {workspaceId: $ws}]->(w)
+"""
+"""Links everyone in the account waiting for a person of the batch (`$log`: and logs each link)."""
 
 FLOOR_LOG: LiteralString = """
 UNWIND $rows AS row
@@ -93,6 +113,11 @@ CREATE (c:Change {workspaceId: $ws, id: row.id, txId: $txId, seq: row.seq, at: $
                   entity: 'Stakeholder', entityId: row.entityId, op: 'CREATED', fields: row.fields, old: row.old,
                   new: row.new})
 CREATE (c)-[:ABOUT {workspaceId: $ws}]->(s)
+"""
+
+REPORTING_LINES: LiteralString = """
+MATCH (:Stakeholder {workspaceId: $ws})-[r:REPORTS_TO]->(:Stakeholder)
+RETURN count(r) AS lines
 """
 
 LEVELS = ("OPERATIONAL", "MANAGEMENT", "SENIOR")
@@ -156,11 +181,16 @@ def log_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 async def floor_batch(
     tx: AsyncManagedTransaction, ws: str, account_id: str, rows: list[dict[str, Any]], log: list[dict[str, Any]] | None
 ) -> None:
-    now = datetime.now(UTC)
+    now, tx_id = datetime.now(UTC), uuid.uuid4().hex
     result = await tx.run(FLOOR, ws=ws, source=SOURCE, accountId=account_id, rows=rows, now=now)
     await result.consume()
+    result = await tx.run(
+        FLOOR_LINK, ws=ws, source=SOURCE, accountId=account_id, rows=rows, now=now, log=log is not None, txId=tx_id,
+        firstSeq=len(rows),
+    )  # fmt: skip
+    await result.consume()
     if log is not None:
-        result = await tx.run(FLOOR_LOG, ws=ws, accountId=account_id, rows=log, now=now, txId=uuid.uuid4().hex)
+        result = await tx.run(FLOOR_LOG, ws=ws, accountId=account_id, rows=log, now=now, txId=tx_id)
         await result.consume()
 
 
@@ -221,6 +251,13 @@ async def timed_floor(
     return time.perf_counter() - began, times
 
 
+async def check_reporting_lines(db: Database, ws: str, count: int) -> None:
+    """Every person but the root reports to their manager: both sides stored the same tree."""
+    found = await db.driver.execute_query(REPORTING_LINES, ws=ws, database_=db.database)
+    if found.records[0]["lines"] != count - 1:
+        raise RuntimeError(f"{ws}: {found.records[0]['lines']} reporting lines, expected {count - 1}")
+
+
 def rate(count: int, seconds: float) -> float:
     return count / seconds if seconds > 0 else float("inf")
 
@@ -258,16 +295,19 @@ async def run(uri: str, user: str, password: str, count: int, rounds: int) -> bo
                             seconds, times = await timed_api(api, work, expect)
                             figures[key].append(rate(count, seconds))
                             per_batch[key] += times
+                            await check_reporting_lines(db, "bench-api", count)
                     else:
                         floor_id = await prepare(db, "bench-floor")
                         for key in ("floor fresh", "floor replay"):
                             seconds, times = await timed_floor(db, "bench-floor", floor_id, work)
                             figures[key].append(rate(count, seconds))
                             per_batch[key] += times
+                            await check_reporting_lines(db, "bench-floor", count)
                         floor_id = await prepare(db, "bench-floor")
                         seconds, times = await timed_floor(db, "bench-floor", floor_id, work, log=True)
                         figures["floor+log fresh"].append(rate(count, seconds))
                         per_batch["floor+log fresh"] += times
+                        await check_reporting_lines(db, "bench-floor", count)
             await clear(db, "bench-api")
             await clear(db, "bench-floor")
 
