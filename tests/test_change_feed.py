@@ -9,7 +9,9 @@ from typing import Any
 from service.rules.access import Role
 from service.rules.change_feed import Cursor, decode_cursor, encode_cursor
 from tests.conftest import ClientFactory, GraphQLClient
+from tests.deals.support import import_deals
 from tests.schema.factories import USER_ERRORS, import_account, mutate
+from tests.sync.entity_helpers import call, visit
 
 FEED = """query($after: String, $first: Int! = 100, $types: [String!], $account: ID) {
   changes(after: $after, first: $first, entityTypes: $types, accountId: $account) {
@@ -122,6 +124,25 @@ async def test_filters_by_entity_type_and_account(client: GraphQLClient) -> None
     assert await read_all(client, types=["NoSuchKind"]) == []
     team = await read_all(client, types=["TeamMember"])
     assert [(e["entityId"], e["externalIds"]) for e in team] == [(one.team["t1"], [{"source": "crm", "id": "t1"}])]
+
+
+async def test_every_kind_of_entity_comes_with_its_external_ids(client: GraphQLClient) -> None:
+    deals = await import_deals(client)
+    payload = await call(client, "interactionsUpsert", account="acc-d", interactions=[visit("v1", "p1")])
+    assert payload["failed"] == 0
+    entries = await read_all(client)
+    found = {(e["entityType"], e["entityId"]): [ref["id"] for ref in e["externalIds"]] for e in entries}
+    expected = {
+        ("Account", deals.account): ["acc-d"],
+        **{("Stakeholder", deals[key]): [key] for key in ("p1", "p2", "p3", "p4")},
+        ("TeamMember", deals["t1"]): ["t1"],
+        **{("Competitor", deals[key]): [key] for key in ("c1", "c2")},
+        **{("CompetitorRep", deals[key]): [key] for key in ("r1", "r2")},
+        **{("Opportunity", deals[key]): [key] for key in ("o1", "o2")},
+        ("Interaction", payload["results"][0]["id"]): ["v1"],
+    }
+    assert {key: found.get(key) for key in expected} == expected
+    assert all(refs == [] for key, refs in found.items() if key not in expected)
 
 
 async def test_an_integration_key_sees_no_intelligence(clients: ClientFactory) -> None:
