@@ -1,4 +1,5 @@
-"""`powermap changes`: one page of the change feed as JSON Lines, then the cursor to resume from."""
+"""`powermap changes`: one page of the change feed (or, with --all, every page) as JSON Lines, then the cursor
+to resume from."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from tests.schema.factories import import_account
 async def changes(settings: Settings, **arguments: Any) -> tuple[int, list[dict[str, Any]]]:
     """Exit status and the printed lines, parsed."""
     out = io.StringIO()
-    args = Namespace(**{"after": None, "first": 100, "entity_types": None, "account": None, **arguments})
+    defaults = {"after": None, "first": 100, "all": False, "entity_types": None, "account": None}
+    args = Namespace(**{**defaults, **arguments})
     status = await asyncio.to_thread(run_changes, settings, args, database_for, out)
     return status, [json.loads(line) for line in out.getvalue().splitlines()]
 
@@ -81,3 +83,42 @@ async def test_a_read_that_failed_for_good_is_not_sent_again(
 
     assert (status, lines, calls) == (2, [], ["before INTERNAL_SERVER_ERROR"])
     assert capsys.readouterr().err == "error: The database is not answering.\n"
+
+
+def without_cursors(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{key: value for key, value in line.items() if key not in ("cursor", "endCursor")} for line in lines]
+
+
+async def test_all_reads_page_after_page_to_the_end(client: GraphQLClient, cli_settings: Settings) -> None:
+    await import_account(client, people=["p1", "p2", "p3"])
+    one_page = await changes(cli_settings, first=100)
+    status, lines = await changes(cli_settings, first=1, all=True)
+    assert (status, without_cursors(lines)) == (
+        one_page[0],
+        without_cursors(one_page[1]),
+    )  # a cursor holds when it was read
+    assert [line.get("entityType") for line in lines] == ["Account", "Stakeholder", "Stakeholder", "Stakeholder", None]
+    assert lines[-1]["hasMore"] is False
+
+
+async def test_all_failing_after_some_pages_ends_with_the_cursor_after_them(
+    client: GraphQLClient, cli_settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await import_account(client, people=["p1", "p2"])
+    calls = without_waits(monkeypatch)
+    execute = operations.execute_operation
+
+    async def second_page_fails(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        calls.append("call")
+        if len(calls) == 2:
+            raise operations.OperationError("Unexpected error.", frozenset({"INTERNAL_SERVER_ERROR"}))
+        return await execute(*args, **kwargs)
+
+    monkeypatch.setattr(operations, "execute_operation", second_page_fails)
+    status, lines = await changes(cli_settings, first=1, all=True)
+
+    assert (status, [line.get("entityType") for line in lines], lines[-1]["hasMore"]) == (2, ["Account", None], True)
+    assert capsys.readouterr().err == "error: Unexpected error.\n"
+    monkeypatch.setattr(operations, "execute_operation", execute)
+    status, rest = await changes(cli_settings, after=lines[-1]["endCursor"], all=True)
+    assert (status, [line.get("entityType") for line in rest]) == (0, ["Stakeholder", "Stakeholder", None])
