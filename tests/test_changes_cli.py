@@ -122,3 +122,8 @@ async def test_all_failing_after_some_pages_ends_with_the_cursor_after_them(
     monkeypatch.setattr(operations, "execute_operation", execute)
     status, rest = await changes(cli_settings, after=lines[-1]["endCursor"], all=True)
     assert (status, [line.get("entityType") for line in rest]) == (0, ["Stakeholder", "Stakeholder", None])
+
+
+async def test_all_with_pages_of_none_is_refused(cli_settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert await changes(cli_settings, first=0, all=True) == (2, [])
+    assert capsys.readouterr().err == "error: --all reads pages of --first N entries, N at least 1.\n"

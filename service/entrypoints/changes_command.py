@@ -64,6 +64,9 @@ def run_changes(
     settings: Settings, args: argparse.Namespace, database_for: DatabaseFor, out: TextIO = sys.stdout
 ) -> int:
     """Run `powermap changes` for parsed `args`; returns the exit status."""
+    if args.all and args.first < 1:  # a page of none moves no cursor on: --all would never end
+        print("error: --all reads pages of --first N entries, N at least 1.", file=sys.stderr)
+        return 2
     variables = {
         "after": args.after,
         "first": args.first,
