@@ -10,13 +10,30 @@ import pytest_asyncio
 from neo4j import AsyncDriver
 
 from service.graph.database import Database
-from service.graph.migrations import DATA_MIGRATIONS, DataMigration, apply_data_migrations, apply_migrations
+from service.graph.migrations import (
+    CHANGE_VALUE_LISTS,
+    DATA_MIGRATIONS,
+    DataMigration,
+    apply_data_migrations,
+    apply_migrations,
+    in_batches,
+)
 
 RUNS = "MATCH (r:MigrationRun {workspaceId: $ws}) RETURN r.name AS name ORDER BY r.seq"
 FORGET = "MATCH (m:DataMigration) WHERE m.name STARTS WITH $prefix DELETE m"
-OLD_CHANGE = "CREATE (:Change {workspaceId: $ws, id: 'old', seq: 1, field: 'stance', old: 'NEUTRAL', new: 'MENTOR'})"
-CHANGE_FIELDS = "MATCH (c:Change {workspaceId: $ws, id: 'old'}) RETURN c.field AS field, c.fields AS fields"
-DELETE_CHANGE = "MATCH (c:Change {workspaceId: $ws, id: 'old'}) DELETE c"
+OLD_CHANGES = """
+CREATE (s:Stakeholder {workspaceId: $ws, id: 'p1', accountId: 'a1'})
+WITH s
+UNWIND range(1, 5) AS n
+CREATE (:Change {workspaceId: $ws, id: 'old' + n, seq: n, field: 'stance', old: '"NEUTRAL"', new: '"MENTOR"'})
+         -[:ABOUT {workspaceId: $ws}]->(s)
+"""
+CHANGES = """
+MATCH (c:Change {workspaceId: $ws})
+RETURN c.field AS field, c.fields AS fields, c.old AS old, c.new AS new, c.op AS op, c.accountId AS accountId
+ORDER BY c.seq
+"""
+DELETE_CHANGES = "MATCH (n {workspaceId: $ws}) WHERE n:Change OR n:Stakeholder DETACH DELETE n"
 
 
 class Failing(Exception):
@@ -81,17 +98,33 @@ async def test_a_failed_migration_stops_the_start_and_runs_again_at_the_next(db:
     assert await runs(db, names) == ["a", "b", "c"]
 
 
-async def test_a_start_leaves_stored_data_alone_once_its_migrations_ran(db: Database, workspace: str) -> None:
-    """A change stored the way earlier versions did: the session's start has already run the migration that
-    upgrades such changes, so a later start does not look at it (it used to scan every change at every start)."""
-    await db.driver.execute_query(OLD_CHANGE, ws=workspace, database_=db.database)
+async def test_a_start_leaves_stored_data_alone_once_its_migrations_ran_and_old_changes_convert_in_batches(
+    db: Database, workspace: str
+) -> None:
+    """Changes stored the way earlier versions did. The session's start has already run the migration that
+    upgrades them, so a later start does not look at them (it used to scan every change at every start). Run
+    again, in batches of two, the migration converts all five. In one test: the migration reads every
+    workspace's old changes, and no other test stores any."""
+    await db.driver.execute_query(OLD_CHANGES, ws=workspace, database_=db.database)
     try:
         await apply_migrations(db.driver, db.database)
-        found = await db.driver.execute_query(CHANGE_FIELDS, ws=workspace, database_=db.database)
+        after_start = await db.driver.execute_query(CHANGES, ws=workspace, database_=db.database)
+        await in_batches(CHANGE_VALUE_LISTS, rows=2)(db.driver, db.database)
+        converted = await db.driver.execute_query(CHANGES, ws=workspace, database_=db.database)
     finally:
-        await db.driver.execute_query(DELETE_CHANGE, ws=workspace, database_=db.database)
+        await db.driver.execute_query(DELETE_CHANGES, ws=workspace, database_=db.database)
 
-    assert [dict(record) for record in found.records] == [{"field": "stance", "fields": None}]
+    old = {"field": "stance", "fields": None, "old": '"NEUTRAL"', "new": '"MENTOR"', "op": None, "accountId": None}
+    new = {
+        "field": None,
+        "fields": ["stance"],
+        "old": ['"NEUTRAL"'],
+        "new": ['"MENTOR"'],
+        "op": "UPDATED",
+        "accountId": "a1",
+    }
+    assert [dict(record) for record in after_start.records] == [old] * 5
+    assert [dict(record) for record in converted.records] == [new] * 5
 
 
 async def test_every_data_migration_of_this_version_is_recorded_after_a_start(db: Database) -> None:

@@ -79,7 +79,8 @@ CALL (n) {
 }
 """
 """Nodes of `$label` with every property the indexes name. The data migrations never meet them: each runs once per
-database, before the tests (`tests/conftest.py`)."""
+database, before the tests (`tests/conftest.py`); the one that `tests/test_migrations.py` runs again converts only
+changes in the format of earlier versions (with a `field`), which these are not."""
 
 SEED_RELATIONSHIPS = """
 UNWIND range(1, $count) AS n

@@ -131,12 +131,20 @@ CHANGE_BY_TX_INDEX: LiteralString = "DROP INDEX change_by_tx IF EXISTS"
 # constraint cost every change an index entry at commit.
 CHANGE_ID_CONSTRAINT: LiteralString = "DROP CONSTRAINT change_id IF EXISTS"
 CHANGE_VALUE_LISTS: LiteralString = """
-MATCH (c:Change) WHERE c.fields IS NULL
-SET c.fields = [c.field], c.old = [c.old], c.new = [c.new], c.op = 'UPDATED',
-    c.accountId = [(c)-[:ABOUT]->(s:Stakeholder) | s.accountId][0]
-REMOVE c.field
+MATCH (c:Change) WHERE c.fields IS NULL AND c.field IS NOT NULL
+CALL (c) {
+  SET c.fields = [c.field], c.old = [c.old], c.new = [c.new], c.op = 'UPDATED',
+      c.accountId = [(c)-[:ABOUT]->(s:Stakeholder) | s.accountId][0]
+  REMOVE c.field
+} IN TRANSACTIONS OF $rows ROWS
 """
-"""Change nodes of earlier versions held one value each: now one entity each, values in lists."""
+"""Change nodes of earlier versions held one value each: now one entity each, values in lists. In transactions of
+`$rows` changes: a long history rewritten in one would have to fit in Neo4j's memory at once, and a start that
+failed on it would fail again at every start. Each batch commits on its own, so one that failed leaves the
+converted changes converted, and the next start goes on with the rest."""
+
+MIGRATION_BATCH_ROWS = 10_000
+"""How many nodes a data migration that runs in batches (`in_batches`) changes per transaction."""
 
 APPLIED_DATA_MIGRATIONS: LiteralString = """
 MATCH (m:DataMigration) WHERE m.name IN $names
@@ -265,13 +273,26 @@ def statement(cypher: LiteralString) -> MigrationRun:
     return run
 
 
+def in_batches(cypher: LiteralString, rows: int = MIGRATION_BATCH_ROWS) -> MigrationRun:
+    """A data migration that is one query committing in batches (`CALL ... IN TRANSACTIONS OF $rows ROWS`),
+    which Neo4j runs only outside a transaction of the client's: in a session of its own, not retried (a start
+    that fails runs it again, and it goes on from where it stopped)."""
+
+    async def run(driver: AsyncDriver, database: str) -> None:
+        async with driver.session(database=database) as session:
+            result = await session.run(cypher, rows=rows)
+            await result.consume()
+
+    return run
+
+
 DATA_MIGRATIONS: tuple[DataMigration, ...] = (
     DataMigration("drop-graph-clock-constraint", statement(GRAPH_CLOCK_CONSTRAINT)),
     DataMigration("delete-graph-clocks", statement(GRAPH_CLOCKS)),
     DataMigration("account-clocks", statement(ACCOUNT_CLOCKS)),
     DataMigration("drop-change-by-tx-index", statement(CHANGE_BY_TX_INDEX)),
     DataMigration("drop-change-id-constraint", statement(CHANGE_ID_CONSTRAINT)),
-    DataMigration("change-value-lists", statement(CHANGE_VALUE_LISTS)),
+    DataMigration("change-value-lists", in_batches(CHANGE_VALUE_LISTS)),
     DataMigration("merge-duplicate-team-members", merge_duplicate_team_members),
 )
 """In the order they run. Each runs once per database: a start finds the names already recorded and skips them,
