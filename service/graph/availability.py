@@ -71,6 +71,8 @@ class Availability:
         self.interval = interval
         self.timeout = timeout
         self.up = True
+        self._failure = ""
+        """Why the last probe that failed did (logged when it marks the database down)."""
         self._deadlines: set[asyncio.Timeout] = set()
         self._progress = time.monotonic()
         self._requests: asyncio.AbstractEventLoop | None = None
@@ -147,9 +149,11 @@ class Availability:
             # completed in its second half shows that the database is busy rather than gone.
             busy = self._progress > began + self.timeout / 2
             logger.debug("database probe timed out", extra={"otherWorkCompleted": busy})
+            self._failure = f"no answer within {self.timeout:g} s, and no other work completed"
             return busy
         except Exception as error:
             logger.debug("database probe failed", extra={"errorType": type(error).__name__})
+            self._failure = f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
             return False
         self.note_progress()
         return True
@@ -158,7 +162,7 @@ class Availability:
         if answered and not self.up:
             logger.warning("database answers again")
         elif not answered and self.up:
-            logger.warning("database does not answer: failing fast until it does")
+            logger.warning("database does not answer (%s): failing fast until it does", self._failure)
             assert self._requests is not None
             self._requests.call_soon_threadsafe(self._expire_in_flight)
         self.up = answered
