@@ -43,6 +43,21 @@ def _driver(settings: Settings, pool_size: int) -> AsyncDriver:
     )
 
 
+def _probe_driver(settings: Settings) -> AsyncDriver:
+    """The outage detector's driver. Opening a connection may take longer than a probe: a connection
+    that is slow to open is then judged as a slow answer is (see `graph.availability`), not as a refusal."""
+    assert settings.neo4j_uri is not None
+    slower_than_a_probe = settings.readiness_timeout_seconds + 1
+    return create_driver(
+        settings.neo4j_uri,
+        settings.neo4j_user,
+        settings.neo4j_password.get_secret_value(),
+        pool_size=PROBE_POOL_SIZE,
+        acquisition_timeout=slower_than_a_probe,
+        connection_timeout=slower_than_a_probe,
+    )
+
+
 def _limits(settings: Settings) -> Limits:
     return Limits(transaction_seconds=settings.db_transaction_timeout_seconds)
 
@@ -60,7 +75,7 @@ async def open_database(
     availability = None
     if watch_availability:
         availability = Availability(
-            lambda: _driver(settings, PROBE_POOL_SIZE),
+            lambda: _probe_driver(settings),
             settings.neo4j_database,
             interval=settings.db_probe_interval_seconds,
             timeout=settings.readiness_timeout_seconds,

@@ -1,5 +1,6 @@
 """Figures a test measured (latencies, counts): recorded on the test's report (so they also come back
-from xdist workers) and printed in the run's summary.
+from xdist workers) and printed in the run's summary. So are the outages that the outage detector logged
+during a failed test: the summary is what a CI log keeps whole.
 
     def test_x(measured: Measured) -> None:
         measured("p95 12 ms")
@@ -22,6 +23,19 @@ def measured(record_property: Callable[[str, object], None]) -> Measured:
     return note
 
 
+OUTAGE = "database does not answer"
+"""The start of the outage detector's warning (`service.graph.availability`)."""
+
+
+def _outages(terminalreporter: pytest.TerminalReporter) -> list[str]:
+    return [
+        f"{report.nodeid.split('::')[-1]}: {line.strip()}"
+        for report in terminalreporter.stats.get("failed", [])
+        for line in getattr(report, "caplog", "").splitlines()
+        if OUTAGE in line
+    ]
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     lines = [
         f"{report.nodeid.split('::')[-1]}: {value}"
@@ -33,4 +47,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if lines:
         terminalreporter.section("measured")
         for line in lines:
+            terminalreporter.write_line(line)
+    if outages := _outages(terminalreporter):
+        terminalreporter.section("database outages that failed tests logged")
+        for line in outages:
             terminalreporter.write_line(line)

@@ -10,7 +10,9 @@ A slow probe is not an outage by itself: a database busy with a large import, or
 loop is saturated, answers late. So a probe that times out marks the database down only when no unit
 of work has completed meanwhile (`note_progress`): a frozen or unreachable database
 completes none, a busy one keeps completing some. A probe that fails outright (connection refused,
-the server shutting down) marks it down at once.
+the server shutting down) marks it down at once. A probe the server answers with an error of its own
+(out of transaction memory while another client's query holds it, say) shows that it is there: not an
+outage, unless the error says that the database is unavailable.
 
 A frozen database (a stopped process, a dead network path) accepts connections and never answers, so
 neither the driver's connection timeout nor the server's transaction timeout ever fires: only a
@@ -56,6 +58,13 @@ def is_unavailability(error: BaseException) -> bool:
     if isinstance(error, ServiceUnavailable | SessionExpired | TransientError | ConnectionAcquisitionTimeoutError):
         return True
     return isinstance(error, Neo4jError) and "TransactionTimedOut" in (error.code or "")
+
+
+def _answered(error: Exception) -> bool:
+    """The server itself reported `error`: it is there and answering (short of memory for a moment, say,
+    while another client's query holds the transaction pool), which the units of work retry or report
+    themselves. Only a database it says is unavailable, or no answer at all, is an outage."""
+    return isinstance(error, Neo4jError) and "DatabaseUnavailable" not in (error.code or "")
 
 
 class Availability:
@@ -154,7 +163,8 @@ class Availability:
         except Exception as error:
             logger.debug("database probe failed", extra={"errorType": type(error).__name__})
             self._failure = f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
-            return False
+            if not _answered(error):
+                return False
         self.note_progress()
         return True
 

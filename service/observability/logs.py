@@ -15,7 +15,7 @@ import sys
 import traceback
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, TextIO
 
 from service.observability.context import request_id
 
@@ -84,9 +84,18 @@ class TextFormatter(logging.Formatter):
         return "\n".join(lines)
 
 
+class StderrHandler(logging.StreamHandler[TextIO]):
+    """Writes to the `sys.stderr` of the moment, not to the one it was made with: a command run in-process
+    (by a test runner that captures and then closes each test's stderr) must not log into a closed file."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
 def configure_logging(level: str, log_format: str) -> None:
     """Route every logger (uvicorn's included) through one handler on stderr."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = StderrHandler()
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     root = logging.getLogger()
     for existing in list(root.handlers):
