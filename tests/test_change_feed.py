@@ -209,3 +209,14 @@ async def test_a_cursor_past_the_retention_expires(client: GraphQLClient) -> Non
     assert (error["extensions"]["code"], error["extensions"]["field"]) == ("CURSOR_EXPIRED", "after")
     assert "retention (30 days)" in error["message"]
     assert "full sync" in error["message"]
+
+
+async def test_an_entitys_external_ids_come_in_the_order_its_own_field_gives(client: GraphQLClient) -> None:
+    acc = await import_account(client, people=["p1", "p2"])
+    await mutate(client, "stakeholderMerge", {"survivor": acc["p1"], "duplicate": acc["p2"]}, USER_ERRORS)
+    own = await client.data("query($id: ID!) { stakeholder(id: $id) { externalIds { source id } } }", {"id": acc["p1"]})
+    of_survivor = [
+        e["externalIds"] for e in await read_all(client, types=["Stakeholder"]) if e["entityId"] == acc["p1"]
+    ]
+    assert own["stakeholder"]["externalIds"] == [{"source": "crm", "id": "p1"}, {"source": "crm", "id": "p2"}]
+    assert of_survivor == [own["stakeholder"]["externalIds"]] * 2  # created, then merged into

@@ -90,7 +90,7 @@ externalId]: looked up row by row, chosen by kind in an expression, they took 13
 page of 1,000 changes about 2,000 people; this way, 5."""
 
 ExternalIds = dict[tuple[str, str], tuple[tuple[str, str], ...]]
-"""(entity, entityId) -> the entity's external ids, as (source, id)."""
+"""(entity, entityId) -> the entity's external ids, as (source, id), in that order (as the loaders give them)."""
 
 
 async def settled_commit(tx: Tx, ws: str) -> int | None:
@@ -134,7 +134,7 @@ def _external_ids(found: list[list[str]]) -> ExternalIds:
     grouped: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for entity, entity_id, source, key in found:
         grouped.setdefault((entity, entity_id), []).append((source, key))
-    return {entity: tuple(ids) for entity, ids in grouped.items()}
+    return {entity: tuple(sorted(ids)) for entity, ids in grouped.items()}  # as everywhere: by (source, id)
 
 
 def _position(row: list[Any]) -> tuple[int, int]:
