@@ -61,7 +61,7 @@ WITH a
 UNWIND range(1, $people) AS n
 CREATE (s:Stakeholder {workspaceId: $ws, id: 'p' + n, accountId: a.id, name: 'Person ' + n, stance: 'UNKNOWN',
                        version: 1})
-CREATE (:StakeholderRef {workspaceId: $ws, source: 'crm', externalId: 'crm-' + n})-[:IDENTIFIES]->(s)
+CREATE (:StakeholderRef {workspaceId: $ws, source: 'crm', externalId: 'crm-' + n})-[:IDENTIFIES {workspaceId: $ws}]->(s)
 """
 
 SEED_COMMITS: LiteralString = """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import graphql
 from graphql import GraphQLError
@@ -10,12 +11,12 @@ from strawberry import Schema
 from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
 
 from service.schema import query
 from service.schema.access import ReadPolicy
 from service.schema.change_feed_query import ChangeFeedQuery
-from service.schema.errors import MaskedErrors, log_errors
+from service.schema.errors import MaskedErrors, log_errors, mask_all
 from service.schema.identity_query import IdentityQuery
 from service.schema.limits import CheckedValidationCache, EdgeLimits, QueryLimits, SchemaView
 from service.schema.mutation import Mutation
@@ -36,6 +37,15 @@ class PowermapSchema(Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         """Instead of Strawberry's, which logs every error at ERROR with its traceback and message."""
         log_errors(errors)
+
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        """Strawberry's, with what is not the client's fault masked even when it escaped `MaskedErrors`: an
+        exception raised in an extension's hook ends the operation before the extensions' own masking runs,
+        and Strawberry answers with its message."""
+        result = await super().execute(*args, **kwargs)
+        if result.errors:
+            result.errors = mask_all(result.errors)
+        return result
 
 
 @dataclass(frozen=True, slots=True)

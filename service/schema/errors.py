@@ -111,18 +111,28 @@ class MaskedErrors(MaskErrors):
         super().__init__(should_mask_error=should_mask)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        code = error_code(error)
-        message = (
-            "The database is not answering; nothing was read, and a write's outcome is unknown. Try again shortly."
-            if code == SERVICE_UNAVAILABLE
-            else "Unexpected error."
-        )
-        return GraphQLError(
-            message,
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            original_error=None,
-            extensions={"code": code, "requestId": request_id()},
-        )
+        return masked(error)
+
+
+def masked(error: GraphQLError) -> GraphQLError:
+    """`error` as the client sees it when it is not its fault: a message by kind, the code, the request id."""
+    code = error_code(error)
+    message = (
+        "The database is not answering; nothing was read, and a write's outcome is unknown. Try again shortly."
+        if code == SERVICE_UNAVAILABLE
+        else "Unexpected error."
+    )
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions={"code": code, "requestId": request_id()},
+    )
+
+
+def mask_all(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """Every error that is not the client's fault masked (one already masked is left as it is)."""
+    return [masked(error) if should_mask(error) else error for error in errors]
