@@ -105,7 +105,7 @@ class AnalyticsWorkers:
             if worker.db is not None:
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(
-                        asyncio.wrap_future(asyncio.run_coroutine_threadsafe(worker.db.close(), worker.loop)), 5
+                        asyncio.wrap_future(asyncio.run_coroutine_threadsafe(_wind_down(worker.db), worker.loop)), 5
                     )
             worker.loop.call_soon_threadsafe(worker.loop.stop)
         for worker in self._workers:
@@ -150,6 +150,18 @@ class AnalyticsWorkers:
             raise AnalyticsTimeout(name, self.timeout_seconds) from None
         finally:
             ANALYTICS_WAITING.dec()
+
+
+async def _wind_down(db: Database) -> None:
+    """In a worker's loop: stop the work still under way (a snapshot read for a request that may have
+    answered since), then close the database. A task left behind when the loop stops would hold its
+    connection half made until the garbage collector found it, and its waiter would wait for ever."""
+    current = asyncio.current_task()
+    under_way = [task for task in asyncio.all_tasks() if task is not current]
+    for task in under_way:
+        task.cancel()
+    await asyncio.gather(*under_way, return_exceptions=True)
+    await db.close()
 
 
 def _run_forever(loop: asyncio.AbstractEventLoop) -> None:
