@@ -30,15 +30,18 @@ PROBE_POOL_SIZE = 2
 ANALYTICS_POOL_SIZE = 8
 
 
-def _driver(settings: Settings, pool_size: int) -> AsyncDriver:
+def _driver(settings: Settings, pool_size: int, connect_within: float | None = None) -> AsyncDriver:
+    """`connect_within`: how long getting a connection may take, opening one included (None: the acquisition
+    timeout, of which at most 5 s to open one)."""
     assert settings.neo4j_uri is not None
+    acquisition = settings.db_acquisition_timeout_seconds if connect_within is None else connect_within
     return create_driver(
         settings.neo4j_uri,
         settings.neo4j_user,
         settings.neo4j_password.get_secret_value(),
         pool_size=pool_size,
-        acquisition_timeout=settings.db_acquisition_timeout_seconds,
-        connection_timeout=min(5.0, settings.db_acquisition_timeout_seconds),
+        acquisition_timeout=acquisition,
+        connection_timeout=min(5.0, acquisition) if connect_within is None else connect_within,
         retry_seconds=settings.db_transaction_timeout_seconds,
     )
 
@@ -46,16 +49,7 @@ def _driver(settings: Settings, pool_size: int) -> AsyncDriver:
 def _probe_driver(settings: Settings) -> AsyncDriver:
     """The outage detector's driver. Opening a connection may take longer than a probe: a connection
     that is slow to open is then judged as a slow answer is (see `graph.availability`), not as a refusal."""
-    assert settings.neo4j_uri is not None
-    slower_than_a_probe = settings.readiness_timeout_seconds + 1
-    return create_driver(
-        settings.neo4j_uri,
-        settings.neo4j_user,
-        settings.neo4j_password.get_secret_value(),
-        pool_size=PROBE_POOL_SIZE,
-        acquisition_timeout=slower_than_a_probe,
-        connection_timeout=slower_than_a_probe,
-    )
+    return _driver(settings, PROBE_POOL_SIZE, connect_within=settings.readiness_timeout_seconds + 1)
 
 
 def _limits(settings: Settings) -> Limits:

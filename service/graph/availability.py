@@ -80,8 +80,6 @@ class Availability:
         self.interval = interval
         self.timeout = timeout
         self.up = True
-        self._failure = ""
-        """Why the last probe that failed did (logged when it marks the database down)."""
         self._deadlines: set[asyncio.Timeout] = set()
         self._progress = time.monotonic()
         self._requests: asyncio.AbstractEventLoop | None = None
@@ -139,13 +137,13 @@ class Availability:
             await asyncio.sleep(self.interval)
 
     async def _probe_and_record(self) -> bool:
-        answered = await self._probe()
-        self._record(answered)
-        return answered
+        failure = await self._probe()
+        self._record(failure)
+        return failure is None
 
-    async def _probe(self) -> bool:
-        """One trivial query within `timeout`, never retried; a timeout while other work completed counts
-        as answered (see the module docstring)."""
+    async def _probe(self) -> str | None:
+        """One trivial query within `timeout`, never retried: None when the database answered, else what the
+        probe met. A timeout while other work completed counts as answered (see the module docstring)."""
         assert self._driver is not None
         began = time.monotonic()
         try:
@@ -158,21 +156,20 @@ class Availability:
             # completed in its second half shows that the database is busy rather than gone.
             busy = self._progress > began + self.timeout / 2
             logger.debug("database probe timed out", extra={"otherWorkCompleted": busy})
-            self._failure = f"no answer within {self.timeout:g} s, and no other work completed"
-            return busy
+            return None if busy else f"no answer within {self.timeout:g} s, and no other work completed"
         except Exception as error:
             logger.debug("database probe failed", extra={"errorType": type(error).__name__})
-            self._failure = f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
             if not _answered(error):
-                return False
+                return f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
         self.note_progress()
-        return True
+        return None
 
-    def _record(self, answered: bool) -> None:
+    def _record(self, failure: str | None) -> None:
+        answered = failure is None
         if answered and not self.up:
             logger.warning("database answers again")
         elif not answered and self.up:
-            logger.warning("database does not answer (%s): failing fast until it does", self._failure)
+            logger.warning("database does not answer (%s): failing fast until it does", failure)
             assert self._requests is not None
             self._requests.call_soon_threadsafe(self._expire_in_flight)
         self.up = answered
