@@ -1,6 +1,6 @@
 """Figures a test measured (latencies, counts): recorded on the test's report (so they also come back
 from xdist workers) and printed in the run's summary. So are the outages that the outage detector logged
-during a failed test: the summary is what a CI log keeps whole.
+during a failed test (or its failed setup): the summary is what a CI log keeps whole.
 
     def test_x(measured: Measured) -> None:
         measured("p95 12 ms")
@@ -30,7 +30,8 @@ OUTAGE = "database does not answer"
 def _outages(terminalreporter: pytest.TerminalReporter) -> list[str]:
     return [
         f"{report.nodeid.split('::')[-1]}: {line.strip()}"
-        for report in terminalreporter.stats.get("failed", [])
+        for kind in ("failed", "error")  # an error: a fixture failed (the test's setup)
+        for report in terminalreporter.stats.get(kind, [])
         for line in getattr(report, "caplog", "").splitlines()
         if OUTAGE in line
     ]
