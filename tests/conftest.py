@@ -39,6 +39,7 @@ import httpx
 import pytest
 import pytest_asyncio
 from fastapi import FastAPI
+from fastapi.dependencies import models as fastapi_dependencies
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from neo4j.exceptions import DriverError, Neo4jError
@@ -48,6 +49,8 @@ from service.graph.database import Database
 from service.graph.driver import QUERIES, create_driver
 from service.graph.migrations import apply_migrations
 from service.rules.access import Role
+from service.schema import PowermapSchema
+from service.schema.limits import CheckedValidationCache
 from service.settings import Settings
 from service.usecases.identity import provision_key
 from tests.ci_policy import in_ci, pytest_make_collect_report, pytest_runtest_makereport  # noqa: F401 (hooks)
@@ -296,6 +299,33 @@ async def database(neo4j_server: Neo4jServer) -> AsyncIterator[Database]:
     db = Database(driver, "neo4j")
     yield db
     await db.close()
+
+
+PROCESS_WIDE_CACHES = (
+    fastapi_dependencies._is_gen_callable_cached,
+    fastapi_dependencies._is_async_gen_callable_cached,
+    fastapi_dependencies._is_coroutine_callable_cached,
+    CheckedValidationCache().cached_validate_document,
+    PowermapSchema.get_type_by_name,
+    PowermapSchema.get_directive_by_name,
+)
+"""Bounded caches that live as long as the process and hold whatever they were called with: FastAPI's record of
+how it classified each endpoint (4,096 entries each; through the GraphQL router's endpoints, whole schemas),
+Strawberry's validation results (128, keyed by schema) and lookups by name (128, keyed by schema). A served
+process builds one schema; the suite builds one per test, and a worker that kept hundreds alive spent up to 10 s
+in each full garbage collection late in a run, which stalled its apps' outage probes too. The FastAPI caches
+are private to it: `test_app_lifetime.py` fails when they move, rather than letting the leak come back unnoticed."""
+
+
+def forget_built_apps() -> None:
+    for cache in PROCESS_WIDE_CACHES:
+        cache.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _built_apps_are_freed() -> Iterator[None]:
+    yield
+    forget_built_apps()
 
 
 @pytest_asyncio.fixture

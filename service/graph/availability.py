@@ -14,6 +14,12 @@ the server shutting down) marks it down at once. A probe the server answers with
 (out of transaction memory while another client's query holds it, say) shows that it is there: not an
 outage, unless the error says that the database is unavailable.
 
+A stall of this process (a long garbage collection, an extension holding the GIL) stops the probe's loop
+as surely as a frozen database stops the answer, and a probe timed on the wall clock would take the one
+for the other: the answer sat unread in the socket while nothing ran. So the probe counts only the time
+its loop was able to wait (`_waited_out`): a stretch it could not run counts as two ticks at most, and the
+answer that arrived meanwhile is read before any verdict.
+
 A frozen database (a stopped process, a dead network path) accepts connections and never answers, so
 neither the driver's connection timeout nor the server's transaction timeout ever fires: only a
 client-side deadline ends such a wait, and the probe ends it within `interval + timeout`.
@@ -43,6 +49,9 @@ from service.observability.metrics import DB_AVAILABLE
 logger = logging.getLogger("powermap.database")
 
 T = TypeVar("T")
+
+TICKS_PER_TIMEOUT = 20
+"""How finely a probe's wait is measured: a stall of the process costs the wait at most two ticks."""
 
 RETRY_AFTER_SECONDS = 2
 """What a refused request is told to wait: about one probe interval plus one probe timeout."""
@@ -144,25 +153,47 @@ class Availability:
     async def _probe(self) -> str | None:
         """One trivial query within `timeout`, never retried: None when the database answered, else what the
         probe met. A timeout while other work completed counts as answered (see the module docstring)."""
-        assert self._driver is not None
         began = time.monotonic()
+        answer = asyncio.create_task(self._ask())
         try:
-            async with asyncio.timeout(self.timeout):
-                async with self._driver.session(database=self.database) as session:
-                    result = await session.run("RETURN 1")
-                    await result.consume()
-        except TimeoutError:
-            # Answers already on their way when a database froze land early in the window: only work
-            # completed in its second half shows that the database is busy rather than gone.
-            busy = self._progress > began + self.timeout / 2
-            logger.debug("database probe timed out", extra={"otherWorkCompleted": busy})
-            return None if busy else f"no answer within {self.timeout:g} s, and no other work completed"
+            if await self._waited_out(answer):
+                # Answers already on their way when a database froze land early in the window: only work
+                # completed in its second half shows that the database is busy rather than gone.
+                busy = self._progress > (began + time.monotonic()) / 2
+                logger.debug("database probe timed out", extra={"otherWorkCompleted": busy})
+                return None if busy else f"no answer within {self.timeout:g} s, and no other work completed"
+            answer.result()
         except Exception as error:
             logger.debug("database probe failed", extra={"errorType": type(error).__name__})
             if not _answered(error):
                 return f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
+        finally:
+            answer.cancel()  # when the probe itself is cancelled (the detector stopping); a no-op once done
+            await asyncio.wait({answer})
         self.note_progress()
         return None
+
+    async def _ask(self) -> None:
+        assert self._driver is not None
+        async with self._driver.session(database=self.database) as session:
+            result = await session.run("RETURN 1")
+            await result.consume()
+
+    async def _waited_out(self, answer: asyncio.Task[None]) -> bool:
+        """Wait for `answer` until this loop has waited `timeout` in all, counting a stretch in which it could
+        not run (the process stalled) as two ticks at most; cancel it and say True if it never came."""
+        tick = self.timeout / TICKS_PER_TIMEOUT
+        waited = 0.0
+        while waited < self.timeout:
+            before = time.monotonic()
+            await asyncio.wait({answer}, timeout=min(tick, self.timeout - waited))
+            if answer.done():
+                return False
+            waited += min(time.monotonic() - before, 2 * tick)
+        answer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await answer
+        return True
 
     def _record(self, failure: str | None) -> None:
         answered = failure is None
