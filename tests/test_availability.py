@@ -18,18 +18,27 @@ from service.graph.availability import Availability
 from tests.conftest import Neo4jServer
 
 
+async def check_once(availability: Availability) -> bool:
+    """Start the detector, probe once, stop it: whether the probe found the database there."""
+    await availability.start()
+    try:
+        return await availability.check_now()
+    finally:
+        await availability.stop()
+
+
+def database_log(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.name == "powermap.database"]
+
+
 async def test_an_outage_is_logged_with_what_the_probe_met(caplog: pytest.LogCaptureFixture) -> None:
     nothing_listens = f"bolt://127.0.0.1:{free_port()}"
     availability = Availability(
         lambda: AsyncGraphDatabase.driver(nothing_listens, auth=("neo4j", "unused")), "neo4j", interval=60, timeout=5
     )
     with caplog.at_level(logging.WARNING, logger="powermap.database"):
-        await availability.start()
-        try:
-            assert await availability.check_now() is False
-        finally:
-            await availability.stop()
-    (outage,) = [record.getMessage() for record in caplog.records if record.name == "powermap.database"]
+        assert await check_once(availability) is False
+    (outage,) = database_log(caplog)
     assert outage.startswith("database does not answer (ServiceUnavailable: ")
     assert outage.endswith("): failing fast until it does")
 
@@ -44,11 +53,7 @@ async def test_a_server_that_answers_with_an_error_is_not_gone(
         timeout=30,
     )
     with caplog.at_level(logging.DEBUG, logger="powermap.database"):
-        await availability.start()
-        try:
-            assert await availability.check_now() is True
-        finally:
-            await availability.stop()
+        assert await check_once(availability) is True
     logged = {
         (r.levelname, r.getMessage(), r.__dict__["errorType"]) for r in caplog.records if r.name == "powermap.database"
     }
@@ -71,12 +76,8 @@ async def test_a_database_that_never_answers_is_gone_after_the_timeout(caplog: p
         availability = Availability(
             lambda: AsyncGraphDatabase.driver(uri, auth=("neo4j", "unused")), "neo4j", interval=60, timeout=1
         )
-        await availability.start()
-        try:
-            assert await availability.check_now() is False
-        finally:
-            await availability.stop()
-    assert [r.getMessage() for r in caplog.records if r.name == "powermap.database"] == [
+        assert await check_once(availability) is False
+    assert database_log(caplog) == [
         "database does not answer (no answer within 1 s, and no other work completed): failing fast until it does"
     ]
 
@@ -121,10 +122,6 @@ async def test_a_stall_of_its_own_process_longer_than_the_timeout_is_not_an_outa
 
     availability = Availability(stalling_driver, "neo4j", interval=60, timeout=1)
     with caplog.at_level(logging.DEBUG, logger="powermap.database"):
-        await availability.start()
-        try:
-            assert await availability.check_now() is True
-        finally:
-            await availability.stop()
-    assert [r.getMessage() for r in caplog.records if r.name == "powermap.database"] == []
+        assert await check_once(availability) is True
+    assert database_log(caplog) == []
     assert availability.up is True
