@@ -314,7 +314,8 @@ how it classified each endpoint (4,096 entries each; through the GraphQL router'
 Strawberry's validation results (128, keyed by schema) and lookups by name (128, keyed by schema). A served
 process builds one schema; the suite builds one per test, and a worker that kept hundreds alive spent up to 10 s
 in each full garbage collection late in a run, which stalled its apps' outage probes too. The FastAPI caches
-are private to it: `test_app_lifetime.py` fails when they move, rather than letting the leak come back unnoticed."""
+are private to it: should they move, this module fails to import, and should another cache start holding apps,
+`test_app_lifetime.py` fails, rather than letting the leak come back unnoticed."""
 
 
 def forget_built_apps() -> None:
