@@ -34,14 +34,18 @@ def _driver(settings: Settings, pool_size: int, connect_within: float | None = N
     """`connect_within`: how long getting a connection may take, opening one included (None: the acquisition
     timeout, of which at most 5 s to open one)."""
     assert settings.neo4j_uri is not None
-    acquisition = settings.db_acquisition_timeout_seconds if connect_within is None else connect_within
+    if connect_within is None:
+        acquisition = settings.db_acquisition_timeout_seconds
+        connection = min(5.0, acquisition)
+    else:
+        acquisition = connection = connect_within
     return create_driver(
         settings.neo4j_uri,
         settings.neo4j_user,
         settings.neo4j_password.get_secret_value(),
         pool_size=pool_size,
         acquisition_timeout=acquisition,
-        connection_timeout=min(5.0, acquisition) if connect_within is None else connect_within,
+        connection_timeout=connection,
         retry_seconds=settings.db_transaction_timeout_seconds,
     )
 

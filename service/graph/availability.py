@@ -168,7 +168,7 @@ class Availability:
             if not _answered(error):
                 return f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
         finally:
-            answer.cancel()  # when the probe itself is cancelled (the detector stopping); a no-op once done
+            answer.cancel()  # unanswered, or the probe itself cancelled (the detector stopping); a no-op once done
             await asyncio.wait({answer})
         self.note_progress()
         return None
@@ -181,7 +181,7 @@ class Availability:
 
     async def _waited_out(self, answer: asyncio.Task[None]) -> bool:
         """Wait for `answer` until this loop has waited `timeout` in all, counting a stretch in which it could
-        not run (the process stalled) as two ticks at most; cancel it and say True if it never came."""
+        not run (the process stalled) as two ticks at most; True if it never came (`_probe` stops it)."""
         tick = self.timeout / TICKS_PER_TIMEOUT
         waited = 0.0
         while waited < self.timeout:
@@ -190,9 +190,6 @@ class Availability:
             if answer.done():
                 return False
             waited += min(time.monotonic() - before, 2 * tick)
-        answer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await answer
         return True
 
     def _record(self, failure: str | None) -> None:
