@@ -1,6 +1,7 @@
 """Checkpoints of the accounts' maps (DOMAIN.md rule 18, `service.graph.checkpoints`), stored in the background
-after the writes that make them due, so that a read of the map as of a date undoes at most the changes
-between two checkpoints (`service.rules.history.checkpoint_due`), however long the history.
+after the writes that make them due, once the account is quiet (`service.rules.history.Deferral`), so that a read
+of the map as of a date undoes at most the changes between two checkpoints (`service.rules.history.checkpoint_due`),
+however long the history.
 A checkpoint changes no map: its write ticks no clock and has no audit entry."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from service.graph.checkpoints import log_since_checkpoint, save_checkpoint
 from service.graph.database import Committed, Database, Scope, Write
 from service.rules.history import (
     MIN_CHANGES_BETWEEN_CHECKPOINTS,
+    Deferral,
     LogSince,
     changes_before_looking_again,
     checkpoint_due,
@@ -62,35 +64,58 @@ Key = tuple[str, str]
 class Checkpointer:
     """Stores checkpoints for the accounts this process writes, off the writers' path: counts each account's
     changes as writes commit (`note`, a `Database.committed` listener) and, once as many may have accrued as
-    the account's next checkpoint needs, checks its log and stores one if due, an account at a time. The counts
-    only say when to look (the log decides), so with several processes writing one account each looks after
-    its own share."""
+    the account's next checkpoint needs and the account is quiet (`deferral`), checks its log and stores one if
+    due, an account at a time. The counts only say when to look (the log decides), so with several processes
+    writing one account each looks after its own share."""
 
     db: Database
+    deferral: Deferral = field(default_factory=Deferral)
     _counted: dict[Key, int] = field(default_factory=dict, init=False)
     """Changes committed to each account since its log was last looked at."""
     _needed: dict[Key, int] = field(default_factory=dict, init=False)
     """How many make it worth looking again (0: the next write; absent: the least a checkpoint needs)."""
     _writes: dict[Key, int] = field(default_factory=dict, init=False)
     """Writes committed to each account so far."""
-    _due: dict[Key, None] = field(default_factory=dict, init=False)
+    _last_write: dict[Key, float] = field(default_factory=dict, init=False)
+    """When each account's latest write committed (the event loop's clock)."""
+    _due: dict[Key, float] = field(default_factory=dict, init=False)
+    """The accounts to look at, each with when it became due."""
+    _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False)
+    _settling: bool = field(default=False, init=False)
     _worker: asyncio.Task[None] | None = field(default=None, init=False)
 
     def note(self, committed: Committed) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
         for account in committed.accounts:
             key = (committed.ws, account)
             self._writes[key] = self._writes.get(key, 0) + 1
+            self._last_write[key] = now
             counted = self._counted[key] = self._counted.get(key, 0) + committed.changes
-            if counted >= self._needed.get(key, MIN_CHANGES_BETWEEN_CHECKPOINTS):
-                self._due[key] = None
+            if counted >= self._needed.get(key, MIN_CHANGES_BETWEEN_CHECKPOINTS) and key not in self._due:
+                self._due[key] = now
+                self._wake.set()
         if self._due and (self._worker is None or self._worker.done()):
-            self._worker = asyncio.get_running_loop().create_task(self._work())
+            self._worker = loop.create_task(self._work())
 
     async def _work(self) -> None:
         while self._due:
-            key = next(iter(self._due))
+            key, wait = self._next()
+            if wait > 0:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), wait)
+                continue
             del self._due[key]
             await self._look_at(key)
+
+    def _next(self) -> tuple[Key, float]:
+        """The due account to look at first, and how long to wait for it."""
+        if self._settling:
+            return next(iter(self._due)), 0.0
+        now = asyncio.get_running_loop().time()
+        waits = ((key, self.deferral.wait(now, self._last_write[key], since)) for key, since in self._due.items())
+        return min(waits, key=lambda waiting: waiting[1])
 
     async def _look_at(self, key: Key) -> None:
         writes = self._writes[key]
@@ -104,14 +129,19 @@ class Checkpointer:
         if done.changes_to_go is not None:
             self._needed[key] = done.changes_to_go
         elif self._writes[key] != writes:  # an import held it, and may have let go meanwhile
-            self._due[key] = None
+            self._due[key] = asyncio.get_running_loop().time()
         else:  # an import holds it: look again when it lets go (a write of its own)
             self._needed[key] = 0
 
     async def settle(self) -> None:
-        """Wait until every checkpoint due so far is stored."""
-        while self._worker is not None and not self._worker.done():
-            await asyncio.shield(self._worker)
+        """Store every checkpoint due so far, without waiting for the accounts to be quiet."""
+        self._settling = True
+        self._wake.set()
+        try:
+            while self._worker is not None and not self._worker.done():
+                await asyncio.shield(self._worker)
+        finally:
+            self._settling = False
 
     async def close(self) -> None:
         """Drop the checkpoint under way, if any: shutting down never waits for one (the account's later writes make
@@ -122,9 +152,9 @@ class Checkpointer:
                 await self._worker
 
 
-def start_checkpoints(services: Services) -> Checkpointer:
+def start_checkpoints(services: Services, deferral: Deferral | None = None) -> Checkpointer:
     """Have `services` store checkpoints after the writes through its database, until it closes."""
-    checkpointer = Checkpointer(services.db)
+    checkpointer = Checkpointer(services.db, deferral or Deferral())
     services.db.committed.append(checkpointer.note)
     services.checkpoints = checkpointer
     return checkpointer

@@ -19,7 +19,7 @@ from service.rules.account_graph import AccountGraph
 from service.rules.account_import.document import AccountDoc, AccountDocument, InfluenceDoc, StakeholderDoc
 from service.rules.entity_changes.rejected import Rejected
 from service.rules.enums import Stance
-from service.rules.history import MIN_CHANGES_BETWEEN_CHECKPOINTS
+from service.rules.history import MIN_CHANGES_BETWEEN_CHECKPOINTS, Deferral
 from service.usecases import accounts, stakeholders
 from service.usecases.checkpoints import checkpoint_account, start_checkpoints
 from service.usecases.imports import import_account_graph
@@ -192,6 +192,58 @@ async def test_the_service_stores_checkpoints_in_the_background_once_due(db: Dat
     assert sorted(p.stance.value for p in past[0].people) == sorted(
         list(Stance)[i % len(Stance)].value for i in range(400)
     )
+    await checkpointer.close()
+
+
+NEVER = 3600.0
+"""A wait no test outlasts."""
+
+
+async def _import_until_due(services: Services, workspace: str) -> str:
+    """Two imports of 400 people: 1,200 changes, a checkpoint due (as in the test above); the account's id."""
+    principal = Principal(workspace, Role.ADMIN, "tester")
+    await import_account_graph(services, principal, _document(400, 0))
+    plan = await import_account_graph(services, principal, _document(400, 1))
+    return plan.account_id
+
+
+async def _until_stored(db: Database, ws: str, attempts: int = 600) -> list[datetime]:
+    for _ in range(attempts):
+        if found := await stored(db, ws):
+            return found
+        await asyncio.sleep(0.1)
+    return []
+
+
+async def test_a_due_checkpoint_waits_while_the_account_is_being_written(db: Database, workspace: str) -> None:
+    services = Services(Database(db.driver, db.database))
+    checkpointer = start_checkpoints(services, Deferral(quiet=NEVER, longest=NEVER))
+    await _import_until_due(services, workspace)
+    await asyncio.sleep(1.0)  # time enough to store it, were it not waiting
+    assert await stored(db, workspace) == []
+    await checkpointer.settle()  # stores what is due without waiting
+    assert await stored(db, workspace) == [START + timedelta(days=1)]
+    await checkpointer.close()
+
+
+async def test_a_due_checkpoint_is_stored_once_the_account_is_quiet(db: Database, workspace: str) -> None:
+    services = Services(Database(db.driver, db.database))
+    checkpointer = start_checkpoints(services, Deferral(quiet=0.2, longest=NEVER))
+    await _import_until_due(services, workspace)
+    assert await _until_stored(db, workspace) == [START + timedelta(days=1)]
+    await checkpointer.close()
+
+
+async def test_writes_that_never_pause_still_get_a_checkpoint(db: Database, workspace: str) -> None:
+    services = Services(Database(db.driver, db.database))
+    checkpointer = start_checkpoints(services, Deferral(quiet=NEVER, longest=0.5))
+    principal = Principal(workspace, Role.ADMIN, "tester")
+    await _import_until_due(services, workspace)
+    version = 2
+    while not await stored(db, workspace) and version < 60:  # the account never quiet for an hour
+        await import_account_graph(services, principal, _document(400, version))
+        version += 1
+    assert len(await stored(db, workspace)) == 1
     await checkpointer.close()
 
 

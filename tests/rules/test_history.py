@@ -13,6 +13,7 @@ from hypothesis import given
 
 from service.rules.history import (
     MIN_CHANGES_BETWEEN_CHECKPOINTS,
+    Deferral,
     LoggedChange,
     LogSince,
     MapState,
@@ -113,3 +114,21 @@ def test_a_checkpoint_is_due_once_the_changes_outnumber_the_map(updates: int, en
         assert checkpoint_due(LogSince(log.changes + to_go, created, 0, entities))
     else:  # looked at again after a quarter more, however the count goes
         assert to_go == log.changes // 4 > exactly
+
+
+def _first_instant_to_store(now: int, last_write: int, due_since: int, deferral: Deferral) -> int:
+    """Brute force: the first whole second from `now` on at which the account has been quiet long enough, or the
+    checkpoint has waited as long as it may."""
+    instant = now
+    while instant - last_write < deferral.quiet and instant - due_since < deferral.longest:
+        instant += 1
+    return instant
+
+
+@given(st.integers(0, 500), st.integers(0, 500), st.integers(0, 500), st.integers(0, 60), st.integers(0, 300))
+def test_a_due_checkpoint_waits_for_a_quiet_account_and_no_longer_than_it_may(
+    now: int, last_write: int, due_since: int, quiet: int, longest: int
+) -> None:
+    deferral = Deferral(quiet=float(quiet), longest=float(longest))
+    wait = deferral.wait(float(now), float(last_write), float(due_since))
+    assert wait == _first_instant_to_store(now, last_write, due_since, deferral) - now

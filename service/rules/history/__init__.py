@@ -3,6 +3,7 @@ account snapshot rebuilt from it, and the summary of what changed between two in
 
 from service.rules.history.checkpoints import (
     MIN_CHANGES_BETWEEN_CHECKPOINTS,
+    Deferral,
     LogSince,
     changes_before_looking_again,
     checkpoint_due,
@@ -24,6 +25,7 @@ from service.rules.history.state import (
 
 __all__ = [
     "MIN_CHANGES_BETWEEN_CHECKPOINTS",
+    "Deferral",
     "DiffLink",
     "EntityKey",
     "FirstChange",

@@ -3,7 +3,8 @@ state at or after its instant (or the present) and undoes the changes in between
 a change each cost less than reading an entity now, so a read stays within 2x a current read as long as it
 undoes no more changes than the map holds entities. A map that only grew never needs a checkpoint (its
 changes are no more than its entities); one whose history outgrew it gets one, at a cost of about a current
-read, once per as many changes as it holds entities."""
+read, once per as many changes as it holds entities. One that is due waits for its account to be quiet
+(`Deferral`)."""
 
 from __future__ import annotations
 
@@ -45,3 +46,19 @@ def changes_before_looking_again(log: LogSince) -> int:
     """How many more changes may make a checkpoint due (at least a quarter of those logged already: while a map
     only grows, creations raise the threshold as fast as the count, so looking is spaced out geometrically)."""
     return max(checkpoint_threshold(log) - log.changes + 1, log.changes // 4)
+
+
+@dataclass(frozen=True, slots=True)
+class Deferral:
+    """When a checkpoint that is due is stored: once its account has had no write for `quiet` seconds, and at the
+    latest `longest` seconds after it became due. Storing one reads the whole map under the account's lock, so in
+    the middle of a bulk load it makes the load's next batch wait, and the load soon outgrows it; a stream of
+    writes that never pauses still gets one every `longest` seconds."""
+
+    quiet: float = 2.0
+    longest: float = 30.0
+
+    def wait(self, now: float, last_write: float, due_since: float) -> float:
+        """Seconds from `now` until the checkpoint due since `due_since` is stored, the account's latest write
+        at `last_write` (0: now)."""
+        return max(0.0, min(last_write + self.quiet, due_since + self.longest) - now)
