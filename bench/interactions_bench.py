@@ -32,15 +32,13 @@ import argparse
 import asyncio
 import json
 import random
-import statistics
 import sys
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any, LiteralString
 
 import httpx
-from batch_times import Batch, p50_wall, table  # beside this script
+from batch_times import Batch, rate, table, timed_batches, verdict  # beside this script
 from in_process import served_in_process  # beside this script, like every benchmark's helpers
 from neo4j import AsyncManagedTransaction
 from powermap_devtools.local_neo4j import env_or_local_neo4j
@@ -240,34 +238,25 @@ async def prepare(db: Database, ws: str) -> str:
 
 
 async def timed_api(api: Api, work: list[list[dict[str, Any]]], expect: str | None) -> tuple[float, list[Batch]]:
-    times = []
-    began = time.perf_counter()
-    for batch in work:
-        start, cpu = time.perf_counter(), time.process_time()
+    async def upsert(batch: list[dict[str, Any]]) -> None:
         payload = await api.upsert(batch)
-        times.append(Batch(time.perf_counter() - start, time.process_time() - cpu))
         if expect is not None and payload[expect] != len(batch):
             raise RuntimeError(f"expected every interaction {expect}, got {payload}")
-    return time.perf_counter() - began, times
+
+    return await timed_batches(work, upsert)
 
 
 async def timed_floor(
     db: Database, ws: str, account_id: str, work: list[list[dict[str, Any]]], log: bool = False
 ) -> tuple[float, list[Batch]]:
     rows = [floor_rows(batch) for batch in work]
-    logs = [log_rows(batch_rows) if log else None for batch_rows in rows]
-    times = []
-    began = time.perf_counter()
-    for batch_rows, batch_log in zip(rows, logs, strict=True):
-        start, cpu = time.perf_counter(), time.process_time()
+    prepared = [(batch_rows, log_rows(batch_rows) if log else None) for batch_rows in rows]
+
+    async def write(batch: tuple[list[dict[str, Any]], list[dict[str, Any]] | None]) -> None:
         async with db.driver.session(database=db.database) as session:  # raw: no clock
-            await session.execute_write(floor_batch, ws, account_id, batch_rows, batch_log)
-        times.append(Batch(time.perf_counter() - start, time.process_time() - cpu))
-    return time.perf_counter() - began, times
+            await session.execute_write(floor_batch, ws, account_id, *batch)
 
-
-def rate(count: int, seconds: float) -> float:
-    return count / seconds if seconds > 0 else float("inf")
+    return await timed_batches(prepared, write)
 
 
 async def measure(
@@ -299,20 +288,8 @@ async def measure(
 def report(figures: dict[str, list[float]], per_batch: dict[str, list[Batch]], count: int, rounds: int) -> bool:
     print(f"{count:,} interactions in batches of {BATCH:,}; {rounds} round(s); median of rounds")
     print("\n".join(table("interactions", figures, per_batch)))
-    print(f"targets: API >= {TARGET_RATE:,} interactions/s and API/floor >= {TARGET_RATIO:.1f}")
-    ok = True
-    for load in ("fresh", "replay"):
-        api_rate = statistics.median(figures[f"api {load}"])
-        ratio = api_rate / statistics.median(figures[f"floor {load}"])
-        typical = p50_wall(per_batch[f"floor {load}"]) / p50_wall(per_batch[f"api {load}"])
-        passed = api_rate >= TARGET_RATE and ratio >= TARGET_RATIO
-        ok &= passed
-        print(
-            f"{load:7} API/floor = {ratio:.2f} over whole runs, {typical:.2f} batch for batch (p50)  "
-            f"{'met' if passed else 'MISSED'}"
-        )
-    with_log = statistics.median(figures["api fresh"]) / statistics.median(figures["floor+log fresh"])
-    print(f"fresh   API/(floor+log) = {with_log:.2f} (informative)")
+    lines, ok = verdict("interactions", (TARGET_RATE, TARGET_RATIO), figures, per_batch)
+    print("\n".join(lines))
     return ok
 
 

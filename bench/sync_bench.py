@@ -33,15 +33,13 @@ import argparse
 import asyncio
 import json
 import random
-import statistics
 import sys
-import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any, LiteralString
 
 import httpx
-from batch_times import Batch, p50_wall, table  # beside this script
+from batch_times import Batch, rate, table, timed_batches, verdict  # beside this script
 from in_process import served_in_process  # beside this script, like every benchmark's helpers
 from neo4j import AsyncManagedTransaction
 from powermap_devtools.local_neo4j import env_or_local_neo4j
@@ -225,30 +223,25 @@ async def clear(db: Database, ws: str) -> None:
 
 
 async def timed_api(api: Api, work: list[list[dict[str, Any]]], expect: str | None) -> tuple[float, list[Batch]]:
-    times = []
-    began = time.perf_counter()
-    for batch in work:
-        start, cpu = time.perf_counter(), time.process_time()
+    async def upsert(batch: list[dict[str, Any]]) -> None:
         payload = await api.upsert(batch)
-        times.append(Batch(time.perf_counter() - start, time.process_time() - cpu))
         if expect is not None and payload[expect] != len(batch):
             raise RuntimeError(f"expected every contact {expect}, got {payload}")
-    return time.perf_counter() - began, times
+
+    return await timed_batches(work, upsert)
 
 
 async def timed_floor(
     db: Database, ws: str, account_id: str, work: list[list[dict[str, Any]]], log: bool = False
 ) -> tuple[float, list[Batch]]:
     rows = [floor_rows(batch) for batch in work]
-    logs = [log_rows(batch_rows) if log else None for batch_rows in rows]
-    times = []
-    began = time.perf_counter()
-    for batch_rows, batch_log in zip(rows, logs, strict=True):
-        start, cpu = time.perf_counter(), time.process_time()
+    prepared = [(batch_rows, log_rows(batch_rows) if log else None) for batch_rows in rows]
+
+    async def write(batch: tuple[list[dict[str, Any]], list[dict[str, Any]] | None]) -> None:
         async with db.driver.session(database=db.database) as session:  # raw: no clock
-            await session.execute_write(floor_batch, ws, account_id, batch_rows, batch_log)
-        times.append(Batch(time.perf_counter() - start, time.process_time() - cpu))
-    return time.perf_counter() - began, times
+            await session.execute_write(floor_batch, ws, account_id, *batch)
+
+    return await timed_batches(prepared, write)
 
 
 async def check_reporting_lines(db: Database, ws: str, count: int) -> None:
@@ -258,13 +251,8 @@ async def check_reporting_lines(db: Database, ws: str, count: int) -> None:
         raise RuntimeError(f"{ws}: {found.records[0]['lines']} reporting lines, expected {count - 1}")
 
 
-def rate(count: int, seconds: float) -> float:
-    return count / seconds if seconds > 0 else float("inf")
-
-
 async def run(uri: str, user: str, password: str, count: int, rounds: int) -> bool:
     work = batches(contacts(count))
-    ok = True
     async with served_in_process(uri, user, password, "bench-api") as served:
         db: Database = served.services.db
         async with served.client(Role.INTEGRATION, "sync bench") as http:
@@ -313,23 +301,8 @@ async def run(uri: str, user: str, password: str, count: int, rounds: int) -> bo
 
     print(f"{count:,} contacts in batches of {BATCH:,}; {rounds} round(s); median of rounds")
     print("\n".join(table("contacts", figures, per_batch)))
-    print(f"targets: API >= {TARGET_RATE:,} contacts/s and API/floor >= {TARGET_RATIO:.1f}")
-    for load in ("fresh", "replay"):
-        api_rate = statistics.median(figures[f"api {load}"])
-        ratio = api_rate / statistics.median(figures[f"floor {load}"])
-        typical = p50_wall(per_batch[f"floor {load}"]) / p50_wall(per_batch[f"api {load}"])
-        passed = api_rate >= TARGET_RATE and ratio >= TARGET_RATIO
-        ok &= passed
-        print(
-            f"{load:7} API/floor = {ratio:.2f} over whole runs, {typical:.2f} batch for batch (p50)  "
-            f"{'met' if passed else 'MISSED'}"
-        )
-    api_rate = statistics.median(figures["api fresh"])
-    ratio = api_rate / statistics.median(figures["floor+log fresh"])
-    typical = p50_wall(per_batch["floor+log fresh"]) / p50_wall(per_batch["api fresh"])
-    print(
-        f"fresh   API/(floor + log) = {ratio:.2f} over whole runs, {typical:.2f} batch for batch (p50)  (informative)"
-    )
+    lines, ok = verdict("contacts", (TARGET_RATE, TARGET_RATIO), figures, per_batch)
+    print("\n".join(lines))
     return ok
 
 
