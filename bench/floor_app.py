@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -88,6 +89,31 @@ RETURN s {.id, .version, .notes} AS stakeholder
 """
 
 
+WRITE_NOTES_LOGGED = """
+MATCH (s:Stakeholder {workspaceId: $ws, id: $id})
+WITH s, s.notes AS old
+SET s.notes = $notes, s.version = s.version + 1, s.updatedAt = datetime()
+CREATE (change:Change {workspaceId: $ws, id: randomUUID(), txId: $txId, seq: 0, at: datetime(), by: 'floor',
+                       accountId: s.accountId, entity: 'Stakeholder', entityId: s.id, op: 'UPDATED',
+                       fields: ['notes'], old: [CASE WHEN old IS NULL THEN 'null' ELSE '"' + old + '"' END],
+                       new: ['"' + $notes + '"']})
+CREATE (change)-[:ABOUT {workspaceId: $ws}]->(s)
+WITH s
+MATCH (a:Account {workspaceId: $ws, id: s.accountId})
+SET a.clock = randomUUID()
+CREATE (:AuditEntry {workspaceId: $ws, id: randomUUID(), at: datetime(), by: 'floor', role: 'admin',
+                     operation: 'update', outcome: 'OK', entityIds: [s.id, a.id], entityCount: 2})
+MERGE (q:ChangeSequence {workspaceId: $ws})
+  ON CREATE SET q.number = 0
+SET q.number = q.number + 1
+CREATE (:ChangeCommit {workspaceId: $ws, number: q.number, txId: $txId, at: datetime(), changes: 1})
+RETURN s {.id, .version, .notes} AS stakeholder
+"""
+"""The same SET with the bookkeeping every Powermap write keeps in its transaction, written by hand: the change
+logged about the person (its notes assumed plain text: no JSON escaping), the account's clock ticked, an audit
+entry, and the next number of the workspace's change feed. No lock, no version check, no validation."""
+
+
 async def account_page(driver: AsyncDriver, ws: str, variables: dict[str, Any]) -> dict[str, Any]:
     records, _, _ = await driver.execute_query(
         ACCOUNT_PAGE, ws=ws, id=variables["id"], routing_="r", database_=DATABASE
@@ -116,11 +142,19 @@ async def stakeholder_update(driver: AsyncDriver, ws: str, variables: dict[str, 
     return {"stakeholderUpdate": {"stakeholder": stakeholder, "userErrors": []}}
 
 
+async def stakeholder_update_logged(driver: AsyncDriver, ws: str, variables: dict[str, Any]) -> dict[str, Any]:
+    params = {"ws": ws, "id": variables["id"], "notes": variables["notes"], "txId": uuid.uuid4().hex}
+    records, _, _ = await driver.execute_query(WRITE_NOTES_LOGGED, params, database_=DATABASE)
+    stakeholder = records[0]["stakeholder"] if records else None
+    return {"stakeholderUpdate": {"stakeholder": stakeholder, "userErrors": []}}
+
+
 SCREENS = {
     "account-page": account_page,
     "stakeholder-detail": stakeholder_detail,
     "analytics-input": analytics_input,
     "stakeholder-update": stakeholder_update,
+    "stakeholder-update-logged": stakeholder_update_logged,
 }
 
 

@@ -51,7 +51,7 @@ from sidebyside import data, screens
 from sidebyside.cpu import process_tree
 from sidebyside.http import Client
 from sidebyside.load import Request, Samples, measure
-from sidebyside.report import FLOOR, PEER, Key, Results, powermap_label, render
+from sidebyside.report import FLOOR, FLOOR_LOGGED, PEER, Key, Results, powermap_label, render
 from sidebyside.servers import (
     PROJECT_ROOT,
     Database,
@@ -396,9 +396,12 @@ def build_cells(
             server = servers.powermap[role, w]
             cells += [Cell(s, powermap_label(w), role, server, request, db) for s, request in pm_reads.items()]
             cells.append(Cell(screens.STAKEHOLDER_UPDATE, powermap_label(w), role, server, pm_write, db))
-        floor_write = screens.floor_write(ws, list(stored.people.values()), run)
+        stored_people = list(stored.people.values())
+        floor_write = screens.floor_write(ws, stored_people, run)
+        floor_logged = screens.floor_write(ws, stored_people, run, "stakeholder-update-logged")
         cells += [Cell(s, FLOOR, role, floor, request, db) for s, request in floor_reads.items()]
         cells.append(Cell(screens.STAKEHOLDER_UPDATE, FLOOR, role, floor, floor_write, db))
+        cells.append(Cell(screens.STAKEHOLDER_UPDATE, FLOOR_LOGGED, role, floor, floor_logged, db))
         cells += [Cell(s, PEER, role, servers.peer, request, db) for s, request in peer_reads.items()]
     cells = [cell for cell in cells if cell.screen in args.screens]
     counters = {(cell.screen, cell.workspace): itertools.count() for cell in cells}
@@ -447,7 +450,9 @@ def report_notes(processes: dict[int, int], separate_small: bool) -> list[str]:
         "the `accountId` property, not a relationship.",
         "The floor answers analytics with their input only (the account's people, links, circles and coverage in one "
         "Cypher round trip, decoded, no computation), and writes with one `SET` (no validation, history, clock or "
-        "user errors).",
+        'user errors). "floor + log" writes the same `SET` with the bookkeeping every Powermap write keeps in '
+        "its transaction, by hand in the same query: the change logged about the person, the account's clock, an "
+        "audit entry and the change feed's next number (no lock, version check, JSON escaping or validation).",
         "Powermap caches analytics answers between writes: its analytics cells are mostly warm, the first request "
         "after a round's writes recomputes.",
         "Writes rotate over the main account's 200 people, changing the notes each time.",

@@ -17,6 +17,7 @@ from sidebyside.screens import (
 
 PEER = "peer"
 FLOOR = "floor"
+FLOOR_LOGGED = "floor + log"
 
 
 def powermap_label(workers: int) -> str:
@@ -116,6 +117,14 @@ def ratio_rows(
                 for c in concurrency
             ],
             f">= 0.5 at c={low}",
+        )
+        line(
+            f"{pm} / (floor + log) req/s, stakeholderUpdate",
+            [
+                _ratio(throughput(STAKEHOLDER_UPDATE, pm, "a", c), throughput(STAKEHOLDER_UPDATE, FLOOR_LOGGED, "a", c))
+                for c in concurrency
+            ],
+            "(context)",
         )
         line(
             f"{pm} account page CPU/request, c={high} / c={low}",

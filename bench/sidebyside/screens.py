@@ -168,12 +168,14 @@ def floor_reads(ws: str, account: str, stakeholder: str) -> dict[str, Request]:
     }
 
 
-def floor_write(ws: str, people: list[str], run: str) -> Request:
+def floor_write(ws: str, people: list[str], run: str, screen: str = "stakeholder-update") -> Request:
+    """The floor's write of the notes (`screen`: also "stakeholder-update-logged", with the bookkeeping)."""
+
     def body(n: int) -> bytes:
         variables = {"id": people[n % len(people)], "notes": f"bench {run} note {n}"}
         return json.dumps({"ws": ws, "variables": variables}).encode()
 
-    return Request("/screens/stakeholder-update", body, must_match=EMPTY_USER_ERRORS)
+    return Request(f"/screens/{screen}", body, must_match=EMPTY_USER_ERRORS)
 
 
 def peer_reads(ws: str, account: str, stakeholder: str) -> dict[str, Request]:
