@@ -25,7 +25,7 @@ from service.rules.access import Principal, Role
 from service.runtime import open_database
 from service.schema import SchemaOptions, build_schema
 from service.schema.context import Context
-from service.schema.ide import PowermapGraphQLRouter, mount_graphiql_assets
+from service.schema.ide import PowermapGraphQL, mount_graphiql_assets
 from service.schema.limits import QueryLimits
 from service.settings import Settings
 from service.usecases.identity import Authenticator, ensure_bootstrap_key
@@ -98,14 +98,15 @@ def create_app(
     app.state.settings = settings
     app.state.bootstrap_key = None
     schema = build_schema(schema_options(settings))
-    router = PowermapGraphQLRouter(
+    graphql = PowermapGraphQL(
         schema,
         context_getter=get_context,
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=True,
         max_json_depth=settings.max_json_depth,
     )
-    app.include_router(router, prefix="/graphql")
+    # Starlette routes to an ASGI app given as the endpoint as it is (typed for request handlers only).
+    app.add_route("/graphql", graphql, methods=["GET", "POST"])  # type: ignore[arg-type]
     if not settings.production:
         mount_graphiql_assets(app)
     mount_map_page(app)

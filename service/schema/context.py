@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from strawberry.fastapi import BaseContext
-
 from service.graph.clock import ClockReading
 from service.graph.database import Database
 from service.rules.access import Principal
@@ -17,9 +15,8 @@ if TYPE_CHECKING:
     from service.usecases.identity import Authenticator
 
 
-class Context(BaseContext):
+class Context:
     def __init__(self, services: Services, principal: Principal, authenticator: Authenticator | None = None) -> None:
-        super().__init__()
         self.services = services
         self.principal = principal
         self.authenticator = authenticator
