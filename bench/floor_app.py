@@ -135,18 +135,19 @@ async def analytics_input(driver: AsyncDriver, ws: str, variables: dict[str, Any
     return {"account": records[0]["account"] if records else None}
 
 
-async def stakeholder_update(driver: AsyncDriver, ws: str, variables: dict[str, Any]) -> dict[str, Any]:
-    params = {"ws": ws, "id": variables["id"], "notes": variables["notes"]}
-    records, _, _ = await driver.execute_query(WRITE_NOTES, params, database_=DATABASE)
+async def _write_notes(driver: AsyncDriver, query: str, params: dict[str, Any]) -> dict[str, Any]:
+    records, _, _ = await driver.execute_query(query, params, database_=DATABASE)
     stakeholder = records[0]["stakeholder"] if records else None
     return {"stakeholderUpdate": {"stakeholder": stakeholder, "userErrors": []}}
+
+
+async def stakeholder_update(driver: AsyncDriver, ws: str, variables: dict[str, Any]) -> dict[str, Any]:
+    return await _write_notes(driver, WRITE_NOTES, {"ws": ws, "id": variables["id"], "notes": variables["notes"]})
 
 
 async def stakeholder_update_logged(driver: AsyncDriver, ws: str, variables: dict[str, Any]) -> dict[str, Any]:
     params = {"ws": ws, "id": variables["id"], "notes": variables["notes"], "txId": uuid.uuid4().hex}
-    records, _, _ = await driver.execute_query(WRITE_NOTES_LOGGED, params, database_=DATABASE)
-    stakeholder = records[0]["stakeholder"] if records else None
-    return {"stakeholderUpdate": {"stakeholder": stakeholder, "userErrors": []}}
+    return await _write_notes(driver, WRITE_NOTES_LOGGED, params)
 
 
 SCREENS = {

@@ -90,40 +90,27 @@ def ratio_rows(
         s = _get(results, screen, system, ws, c)
         return s.per_request_ms(s.server_cpu) if s else 0.0
 
+    def throughput_ratios(screen: str, system: str, other: str) -> list[str]:
+        """`system`'s requests/s over `other`'s on `screen` in workspace "a", at each concurrency."""
+        return [_ratio(throughput(screen, system, "a", c), throughput(screen, other, "a", c)) for c in concurrency]
+
     for w in workers:
         pm = powermap_label(w)
-        line(
-            f"{pm} / peer req/s, account page",
-            [_ratio(throughput(ACCOUNT_PAGE, pm, "a", c), throughput(ACCOUNT_PAGE, PEER, "a", c)) for c in concurrency],
-            ">= 1",
-        )
+        line(f"{pm} / peer req/s, account page", throughput_ratios(ACCOUNT_PAGE, pm, PEER), ">= 1")
         line(
             f"{pm} p50 / floor p50, account page",
             [_ratio(p50(ACCOUNT_PAGE, pm, "a", c), p50(ACCOUNT_PAGE, FLOOR, "a", c)) for c in concurrency],
             "<= 3",
         )
-        line(
-            f"{pm} / peer req/s, stakeholder detail",
-            [
-                _ratio(throughput(STAKEHOLDER_DETAIL, pm, "a", c), throughput(STAKEHOLDER_DETAIL, PEER, "a", c))
-                for c in concurrency
-            ],
-            ">= 1",
-        )
+        line(f"{pm} / peer req/s, stakeholder detail", throughput_ratios(STAKEHOLDER_DETAIL, pm, PEER), ">= 1")
         line(
             f"{pm} / floor req/s, stakeholderUpdate",
-            [
-                _ratio(throughput(STAKEHOLDER_UPDATE, pm, "a", c), throughput(STAKEHOLDER_UPDATE, FLOOR, "a", c))
-                for c in concurrency
-            ],
+            throughput_ratios(STAKEHOLDER_UPDATE, pm, FLOOR),
             f">= 0.5 at c={low}",
         )
         line(
             f"{pm} / (floor + log) req/s, stakeholderUpdate",
-            [
-                _ratio(throughput(STAKEHOLDER_UPDATE, pm, "a", c), throughput(STAKEHOLDER_UPDATE, FLOOR_LOGGED, "a", c))
-                for c in concurrency
-            ],
+            throughput_ratios(STAKEHOLDER_UPDATE, pm, FLOOR_LOGGED),
             "(context)",
         )
         line(
