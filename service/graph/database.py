@@ -27,13 +27,23 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from json.encoder import encode_basestring
-from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar
+from typing import Any, Concatenate, Generic, LiteralString, ParamSpec, TypeVar
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, Bookmarks, Record, unit_of_work
+from neo4j import (
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    AsyncResult,
+    Bookmarks,
+    Query,
+    Record,
+    RoutingControl,
+    unit_of_work,
+)
 from neo4j.exceptions import ConnectionAcquisitionTimeoutError, Neo4jError
 
 from service.graph.availability import Availability, DatabaseNotAnswering
-from service.graph.driver import fetch
+from service.graph.driver import QUERIES, fetch
 from service.observability.metrics import DB_IN_USE, DB_TRANSACTION_SECONDS
 from service.observability.tracing import span
 from service.rules.changes import EntityChange
@@ -45,13 +55,13 @@ logger = logging.getLogger("powermap.database")
 
 P = ParamSpec("P")
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(slots=True)
-class Write:
-    """One attempt of one write transaction: where, by whom, when, and what it touched."""
+class WriteState:
+    """What one attempt of one write declares as it goes: where, by whom, when, and what it touched."""
 
-    tx: AsyncManagedTransaction
     ws: str
     by: str
     now: datetime
@@ -149,6 +159,13 @@ class Write:
             if change.fields:
                 self.touch(change.account_id)
                 self.changes.append(change)
+
+
+@dataclass(slots=True)
+class Write(WriteState):
+    """One attempt of one write transaction: its `WriteState` and the transaction its queries run in."""
+
+    tx: AsyncManagedTransaction = field(kw_only=True)
 
 
 _RETIRE_CHECKPOINTS: LiteralString = """
@@ -271,13 +288,28 @@ order) and what the write declared before it (touched accounts, logged changes, 
 
 async def fetch_finishing(w: Write, query: LiteralString, **params: Any) -> Record:
     """Run `query`, which ends with `FINISH_IN_QUERY` and returns one record, in `w` with `w.finish_params()`,
-    and note in `w` whether it closed it (`Write.note_finished`: `Rejected` when an import holds a touched
-    account). Returns the record."""
+    and note in `w` whether it closed it (`note_finishing`). Returns the record."""
     rows = await fetch(w.tx, query, **params, **w.finish_params())
-    row = rows[0]
+    return note_finishing(w, rows[0])
+
+
+def note_finishing(state: WriteState, row: Record) -> Record:
+    """Note in `state` whether the query ending with `FINISH_IN_QUERY` that answered `row` closed the write
+    (`WriteState.note_finished`: `Rejected` when an import holds a touched account). Returns `row`."""
     if row["finished"]:
-        w.note_finished(row["logged"], row["touched"], row["busy"])
+        state.note_finished(row["logged"], row["touched"], row["busy"])
     return row
+
+
+@dataclass(frozen=True, slots=True)
+class OneQuery(Generic[R]):
+    """A write that is one query and closes itself (it ends with `FINISH_IN_QUERY`), for
+    `Database.write_one_query`: its text, its parameters for a write's `WriteState` (`finish_params` among
+    them), and what its one record says, read with the attempt's `WriteState` (`note_finishing` first)."""
+
+    query: LiteralString
+    params: Callable[[WriteState], dict[str, Any]]
+    read: Callable[[WriteState, Record], R]
 
 
 JSON_ESCAPES = [["\\", "\\\\"], ['"', '\\"'], *([chr(code), json.dumps(chr(code))[1:-1]] for code in range(32))]
@@ -411,6 +443,10 @@ async def finish(write: Write) -> None:
     busy = records[0]["busy"]
     if busy:
         raise Rejected([account_busy()])
+
+
+class _NothingToCommit(Exception):
+    """`Database.write_one_query`'s conclusion was None: the transaction rolls back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -560,7 +596,7 @@ class Database:
         finished: list[Write] = []
 
         async def attempt(tx: AsyncManagedTransaction) -> T:
-            write = Write(tx, scope.ws, scope.by, now, audit=scope.audit)
+            write = Write(scope.ws, scope.by, now, audit=scope.audit, tx=tx)
             result = await work(write, *args, **kwargs)
             await finish(write)
             finished[:] = [write]
@@ -575,7 +611,49 @@ class Database:
         self._tell_committed(finished[0])
         return result
 
-    def _tell_committed(self, write: Write) -> None:
+    async def write_one_query(self, scope: Scope, one: OneQuery[R], conclude: Callable[[R], T | None]) -> T | None:
+        """A write that is one query (`OneQuery`) in one round trip and the commit: the driver's `execute_query`
+        sends the transaction's BEGIN with the query, where `write` waits for BEGIN's answer first. The same
+        managed transaction otherwise: retried on transient errors, within the same deadline.
+
+        The query's parameters are the same for every attempt (nothing of a failed one stays). Inside the
+        transaction, `conclude` takes what the query's record says (`one.read`, with the attempt's own
+        `WriteState`): an exception rolls the transaction back, as in `write`; so does None, and then this
+        returns None: nothing was written."""
+        now = self.clock()
+        tx_id = uuid.uuid4().hex
+
+        def fresh() -> WriteState:
+            return WriteState(scope.ws, scope.by, now, audit=scope.audit, tx_id=tx_id)
+
+        finished: list[WriteState] = []
+
+        async def read(result: AsyncResult) -> T:
+            state = fresh()
+            value = conclude(one.read(state, await result.single(strict=True)))
+            if value is None:
+                raise _NothingToCommit
+            finished[:] = [state]
+            return value
+
+        seconds = scope.timeout_seconds or self.limits.transaction_seconds
+        QUERIES.count += 1
+        try:
+            async with self._deadline("write", seconds):
+                value = await self.driver.execute_query(
+                    Query(one.query, timeout=seconds),
+                    one.params(fresh()),
+                    routing_=RoutingControl.WRITE,
+                    database_=self.database,
+                    bookmark_manager_=self.bookmarks,
+                    result_transformer_=read,
+                )
+        except _NothingToCommit:
+            return None
+        self._tell_committed(finished[0])
+        return value
+
+    def _tell_committed(self, write: WriteState) -> None:
         accounts = write.accounts | write.released
         if not (self.committed and accounts):
             return

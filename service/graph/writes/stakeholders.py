@@ -7,17 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, LiteralString
 
-from neo4j import AsyncManagedTransaction
+from neo4j import AsyncManagedTransaction, Record
 
 from service.graph import records
 from service.graph.database import (
     FINISH_IN_QUERY,
-    Write,
+    OneQuery,
+    WriteState,
     cypher_json_kind,
     cypher_json_value,
-    fetch_finishing,
     json_kind,
     json_value,
+    note_finishing,
 )
 from service.graph.driver import fetch
 from service.rules.entity_changes.diff import BOOKKEEPING
@@ -154,7 +155,7 @@ async def set_manager(tx: Tx, ws: str, stakeholder_id: str, manager_id: str | No
 
 @dataclass(frozen=True, slots=True)
 class Edited:
-    """What `edit_stakeholder` found and did: `finished` when it made the edit and closed the write."""
+    """What `stakeholder_edit`'s query found and did: `finished` when it made the edit and closed the write."""
 
     found: bool
     version: int | None
@@ -162,19 +163,26 @@ class Edited:
     stakeholder: Stakeholder | None
 
 
-async def edit_stakeholder(
-    w: Write, stakeholder_id: str, values: Mapping[str, Any], version: int | None
-) -> Edited | None:
+def stakeholder_edit(stakeholder_id: str, values: Mapping[str, Any], version: int | None) -> OneQuery[Edited] | None:
     """Set `values` (field -> value as stored, None removes; no bookkeeping field) on the stakeholder, log the
-    change and close `w`, in one round trip (`EDIT_STAKEHOLDER`); None, without a query, when a value is of
-    a kind that only Python's diff handles. `Rejected` when the write touched an account that an import holds."""
+    change and close the write, in one query (`EDIT_STAKEHOLDER`, for `Database.write_one_query`); None when a
+    value is of a kind that only Python's diff handles. Reading its answer raises `Rejected` when the write
+    touched an account that an import holds."""
     given = [
         {"name": name, "value": value, "json": json_value(value), "kind": json_kind(value)}
         for name, value in sorted(values.items())
     ]
     if any(g["kind"] is None or g["name"] in BOOKKEEPING for g in given):
         return None
-    row = await fetch_finishing(w, EDIT_STAKEHOLDER, ws=w.ws, id=stakeholder_id, given=given, version=version)
+
+    def params(state: WriteState) -> dict[str, Any]:
+        return {"ws": state.ws, "id": stakeholder_id, "given": given, "version": version, **state.finish_params()}
+
+    return OneQuery(EDIT_STAKEHOLDER, params, _edited)
+
+
+def _edited(state: WriteState, row: Record) -> Edited:
+    note_finishing(state, row)
     item = row["item"]
     return Edited(
         found=row["found"],
