@@ -14,6 +14,7 @@ from service.graph.database import (
     FINISH_IN_QUERY,
     OneQuery,
     WriteState,
+    at_now,
     cypher_json_kind,
     cypher_json_value,
     json_kind,
@@ -44,7 +45,7 @@ SET s += $props, s.version = s.version + 1, s.updatedAt = $now
 RETURN s {.*} AS item
 """
 
-EDIT_STAKEHOLDER: LiteralString = (
+EDIT_STAKEHOLDER: LiteralString = at_now(
     """
 OPTIONAL MATCH (s:Stakeholder {workspaceId: $ws, id: $id})
 SET s._lock = true REMOVE s._lock
@@ -77,8 +78,8 @@ WITH s, version, finishes, coalesce(logged, []) AS logged, coalesce(touched, [])
 """
     + FINISH_IN_QUERY
     + """
-RETURN s IS NOT NULL AS found, version, coalesce(finished, false) AS finished, busy, s {.*, createdAt: null} AS item,
-       logged, touched
+RETURN s IS NOT NULL AS found, version, coalesce(finished, false) AS finished, busy,
+       s {.*, createdAt: null, updatedAt: [s.updatedAt.epochSeconds, s.updatedAt.nanosecond]} AS item, logged, touched
 """
 )
 """A person's own fields set, and the write closed, in one round trip: locks the person, then, when found at the
@@ -87,8 +88,8 @@ kind}`, in name order: the value as stored, None to remove, and its JSON and kin
 name them) and counts one more version, logs the change itself as `stakeholder_change` logs it (op ARCHIVED or
 RESTORED when `archived` changed, UPDATED otherwise; the fields that changed, in name order, old and new values as
 JSON), and closes the write (`FINISH_IN_QUERY`). Nothing changed: nothing is set or logged, and the write is
-closed with its audit entry alone. The person comes back without `createdAt`, which `stakeholder_from` leaves out
-(decoding a date and time is a good part of reading the answer).
+closed with its audit entry alone. The person comes back without `createdAt`, which `stakeholder_from` leaves out,
+and with `updatedAt` as seconds and nanoseconds (decoding a date and time is a good part of reading the answer).
 
 It writes nothing and leaves the write open when the person is not there, at another version, or a given
 field holds a value of another kind than `cypher_json_kind` knows or than the value given (which Python might
