@@ -3,7 +3,9 @@
 Every write goes through `Database.write`, which hands the work a `Write`: the transaction plus what
 the work declares as it goes, the accounts it touched and the history rows it produced. Once the work
 returns, one closing query records the history and ticks the clock of every touched account (see
-`service.graph.clock`), in the same transaction. Graph functions never open sessions or commit.
+`service.graph.clock`), in the same transaction. Graph functions never open sessions or commit. A write
+that is one query closing itself (`OneQuery`) goes through `Database.write_one_query` instead: the same managed
+transaction, whose BEGIN the driver sends with the query.
 
 All sessions share one bookmark manager, so a read always sees the writes this process committed
 before it, also on a Neo4j cluster whose replicas lag.
@@ -299,11 +301,11 @@ OPTIONAL CALL (finishes, touched, logged) {
 """
 )
 """`FINISH_WRITE` as the tail of the write's last query, which saves its round trip: a query that ends with it
-(written `at_now`, and run with `Write.finish_params`) closes the write itself, when its `finishes` is true, with what it did
-itself (`touched`: the ids of the accounts it changed; `logged`: the entities whose changes it logged, in
-order) and what the write declared before it (touched accounts, logged changes, its audit entry). Returns
+(written `at_now`, and run with `WriteState.finish_params`) closes the write itself, when its `finishes` is true,
+with what it did itself (`touched`: the ids of the accounts it changed; `logged`: the entities whose changes it
+logged, in order) and what the write declared before it (touched accounts, logged changes, its audit entry). Returns
 `finished` (true, or null when `finishes` was not) and `busy`, as `FINISH_WRITE`; the query passes both to
-`Write.note_finished`. When it does not finish, `Database.write` closes the write as usual."""
+`WriteState.note_finished` (`note_finishing`). When it does not finish, `Database.write` closes the write as usual."""
 
 
 async def fetch_finishing(w: Write, query: LiteralString, **params: Any) -> Record:
@@ -658,8 +660,8 @@ class Database:
 
         seconds = scope.timeout_seconds or self.limits.transaction_seconds
         QUERIES.count += 1
-        try:
-            async with self._deadline("write", seconds):
+        async with self._deadline("write", seconds):
+            try:
                 value = await self.driver.execute_query(
                     Query(one.query, timeout=seconds),
                     one.params(fresh()),
@@ -668,8 +670,8 @@ class Database:
                     bookmark_manager_=self.bookmarks,
                     result_transformer_=read,
                 )
-        except _NothingToCommit:
-            return None
+            except _NothingToCommit:
+                return None
         self._tell_committed(finished[0])
         return value
 

@@ -52,7 +52,7 @@ absent), a field never set, and edits that change nothing."""
 
 STATE = """
 MATCH (s:Stakeholder {workspaceId: $ws, id: $id})
-RETURN s {.*, id: null, updatedAt: null} AS props,
+RETURN s {.*, id: null, updatedAt: null} AS props, s.updatedAt AS updatedAt,
        [(c:Change {workspaceId: $ws})-[:ABOUT]->(s) WHERE c.entityId = s.id |
         c {.op, .fields, .old, .new, .seq, .entity, .accountId, .txId, .at}] AS changes,
        COLLECT { MATCH (a:Account {workspaceId: $ws, id: s.accountId}) RETURN a.clock }[0] AS clock
@@ -128,9 +128,12 @@ async def test_the_one_query_path_writes_what_the_step_by_step_path_writes(
             scope = Scope(workspace, "tester", audit=AuditNote("stakeholderUpdate", Role.ADMIN, request))
             before = await state(db, workspace, person)
             query_count.reset()
-            await edit(db, scope, person, dict(values))
+            answer = await edit(db, scope, person, dict(values))
             queries = query_count.value
             after = await state(db, workspace, person)
+            assert answer is not None
+            assert answer.updated_at == after.pop("updatedAt").to_native(), values  # exact, changed or not
+            assert answer.version == after["props"]["version"], values
             earlier = {c["txId"] for c in before["changes"]}
             new = [c for c in after["changes"] if c["txId"] not in earlier]
             tx_ids = {c.pop("txId") for c in new}
