@@ -5,8 +5,14 @@ ASGI endpoint (Starlette on uvicorn), answering the same JSON shape as Powermap'
 
 No GraphQL, no validation, no caches: what a hand-written endpoint per screen would cost. The people
 of an account are matched with `s.name IS NOT NULL`, which lets Neo4j seek the composite index
-(workspaceId, accountId, name) instead of scanning every Stakeholder in the database. Started by
-bench/side_by_side.py; on its own:
+(workspaceId, accountId, name) instead of scanning every Stakeholder in the database. Beside it, the
+same two writes behind a minimal GraphQL endpoint (Strawberry, the stack Powermap must use, with its own parser
+and validation caches and nothing else): what GraphQL alone adds to them.
+
+    POST /graphql  mutation { stakeholderUpdate(input: {ws, id, notes, logged}) { stakeholder { id version notes }
+                                                                            userErrors { field code message } } }
+
+Started by bench/side_by_side.py; on its own:
 
     FLOOR_NEO4J_URI=bolt://127.0.0.1:7687 .venv/bin/python bench/floor_app.py --port 8090
 """
@@ -20,12 +26,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import strawberry
 import uvicorn
 from neo4j import AsyncDriver, AsyncGraphDatabase
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from strawberry.asgi import GraphQL
+from strawberry.extensions import ParserCache, ValidationCache
 
 DATABASE = os.environ.get("FLOOR_NEO4J_DATABASE", "neo4j")
 
@@ -159,6 +168,62 @@ SCREENS = {
 }
 
 
+@strawberry.type
+class FloorStakeholder:
+    id: strawberry.ID
+    version: int
+    notes: str | None
+
+
+@strawberry.type
+class FloorUserError:
+    field: list[str] | None
+    code: str
+    message: str
+
+
+@strawberry.type
+class FloorPayload:
+    stakeholder: FloorStakeholder | None
+    user_errors: list[FloorUserError]
+
+
+@strawberry.input
+class FloorUpdateInput:
+    ws: str
+    id: strawberry.ID
+    notes: str
+    logged: bool = False
+    """With the bookkeeping (`WRITE_NOTES_LOGGED`), else the bare `SET` (`WRITE_NOTES`)."""
+
+
+@strawberry.type
+class FloorQuery:
+    ok: bool = True
+
+
+@strawberry.type
+class FloorMutation:
+    @strawberry.mutation
+    async def stakeholder_update(self, info: strawberry.Info, input: FloorUpdateInput) -> FloorPayload:
+        driver: AsyncDriver = info.context["driver"]
+        variables = {"id": input.id, "notes": input.notes}
+        write = stakeholder_update_logged if input.logged else stakeholder_update
+        stakeholder = (await write(driver, input.ws, variables))["stakeholderUpdate"]["stakeholder"]
+        found = None if stakeholder is None else FloorStakeholder(**stakeholder)
+        return FloorPayload(stakeholder=found, user_errors=[])
+
+
+class FloorGraphQL(GraphQL[dict[str, Any], None]):
+    def __init__(self, driver: AsyncDriver) -> None:
+        extensions = [ParserCache(maxsize=100), ValidationCache(maxsize=100)]
+        super().__init__(strawberry.Schema(FloorQuery, FloorMutation, extensions=extensions), graphql_ide=None)
+        self.driver = driver
+
+    async def get_context(self, request: Any, response: Any) -> dict[str, Any]:
+        return {"driver": self.driver}
+
+
 def create_app(uri: str, user: str, password: str) -> Starlette:
     driver = AsyncGraphDatabase.driver(uri, auth=(user, password) if password else None)
 
@@ -178,7 +243,11 @@ def create_app(uri: str, user: str, password: str) -> Starlette:
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    routes = [Route("/screens/{name}", screen, methods=["POST"]), Route("/healthz", healthz)]
+    routes = [
+        Route("/screens/{name}", screen, methods=["POST"]),
+        Route("/graphql", FloorGraphQL(driver), methods=["POST"]),
+        Route("/healthz", healthz),
+    ]
     return Starlette(routes=routes, lifespan=lifespan)
 
 

@@ -51,7 +51,17 @@ from sidebyside import data, screens
 from sidebyside.cpu import process_tree
 from sidebyside.http import Client
 from sidebyside.load import Request, Samples, measure
-from sidebyside.report import FLOOR, FLOOR_LOGGED, PEER, Key, Results, powermap_label, render
+from sidebyside.report import (
+    FLOOR,
+    FLOOR_LOGGED,
+    GRAPHQL_FLOOR,
+    GRAPHQL_FLOOR_LOGGED,
+    PEER,
+    Key,
+    Results,
+    powermap_label,
+    render,
+)
 from sidebyside.servers import (
     PROJECT_ROOT,
     Database,
@@ -402,6 +412,9 @@ def build_cells(
         cells += [Cell(s, FLOOR, role, floor, request, db) for s, request in floor_reads.items()]
         cells.append(Cell(screens.STAKEHOLDER_UPDATE, FLOOR, role, floor, floor_write, db))
         cells.append(Cell(screens.STAKEHOLDER_UPDATE, FLOOR_LOGGED, role, floor, floor_logged, db))
+        for label, logged in ((GRAPHQL_FLOOR, False), (GRAPHQL_FLOOR_LOGGED, True)):
+            request = screens.floor_graphql_write(ws, stored_people, run, logged)
+            cells.append(Cell(screens.STAKEHOLDER_UPDATE, label, role, floor, request, db))
         cells += [Cell(s, PEER, role, servers.peer, request, db) for s, request in peer_reads.items()]
     cells = [cell for cell in cells if cell.screen in args.screens]
     counters = {(cell.screen, cell.workspace): itertools.count() for cell in cells}
@@ -452,7 +465,10 @@ def report_notes(processes: dict[int, int], separate_small: bool) -> list[str]:
         "Cypher round trip, decoded, no computation), and writes with one `SET` (no validation, history, clock or "
         'user errors). "floor + log" writes the same `SET` with the bookkeeping every Powermap write keeps in '
         "its transaction, by hand in the same query: the change logged about the person, the account's clock, an "
-        "audit entry and the change feed's next number (no lock, version check, JSON escaping or validation).",
+        "audit entry and the change feed's next number (no lock, version check, JSON escaping or validation). "
+        '"Strawberry + floor" and "Strawberry + floor + log" are the same two writes behind a minimal GraphQL '
+        "endpoint in the floor's process (Strawberry, the stack Powermap must use, with its parser and validation "
+        "caches; no authentication, rate limit, middleware or other extension): what GraphQL alone adds to them.",
         "Powermap caches analytics answers between writes: its analytics cells are mostly warm, the first request "
         "after a round's writes recomputes.",
         "Writes rotate over the main account's 200 people, changing the notes each time.",

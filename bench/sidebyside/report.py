@@ -18,6 +18,8 @@ from sidebyside.screens import (
 PEER = "peer"
 FLOOR = "floor"
 FLOOR_LOGGED = "floor + log"
+GRAPHQL_FLOOR = "Strawberry + floor"
+GRAPHQL_FLOOR_LOGGED = "Strawberry + floor + log"
 
 
 def powermap_label(workers: int) -> str:
@@ -117,6 +119,12 @@ def ratio_rows(
             f"{pm} account page CPU/request, c={high} / c={low}",
             [_ratio(cpu(ACCOUNT_PAGE, pm, "a", high), cpu(ACCOUNT_PAGE, pm, "a", low))] + [""] * (len(columns) - 1),
             "<= 1.2",
+        )
+    for bound in (GRAPHQL_FLOOR, GRAPHQL_FLOOR_LOGGED):
+        line(
+            f"{bound} / floor req/s, stakeholderUpdate",
+            throughput_ratios(STAKEHOLDER_UPDATE, bound, FLOOR),
+            "(context)",
         )
     pm = powermap_label(min(workers))
     scale = f"{accounts['b']:,} accounts / {accounts['one']:,} account{'s' if accounts['one'] > 1 else ''}"

@@ -178,6 +178,24 @@ def floor_write(ws: str, people: list[str], run: str, screen: str = "stakeholder
     return Request(f"/screens/{screen}", body, must_match=EMPTY_USER_ERRORS)
 
 
+FLOOR_GRAPHQL_UPDATE = """
+mutation StakeholderUpdate($input: FloorUpdateInput!) {
+  stakeholderUpdate(input: $input) { stakeholder { id version notes } userErrors { field code message } }
+}
+"""
+
+
+def floor_graphql_write(ws: str, people: list[str], run: str, logged: bool) -> Request:
+    """The floor's write (`logged`: with the bookkeeping) behind its minimal GraphQL endpoint (Strawberry)."""
+
+    def body(n: int) -> bytes:
+        notes = f"bench {run} note {n}"
+        variables = {"input": {"ws": ws, "id": people[n % len(people)], "notes": notes, "logged": logged}}
+        return graphql(FLOOR_GRAPHQL_UPDATE, variables)
+
+    return Request("/graphql", body, must_match=EMPTY_USER_ERRORS)
+
+
 def peer_reads(ws: str, account: str, stakeholder: str) -> dict[str, Request]:
     return {
         ACCOUNT_PAGE: Request("/graphql", fixed(graphql(PEER_ACCOUNT_PAGE, {"ws": ws, "id": account}))),

@@ -213,7 +213,7 @@ interactions it led and its external ids onto the survivor, then deletes it."""
 
 
 async def _merge_team_member(tx: AsyncManagedTransaction, ws: str, survivor: str, duplicate: str) -> None:
-    write = Write(tx, ws, "migration", datetime.now(UTC))
+    write = Write(ws, "migration", datetime.now(UTC), tx=tx)
     records = await fetch(tx, MERGE_TEAM_MEMBER, ws=ws, survivor=survivor, duplicate=duplicate)
     if not records:
         return

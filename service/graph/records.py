@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from functools import cache
 from typing import Any, TypeVar
@@ -82,15 +82,25 @@ def _enum(kind: type[E], value: Any) -> E | None:
     return None if value is None else member(kind, value)
 
 
-def native_datetime(value: Any) -> datetime | None:
-    """Neo4j's DateTime, or epoch milliseconds, -> an aware `datetime` (None stays None).
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
-    Bulk reads return epoch milliseconds: the driver's DateTime hydration costs ~0.15 ms a value.
+
+def native_datetime(value: Any) -> datetime | None:
+    """Neo4j's DateTime, epoch milliseconds, or `[t.epochSeconds, t.nanosecond]` -> an aware `datetime` (None, or
+    a pair of nulls, -> None).
+
+    Bulk reads return epoch milliseconds, a write's answer the pair (exact to the microsecond, as the driver's
+    conversion): the driver's DateTime hydration costs ~0.15 ms a value.
     """
     if value is None:
         return None
     if isinstance(value, int):
         return datetime.fromtimestamp(value / 1000, UTC)
+    if isinstance(value, list):
+        seconds, nanos = value
+        if seconds is None:
+            return None
+        return _EPOCH + timedelta(seconds=seconds, microseconds=nanos // 1000)
     native: datetime = value.to_native() if hasattr(value, "to_native") else value
     return native
 

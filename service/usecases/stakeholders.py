@@ -10,8 +10,8 @@ from service.graph import records
 from service.graph.database import Write
 from service.graph.writes import merge as merging
 from service.graph.writes.lookup import lock_and_read
+from service.graph.writes.stakeholders import Edited, reporting, set_manager, stakeholder_edit
 from service.graph.writes.stakeholders import create_stakeholder as store_stakeholder
-from service.graph.writes.stakeholders import edit_stakeholder, reporting, set_manager
 from service.graph.writes.stakeholders import update_stakeholder as store_update
 from service.rules import models
 from service.rules.access import Permission, Principal
@@ -34,7 +34,7 @@ from service.rules.validation import Problem
 from service.usecases.deals.merging import merge_deals
 from service.usecases.ids import new_id
 from service.usecases.services import Services
-from service.usecases.writing import write
+from service.usecases.writing import write, write_one_query
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +69,18 @@ async def create_stakeholder(
 
 
 async def update_stakeholder(services: Services, principal: Principal, edit: StakeholderEdit) -> models.Stakeholder:
+    if edit.reports_to is None and not stakeholder_problems(edit.values):
+        edited = await _edit_at_once(services, principal, "update", edit.person, edit.values, edit.version)
+        if edited is not None:
+            return edited
     return await write(services, principal, Permission.WRITE_INTELLIGENCE, _update, edit)
 
 
 async def set_archived(services: Services, principal: Principal, person: IdArg, archived: bool) -> models.Stakeholder:
     """Archive (soft-delete) or restore a person; already so: nothing changes."""
+    edited = await _edit_at_once(services, principal, "set_archived", person, {"archived": archived}, None)
+    if edited is not None:
+        return edited
     return await write(services, principal, Permission.WRITE_INTELLIGENCE, _set_archived, person, archived)
 
 
@@ -108,37 +115,31 @@ async def _create(w: Write, account: IdArg, manager: IdArg | None, values: dict[
     return stakeholder
 
 
-async def _update(w: Write, edit: StakeholderEdit) -> models.Stakeholder:
-    if edit.reports_to is None and not stakeholder_problems(edit.values):
-        edited = await _edit_at_once(w, edit.person, edit.values, edit.version)
-        if edited is not None:
-            return edited
-    return await _update_in_steps(w, edit)
-
-
 async def _edit_at_once(
-    w: Write, person: IdArg, values: dict[str, Any], version: int | None
+    services: Services, principal: Principal, operation: str, person: IdArg, values: dict[str, Any], version: int | None
 ) -> models.Stakeholder | None:
-    """The common edit of a person's own fields (valid values, the reporting line left alone) in one round trip
-    that also closes the write (`edit_stakeholder`): the same checks, changes and log as `_update_in_steps`.
-    None when it takes that longer way instead (nothing written then)."""
+    """The common edit of a person's own fields (valid values, the reporting line left alone) as a write that is
+    one query (`stakeholder_edit`): the same checks, changes and log as `_update`. None when it takes
+    that longer way instead (nothing written then)."""
     if person.raw is None:
         return None
-    edited = await edit_stakeholder(w, person.raw, assigned(values), version)
-    if edited is None:
+    one = stakeholder_edit(person.raw, assigned(values), version)
+    if one is None:
         return None
-    if not edited.found:
-        reject_if(unknown([person], Refs()))
-    assert edited.version is not None
-    reject_if(stale(version, edited.version))
-    if not edited.finished:
-        return None
-    assert edited.stakeholder is not None
-    return edited.stakeholder
+
+    def conclude(edited: Edited) -> models.Stakeholder | None:
+        if not edited.found:
+            reject_if(unknown([person], Refs()))
+        assert edited.version is not None
+        reject_if(stale(version, edited.version))
+        return edited.stakeholder if edited.finished else None
+
+    return await write_one_query(services, principal, Permission.WRITE_INTELLIGENCE, operation, one, conclude)
 
 
-async def _update_in_steps(w: Write, edit: StakeholderEdit) -> models.Stakeholder:
-    """Any edit: lock and read, check, set the reporting line and the fields, each its own round trip."""
+async def _update(w: Write, edit: StakeholderEdit) -> models.Stakeholder:
+    """Any edit: lock and read, check, set the reporting line and the fields, each its own round trip
+    (`_edit_at_once` makes the common edit in one)."""
     new_manager = None if edit.reports_to is None else edit.reports_to.manager
     refs = await lock_and_read(w.tx, w.ws, [edit.person, new_manager])
     found = refs.get(edit.person)
@@ -173,9 +174,6 @@ async def _update_in_steps(w: Write, edit: StakeholderEdit) -> models.Stakeholde
 
 
 async def _set_archived(w: Write, person: IdArg, archived: bool) -> models.Stakeholder:
-    edited = await _edit_at_once(w, person, {"archived": archived}, None)
-    if edited is not None:
-        return edited
     refs = await lock_and_read(w.tx, w.ws, [person])
     reject_if(unknown([person], refs))
     found = refs.get(person)

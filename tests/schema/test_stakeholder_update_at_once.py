@@ -1,5 +1,6 @@
-"""stakeholderUpdate in one round trip (`edit_stakeholder`): it writes, logs, audits, ticks and publishes exactly
-what the step-by-step path writes for the same edit, and nothing at all for a refused or empty one."""
+"""stakeholderUpdate as a write that is one query (`stakeholder_edit`, run by `Database.write_one_query`): it writes,
+logs, audits, ticks and publishes exactly what the step-by-step path writes for the same edit, and nothing at all
+for a refused or empty one."""
 
 from __future__ import annotations
 
@@ -8,12 +9,17 @@ from typing import Any
 import pytest
 
 from service.graph.database import Database, Scope
+from service.graph.writes.stakeholders import Edited, stakeholder_edit
 from service.rules.access import Role
+from service.rules.entity_changes.diff import assigned
 from service.rules.entity_changes.refs import IdArg
-from service.rules.entity_changes.rejected import Rejected
+from service.rules.entity_changes.rejected import Rejected, reject_if
+from service.rules.enums import ErrorCode
 from service.rules.identity import AuditNote
+from service.rules.models import Stakeholder
+from service.rules.validation import Problem
 from service.schema.ids import encode_id, raw_id_of
-from service.usecases.stakeholders import StakeholderEdit, _update, _update_in_steps
+from service.usecases.stakeholders import StakeholderEdit, _update
 from tests.conftest import GraphQLClient, QueryCounterView
 from tests.schema.factories import USER_ERRORS, error, import_account, mutate, snapshot
 
@@ -46,7 +52,7 @@ absent), a field never set, and edits that change nothing."""
 
 STATE = """
 MATCH (s:Stakeholder {workspaceId: $ws, id: $id})
-RETURN s {.*, id: null, updatedAt: null} AS props,
+RETURN s {.*, id: null, updatedAt: null} AS props, s.updatedAt AS updatedAt,
        [(c:Change {workspaceId: $ws})-[:ABOUT]->(s) WHERE c.entityId = s.id |
         c {.op, .fields, .old, .new, .seq, .entity, .accountId, .txId, .at}] AS changes,
        COLLECT { MATCH (a:Account {workspaceId: $ws, id: s.accountId}) RETURN a.clock }[0] AS clock
@@ -95,6 +101,20 @@ def person_arg(person: str) -> IdArg:
     return IdArg(("id",), "Stakeholder", person, person)
 
 
+def finished(edited: Edited) -> Stakeholder | None:
+    return edited.stakeholder if edited.finished else None
+
+
+async def edit_at_once(db: Database, scope: Scope, person: str, values: dict[str, Any]) -> Stakeholder | None:
+    one = stakeholder_edit(person, assigned(values), None)
+    assert one is not None
+    return await db.write_one_query(scope, one, finished)
+
+
+async def edit_in_steps(db: Database, scope: Scope, person: str, values: dict[str, Any]) -> Stakeholder | None:
+    return await db.write(scope, _update, StakeholderEdit(person_arg(person), values))
+
+
 async def test_the_one_query_path_writes_what_the_step_by_step_path_writes(
     client: GraphQLClient, db: Database, workspace: str, query_count: QueryCounterView
 ) -> None:
@@ -103,29 +123,32 @@ async def test_the_one_query_path_writes_what_the_step_by_step_path_writes(
     await db.driver.execute_query("MATCH (s:Stakeholder {workspaceId: $ws}) SET s += $props", ws=workspace, props=START)
     for n, values in enumerate(EDITS):
         results = {}
-        for person, work in ((stepwise, _update_in_steps), (at_once, _update)):
+        for person, edit in ((stepwise, edit_in_steps), (at_once, edit_at_once)):
             request = f"edit {n} of {person}"
             scope = Scope(workspace, "tester", audit=AuditNote("stakeholderUpdate", Role.ADMIN, request))
             before = await state(db, workspace, person)
             query_count.reset()
-            await db.write(scope, work, StakeholderEdit(person_arg(person), dict(values)))
+            answer = await edit(db, scope, person, dict(values))
             queries = query_count.value
             after = await state(db, workspace, person)
+            assert answer is not None
+            assert answer.updated_at == after.pop("updatedAt").to_native(), values  # exact, changed or not
+            assert answer.version == after["props"]["version"], values
             earlier = {c["txId"] for c in before["changes"]}
             new = [c for c in after["changes"] if c["txId"] not in earlier]
             tx_ids = {c.pop("txId") for c in new}
             [entry] = await audit_entries(db, workspace, request)
             entry["entityIds"] = ["person" if i == person else i for i in entry["entityIds"]]
-            results[work] = {
+            results[edit] = {
                 "props": after["props"],
                 "new changes": new,
                 "commits": [await commits(db, workspace, tx_id) for tx_id in tx_ids],
                 "ticked": after["clock"] != before["clock"],
                 "audit": entry,
             }
-            if work is _update:
+            if edit is edit_at_once:
                 assert queries == 1, values
-        assert results[_update] == results[_update_in_steps], values
+        assert results[edit_at_once] == results[edit_in_steps], values
     changed = [e for e in EDITS if e != {"stance": None, "notes": None} and e != {"title": "", "influence": 1}]
     assert len((await state(db, workspace, at_once))["changes"]) == len(changed) + 1  # and its creation
 
@@ -238,13 +261,29 @@ async def test_a_stored_value_of_another_kind_takes_the_step_by_step_path(
     )
 
 
-async def test_refusals_from_the_one_query_path_roll_back(db: Database, workspace: str, client: GraphQLClient) -> None:
-    """`_update` raises `Rejected` for an unknown id without writing anything."""
-    await import_account(client)
-    before = await snapshot(db, workspace)
+async def test_a_refusal_or_no_conclusion_rolls_the_one_query_back(
+    db: Database, workspace: str, client: GraphQLClient
+) -> None:
+    """The query made the edit, logged and audited it; what the conclusion says undoes all of it."""
+    acc = await import_account(client)
+    person = internal(acc["p1"])
+    before = await snapshot(db, workspace), await audit_log(db, workspace)
     scope = Scope(workspace, "tester", audit=AuditNote("stakeholderUpdate", Role.ADMIN, "r"))
-    missing = "0" * 32
+    one = stakeholder_edit(person, {"notes": "x"}, None)
+    assert one is not None
+
+    def refuse(edited: Edited) -> Stakeholder | None:
+        assert edited.finished
+        reject_if([Problem(("input", "notes"), "refused.", ErrorCode.INVALID)])
+        return edited.stakeholder
+
     with pytest.raises(Rejected) as refused:
-        await db.write(scope, _update, StakeholderEdit(person_arg(missing), {"notes": "x"}))
-    assert [p.code.value for p in refused.value.problems] == ["NOT_FOUND"]
-    assert await snapshot(db, workspace) == before
+        await db.write_one_query(scope, one, refuse)
+    assert [p.code.value for p in refused.value.problems] == ["INVALID"]
+    assert (await snapshot(db, workspace), await audit_log(db, workspace)) == before
+
+    def roll_back(edited: Edited) -> Stakeholder | None:
+        return None
+
+    assert await db.write_one_query(scope, one, roll_back) is None
+    assert (await snapshot(db, workspace), await audit_log(db, workspace)) == before

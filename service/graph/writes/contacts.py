@@ -36,7 +36,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from service.graph.database import FINISH_IN_QUERY, Write, cypher_json_text, fetch_finishing, json_value
+from service.graph.database import FINISH_IN_QUERY, Write, at_now, cypher_json_text, fetch_finishing, json_value
 from service.graph.driver import fetch
 from service.rules.contacts import CHANGE_LOG_FIELDS, NEW_STAKEHOLDER, ContactsWrite, StoredContact
 
@@ -147,7 +147,7 @@ given, from null, with the values it starts with (`$newStakeholder`) and the man
 updated one the contact fields that changed; a reporting line moved in several steps logs its first old and
 its last new manager. Returns the ids of the stakeholders logged, in their order (`logged`)."""
 
-UPSERT_CONTACTS: LiteralString = (
+UPSERT_CONTACTS: LiteralString = at_now(
     "CYPHER replan=skip"
     + ACCOUNT
     + """

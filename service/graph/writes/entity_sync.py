@@ -20,7 +20,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
-from service.graph.database import FINISH_IN_QUERY, Write, cypher_json_text, fetch_finishing
+from service.graph.database import FINISH_IN_QUERY, Write, at_now, cypher_json_text, fetch_finishing
 from service.graph.driver import fetch
 
 Tx = AsyncManagedTransaction
@@ -34,7 +34,7 @@ CHANGED: LiteralString = (
     "any(k IN keys(row.props) WHERE NOT coalesce(n[k] = row.props[k], n[k] IS NULL AND row.props[k] IS NULL))"
 )
 
-UPSERT_INTERACTIONS: LiteralString = (
+UPSERT_INTERACTIONS: LiteralString = at_now(
     """CYPHER replan=skip
 OPTIONAL MATCH (:AccountRef {workspaceId: $ws, source: $source, externalId: $account})-[:IDENTIFIES]->(acct:Account)
 CALL (acct) {

@@ -7,17 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, LiteralString
 
-from neo4j import AsyncManagedTransaction
+from neo4j import AsyncManagedTransaction, Record
 
 from service.graph import records
 from service.graph.database import (
     FINISH_IN_QUERY,
-    Write,
+    OneQuery,
+    WriteState,
+    at_now,
     cypher_json_kind,
     cypher_json_value,
-    fetch_finishing,
     json_kind,
     json_value,
+    note_finishing,
 )
 from service.graph.driver import fetch
 from service.rules.entity_changes.diff import BOOKKEEPING
@@ -43,7 +45,7 @@ SET s += $props, s.version = s.version + 1, s.updatedAt = $now
 RETURN s {.*} AS item
 """
 
-EDIT_STAKEHOLDER: LiteralString = (
+EDIT_STAKEHOLDER: LiteralString = at_now(
     """
 OPTIONAL MATCH (s:Stakeholder {workspaceId: $ws, id: $id})
 SET s._lock = true REMOVE s._lock
@@ -76,8 +78,8 @@ WITH s, version, finishes, coalesce(logged, []) AS logged, coalesce(touched, [])
 """
     + FINISH_IN_QUERY
     + """
-RETURN s IS NOT NULL AS found, version, coalesce(finished, false) AS finished, busy, s {.*, createdAt: null} AS item,
-       logged, touched
+RETURN s IS NOT NULL AS found, version, coalesce(finished, false) AS finished, busy,
+       s {.*, createdAt: null, updatedAt: [s.updatedAt.epochSeconds, s.updatedAt.nanosecond]} AS item, logged, touched
 """
 )
 """A person's own fields set, and the write closed, in one round trip: locks the person, then, when found at the
@@ -86,8 +88,8 @@ kind}`, in name order: the value as stored, None to remove, and its JSON and kin
 name them) and counts one more version, logs the change itself as `stakeholder_change` logs it (op ARCHIVED or
 RESTORED when `archived` changed, UPDATED otherwise; the fields that changed, in name order, old and new values as
 JSON), and closes the write (`FINISH_IN_QUERY`). Nothing changed: nothing is set or logged, and the write is
-closed with its audit entry alone. The person comes back without `createdAt`, which `stakeholder_from` leaves out
-(decoding a date and time is a good part of reading the answer).
+closed with its audit entry alone. The person comes back without `createdAt`, which `stakeholder_from` leaves out,
+and with `updatedAt` as seconds and nanoseconds (decoding a date and time is a good part of reading the answer).
 
 It writes nothing and leaves the write open when the person is not there, at another version, or a given
 field holds a value of another kind than `cypher_json_kind` knows or than the value given (which Python might
@@ -154,7 +156,7 @@ async def set_manager(tx: Tx, ws: str, stakeholder_id: str, manager_id: str | No
 
 @dataclass(frozen=True, slots=True)
 class Edited:
-    """What `edit_stakeholder` found and did: `finished` when it made the edit and closed the write."""
+    """What `stakeholder_edit`'s query found and did: `finished` when it made the edit and closed the write."""
 
     found: bool
     version: int | None
@@ -162,19 +164,26 @@ class Edited:
     stakeholder: Stakeholder | None
 
 
-async def edit_stakeholder(
-    w: Write, stakeholder_id: str, values: Mapping[str, Any], version: int | None
-) -> Edited | None:
+def stakeholder_edit(stakeholder_id: str, values: Mapping[str, Any], version: int | None) -> OneQuery[Edited] | None:
     """Set `values` (field -> value as stored, None removes; no bookkeeping field) on the stakeholder, log the
-    change and close `w`, in one round trip (`EDIT_STAKEHOLDER`); None, without a query, when a value is of
-    a kind that only Python's diff handles. `Rejected` when the write touched an account that an import holds."""
+    change and close the write, in one query (`EDIT_STAKEHOLDER`, for `Database.write_one_query`); None when a
+    value is of a kind that only Python's diff handles. Reading its answer raises `Rejected` when the write
+    touched an account that an import holds."""
     given = [
         {"name": name, "value": value, "json": json_value(value), "kind": json_kind(value)}
         for name, value in sorted(values.items())
     ]
     if any(g["kind"] is None or g["name"] in BOOKKEEPING for g in given):
         return None
-    row = await fetch_finishing(w, EDIT_STAKEHOLDER, ws=w.ws, id=stakeholder_id, given=given, version=version)
+
+    def params(state: WriteState) -> dict[str, Any]:
+        return {"ws": state.ws, "id": stakeholder_id, "given": given, "version": version, **state.finish_params()}
+
+    return OneQuery(EDIT_STAKEHOLDER, params, _edited)
+
+
+def _edited(state: WriteState, row: Record) -> Edited:
+    note_finishing(state, row)
     item = row["item"]
     return Edited(
         found=row["found"],
