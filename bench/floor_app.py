@@ -9,8 +9,11 @@ of an account are matched with `s.name IS NOT NULL`, which lets Neo4j seek the c
 same two writes behind a minimal GraphQL endpoint (Strawberry, the stack Powermap must use, with its own parser
 and validation caches and nothing else): what GraphQL alone adds to them.
 
-    POST /graphql  mutation { stakeholderUpdate(input: {ws, id, notes, logged}) { stakeholder { id version notes }
-                                                                            userErrors { field code message } } }
+    POST /graphql  mutation { stakeholderUpdate(input: {ws, id, notes, write}) { stakeholder { id version notes }
+                                                                           userErrors { field code message } } }
+
+`write` SET or LOGGED, or POWERMAP: Powermap's own query for the same edit (`stakeholder_edit`), with none of
+its stack around it (authentication, limits, checks, extensions): what its query costs behind bare GraphQL.
 
 Started by bench/side_by_side.py; on its own:
 
@@ -20,10 +23,12 @@ Started by bench/side_by_side.py; on its own:
 from __future__ import annotations
 
 import argparse
+import enum
 import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
@@ -35,6 +40,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from strawberry.extensions import ParserCache, ValidationCache
+
+from service.graph.database import WriteState
+from service.graph.writes.stakeholders import stakeholder_edit
+from service.rules.access import Role
+from service.rules.identity import AuditNote
 
 DATABASE = os.environ.get("FLOOR_NEO4J_DATABASE", "neo4j")
 
@@ -188,13 +198,23 @@ class FloorPayload:
     user_errors: list[FloorUserError]
 
 
+@strawberry.enum
+class FloorWrite(enum.Enum):
+    SET = "set"
+    """The bare `SET` (`WRITE_NOTES`)."""
+    LOGGED = "logged"
+    """With the bookkeeping, by hand (`WRITE_NOTES_LOGGED`)."""
+    POWERMAP = "powermap"
+    """Powermap's own query for the edit (`stakeholder_edit`), as its use case runs it, without the checks and
+    the rest of its stack around it."""
+
+
 @strawberry.input
 class FloorUpdateInput:
     ws: str
     id: strawberry.ID
     notes: str
-    logged: bool = False
-    """With the bookkeeping (`WRITE_NOTES_LOGGED`), else the bare `SET` (`WRITE_NOTES`)."""
+    write: FloorWrite = FloorWrite.SET
 
 
 @strawberry.type
@@ -208,10 +228,25 @@ class FloorMutation:
     async def stakeholder_update(self, info: strawberry.Info, input: FloorUpdateInput) -> FloorPayload:
         driver: AsyncDriver = info.context["driver"]
         variables = {"id": input.id, "notes": input.notes}
-        write = stakeholder_update_logged if input.logged else stakeholder_update
-        stakeholder = (await write(driver, input.ws, variables))["stakeholderUpdate"]["stakeholder"]
+        if input.write is FloorWrite.POWERMAP:
+            stakeholder = await powermap_edit(driver, input.ws, variables)
+        else:
+            write = stakeholder_update_logged if input.write is FloorWrite.LOGGED else stakeholder_update
+            stakeholder = (await write(driver, input.ws, variables))["stakeholderUpdate"]["stakeholder"]
         found = None if stakeholder is None else FloorStakeholder(**stakeholder)
         return FloorPayload(stakeholder=found, user_errors=[])
+
+
+async def powermap_edit(driver: AsyncDriver, ws: str, variables: dict[str, Any]) -> dict[str, Any] | None:
+    """Powermap's query for a notes edit with the parameters its use case gives it (`stakeholder_edit`, a fresh
+    `WriteState`), run as `Database.write_one_query` runs it: one `execute_query`."""
+    one = stakeholder_edit(variables["id"], {"notes": variables["notes"]}, None)
+    assert one is not None
+    audit = AuditNote("stakeholderUpdate", Role.ADMIN, None)
+    params = one.params(WriteState(ws, "floor", datetime.now(UTC), audit=audit))
+    records, _, _ = await driver.execute_query(one.query, params, database_=DATABASE)
+    item = records[0]["item"]
+    return None if item is None else {"id": item["id"], "version": item["version"], "notes": item.get("notes")}
 
 
 class FloorGraphQL(GraphQL[dict[str, Any], None]):

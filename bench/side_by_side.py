@@ -54,8 +54,7 @@ from sidebyside.load import Request, Samples, measure
 from sidebyside.report import (
     FLOOR,
     FLOOR_LOGGED,
-    GRAPHQL_FLOOR,
-    GRAPHQL_FLOOR_LOGGED,
+    GRAPHQL_BOUNDS,
     PEER,
     Key,
     Results,
@@ -412,8 +411,8 @@ def build_cells(
         cells += [Cell(s, FLOOR, role, floor, request, db) for s, request in floor_reads.items()]
         cells.append(Cell(screens.STAKEHOLDER_UPDATE, FLOOR, role, floor, floor_write, db))
         cells.append(Cell(screens.STAKEHOLDER_UPDATE, FLOOR_LOGGED, role, floor, floor_logged, db))
-        for label, logged in ((GRAPHQL_FLOOR, False), (GRAPHQL_FLOOR_LOGGED, True)):
-            request = screens.floor_graphql_write(ws, stored_people, run, logged)
+        for label, write in GRAPHQL_BOUNDS.items():
+            request = screens.floor_graphql_write(ws, stored_people, run, write)
             cells.append(Cell(screens.STAKEHOLDER_UPDATE, label, role, floor, request, db))
         cells += [Cell(s, PEER, role, servers.peer, request, db) for s, request in peer_reads.items()]
     cells = [cell for cell in cells if cell.screen in args.screens]
@@ -468,7 +467,9 @@ def report_notes(processes: dict[int, int], separate_small: bool) -> list[str]:
         "audit entry and the change feed's next number (no lock, version check, JSON escaping or validation). "
         '"Strawberry + floor" and "Strawberry + floor + log" are the same two writes behind a minimal GraphQL '
         "endpoint in the floor's process (Strawberry, the stack Powermap must use, with its parser and validation "
-        "caches; no authentication, rate limit, middleware or other extension): what GraphQL alone adds to them.",
+        "caches; no authentication, rate limit, middleware or other extension): what GraphQL alone adds to them; "
+        "\"Strawberry + Powermap's query\" runs Powermap's own query for the edit there, with the parameters its "
+        "use case gives it and none of its stack around it.",
         "Powermap caches analytics answers between writes: its analytics cells are mostly warm, the first request "
         "after a round's writes recomputes.",
         "Writes rotate over the main account's 200 people, changing the notes each time.",

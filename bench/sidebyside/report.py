@@ -20,6 +20,9 @@ FLOOR = "floor"
 FLOOR_LOGGED = "floor + log"
 GRAPHQL_FLOOR = "Strawberry + floor"
 GRAPHQL_FLOOR_LOGGED = "Strawberry + floor + log"
+GRAPHQL_POWERMAP_QUERY = "Strawberry + Powermap's query"
+GRAPHQL_BOUNDS = {GRAPHQL_FLOOR: "SET", GRAPHQL_FLOOR_LOGGED: "LOGGED", GRAPHQL_POWERMAP_QUERY: "POWERMAP"}
+"""The floor's minimal GraphQL endpoint's writes (its `write` argument by label)."""
 
 
 def powermap_label(workers: int) -> str:
@@ -120,7 +123,7 @@ def ratio_rows(
             [_ratio(cpu(ACCOUNT_PAGE, pm, "a", high), cpu(ACCOUNT_PAGE, pm, "a", low))] + [""] * (len(columns) - 1),
             "<= 1.2",
         )
-    for bound in (GRAPHQL_FLOOR, GRAPHQL_FLOOR_LOGGED):
+    for bound in GRAPHQL_BOUNDS:
         line(
             f"{bound} / floor req/s, stakeholderUpdate",
             throughput_ratios(STAKEHOLDER_UPDATE, bound, FLOOR),

@@ -185,12 +185,13 @@ mutation StakeholderUpdate($input: FloorUpdateInput!) {
 """
 
 
-def floor_graphql_write(ws: str, people: list[str], run: str, logged: bool) -> Request:
-    """The floor's write (`logged`: with the bookkeeping) behind its minimal GraphQL endpoint (Strawberry)."""
+def floor_graphql_write(ws: str, people: list[str], run: str, write: str) -> Request:
+    """A write behind the floor's minimal GraphQL endpoint (Strawberry): `write` SET, LOGGED (with the bookkeeping)
+    or POWERMAP (Powermap's own query)."""
 
     def body(n: int) -> bytes:
         notes = f"bench {run} note {n}"
-        variables = {"input": {"ws": ws, "id": people[n % len(people)], "notes": notes, "logged": logged}}
+        variables = {"input": {"ws": ws, "id": people[n % len(people)], "notes": notes, "write": write}}
         return graphql(FLOOR_GRAPHQL_UPDATE, variables)
 
     return Request("/graphql", body, must_match=EMPTY_USER_ERRORS)
