@@ -46,6 +46,7 @@ from neo4j.exceptions import ConnectionAcquisitionTimeoutError, Neo4jError
 
 from service.graph.availability import Availability, DatabaseNotAnswering
 from service.graph.driver import QUERIES, fetch
+from service.graph.records import EPOCH
 from service.observability.metrics import DB_IN_USE, DB_TRANSACTION_SECONDS
 from service.observability.tracing import span
 from service.rules.changes import EntityChange
@@ -175,12 +176,10 @@ NOW: LiteralString = "datetime.fromepoch($nowSeconds, $nowNanos)"
 """Cypher for the write's `now`, from `now_params`: the driver converts a date-time parameter in pure Python, at a
 cost (measured: about a quarter of a millisecond a write, in the server) far above that of two integers."""
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
 
 def now_params(now: datetime) -> dict[str, int]:
     """`now` (aware) as the parameters of `NOW`, exactly: whole seconds and nanoseconds since the epoch."""
-    since = now - _EPOCH
+    since = now - EPOCH
     return {"nowSeconds": since.days * 86400 + since.seconds, "nowNanos": since.microseconds * 1000}
 
 

@@ -82,7 +82,8 @@ def _enum(kind: type[E], value: Any) -> E | None:
     return None if value is None else member(kind, value)
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+"""The start of epoch seconds, aware: what a date-time passed or read as seconds and nanoseconds counts from."""
 
 
 def native_datetime(value: Any) -> datetime | None:
@@ -100,7 +101,7 @@ def native_datetime(value: Any) -> datetime | None:
         seconds, nanos = value
         if seconds is None:
             return None
-        return _EPOCH + timedelta(seconds=seconds, microseconds=nanos // 1000)
+        return EPOCH + timedelta(seconds=seconds, microseconds=nanos // 1000)
     native: datetime = value.to_native() if hasattr(value, "to_native") else value
     return native
 
