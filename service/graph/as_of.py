@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
@@ -42,7 +43,11 @@ class HistoryTooLong(Exception):
     """More changes were recorded after the instant asked for than one read undoes."""
 
 
-_CHANGE_ROW: LiteralString = "[c.entity, c.entityId, c.op, c.fields, c.old]"
+_CHANGE_ROW: LiteralString = (
+    "[c.entity, c.entityId, c.op, c.fields, c.old, c.txId, c.at.epochSeconds * 1000000000 + c.at.nanosecond]"
+)
+"""A change as `LogRow` lists it, then its transaction and its instant (nanoseconds since the epoch), which
+`in_commit_order` needs to order the transactions that share an instant."""
 
 CHANGES_AFTER: LiteralString = (
     """
@@ -55,9 +60,10 @@ RETURN collect("""
     + """) AS changes
 """
 )
-"""The account's changes recorded after `after`, in commit order (at, transaction, sequence). Reducing
-them per entity in Cypher (list operations over every change) took longer than sending them: the
-reduction (`first_changes`) runs here, decoding only the values it keeps."""
+"""The account's changes recorded after `after`, by instant, transaction and sequence (`in_commit_order` orders
+the transactions of one instant as they committed). Reducing them per entity in Cypher (list operations over
+every change) took longer than sending them: the reduction (`first_changes`) runs here, decoding only the values
+it keeps."""
 
 CHECKPOINT_AND_CHANGES: LiteralString = (
     """
@@ -83,7 +89,8 @@ RETURN k.state AS state, changes
 recorded after `after` up to it, as `CHANGES_AFTER` lists them. The bound is the checkpoint's instant as
 stored, which compares with the changes' own as their order does."""
 
-TEAM_MEMBERS_AFTER: LiteralString = """
+TEAM_MEMBERS_AFTER: LiteralString = (
+    """
 UNWIND $ids AS id
 OPTIONAL MATCH (t:TeamMember {workspaceId: $ws, id: id})
 CALL (id) {
@@ -91,14 +98,57 @@ CALL (id) {
   WHERE c.entity = 'TeamMember' AND c.at > $after
   WITH c ORDER BY c.at, c.txId, c.seq
   LIMIT $limit
-  RETURN collect([c.entity, c.entityId, c.op, c.fields, c.old]) AS changes
+  RETURN collect("""
+    + _CHANGE_ROW
+    + """) AS changes
 }
 RETURN id, [t.name, t.role, t.email] AS member, t IS NOT NULL AS present, changes
 LIMIT $limit
 """
+)
 """Team members belong to the workspace, so their changes are not the account's: their current values
 and their changes after `after` (reduced like `CHANGES_AFTER`), for the members the account's map
 names now or named since."""
+
+
+COMMIT_NUMBERS: LiteralString = """
+UNWIND $txIds AS txId
+OPTIONAL MATCH (k:ChangeCommit {workspaceId: $ws, txId: txId})
+RETURN txId, k.number AS number
+"""
+"""The change feed's number of each transaction (null: none, an import still running)."""
+
+TxRow = list[Any]
+"""A change as `_CHANGE_ROW` reads it: the `LogRow`, its transaction id, its instant in nanoseconds."""
+
+
+def _tied(rows: Sequence[TxRow]) -> set[str]:
+    """The transactions that logged changes at an instant another one logged changes at too (rows by instant,
+    transaction and sequence: those of one instant are next to each other)."""
+    tied: set[str] = set()
+    for before, after in pairwise(rows):
+        if before[6] == after[6] and before[5] != after[5]:
+            tied.update((before[5], after[5]))
+    return tied
+
+
+async def in_commit_order(tx: AsyncManagedTransaction, ws: str, logs: Sequence[Sequence[TxRow]]) -> list[list[LogRow]]:
+    """Each log (rows by instant, transaction and sequence) as `LogRow`s in commit order: the transactions that
+    share an instant (a backfill at the instant of another change, a writer whose clock is behind) in the order
+    the change feed numbered them, those it did not number yet last. A transaction id says nothing of when it
+    committed, and undoing the changes after an instant takes each field's value from its first change."""
+    tied = set().union(*(_tied(rows) for rows in logs))
+    if tied:
+        found = await fetch(tx, COMMIT_NUMBERS, ws=ws, txIds=sorted(tied))
+        numbers: dict[str, int] = {row["txId"]: row["number"] for row in found if row["number"] is not None}
+
+        def order(indexed: tuple[int, TxRow]) -> tuple[int, bool, int, str, int]:
+            index, row = indexed
+            number = numbers.get(row[5])
+            return row[6], number is None, number or 0, row[5], index
+
+        logs = [[row for _, row in sorted(enumerate(rows), key=order)] for rows in logs]
+    return [[(row[0], row[1], row[2], row[3], row[4]) for row in rows] for rows in logs]
 
 
 def _members_named(state: MapState, changed: Sequence[FirstChange]) -> set[str]:
@@ -133,7 +183,8 @@ def _reduced(changes: list[LogRow], after: datetime) -> list[FirstChange]:
 
 async def _changed_after(tx: AsyncManagedTransaction, ws: str, account_id: str, after: datetime) -> list[FirstChange]:
     rows = await fetch(tx, CHANGES_AFTER, ws=ws, accountId=account_id, after=after, limit=MAX_REPLAYED_CHANGES + 1)
-    return _reduced(rows[0]["changes"], after)
+    (changes,) = await in_commit_order(tx, ws, [rows[0]["changes"]])
+    return _reduced(changes, after)
 
 
 Start = tuple[MapState, list[FirstChange]]
@@ -146,7 +197,10 @@ async def _checkpointed(tx: AsyncManagedTransaction, ws: str, account_id: str, a
         tx, CHECKPOINT_AND_CHANGES, ws=ws, accountId=account_id, after=after, limit=MAX_REPLAYED_CHANGES + 1
     )
     state = rows[0]["state"]
-    return None if state is None else (decode_state(state), _reduced(rows[0]["changes"], after))
+    if state is None:
+        return None
+    (changes,) = await in_commit_order(tx, ws, [rows[0]["changes"]])
+    return decode_state(state), _reduced(changes, after)
 
 
 async def _with_team(
@@ -159,8 +213,8 @@ async def _with_team(
     for row in members:
         if row["present"]:
             state[("TeamMember", row["id"])] = present_values(("name", "role", "email"), row["member"])
-    logged = [change for row in members for change in row["changes"] if change[0] is not None]
-    return restore(state, first_changes(logged, _decoded))
+    logs = await in_commit_order(tx, ws, [[c for c in row["changes"] if c[0] is not None] for row in members])
+    return restore(state, first_changes([change for log in logs for change in log], _decoded))
 
 
 async def _present_and_versions(

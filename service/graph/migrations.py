@@ -117,6 +117,7 @@ INDEXES: tuple[LiteralString, ...] = (
     "CREATE INDEX change_by_tx_seq IF NOT EXISTS FOR (n:Change) ON (n.workspaceId, n.txId, n.seq)",
     "CREATE INDEX import_undo_by_job IF NOT EXISTS FOR (n:ImportUndo) ON (n.workspaceId, n.jobId, n.seq)",
     "CREATE INDEX checkpoint_by_account IF NOT EXISTS FOR (n:Checkpoint) ON (n.workspaceId, n.accountId, n.at)",
+    "CREATE INDEX change_commit_by_tx IF NOT EXISTS FOR (n:ChangeCommit) ON (n.workspaceId, n.txId)",
 )
 
 AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes(300)"
