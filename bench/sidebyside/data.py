@@ -66,7 +66,7 @@ class Ids:
         return found
 
 
-def _driver(db: Database) -> Driver:
+def bench_driver(db: Database) -> Driver:
     """A driver for the benchmark's own queries; the server's notifications (unknown labels on a first
     run) would only clutter the output."""
     auth = (db.user, db.password) if db.password else None
@@ -85,7 +85,7 @@ def stale_workspaces(db: Database, plans: Sequence[WorkspacePlan], fresh: bool) 
     """The workspaces to (re)load. Their old data is wiped here, before any service starts, and so is every
     other workspace the benchmark once loaded there: the database holds exactly what `plans` say."""
     stale = []
-    with _driver(db) as driver:
+    with bench_driver(db) as driver:
         records, _, _ = driver.execute_query(FINGERPRINTS)
         found = {r["workspace"]: r["fingerprint"] for r in records}
         for workspace in set(found) - {plan.name for plan in plans}:
@@ -105,13 +105,13 @@ def _wipe(driver: Driver, workspace: str) -> None:
 
 def people_count(db: Database) -> int:
     """Stakeholders in the whole database, every workspace."""
-    with _driver(db) as driver:
+    with bench_driver(db) as driver:
         records, _, _ = driver.execute_query("MATCH (s:Stakeholder) RETURN count(s) AS people")
     return int(records[0]["people"])
 
 
 def mark_loaded(db: Database, plan: WorkspacePlan) -> None:
-    with _driver(db) as driver:
+    with bench_driver(db) as driver:
         driver.execute_query(SET_FINGERPRINT, ws=plan.name, fingerprint=fingerprint(plan))
 
 
@@ -177,7 +177,7 @@ def powermap_ids(service: Server, headers: dict[str, str]) -> Ids:
 
 def stored_ids(db: Database, workspace: str) -> Ids:
     """Stored ids of the main account and its people: what the floor and the peer answer with."""
-    with _driver(db) as driver:
+    with bench_driver(db) as driver:
         records, _, _ = driver.execute_query(STORED_PEOPLE, ws=workspace, source=SOURCE, externalId=MAIN_ACCOUNT)
     (record,) = records
     return Ids(record["account"], {name: i for i, name in record["people"]})
