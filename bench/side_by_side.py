@@ -7,8 +7,9 @@ the raw-Cypher floor (one query per screen behind a minimal ASGI endpoint), on o
 
 What it does, in one command:
 1. starts a local Neo4j with APOC core (data kept in .cache/bench-neo4j, so the 10,000-account workspace
-   is loaded once) and a throw-away second one for the 1-account workspace; or uses NEO4J_URI
-   (NEO4J_USER, NEO4J_PASSWORD) for everything;
+   is loaded once; every run starts from the state the first run after the load found, saved in
+   .cache/bench-neo4j-start, so one run's writes do not slow the next) and a throw-away second one for the
+   1-account workspace; or uses NEO4J_URI (NEO4J_USER, NEO4J_PASSWORD) for everything;
 2. starts every server as a real process on loopback: Powermap (`python -m service serve`, one per
    workspace and POWERMAP_WORKERS value), the floor (bench/floor_app.py, one per database) and the
    peer (bench/peer/, its npm packages installed by `npm ci` into the git-ignored bench/peer/node_modules);
@@ -34,6 +35,7 @@ import itertools
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -107,6 +109,8 @@ class Databases:
 
     main: Database
     small: Database | None
+    home: Path | None = None
+    """The kept database's folder, when the benchmark runs it (not with NEO4J_URI)."""
 
     def of(self, role: str) -> Database:
         return self.small if role == "one" and self.small is not None else self.main
@@ -124,6 +128,7 @@ def databases(args: argparse.Namespace) -> Iterator[Databases]:
         return
     home = PROJECT_ROOT / ".cache" / ("bench-neo4j-quick" if args.quick else "bench-neo4j")
     ensure_apoc(home)
+    restore_start_state(home)
     main = LocalNeo4j(port=free_port(), home=home, pagecache="512m")
     small = LocalNeo4j(port=free_port(), heap="512m", pagecache="64m")  # a throw-away folder
     with ExitStack() as stack:
@@ -134,8 +139,34 @@ def databases(args: argparse.Namespace) -> Iterator[Databases]:
                 started.result()
         print(f"local Neo4j servers started (data in {home} and a temporary folder)", file=sys.stderr)
         yield Databases(
-            *(Database(server.uri, server.user, server.password, (_pid(server),)) for server in (main, small))
+            *(Database(server.uri, server.user, server.password, (_pid(server),)) for server in (main, small)),
+            home=home,
         )
+
+
+def start_state(home: Path) -> Path:
+    """Where the kept database's state at the start of the first run after its load is saved."""
+    return home.with_name(home.name + "-start") / "data"
+
+
+def restore_start_state(home: Path) -> None:
+    """Every run measures the kept database as the first run after its load found it: a run's writes (about
+    20,000 changes, their feed commits and audit entries) would otherwise stay and slow the next run's writes.
+    The first run saves the state (a copy of the stopped server's data folder); a reload drops the copy
+    (`forget_start_state`)."""
+    data_dir, saved = home / "data", start_state(home)
+    if saved.is_dir():
+        shutil.rmtree(data_dir, ignore_errors=True)
+        shutil.copytree(saved, data_dir)
+        print(f"the kept database restored to its saved start state ({saved})", file=sys.stderr)
+    elif data_dir.is_dir():
+        shutil.copytree(data_dir, saved)
+        print(f"the kept database's start state saved ({saved}): later runs start from it", file=sys.stderr)
+
+
+def forget_start_state(home: Path) -> None:
+    """After a (re)load, the saved state is another database's: the next run saves its own."""
+    shutil.rmtree(start_state(home).parent, ignore_errors=True)
 
 
 def _pid(server: LocalNeo4j) -> int:
@@ -301,6 +332,8 @@ def main() -> None:
             headers = screens.bearer(keys[role])
             asyncio.run(data.load(plan, loaders, headers, args.load_concurrency, dbs.of(role).pids))
             data.mark_loaded(dbs.of(role), plan)
+            if dbs.home is not None and dbs.of(role) is dbs.main:
+                forget_start_state(dbs.home)
         cells, sides, counters = build_cells(args, dbs, workspaces, servers, keys)
         values = check_all(workspaces, sides)
         if screens.STAKEHOLDER_UPDATE in args.screens:
