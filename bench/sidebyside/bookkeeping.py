@@ -15,6 +15,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from neo4j import Driver
+
 from sidebyside.data import bench_driver
 from sidebyside.load import Request
 from sidebyside.servers import Database, Server
@@ -40,17 +42,15 @@ RETURN commits, collect(e {.outcome, .entityCount, .entityIds}) AS audit
 """
 
 
-def _state(db: Database, ws: str, person: str) -> dict[str, Any]:
-    with bench_driver(db) as driver:
-        records, _, _ = driver.execute_query(STATE, ws=ws, id=person)
+def _state(driver: Driver, ws: str, person: str) -> dict[str, Any]:
+    records, _, _ = driver.execute_query(STATE, ws=ws, id=person)
     return dict(records[0])
 
 
-def _effect(db: Database, ws: str, person: str, account: str, before: dict[str, Any]) -> dict[str, Any]:
-    after = _state(db, ws, person)
+def _effect(driver: Driver, ws: str, person: str, account: str, before: dict[str, Any]) -> dict[str, Any]:
+    after = _state(driver, ws, person)
     change = after["change"] or {}
-    with bench_driver(db) as driver:
-        records, _, _ = driver.execute_query(EFFECT, ws=ws, txId=change.get("txId"), since=before["now"])
+    records, _, _ = driver.execute_query(EFFECT, ws=ws, txId=change.get("txId"), since=before["now"])
     audit = records[0]["audit"]
     return {
         "versions added": after["version"] - before["version"],
@@ -80,10 +80,11 @@ def check_same_bookkeeping(
     leaves the same bookkeeping as the first (Powermap's); else the benchmark stops, naming the difference.
     Nothing else may write to the workspace meanwhile."""
     effects = []
-    for label, server, request in writes:
-        before = _state(db, ws, person)
-        post_json(server, request)
-        effects.append((label, _effect(db, ws, person, account, before)))
+    with bench_driver(db) as driver:
+        for label, server, request in writes:
+            before = _state(driver, ws, person)
+            post_json(server, request)
+            effects.append((label, _effect(driver, ws, person, account, before)))
     (reference_label, reference), *others = effects
     for label, effect in others:
         differences = [f"{k}: {reference[k]!r} against {effect[k]!r}" for k in reference if reference[k] != effect[k]]
