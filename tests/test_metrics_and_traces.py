@@ -14,8 +14,8 @@ from opentelemetry import trace
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from prometheus_client.parser import text_string_to_metric_families
 
-from service.observability.metrics import operation_label
-from service.observability.tracing import configure_tracing
+from service.observability.metrics import HTTP_REQUESTS, labelled, operation_label
+from service.observability.tracing import configure_tracing, span
 from tests.conftest import GraphQLClient, Neo4jServer
 from tests.schema.factories import import_account
 from tests.service_process import running_service
@@ -72,10 +72,20 @@ def test_operation_labels_are_bounded() -> None:
     assert operation_label("not a name") == "other"
 
 
+def test_labelled_children_are_prometheus_own() -> None:
+    child = labelled(HTTP_REQUESTS, "/labelled-test", "200")
+    assert child is labelled(HTTP_REQUESTS, "/labelled-test", "200")
+    assert child is HTTP_REQUESTS.labels("/labelled-test", "200")
+    assert labelled(HTTP_REQUESTS, "/labelled-test", "404") is not child
+
+
 def test_no_tracing_without_an_endpoint() -> None:
     assert configure_tracing(None) is None
     assert configure_tracing("") is None
     assert isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider)
+    with span("anything", key="value") as current:
+        assert current is trace.INVALID_SPAN
+        assert trace.get_current_span() is trace.INVALID_SPAN
 
 
 class Collector(BaseHTTPRequestHandler):
@@ -89,9 +99,9 @@ class Collector(BaseHTTPRequestHandler):
         request.ParseFromString(body)
         for resource in request.resource_spans:
             for scope in resource.scope_spans:
-                for span in scope.spans:
-                    attributes = {a.key: a.value.string_value for a in span.attributes}
-                    Collector.spans.append((span.name, attributes))
+                for sent in scope.spans:
+                    attributes = {a.key: a.value.string_value for a in sent.attributes}
+                    Collector.spans.append((sent.name, attributes))
         self.send_response(200)
         self.send_header("content-type", "application/x-protobuf")
         self.end_headers()

@@ -27,6 +27,7 @@ from service.observability.metrics import (
     GRAPHQL_SECONDS,
     HTTP_REQUESTS,
     HTTP_SECONDS,
+    labelled,
     operation_label,
 )
 from service.observability.tracing import span
@@ -139,8 +140,8 @@ class EdgeMiddleware:
 
     @staticmethod
     def _record(scope: Scope, route: str, status: int, seconds: float, info: RequestInfo) -> None:
-        HTTP_REQUESTS.labels(route, str(status)).inc()
-        HTTP_SECONDS.labels(route).observe(seconds)
+        labelled(HTTP_REQUESTS, route, str(status)).inc()
+        labelled(HTTP_SECONDS, route).observe(seconds)
         fields: dict[str, Any] = {
             "method": scope.get("method"),
             "route": scope.get("path") if route != "other" else "other",
@@ -149,9 +150,9 @@ class EdgeMiddleware:
         }
         if route == "/graphql" and (info.operation_type is not None or info.error_codes):
             operation = operation_label(info.operation)
-            GRAPHQL_SECONDS.labels(operation, info.operation_type or "none").observe(seconds)
+            labelled(GRAPHQL_SECONDS, operation, info.operation_type or "none").observe(seconds)
             for code in info.error_codes:
-                GRAPHQL_ERRORS.labels(code).inc()
+                labelled(GRAPHQL_ERRORS, code).inc()
             fields["operation"] = operation
             if info.error_codes:
                 fields["errors"] = info.error_codes

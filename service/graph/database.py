@@ -47,7 +47,7 @@ from neo4j.exceptions import ConnectionAcquisitionTimeoutError, Neo4jError
 from service.graph.availability import Availability, DatabaseNotAnswering
 from service.graph.driver import QUERIES, fetch
 from service.graph.records import EPOCH
-from service.observability.metrics import DB_IN_USE, DB_TRANSACTION_SECONDS
+from service.observability.metrics import DB_IN_USE, DB_TRANSACTION_SECONDS, labelled
 from service.observability.tracing import span
 from service.rules.changes import EntityChange
 from service.rules.entity_changes.rejected import Rejected
@@ -550,7 +550,7 @@ class Database:
         """Refuse while the database is down; stop waiting after `seconds` or when it goes down."""
         if self.availability is not None:
             self.availability.refuse_if_down()
-        in_use = DB_IN_USE.labels(self.pool)
+        in_use = labelled(DB_IN_USE, self.pool)
         in_use.inc()
         began = time.perf_counter()
         outcome = "error"
@@ -578,7 +578,7 @@ class Database:
                 self.progress()
         finally:
             in_use.dec()
-            DB_TRANSACTION_SECONDS.labels(kind, outcome).observe(time.perf_counter() - began)
+            labelled(DB_TRANSACTION_SECONDS, kind, outcome).observe(time.perf_counter() - began)
 
     async def read(self, work: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
         seconds = self.limits.transaction_seconds

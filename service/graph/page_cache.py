@@ -14,7 +14,7 @@ from prometheus_client import Counter
 from service.graph.clock import ClockReading, read_account_clock, read_stakeholder_clock
 from service.graph.neighbourhood import Around, stakeholders_around
 from service.graph.pages import StakeholderFilter, account_and_stakeholder_page
-from service.observability.metrics import PAGE_ENTRIES, PAGE_LOOKUPS
+from service.observability.metrics import PAGE_ENTRIES, PAGE_LOOKUPS, labelled
 from service.rules.models import Account, Neighbourhood, Stakeholder
 from service.rules.paging import Page, PageRequest
 
@@ -59,14 +59,14 @@ class ClockedCache(ABC, Generic[K, V]):
         """The value filed under `key` if it was read at clock `version` (None: an account without a clock,
         never cached). Counted in `lookups` by result: hit, miss or uncached."""
         if version is None:
-            self.lookups.labels("uncached").inc()
+            labelled(self.lookups, "uncached").inc()
             return None
         cached = self._entries.get(key)
         if cached is None or cached[0] != version:
-            self.lookups.labels("miss").inc()
+            labelled(self.lookups, "miss").inc()
             return None
         self._entries.move_to_end(key)
-        self.lookups.labels("hit").inc()
+        labelled(self.lookups, "hit").inc()
         return cached[1]
 
     def keep(self, key: K, version: str, value: V) -> None:
@@ -77,7 +77,7 @@ class ClockedCache(ABC, Generic[K, V]):
         while len(self._entries) > 1 and (len(self._entries) > self.size or held > self.weight):
             _, (_, _, weight) = self._entries.popitem(last=False)
             held -= weight
-        PAGE_ENTRIES.labels(type(self).__name__).set(len(self._entries))
+        labelled(PAGE_ENTRIES, type(self).__name__).set(len(self._entries))
 
     async def _through(
         self, clock: ClockReading | Callable[[], Awaitable[str | None]], key: K, read: Callable[[], Awaitable[V]]

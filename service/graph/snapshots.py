@@ -11,7 +11,7 @@ from neo4j import AsyncManagedTransaction
 from service.graph.analytics import load_account_graph
 from service.graph.as_of import account_states
 from service.graph.clock import read_account_clock
-from service.observability.metrics import SNAPSHOT_ENTRIES, SNAPSHOT_LOOKUPS, SNAPSHOT_PEOPLE
+from service.observability.metrics import SNAPSHOT_ENTRIES, SNAPSHOT_LOOKUPS, SNAPSHOT_PEOPLE, labelled
 from service.rules.account_graph import AccountGraph
 from service.rules.analytics.memo import forget_kept
 
@@ -40,7 +40,7 @@ class SnapshotCache:
         cached = self._cached(key, version)
         if cached is not None:
             return cached
-        SNAPSHOT_LOOKUPS.labels("miss").inc()
+        labelled(SNAPSHOT_LOOKUPS, "miss").inc()
         graph = await load_account_graph(tx, ws, account_id)
         self._keep(key, version, graph)
         return graph
@@ -54,7 +54,7 @@ class SnapshotCache:
         cached = self._cached(key, version)
         if cached is not None:
             return cached
-        SNAPSHOT_LOOKUPS.labels("miss").inc()
+        labelled(SNAPSHOT_LOOKUPS, "miss").inc()
         found = await account_states(tx, ws, account_id, [as_of])
         graph = AccountGraph(account_id=account_id) if found is None else found[0]
         self._keep(key, version, graph)
@@ -70,7 +70,7 @@ class SnapshotCache:
                 return None
             if version is not None and cached[0] == version:
                 self._entries.move_to_end(key)
-                SNAPSHOT_LOOKUPS.labels("hit").inc()
+                labelled(SNAPSHOT_LOOKUPS, "hit").inc()
                 return cached[1]
             del self._entries[key]
             dropped = [cached[1], *self._trim()]

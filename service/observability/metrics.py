@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Any, TypeVar, cast
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -74,6 +75,22 @@ ANALYTICS_SECONDS = Histogram(
 )
 ANALYTICS_WAITING = Gauge("powermap_analytics_in_flight", "Analytics submitted to the workers and not answered yet.")
 ANALYTICS_TIMEOUTS = Counter("powermap_analytics_timeouts_total", "Analytics that missed their deadline.")
+
+M = TypeVar("M", Counter, Gauge, Histogram)
+
+_children: dict[tuple[object, tuple[str, ...]], Any] = {}
+
+
+def labelled(metric: M, *values: str) -> M:
+    """`metric.labels(*values)`, looked up once per set of values: prometheus-client checks and locks on every
+    `labels` call, several times the cost of the update itself, on every request. Label values are bounded
+    (see `operation_label`), so the children kept are too."""
+    key = (metric, values)
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = metric.labels(*values)
+    return cast(M, child)
+
 
 MAX_OPERATIONS = 200
 _OPERATION_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")

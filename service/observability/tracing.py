@@ -1,4 +1,4 @@
-"""OpenTelemetry traces, when an exporter is configured; otherwise the API's no-op tracer.
+"""OpenTelemetry traces, when an exporter is configured; otherwise no spans at all.
 
 `configure_tracing(endpoint)` installs the SDK with an OTLP/HTTP exporter (batched, in a background
 thread). Without an endpoint nothing is installed and nothing touches the network: `span()` then
@@ -7,8 +7,7 @@ costs a no-op context manager. The standard `OTEL_*` variables (service name, he
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from opentelemetry import trace
@@ -35,11 +34,13 @@ def configure_tracing(endpoint: str | None, service_name: str = "powermap") -> A
     return provider
 
 
-@contextmanager
-def span(name: str, **attributes: AttributeValue) -> Iterator[trace.Span]:
-    """A span named `name`, carrying the request id; the current span's child."""
+def span(name: str, **attributes: AttributeValue) -> AbstractContextManager[trace.Span]:
+    """A span named `name`, carrying the request id; the current span's child. Without an SDK installed
+    (`configure_tracing` without an endpoint) the API would only make a non-recording span and still set it
+    as the current one: this skips that work, on every request and database call."""
+    if isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider):
+        return nullcontext(trace.INVALID_SPAN)
     rid = request_id()
     if rid is not None:
         attributes["powermap.request_id"] = rid
-    with _tracer.start_as_current_span(name, attributes=attributes) as current:
-        yield current
+    return _tracer.start_as_current_span(name, attributes=attributes)

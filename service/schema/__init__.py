@@ -16,7 +16,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from service.schema import query
 from service.schema.access import ReadPolicy
 from service.schema.change_feed_query import ChangeFeedQuery
-from service.schema.errors import MaskedErrors, log_errors, mask_all
+from service.schema.errors import log_errors, mask_all
 from service.schema.identity_query import IdentityQuery
 from service.schema.limits import CheckedValidationCache, EdgeLimits, QueryLimits, SchemaView
 from service.schema.mutation import Mutation
@@ -39,9 +39,9 @@ class PowermapSchema(Schema):
         log_errors(errors)
 
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
-        """Strawberry's, with what is not the client's fault masked even when it escaped `MaskedErrors`: an
-        exception raised in an extension's hook ends the operation before the extensions' own masking runs,
-        and Strawberry answers with its message."""
+        """Strawberry's, with every error that is not the client's fault masked (`mask_all`), after
+        `process_errors` has logged it as it was. Masking here rather than in an extension also covers an
+        exception raised in an extension's hook, which ends the operation before other extensions' exits run."""
         result = await super().execute(*args, **kwargs)
         if result.errors:
             result.errors = mask_all(result.errors)
@@ -78,7 +78,7 @@ def build_schema(options: SchemaOptions | None = None) -> Schema:
     ]
     if options.production:
         extensions.append(DisableIntrospection)
-    extensions += [MaskedErrors, OperationObserver]
+    extensions.append(OperationObserver)
     schema = PowermapSchema(
         query=Query,
         mutation=Mutation,

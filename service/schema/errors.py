@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
 
 from service.graph.availability import RETRY_AFTER_SECONDS, is_unavailability
 from service.observability.context import current_request, request_id
@@ -102,16 +101,6 @@ def log_errors(errors: Sequence[GraphQLError]) -> None:
             logger.error("unexpected error", extra=fields, exc_info=(type(original), original, original.__traceback__))
         else:
             logger.info("client error", extra=fields)
-
-
-class MaskedErrors(MaskErrors):
-    """Masks what is not the client's fault with a message by kind, its code and the request id."""
-
-    def __init__(self) -> None:
-        super().__init__(should_mask_error=should_mask)
-
-    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        return masked(error)
 
 
 def masked(error: GraphQLError) -> GraphQLError:

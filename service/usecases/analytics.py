@@ -39,7 +39,7 @@ from typing import Any, ParamSpec, TypeVar
 from service.graph.availability import DatabaseNotAnswering
 from service.graph.database import Database
 from service.graph.snapshots import SnapshotCache
-from service.observability.metrics import ANALYTICS_SECONDS, ANALYTICS_TIMEOUTS, ANALYTICS_WAITING
+from service.observability.metrics import ANALYTICS_SECONDS, ANALYTICS_TIMEOUTS, ANALYTICS_WAITING, labelled
 from service.observability.tracing import span
 from service.rules.account_graph import AccountGraph
 from service.rules.history import MapDiff, map_diff
@@ -175,7 +175,7 @@ async def _timed(name: str, work: Coroutine[Any, Any, T]) -> T:
         with span(f"analytics.{name}"):
             return await work
     finally:
-        ANALYTICS_SECONDS.labels(name).observe(time.perf_counter() - began)
+        labelled(ANALYTICS_SECONDS, name).observe(time.perf_counter() - began)
 
 
 async def account_snapshot(services: Services, ws: str, account_id: str, as_of: datetime | None = None) -> AccountGraph:
