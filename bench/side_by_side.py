@@ -19,7 +19,8 @@ What it does, in one command:
 5. warms every cell up, then measures in interleaved rounds (each round visits every cell, in a rotated
    order, so drift hits all alike): the account page, the stakeholder detail, two analytics and a small
    write, at each concurrency, with closed-loop clients; p50/p95/p99, requests/s, and CPU per request of
-   each server's processes and of Neo4j (from /proc);
+   each server's processes and of Neo4j (from /proc); after each Powermap write cell it waits out the
+   checkpoints that cell made due (`sidebyside/settle.py`), so that they slow no other cell;
 6. prints a markdown report with the issue's ratios, also written to bench/results/side_by_side.md.
 
 Authentication: a key given with --key or POWERMAP_BENCH_KEY is sent as `Authorization: Bearer <key>`
@@ -533,8 +534,8 @@ def settling_note(settling: Settling, results: Results) -> str:
     return (
         f"After each of Powermap's {settling.pauses} write cells the benchmark waited out the account's quiet period "
         "and every transaction then running (its checkpoints, `bench/sidebyside/settle.py`), so that they slow no "
-        f"other cell; past the quiet period that took {settling.busy_seconds:.2f} s in all, {per_write:.3f} ms per "
-        "Powermap write measured, which is in no cell's figures."
+        f"other cell. Transactions ran for about {settling.busy_seconds:.2f} s of those pauses in all, "
+        f"{per_write:.3f} ms per Powermap write measured: Powermap's deferred cost, in no cell's figures."
     )
 
 
