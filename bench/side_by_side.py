@@ -243,9 +243,9 @@ def check_same_answers(
     return values
 
 
-def leaves_deferred_work(cell: Cell) -> bool:
-    """A Powermap write cell: its checkpoints are stored after it, once its account is quiet (`sidebyside.settle`)."""
-    return cell.screen == screens.STAKEHOLDER_UPDATE and cell.system.startswith("Powermap")
+def leaves_deferred_work(screen: str, system: str) -> bool:
+    """Powermap's write: its checkpoints are stored after its cell, once its account is quiet (`sidebyside.settle`)."""
+    return screen == screens.STAKEHOLDER_UPDATE and system.startswith("Powermap")
 
 
 async def measure_all(
@@ -261,7 +261,7 @@ async def measure_all(
         for cell in cells:
             counter = counters[cell.screen, cell.workspace]
             await measure(clients[id(cell.server)], cell.request, 1, args.warmup, counter, [], [], Samples())
-            if leaves_deferred_work(cell):
+            if leaves_deferred_work(cell.screen, cell.system):
                 await settle(cell.database, Settling())
         began = time.monotonic()
         for round_ in range(args.rounds):
@@ -284,7 +284,7 @@ async def measure_all(
                             cell.database.pids,
                             samples,
                         )
-                        if leaves_deferred_work(cell):
+                        if leaves_deferred_work(cell.screen, cell.system):
                             await settle(cell.database, settling)
             elapsed = time.monotonic() - began
             print(f"round {round_ + 1} of {args.rounds} done ({elapsed:.0f} s)", file=sys.stderr)
@@ -528,8 +528,7 @@ def report_header(
 
 
 def settling_note(settling: Settling, results: Results) -> str:
-    writes = sum(samples.requests for key, samples in results.items() if key.system.startswith("Powermap") and
-                 key.screen == screens.STAKEHOLDER_UPDATE)  # fmt: skip
+    writes = sum(s.requests for key, s in results.items() if leaves_deferred_work(key.screen, key.system))
     per_write = settling.busy_seconds * 1000 / writes if writes else 0.0
     return (
         f"After each of Powermap's {settling.pauses} write cells the benchmark waited out the account's quiet period "

@@ -5,7 +5,8 @@ account has had no write for `Deferral.quiet` seconds (`service.usecases.checkpo
 whole map under the account's lock, so without a pause it lands in whichever cell comes next, often a floor's,
 whose writes then wait on that lock: the next cell is slowed by work that is not its own. After a Powermap
 write cell the benchmark waits out the quiet period and every transaction then running (`SHOW TRANSACTIONS`),
-and reports how long transactions ran meanwhile (`Settling`). The pause is in no cell: Powermap's checkpoints cost no cell.
+and reports how long transactions ran meanwhile (`Settling`). The pause is in no cell: Powermap's checkpoints
+cost no cell.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ import asyncio
 import time
 from dataclasses import dataclass
 
-from neo4j import AsyncGraphDatabase
-
 from service.rules.history import Deferral
+from sidebyside.data import bench_driver
 from sidebyside.servers import Database
 
 RUNNING = (
@@ -39,17 +39,19 @@ class Settling:
 async def settle(database: Database, settling: Settling) -> None:
     """Wait until `Deferral.quiet` (plus a margin) has passed and no other transaction runs on `database`, at
     most `LONGEST_SECONDS`; count the time in which one ran (sampled every `POLL_SECONDS`)."""
+    await asyncio.to_thread(_settle, database, settling)
+
+
+def _settle(database: Database, settling: Settling) -> None:
     began = time.monotonic()
     quiet_until = began + Deferral().quiet + 0.5
-    auth = (database.user, database.password) if database.password else None
-    async with AsyncGraphDatabase.driver(database.uri, auth=auth) as driver:
+    with bench_driver(database) as driver:
         while time.monotonic() - began < LONGEST_SECONDS:
             asked = time.monotonic()
-            records, _, _ = await driver.execute_query(RUNNING, routing_="r")
-            running = records[0]["running"] > 0
+            running = driver.execute_query(RUNNING, routing_="r").records[0]["running"] > 0
             if not running and asked >= quiet_until:
                 break
-            await asyncio.sleep(POLL_SECONDS)
+            time.sleep(POLL_SECONDS)
             if running:
                 settling.busy_seconds += time.monotonic() - asked
     settling.pauses += 1
